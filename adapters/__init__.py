@@ -1,0 +1,1 @@
+"""Driven and driving adapters: data, brokers, notifiers, and the composition root."""

@@ -1,0 +1,1 @@
+"""The composition root: plugin discovery, YAML configuration, the CLI."""

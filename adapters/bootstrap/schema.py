@@ -1,0 +1,86 @@
+"""The system configuration schema: what a YAML file may say, with defaults."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+
+from ports.components import ComponentKind, Mode
+
+
+@attrs.frozen
+class ComponentRef:
+    """One component as the YAML names it: ``use: <name>``, an optional ``as:`` alias, settings."""
+
+    kind: ComponentKind
+    use: str
+    alias: str | None
+    settings: dict[str, Any]
+    path: str
+
+    @property
+    def instance_name(self) -> str:
+        """The name the running system knows this component by."""
+        return self.alias or self.use
+
+
+@attrs.frozen
+class PluginsConfig:
+    """Which installed plugins to ignore (by entry-point or distribution name)."""
+
+    disable: list[str] = attrs.Factory(list)
+
+
+@attrs.frozen
+class BacktestConfig:
+    """History window and account for ``mia backtest``."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    initial_cash: float = attrs.field(default=100_000.0, validator=attrs.validators.gt(0))
+
+
+@attrs.frozen
+class JournalConfig:
+    """Where the trade journal is written (JSON lines); ``null`` keeps it in memory."""
+
+    path: str | None = None
+
+
+@attrs.frozen
+class SessionConfig:
+    """Pacing of paper sessions on a replay feed: 1.0 is real time, 0 is as fast as possible."""
+
+    speed: float = attrs.field(default=60.0, validator=attrs.validators.ge(0))
+
+
+# Top-level keys: (kind, is a list, required)
+COMPONENT_SECTIONS: dict[str, tuple[ComponentKind, bool, bool]] = {
+    "data_feed": (ComponentKind.DATA_FEED, False, True),
+    "broker": (ComponentKind.BROKER, False, False),
+    "techniques": (ComponentKind.TECHNIQUE, True, False),
+    "strategy": (ComponentKind.STRATEGY, False, True),
+    "analyzers": (ComponentKind.ANALYZER, True, False),
+    "signal_filters": (ComponentKind.SIGNAL_FILTER, True, False),
+    "risk_policies": (ComponentKind.RISK_POLICY, True, False),
+    "notifiers": (ComponentKind.NOTIFIER, True, False),
+}
+DEFAULT_BROKER = {"use": "simulated"}
+
+
+@attrs.frozen
+class SystemSettings:
+    """Top-level settings that are not components."""
+
+    mode: Mode = Mode.BACKTEST
+    live_trading: bool = False
+    instrument: str = "ES"
+    plugins: PluginsConfig = attrs.Factory(PluginsConfig)
+    backtest: BacktestConfig = attrs.Factory(BacktestConfig)
+    journal: JournalConfig = attrs.Factory(JournalConfig)
+    session: SessionConfig = attrs.Factory(SessionConfig)
+
+
+TOP_LEVEL_KEYS = tuple(attrs.fields_dict(SystemSettings)) + tuple(COMPONENT_SECTIONS)

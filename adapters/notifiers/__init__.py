@@ -1,0 +1,1 @@
+"""Notifiers: ways the system tells the trader."""

@@ -1,0 +1,1 @@
+"""Replay data feeds: bundled real history, CSV/Parquet files, synthetic intraday bars."""

@@ -1,0 +1,1 @@
+"""MIA's pure domain: value objects, events, commands and calculations (no I/O)."""

@@ -1,0 +1,89 @@
+"""Domain events (past tense): what happened, in the order it happened."""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+from mia_core.market import Bar, DepthUpdate, Quote, TimerFired, Trade
+from mia_core.options import OptionsChainSnapshot
+from mia_core.orders import Fill, Order, OrderIntent, OrderStatus, Position
+from mia_core.signals import RiskDecision, Signal
+from mia_core.timeutil import to_ns
+
+
+@attrs.frozen(slots=True)
+class OrderUpdated:
+    """An order changed state (accepted, partially filled, filled, cancelled, ...)."""
+
+    ts: int = attrs.field(converter=to_ns)
+    order: Order
+    previous_status: OrderStatus | None = None
+
+
+@attrs.frozen(slots=True)
+class FillReceived:
+    """An execution arrived from the broker or the simulated exchange."""
+
+    ts: int = attrs.field(converter=to_ns)
+    fill: Fill
+
+
+@attrs.frozen(slots=True)
+class PositionChanged:
+    """The net position in an instrument changed."""
+
+    ts: int = attrs.field(converter=to_ns)
+    position: Position
+    realized_pnl_cents: int = 0
+
+
+@attrs.frozen(slots=True)
+class SignalGenerated:
+    """A strategy (after filters) produced a signal."""
+
+    ts: int = attrs.field(converter=to_ns)
+    signal: Signal
+
+
+@attrs.frozen(slots=True)
+class RiskChecked:
+    """Risk policies judged an intent; ``decisions`` are in policy order."""
+
+    ts: int = attrs.field(converter=to_ns)
+    intent: OrderIntent
+    decisions: tuple[RiskDecision, ...] = attrs.field(converter=tuple)
+
+
+class ConnectionState(enum.Enum):
+    """State of a link to a broker or data source."""
+
+    CONNECTED = "connected"
+    LOST = "lost"
+    RESTORED = "restored"
+
+
+@attrs.frozen(slots=True)
+class ConnectionChanged:
+    """A broker or data connection was lost or restored."""
+
+    ts: int = attrs.field(converter=to_ns)
+    source: str
+    state: ConnectionState
+    detail: str = ""
+
+
+@attrs.frozen(slots=True)
+class CatastropheTriggered:
+    """The catastrophe monitor fired: entries stop until an explicit re-arm."""
+
+    ts: int = attrs.field(converter=to_ns)
+    trigger: str
+    detail: str = ""
+
+
+MarketEvent = Bar | Trade | Quote | DepthUpdate | OptionsChainSnapshot | TimerFired
+BrokerEvent = OrderUpdated | FillReceived | PositionChanged | ConnectionChanged
+DomainEvent = SignalGenerated | RiskChecked | CatastropheTriggered
+Event = MarketEvent | BrokerEvent | DomainEvent

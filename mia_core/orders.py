@@ -1,0 +1,203 @@
+"""Order intents, orders, fills and positions."""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+from mia_core.instruments import Instrument
+from mia_core.timeutil import to_ns
+from mia_core.validation import fail, non_negative, positive_int
+
+
+class OrderSide(enum.Enum):
+    """Buy or sell."""
+
+    BUY = "buy"
+    SELL = "sell"
+
+    @property
+    def sign(self) -> int:
+        """+1 for buy, -1 for sell."""
+        return 1 if self is OrderSide.BUY else -1
+
+    @property
+    def opposite(self) -> OrderSide:
+        """The other side."""
+        return OrderSide.SELL if self is OrderSide.BUY else OrderSide.BUY
+
+
+class OrderType(enum.Enum):
+    """How an order meets the market."""
+
+    MARKET = "market"
+    LIMIT = "limit"
+    STOP = "stop"
+    STOP_LIMIT = "stop_limit"
+
+
+class TimeInForce(enum.Enum):
+    """How long an order works."""
+
+    DAY = "day"
+    GTC = "gtc"
+    IOC = "ioc"
+    FOK = "fok"
+
+
+class OrderStatus(enum.Enum):
+    """Lifecycle of an order; terminal states are FILLED, CANCELLED, REJECTED, EXPIRED."""
+
+    PENDING = "pending"
+    WORKING = "working"
+    PARTIALLY_FILLED = "partially_filled"
+    FILLED = "filled"
+    CANCELLED = "cancelled"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+
+    @property
+    def is_terminal(self) -> bool:
+        """True when the order can no longer change."""
+        return self in _TERMINAL
+
+
+_TERMINAL = frozenset({OrderStatus.FILLED, OrderStatus.CANCELLED, OrderStatus.REJECTED, OrderStatus.EXPIRED})
+
+
+@attrs.frozen(slots=True)
+class Bracket:
+    """Protective children of an entry: a stop loss and/or a take profit (one cancels other)."""
+
+    stop_loss: float | None = None
+    take_profit: float | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.stop_loss is None and self.take_profit is None:
+            fail(self, "stop_loss", None, "a bracket needs a stop loss, a take profit or both")
+
+
+@attrs.frozen(slots=True)
+class OrderIntent:
+    """What the system wants to send: validated before any broker sees it.
+
+    Prices must be on the instrument's tick grid; a limit order needs ``limit_price``,
+    a stop order ``stop_price``, a stop-limit both. A bracket's stop must sit on the
+    losing side of the entry and its target on the winning side.
+    """
+
+    instrument: Instrument
+    side: OrderSide
+    quantity: int = attrs.field(validator=positive_int)
+    order_type: OrderType = OrderType.MARKET
+    limit_price: float | None = None
+    stop_price: float | None = None
+    time_in_force: TimeInForce = TimeInForce.DAY
+    bracket: Bracket | None = None
+    client_ref: str = ""
+    reason: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        needs_limit = self.order_type in (OrderType.LIMIT, OrderType.STOP_LIMIT)
+        needs_stop = self.order_type in (OrderType.STOP, OrderType.STOP_LIMIT)
+        if needs_limit and self.limit_price is None:
+            fail(self, "limit_price", None, f"required for a {self.order_type.value} order")
+        if not needs_limit and self.limit_price is not None:
+            fail(self, "limit_price", self.limit_price, f"not used by a {self.order_type.value} order")
+        if needs_stop and self.stop_price is None:
+            fail(self, "stop_price", None, f"required for a {self.order_type.value} order")
+        if not needs_stop and self.stop_price is not None:
+            fail(self, "stop_price", self.stop_price, f"not used by a {self.order_type.value} order")
+        owner = "OrderIntent"
+        for name in ("limit_price", "stop_price"):
+            price = getattr(self, name)
+            if price is not None:
+                self.instrument.to_ticks(price, field=name, owner=owner)
+        if self.bracket is not None:
+            self._check_bracket(self.bracket)
+
+    def _check_bracket(self, bracket: Bracket) -> None:
+        stop, target, sign = bracket.stop_loss, bracket.take_profit, self.side.sign
+        for name, price in (("stop_loss", stop), ("take_profit", target)):
+            if price is not None:
+                self.instrument.to_ticks(price, field=f"bracket.{name}", owner="OrderIntent")
+        if stop is not None and target is not None and (target - stop) * sign <= 0:
+            fail(self, "bracket.take_profit", target, f"must be beyond stop loss {stop} in the trade's direction")
+        entry = self.limit_price if self.limit_price is not None else self.stop_price
+        if entry is None:
+            return
+        if stop is not None and (stop - entry) * sign >= 0:
+            fail(self, "bracket.stop_loss", stop, f"must be on the losing side of entry {entry}")
+        if target is not None and (target - entry) * sign <= 0:
+            fail(self, "bracket.take_profit", target, f"must be on the winning side of entry {entry}")
+
+
+@attrs.frozen(slots=True)
+class Order:
+    """An order the broker knows about: the intent plus its state."""
+
+    order_id: str
+    intent: OrderIntent
+    status: OrderStatus
+    filled_quantity: int = attrs.field(default=0, validator=attrs.validators.ge(0))
+    average_fill_price: float | None = None
+    parent_id: str | None = None
+    reject_reason: str = ""
+    updated_ts: int = attrs.field(default=0, converter=to_ns)
+
+    def __attrs_post_init__(self) -> None:
+        if self.filled_quantity > self.intent.quantity:
+            fail(self, "filled_quantity", self.filled_quantity, f"above order quantity {self.intent.quantity}")
+
+    @property
+    def remaining(self) -> int:
+        """Contracts still to fill."""
+        return self.intent.quantity - self.filled_quantity
+
+
+@attrs.frozen(slots=True)
+class Fill:
+    """One execution: price on the grid, whole contracts, commission in cents."""
+
+    order_id: str
+    instrument: Instrument
+    side: OrderSide
+    quantity: int = attrs.field(validator=positive_int)
+    price: float = attrs.field()
+    ts: int = attrs.field(converter=to_ns)
+    commission_cents: int = attrs.field(default=0, validator=non_negative)
+    fill_id: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        self.instrument.to_ticks(self.price, field="price", owner="Fill")
+
+
+@attrs.frozen(slots=True)
+class Position:
+    """Net position in one instrument: signed contracts and the average entry price."""
+
+    instrument: Instrument
+    quantity: int = 0
+    average_price: float | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.quantity != 0 and self.average_price is None:
+            fail(self, "average_price", None, "required for an open position")
+
+    @property
+    def is_flat(self) -> bool:
+        """True when no contracts are held."""
+        return self.quantity == 0
+
+
+@attrs.frozen(slots=True)
+class AccountSnapshot:
+    """Account figures in cents at a moment."""
+
+    ts: int = attrs.field(converter=to_ns)
+    cash_cents: int
+    equity_cents: int
+    realized_pnl_cents: int = 0
+    unrealized_pnl_cents: int = 0
+    account_id: str = ""

@@ -1,0 +1,138 @@
+"""Columnar bar series: the fast path for history, validated on construction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from mia_core.errors import DomainValueError
+from mia_core.instruments import Instrument
+from mia_core.market import Bar
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+def _as_float(values: object) -> FloatArray:
+    return np.ascontiguousarray(values, dtype=np.float64)
+
+
+def _as_int(values: object) -> IntArray:
+    return np.ascontiguousarray(values, dtype=np.int64)
+
+
+def _first_bad(mask: npt.NDArray[np.bool_]) -> int | None:
+    hits = np.flatnonzero(mask)
+    return int(hits[0]) if hits.size else None
+
+
+@attrs.frozen(slots=True, eq=False)
+class BarSeries:
+    """Bars of one instrument as arrays, time-stamped at bar close (UTC ns, ascending).
+
+    ``bid_volume``/``ask_volume`` hold NaN where the source did not record them.
+    Construction checks every row; the first bad row is named by index and time.
+    """
+
+    instrument: Instrument
+    ts: IntArray = attrs.field(converter=_as_int)
+    open: FloatArray = attrs.field(converter=_as_float)
+    high: FloatArray = attrs.field(converter=_as_float)
+    low: FloatArray = attrs.field(converter=_as_float)
+    close: FloatArray = attrs.field(converter=_as_float)
+    volume: FloatArray = attrs.field(converter=_as_float)
+    bid_volume: FloatArray | None = attrs.field(default=None, converter=attrs.converters.optional(_as_float))
+    ask_volume: FloatArray | None = attrs.field(default=None, converter=attrs.converters.optional(_as_float))
+
+    def __attrs_post_init__(self) -> None:
+        n = len(self.ts)
+        for name in ("open", "high", "low", "close", "volume", "bid_volume", "ask_volume"):
+            column = getattr(self, name)
+            if column is not None and len(column) != n:
+                raise DomainValueError("BarSeries", name, len(column), f"length differs from ts ({n})")
+        self._check_rows()
+
+    def _fail(self, field: str, row: int, reason: str) -> None:
+        value = getattr(self, field)[row]
+        raise DomainValueError("BarSeries", f"{field}[{row}]", value, f"{reason} (bar at ts={int(self.ts[row])})")
+
+    def _check_rows(self) -> None:
+        prices = ("open", "high", "low", "close")
+        for name in (*prices, "volume"):
+            row = _first_bad(~np.isfinite(getattr(self, name)))
+            if row is not None:
+                self._fail(name, row, "missing or not finite")
+        row = _first_bad(np.diff(self.ts) <= 0)
+        if row is not None:
+            self._fail("ts", row + 1, "not after the previous bar (duplicate or out of order)")
+        for name, mask in (
+            ("high", self.high < self.low),
+            ("open", (self.open > self.high) | (self.open < self.low)),
+            ("close", (self.close > self.high) | (self.close < self.low)),
+            ("volume", self.volume < 0),
+        ):
+            row = _first_bad(mask)
+            if row is not None:
+                self._fail(name, row, "impossible bar (needs low <= open, close <= high, volume >= 0)")
+        for name in prices:
+            ticks = getattr(self, name) / self.instrument.tick_size
+            row = _first_bad(np.abs(ticks - np.round(ticks)) > 1e-6)
+            if row is not None:
+                self._fail(name, row, f"not on the tick grid of {self.instrument.tick_size}")
+        for name in ("bid_volume", "ask_volume"):
+            column = getattr(self, name)
+            if column is not None:
+                row = _first_bad(column < 0)
+                if row is not None:
+                    self._fail(name, row, "negative volume")
+
+    def __len__(self) -> int:
+        return len(self.ts)
+
+    @property
+    def has_order_flow(self) -> bool:
+        """True when bid and ask volume columns exist."""
+        return self.bid_volume is not None and self.ask_volume is not None
+
+    def bar(self, i: int) -> Bar:
+        """Row ``i`` as a Bar value object."""
+        bid = None if self.bid_volume is None or np.isnan(self.bid_volume[i]) else float(self.bid_volume[i])
+        ask = None if self.ask_volume is None or np.isnan(self.ask_volume[i]) else float(self.ask_volume[i])
+        return Bar(
+            instrument=self.instrument,
+            ts=int(self.ts[i]),
+            open=float(self.open[i]),
+            high=float(self.high[i]),
+            low=float(self.low[i]),
+            close=float(self.close[i]),
+            volume=float(self.volume[i]),
+            bid_volume=bid,
+            ask_volume=ask,
+        )
+
+    def __iter__(self) -> Iterator[Bar]:
+        return (self.bar(i) for i in range(len(self)))
+
+    def between(self, start_ns: int | None = None, end_ns: int | None = None) -> BarSeries:
+        """Bars with ``start_ns <= ts <= end_ns`` (either bound optional)."""
+        lo = 0 if start_ns is None else int(np.searchsorted(self.ts, start_ns, side="left"))
+        hi = len(self) if end_ns is None else int(np.searchsorted(self.ts, end_ns, side="right"))
+        return self.slice(lo, hi)
+
+    def slice(self, lo: int, hi: int) -> BarSeries:
+        """Rows ``lo`` to ``hi`` (exclusive), sharing memory with this series."""
+        cut = slice(lo, hi)
+        return BarSeries(
+            instrument=self.instrument,
+            ts=self.ts[cut],
+            open=self.open[cut],
+            high=self.high[cut],
+            low=self.low[cut],
+            close=self.close[cut],
+            volume=self.volume[cut],
+            bid_volume=None if self.bid_volume is None else self.bid_volume[cut],
+            ask_volume=None if self.ask_volume is None else self.ask_volume[cut],
+        )

@@ -1,0 +1,56 @@
+"""UTC nanosecond timestamps and CME trading days (17:00 America/Chicago rollover)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from mia_core.errors import DomainValueError
+
+CHICAGO = ZoneInfo("America/Chicago")
+NS_PER_SECOND = 1_000_000_000
+CME_ROLLOVER_HOUR = 17
+
+
+def to_ns(value: Any, *, owner: str = "timestamp", field: str = "ts") -> int:
+    """Convert an aware datetime, pandas Timestamp or integer epoch-ns to integer UTC ns.
+
+    Naive datetimes are refused: a timestamp without a zone is ambiguous by up to a
+    day around the CME rollover.
+    """
+    if isinstance(value, bool):
+        raise DomainValueError(owner, field, value, "a boolean is not a timestamp")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, pd.Timestamp):
+        if value.tzinfo is None:
+            raise DomainValueError(owner, field, value, "naive timestamp; give a time zone (UTC)")
+        return int(value.value)
+    if isinstance(value, datetime):
+        if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+            raise DomainValueError(owner, field, value, "naive timestamp; give a time zone (UTC)")
+        return int(pd.Timestamp(value).value)
+    raise DomainValueError(owner, field, value, "expected an aware datetime or integer ns since the epoch")
+
+
+def ns_to_datetime(ns: int) -> datetime:
+    """Integer UTC nanoseconds to an aware UTC datetime (microsecond precision)."""
+    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=ns // 1000)
+
+
+def cme_trading_day(ns: int) -> date:
+    """The CME trading day a UTC instant belongs to.
+
+    CME Globex equity sessions open at 17:00 Chicago time and that evening belongs to
+    the next day's session, so any instant at or after 17:00 Chicago counts for the
+    next calendar day. Weekends are not skipped here (a Sunday evening instant maps to
+    Monday; a Saturday instant maps to Sunday and is outside any session).
+    """
+    local = ns_to_datetime(ns).astimezone(CHICAGO)
+    day = local.date()
+    if local.hour >= CME_ROLLOVER_HOUR:
+        day += timedelta(days=1)
+    return day

@@ -1,0 +1,1 @@
+"""Basic risk policies (position caps); the full set lives with the risk issue."""

@@ -1,0 +1,86 @@
+"""Simple-moving-average crossover, incremental and vectorised."""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from mia_core.market import Bar
+from mia_core.series import BarSeries
+from mia_core.signals import Direction, Signal
+from ports.context import StrategyContext
+
+
+def _check_windows(instance: SmaCrossConfig, attribute: attrs.Attribute[int], value: int) -> None:
+    if value <= instance.fast:
+        raise ValueError(f"slow ({value}) must be greater than fast ({instance.fast})")
+
+
+@attrs.frozen
+class SmaCrossConfig:
+    """Settings of ``sma_cross``: the two window lengths, in bars."""
+
+    fast: int = attrs.field(default=10, validator=attrs.validators.ge(1))
+    slow: int = attrs.field(default=30, validator=[attrs.validators.ge(2), _check_windows])
+
+
+class SmaCrossStrategy:
+    """LONG when the fast SMA crosses above the slow one, SHORT when it crosses below.
+
+    A cross is judged on closed bars only: at bar ``t`` the signal fires when
+    ``fast[t] > slow[t]`` and ``fast[t-1] <= slow[t-1]`` (and the mirror for SHORT),
+    the same rule as backtrader's ``CrossOver`` indicator.
+    """
+
+    def __init__(self, config: SmaCrossConfig, name: str = "sma_cross") -> None:
+        self.name = name
+        self.config = config
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget all bars."""
+        self._fast: deque[float] = deque(maxlen=self.config.fast)
+        self._slow: deque[float] = deque(maxlen=self.config.slow)
+        self._previous_diff: float | None = None
+
+    def on_bar(self, bar: Bar, context: StrategyContext) -> Signal | None:
+        """Update both averages with ``bar.close``; return a signal on a cross."""
+        self._fast.append(bar.close)
+        self._slow.append(bar.close)
+        if len(self._slow) < self.config.slow:
+            return None
+        diff = math.fsum(self._fast) / self.config.fast - math.fsum(self._slow) / self.config.slow
+        previous, self._previous_diff = self._previous_diff, diff
+        if previous is None:
+            return None
+        if diff > 0 >= previous:
+            return Signal(ts=bar.ts, source=self.name, direction=Direction.LONG, reason="fast SMA crossed above slow")
+        if diff < 0 <= previous:
+            return Signal(ts=bar.ts, source=self.name, direction=Direction.SHORT, reason="fast SMA crossed below slow")
+        return None
+
+    def target_directions(self, bars: BarSeries) -> npt.NDArray[np.int8]:
+        """Vectorised form: +1/-1 at bars where ``on_bar`` would signal LONG/SHORT, else 0."""
+        close = bars.close
+        out = np.zeros(len(close), dtype=np.int8)
+        if len(close) <= self.config.slow:
+            return out
+        fast = _rolling_mean(close, self.config.fast)
+        slow = _rolling_mean(close, self.config.slow)
+        diff = fast - slow
+        prev = np.roll(diff, 1)
+        valid = np.arange(len(close)) >= self.config.slow
+        out[valid & (diff > 0) & (prev <= 0)] = 1
+        out[valid & (diff < 0) & (prev >= 0)] = -1
+        return out
+
+
+def _rolling_mean(values: npt.NDArray[np.float64], window: int) -> npt.NDArray[np.float64]:
+    out = np.full(len(values), np.nan)
+    kernel = np.lib.stride_tricks.sliding_window_view(values, window)
+    out[window - 1 :] = kernel.mean(axis=1)
+    return out

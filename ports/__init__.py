@@ -1,0 +1,34 @@
+"""MIA's ports: the Protocols adapters and plugins implement, and the hookspecs."""
+
+from ports.analyzer import Analyzer
+from ports.broker import Broker
+from ports.clock import Clock
+from ports.components import BuildContext, ComponentKind, ComponentSpec, Mode
+from ports.context import RiskContext, StrategyContext
+from ports.data_feed import DataFeed
+from ports.journal import Journal
+from ports.notifier import Notifier
+from ports.risk import RiskPolicy
+from ports.signal_filter import SignalFilter
+from ports.strategy import Strategy
+from ports.technique import Technique, VectorisedTechnique
+
+__all__ = [
+    "Analyzer",
+    "Broker",
+    "BuildContext",
+    "Clock",
+    "ComponentKind",
+    "ComponentSpec",
+    "DataFeed",
+    "Journal",
+    "Mode",
+    "Notifier",
+    "RiskContext",
+    "RiskPolicy",
+    "SignalFilter",
+    "Strategy",
+    "StrategyContext",
+    "Technique",
+    "VectorisedTechnique",
+]

@@ -1,0 +1,91 @@
+"""The Broker port: orders out, order events and account state in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol, runtime_checkable
+
+from mia_core.events import BrokerEvent
+from mia_core.orders import AccountSnapshot, Order, OrderIntent, Position
+
+
+@runtime_checkable
+class Broker(Protocol):
+    """Where orders go: the simulated exchange, Interactive Brokers, Sierra Chart DTC.
+
+    Every order state change and fill is delivered to subscribed handlers as a
+    domain event (:class:`~mia_core.events.OrderUpdated`,
+    :class:`~mia_core.events.FillReceived`, :class:`~mia_core.events.PositionChanged`,
+    :class:`~mia_core.events.ConnectionChanged`), in the order the broker reports
+    them. Methods never block on the network for longer than it takes to hand the
+    request over; results arrive as events.
+    """
+
+    name: str
+
+    async def connect(self) -> None:
+        """Open the connection and reconcile open orders and positions.
+
+        Called once by the live shell before the session starts. Raises a
+        :class:`~mia_core.errors.MiaError` subclass with what to do when the broker
+        cannot be reached. The simulated exchange returns at once.
+        """
+        ...
+
+    async def disconnect(self) -> None:
+        """Close the connection; working orders stay at the broker. Idempotent."""
+        ...
+
+    def subscribe(self, handler: Callable[[BrokerEvent], None]) -> None:
+        """Register ``handler`` to receive every broker event from now on.
+
+        Handlers are called in registration order, on the thread or event loop that
+        drives the broker; they must not raise.
+        """
+        ...
+
+    def submit(self, intent: OrderIntent) -> Order:
+        """Send ``intent`` (with its bracket children) and return the order as accepted locally.
+
+        The returned order has a broker-unique ``order_id`` and status PENDING; later
+        states arrive as events. ``intent.client_ref`` is an idempotency key: a
+        second submit with a ref the broker already holds returns the existing order
+        instead of sending again. A locally invalid request returns a REJECTED order
+        with ``reject_reason`` (it does not raise).
+        """
+        ...
+
+    def cancel(self, order_id: str) -> None:
+        """Ask to cancel a working order; the outcome arrives as an OrderUpdated event.
+
+        Cancelling an unknown or already finished order emits a rejection event
+        with the reason; it does not raise.
+        """
+        ...
+
+    def modify(
+        self,
+        order_id: str,
+        *,
+        quantity: int | None = None,
+        limit_price: float | None = None,
+        stop_price: float | None = None,
+    ) -> None:
+        """Change a working order's size or prices; ``None`` keeps a field as it is.
+
+        The outcome arrives as an OrderUpdated event; invalid changes (off-grid,
+        below the filled size) are rejected with a reason.
+        """
+        ...
+
+    def open_orders(self) -> list[Order]:
+        """Orders not yet in a terminal state, as the broker last reported them."""
+        ...
+
+    def positions(self) -> list[Position]:
+        """Net positions per instrument, flat ones omitted."""
+        ...
+
+    def account(self) -> AccountSnapshot:
+        """Cash, equity and P&L in cents as the broker last reported them."""
+        ...

@@ -1,0 +1,92 @@
+"""Component specs: what a plugin registers, and what a factory is given."""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
+
+import attrs
+
+from mia_core.instruments import Instrument
+from ports.clock import Clock
+
+T = TypeVar("T")
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class ComponentKind(enum.Enum):
+    """The kinds of component a system is composed of; values are the YAML section keys."""
+
+    DATA_FEED = "data_feed"
+    BROKER = "broker"
+    TECHNIQUE = "technique"
+    STRATEGY = "strategy"
+    ANALYZER = "analyzer"
+    SIGNAL_FILTER = "signal_filter"
+    RISK_POLICY = "risk_policy"
+    NOTIFIER = "notifier"
+
+
+class Mode(enum.Enum):
+    """How a system runs: on history, on paper with live pacing, or with real money."""
+
+    BACKTEST = "backtest"
+    PAPER = "paper"
+    LIVE = "live"
+
+
+class BuildContext(Protocol):
+    """What a component factory receives besides its own settings."""
+
+    @property
+    def instrument(self) -> Instrument:
+        """The instrument the system trades."""
+        ...
+
+    @property
+    def mode(self) -> Mode:
+        """Backtest, paper or live."""
+        ...
+
+    @property
+    def clock(self) -> Clock:
+        """The session's clock (manual in backtests, wall clock live)."""
+        ...
+
+    def shared(self, key: str, create: Callable[[], T]) -> T:
+        """Return the one object stored under ``key``, calling ``create`` the first time.
+
+        Use it for what several components must share, such as one broker
+        connection per host/port/client id; the composition root closes shared
+        objects that have a ``close()`` method when the system shuts down.
+        """
+        ...
+
+
+def _check_name(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    if not isinstance(value, str) or not _NAME.match(value):
+        raise ValueError(f"ComponentSpec.{attribute.name} = {value!r}: use lower_snake_case (a-z, 0-9, _)")
+
+
+def _check_config_class(instance: Any, attribute: attrs.Attribute[Any], value: type) -> None:
+    if not attrs.has(value):
+        raise ValueError(f"ComponentSpec.config_class = {value!r}: must be an attrs class")
+
+
+@attrs.frozen(slots=True)
+class ComponentSpec:
+    """A registered component: returned by the ``mia_register_*`` hooks.
+
+    ``factory(config, context)`` builds the component from an instance of
+    ``config_class`` (an attrs class whose fields are the YAML settings, with
+    defaults) and a :class:`BuildContext`. ``name`` is what YAML's ``use:`` names and
+    must be unique across all installed plugins.
+    """
+
+    kind: ComponentKind
+    name: str = attrs.field(validator=_check_name)
+    factory: Callable[[Any, BuildContext], Any]
+    config_class: type = attrs.field(validator=_check_config_class)
+    summary: str = attrs.field(validator=attrs.validators.min_len(1))

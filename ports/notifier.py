@@ -1,0 +1,22 @@
+"""The Notifier port: tells the trader (Discord, console, ...)."""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from mia_core.journal import Notification
+
+
+@runtime_checkable
+class Notifier(Protocol):
+    """Delivers notifications; a failure to deliver is logged, never fatal to trading."""
+
+    name: str
+
+    async def notify(self, notification: Notification) -> None:
+        """Deliver ``notification``; called by the shell, off the per-bar path.
+
+        Must not raise: report delivery failures through logging. Secrets (webhook
+        URLs) come from the environment and must not appear in messages or logs.
+        """
+        ...
