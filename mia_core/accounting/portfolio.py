@@ -9,6 +9,7 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
+from mia_core.accounting.lots import Lot
 from mia_core.accounting.roundtrip import RoundTrip
 from mia_core.accounting.tradingdays import cme_day_bounds
 from mia_core.errors import DomainValueError
@@ -17,21 +18,6 @@ from mia_core.orders import AccountSnapshot, Fill, Position
 from mia_core.timeutil import cme_trading_day
 
 _NEVER = -(2**62)
-
-
-class _Lot:
-    """Open contracts entered by one fill (mutable, internal)."""
-
-    __slots__ = ("bars", "commission", "entry_ticks", "entry_ts", "mae", "mfe", "quantity")
-
-    def __init__(self, entry_ts: int, entry_ticks: int, quantity: int, commission: int) -> None:
-        self.entry_ts = entry_ts
-        self.entry_ticks = entry_ticks
-        self.quantity = quantity
-        self.commission = commission
-        self.mae = 0
-        self.mfe = 0
-        self.bars = 0
 
 
 def _whole_cents(value: object, field: str) -> int:
@@ -58,7 +44,7 @@ class Portfolio:
         self._tick_size = instrument.tick_size
         self._tick_value = instrument.tick_value_cents
         self._initial = _whole_cents(initial_cash_cents, "initial_cash_cents")
-        self._lots: deque[_Lot] = deque()
+        self._lots: deque[Lot] = deque()
         self._qty = 0
         self._cost_ticks = 0
         self._realized = 0
@@ -105,45 +91,21 @@ class Portfolio:
         self._realized_today -= commission_left
         sign = fill.side.sign
         remaining = fill.quantity
-        tick_value = self._tick_value
         trips: list[RoundTrip] = []
         while remaining and self._qty * sign < 0:
             lot = self._lots[0]
             quantity = min(remaining, lot.quantity)
             exit_share = commission_left * quantity // remaining
             commission_left -= exit_share
-            entry_share = lot.commission * quantity // lot.quantity
-            lot.commission -= entry_share
-            move = (ticks - lot.entry_ticks) * -sign
-            mae, mfe = max(lot.mae, -move), max(lot.mfe, move)
-            gross = move * tick_value * quantity
-            trip = RoundTrip(
-                entry_ts=lot.entry_ts,
-                exit_ts=ts,
-                side=fill.side.opposite,
-                quantity=quantity,
-                entry_price=self._instrument.from_ticks(lot.entry_ticks),
-                exit_price=fill.price,
-                gross_cents=gross,
-                commission_cents=entry_share + exit_share,
-                net_cents=gross - entry_share - exit_share,
-                mae_ticks=mae,
-                mfe_ticks=mfe,
-                exit_reason=reason,
-                mae_cents=mae * tick_value * quantity,
-                mfe_cents=mfe * tick_value * quantity,
-                bars_held=lot.bars,
-                symbol=self._symbol,
-            )
+            trip = lot.close(self._instrument, fill, ticks, quantity, exit_share, reason)
             trips.append(trip)
-            lot.quantity -= quantity
             if not lot.quantity:
                 self._lots.popleft()
             self._qty += sign * quantity
             self._cost_ticks += sign * lot.entry_ticks * quantity
-            self._realized += gross
-            self._cash += gross
-            self._realized_today += gross
+            self._realized += trip.gross_cents
+            self._cash += trip.gross_cents
+            self._realized_today += trip.gross_cents
             if trip.net_cents < 0:
                 self._losses += 1
                 self._losses_today += 1
@@ -151,11 +113,11 @@ class Portfolio:
                 self._losses = self._losses_today = 0
             remaining -= quantity
         if remaining:
-            self._lots.append(_Lot(ts, ticks, remaining, commission_left))
+            self._lots.append(Lot(ts, ticks, sign, remaining, commission_left))
             self._qty += sign * remaining
             self._cost_ticks += sign * ticks * remaining
             self._trades_today += 1
-        self._unrealized = (ticks * self._qty - self._cost_ticks) * tick_value
+        self._unrealized = (ticks * self._qty - self._cost_ticks) * self._tick_value
         self._trips.extend(trips)
         return trips
 
