@@ -9,7 +9,7 @@ import attrs
 
 from mia_core.instruments import Instrument
 from mia_core.timeutil import to_ns
-from mia_core.validation import fail, non_negative, positive
+from mia_core.validation import fail, non_empty, non_negative, non_negative_int, positive
 
 
 def _ns(value: Any) -> int:
@@ -39,7 +39,7 @@ class Bar:
     volume: float = attrs.field(validator=non_negative)
     bid_volume: float | None = attrs.field(default=None, validator=non_negative)
     ask_volume: float | None = attrs.field(default=None, validator=non_negative)
-    trade_count: int | None = attrs.field(default=None, validator=attrs.validators.optional(attrs.validators.ge(0)))
+    trade_count: int | None = attrs.field(default=None, validator=non_negative_int)
 
     def __attrs_post_init__(self) -> None:
         if self.high < self.low:
@@ -49,9 +49,9 @@ class Bar:
         if not self.low <= self.close <= self.high:
             fail(self, "close", self.close, f"outside the bar's range [{self.low}, {self.high}]")
         _check_grid(self, self.instrument, open=self.open, high=self.high, low=self.low, close=self.close)
-        if self.bid_volume is not None and self.ask_volume is not None:
-            if self.bid_volume + self.ask_volume > self.volume + 1e-9:
-                fail(self, "ask_volume", self.ask_volume, f"bid + ask volume exceeds volume {self.volume}")
+        flow = self.bid_volume is not None and self.ask_volume is not None
+        if flow and self.bid_volume + self.ask_volume > self.volume + 1e-9:  # type: ignore[operator]
+            fail(self, "ask_volume", self.ask_volume, f"bid + ask volume exceeds volume {self.volume}")
 
     @property
     def has_order_flow(self) -> bool:
@@ -128,7 +128,7 @@ class DepthUpdate:
     instrument: Instrument
     ts: int = attrs.field(converter=_ns)
     side: BookSide
-    level: int = attrs.field(validator=attrs.validators.ge(0))
+    level: int = attrs.field(validator=non_negative_int)
     action: DepthAction
     price: float = attrs.field(validator=positive)
     size: float = attrs.field(validator=non_negative)
@@ -142,7 +142,7 @@ class TimerFired:
     """A scheduled moment reached (session close, snapshot schedule, heartbeat)."""
 
     ts: int = attrs.field(converter=_ns)
-    name: str = attrs.field(validator=attrs.validators.min_len(1))
+    name: str = attrs.field(validator=non_empty)
 
 
 __all__ = [

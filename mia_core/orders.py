@@ -8,7 +8,7 @@ import attrs
 
 from mia_core.instruments import Instrument
 from mia_core.timeutil import to_ns
-from mia_core.validation import fail, non_negative, positive_int
+from mia_core.validation import fail, non_negative, non_negative_int, positive_int
 
 
 class OrderSide(enum.Enum):
@@ -140,7 +140,7 @@ class Order:
     order_id: str
     intent: OrderIntent
     status: OrderStatus
-    filled_quantity: int = attrs.field(default=0, validator=attrs.validators.ge(0))
+    filled_quantity: int = attrs.field(default=0, validator=non_negative_int)
     average_fill_price: float | None = None
     parent_id: str | None = None
     reject_reason: str = ""

@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from mia_core.timeutil import to_ns
-from mia_core.validation import fail, non_empty, unit_interval
+from mia_core.validation import fail, non_empty, non_negative_int, unit_interval
 
 
 class Direction(enum.IntEnum):
@@ -83,7 +83,7 @@ class RiskDecision:
 
     policy: str = attrs.field(validator=non_empty)
     verdict: RiskVerdict
-    quantity: int = attrs.field(validator=attrs.validators.ge(0))
+    quantity: int = attrs.field(validator=non_negative_int)
     reason: str = ""
     details: Mapping[str, Any] = attrs.field(factory=dict, converter=MappingProxyType)
 

@@ -60,6 +60,12 @@ def positive_int(instance: Any, attribute: attrs.Attribute[Any], value: int | No
         _fail(instance, attribute, value, "must be a whole number of at least 1")
 
 
+def non_negative_int(instance: Any, attribute: attrs.Attribute[Any], value: int | None) -> None:
+    """Require a whole number of at least zero (``None`` passes: use for optional fields)."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        _fail(instance, attribute, value, "must be a whole number of at least 0")
+
+
 def fail(instance: Any, field: str, value: Any, reason: str) -> None:
     """Raise a DomainValueError for a cross-field check in __attrs_post_init__."""
     raise DomainValueError(type(instance).__name__, field, value, reason)

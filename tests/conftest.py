@@ -1,0 +1,21 @@
+"""Fixtures shared by every test directory (keep this file small)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _every_plugin_enabled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's MIA_DISABLE_PLUGINS must not change what the tests discover."""
+    monkeypatch.delenv("MIA_DISABLE_PLUGINS", raising=False)
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    """The repository checkout (docs/, pyproject.toml, ...)."""
+    return REPO_ROOT

@@ -1,0 +1,1 @@
+"""Tests of the foundation: domain values, plugin discovery, configuration, hooks."""
