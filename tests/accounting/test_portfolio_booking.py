@@ -21,7 +21,9 @@ def at(minutes: int) -> int:
 
 
 def fill(side: OrderSide, qty: int, price: float, ts: int, commission: int = 0, instrument: Instrument = ES) -> Fill:
-    return Fill(order_id="o", instrument=instrument, side=side, quantity=qty, price=price, ts=ts, commission_cents=commission)
+    return Fill(
+        order_id="o", instrument=instrument, side=side, quantity=qty, price=price, ts=ts, commission_cents=commission
+    )
 
 
 def test_long_round_trip_is_exact_in_cents() -> None:
@@ -150,7 +152,7 @@ def test_mae_mfe_short_scenario_by_hand() -> None:
 
 def test_errors_name_the_field() -> None:
     p = Portfolio(ES, 1_000_000)
-    with pytest.raises(DomainValueError, match="fill.instrument"):
+    with pytest.raises(DomainValueError, match=r"fill\.instrument"):
         p.apply_fill(fill(BUY, 1, 15000.00, at(0), instrument=NQ))
     p.mark(at(1), 4000.0, 3999.0, 4000.0)
     with pytest.raises(DomainValueError, match=r"mark\.ts"):

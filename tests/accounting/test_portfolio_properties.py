@@ -69,7 +69,8 @@ def run(instrument: Instrument, steps: list[tuple[str, tuple[int, ...]]], base: 
             offset, up, down = args
             close = base + offset
             ref.last = close
-            p.mark(ts, instrument.from_ticks(close + up), instrument.from_ticks(close - down), instrument.from_ticks(close))
+            high, low = instrument.from_ticks(close + up), instrument.from_ticks(close - down)
+            p.mark(ts, high, low, instrument.from_ticks(close))
             assert p.equity_curve()[1][-1] == p.equity_cents
         assert p.quantity == ref.position == p.position.quantity
         assert p.realized_cents == ref.realized_ticks * ref.tick_value
@@ -117,8 +118,9 @@ def test_hundred_thousand_fills_add_up_to_the_cent() -> None:
     flow = 0
     for i in range(n):
         side = OrderSide.BUY if sides[i] else OrderSide.SELL
-        p.apply_fill(Fill(order_id="o", instrument=ES, side=side, quantity=int(qtys[i]),
-                          price=ES.from_ticks(int(ticks[i])), ts=T0 + i, commission_cents=int(commissions[i])))  # fmt: skip
+        price = ES.from_ticks(int(ticks[i]))
+        p.apply_fill(Fill(order_id="o", instrument=ES, side=side, quantity=int(qtys[i]), price=price, ts=T0 + i,
+                          commission_cents=int(commissions[i])))  # fmt: skip
         flow -= side.sign * int(qtys[i]) * int(ticks[i])
     last = int(ticks[-1])
     if p.quantity:
