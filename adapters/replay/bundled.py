@@ -7,8 +7,9 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from mia_core.data_quality import CheckedBars, check_bars
 from mia_core.instruments import Instrument
-from mia_core.series import BarSeries
+from mia_core.series import BarSeries, IntArray
 
 DATASETS = {"sp500": "sp500_daily.csv.gz", "nasdaq": "nasdaq_daily.csv.gz"}
 VIX_FILE = "vix_daily.csv.gz"
@@ -23,38 +24,45 @@ def _read(filename: str) -> pd.DataFrame:
     return frame
 
 
-def daily_close_ns(dates: pd.Series) -> np.ndarray:
+def daily_close_ns(dates: pd.Series) -> IntArray:
     """Each date's 16:00 New York close as UTC nanoseconds (bars are stamped at close)."""
     local = (dates + pd.Timedelta(CLOSE_TIME + ":00")).dt.tz_localize(CLOSE_ZONE)
-    return local.dt.tz_convert("UTC").astype("int64").to_numpy()
+    utc = local.dt.tz_convert("UTC").dt.tz_localize(None)
+    return utc.to_numpy(dtype="datetime64[ns]").view(np.int64)
 
 
-def bundled_series(dataset: str, instrument: Instrument) -> BarSeries:
-    """Daily bars of ``dataset`` with index points rounded to ``instrument``'s tick grid.
+def load_bundled(dataset: str, instrument: Instrument) -> CheckedBars:
+    """Daily bars of ``dataset`` on ``instrument``'s grid, validated; the report lists the gaps.
 
     Index levels are treated as futures prices (no basis, no roll): a stated
     simplification so real history can drive ES/NQ systems without a data vendor.
+    Rounding to the tick grid is part of that simplification and is not reported.
     """
     if dataset not in DATASETS:
         raise ValueError(f"unknown bundled dataset {dataset!r}; choose from {', '.join(DATASETS)}")
     frame = _read(DATASETS[dataset])
     tick = instrument.tick_size
+    columns = {
+        ours: np.round(frame[theirs].to_numpy(dtype=float) / tick) * tick
+        for ours, theirs in (("open", "Open"), ("high", "High"), ("low", "Low"), ("close", "Close"))
+    }
+    columns["ts"] = daily_close_ns(frame["Date"])
+    columns["volume"] = frame["Volume"].to_numpy(dtype=float)
+    return check_bars(columns, instrument, source=f"bundled {dataset} ({DATASETS[dataset]})", policy="error",
+                      row_label=lambda i: f"line {i + 2}", field_label={"ts": "Date", "volume": "Volume"})
 
-    def grid(column: str) -> np.ndarray:
-        return np.round(frame[column].to_numpy(dtype=float) / tick) * tick
 
-    return BarSeries(
-        instrument=instrument,
-        ts=daily_close_ns(frame["Date"]),
-        open=grid("Open"),
-        high=grid("High"),
-        low=grid("Low"),
-        close=grid("Close"),
-        volume=frame["Volume"].to_numpy(dtype=float),
-    )
+def bundled_series(dataset: str, instrument: Instrument) -> BarSeries:
+    """Daily bars of ``dataset`` with index points rounded to ``instrument``'s tick grid (see load_bundled)."""
+    return load_bundled(dataset, instrument).series
 
 
 def vix_series() -> pd.Series:
-    """VIX daily close (2014-2018), indexed by the UTC close instant."""
+    """VIX daily close (2014-01-03 to 2019-01-03), indexed by the UTC close instant.
+
+    The file marks exchange holidays with ``.`` (FRED style); those dates are left out.
+    """
     frame = _read(VIX_FILE)
-    return pd.Series(frame["vix"].to_numpy(dtype=float), index=pd.to_datetime(daily_close_ns(frame["Date"]), utc=True))
+    frame = frame[frame["vix"].astype(str) != "."].reset_index(drop=True)
+    index = pd.to_datetime(daily_close_ns(frame["Date"]), utc=True)
+    return pd.Series(frame["vix"].astype(float).to_numpy(), index=index, name="vix")

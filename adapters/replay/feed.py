@@ -3,27 +3,62 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Callable
 
+import attrs
+import numpy as np
+
+from mia_core.data_quality import CheckedBars, DataQualityReport
 from mia_core.errors import DomainValueError
 from mia_core.events import MarketEvent
 from mia_core.instruments import Instrument
-from mia_core.series import BarSeries
+from mia_core.series import BarSeries, FloatArray
+from mia_core.synthetic import SyntheticBars
+
+logger = logging.getLogger("mia.data")
+Loaded = BarSeries | CheckedBars | SyntheticBars
 
 
 class SeriesDataFeed:
-    """Replays a BarSeries; ``speed`` 1.0 paces the stream in real time, 0 as fast as possible."""
+    """Replays a BarSeries; ``speed`` 1.0 paces the stream in real time, 0 as fast as possible.
 
-    def __init__(self, name: str, load: Callable[[Instrument], BarSeries], speed: float = 0.0) -> None:
+    ``load(instrument)`` is called once per instrument, on first use. It may return a
+    plain :class:`BarSeries`, or bars with trade counts (streamed on each Bar) and a
+    :class:`DataQualityReport`, which is kept in ``reports`` and logged (WARNING on
+    logger ``mia.data`` when anything was found, INFO when clean).
+    """
+
+    def __init__(self, name: str, load: Callable[[Instrument], Loaded], speed: float = 0.0) -> None:
         self.name = name
         self._load = load
         self._cache: dict[str, BarSeries] = {}
+        self._trade_counts: dict[str, FloatArray] = {}
+        self.reports: dict[str, DataQualityReport] = {}
         self.speed = speed
 
     def _series(self, instrument: Instrument) -> BarSeries:
         if instrument.symbol not in self._cache:
-            self._cache[instrument.symbol] = self._load(instrument)
+            loaded = self._load(instrument)
+            series = loaded if isinstance(loaded, BarSeries) else loaded.series
+            if not isinstance(loaded, BarSeries) and loaded.trade_count is not None:
+                self._trade_counts[instrument.symbol] = np.asarray(loaded.trade_count, dtype=np.float64)
+            if isinstance(loaded, CheckedBars):
+                self.reports[instrument.symbol] = loaded.report
+                level = logging.INFO if loaded.report.clean else logging.WARNING
+                logger.log(level, "data feed %r (%s): %s", self.name, instrument.symbol, loaded.report.summary())
+            self._cache[instrument.symbol] = series
         return self._cache[instrument.symbol]
+
+    def report(self, instrument: Instrument) -> DataQualityReport | None:
+        """The data-quality report of ``instrument``'s bars (loading them if needed); None if not checked."""
+        self._series(instrument)
+        return self.reports.get(instrument.symbol)
+
+    def trade_counts(self, instrument: Instrument) -> FloatArray | None:
+        """Trades per bar aligned with the full series (NaN = unknown), or None when the source has none."""
+        self._series(instrument)
+        return self._trade_counts.get(instrument.symbol)
 
     def history(self, instrument: Instrument, start_ns: int | None = None, end_ns: int | None = None) -> BarSeries:
         """Bars with ``start_ns <= ts <= end_ns``; an empty window is an error."""
@@ -33,11 +68,14 @@ class SeriesDataFeed:
         return window
 
     async def stream(self, instrument: Instrument) -> AsyncIterator[MarketEvent]:
-        """Yield each bar, sleeping the bar-to-bar gap divided by ``speed``."""
+        """Yield each bar (with its trade count when known), sleeping the bar-to-bar gap divided by ``speed``."""
         series = self._series(instrument)
+        counts = self._trade_counts.get(instrument.symbol)
         previous: int | None = None
-        for bar in series:
+        for i, bar in enumerate(series):
             if self.speed > 0 and previous is not None:
                 await asyncio.sleep((bar.ts - previous) / 1e9 / self.speed)
             previous = bar.ts
+            if counts is not None and np.isfinite(counts[i]):
+                bar = attrs.evolve(bar, trade_count=int(counts[i]))
             yield bar

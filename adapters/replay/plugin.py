@@ -1,4 +1,4 @@
-"""Registers the replay data feeds with MIA."""
+"""Registers the replay data feeds with MIA: bundled history, CSV/Parquet files, synthetic bars."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from typing import Literal
 
 import attrs
 
-from adapters.replay.bundled import bundled_series
+from adapters.replay.bundled import load_bundled
 from adapters.replay.feed import SeriesDataFeed
+from adapters.replay.file import DataFileError, FileFeedConfig, detect_format, read_bars, resolve_path
+from mia_core.synthetic import SyntheticConfig, generate
 from ports.components import BuildContext, ComponentKind, ComponentSpec
 from ports.hookspecs import hookimpl
 
@@ -20,8 +22,24 @@ class BundledFeedConfig:
     dataset: Literal["sp500", "nasdaq"] = "sp500"
 
 
+SyntheticFeedConfig = SyntheticConfig  # the ``synthetic`` feed's settings are the generator's
+
+
 def _bundled(config: BundledFeedConfig, context: BuildContext) -> SeriesDataFeed:
-    return SeriesDataFeed("bundled", lambda instrument: bundled_series(config.dataset, instrument))
+    return SeriesDataFeed("bundled", lambda instrument: load_bundled(config.dataset, instrument))
+
+
+def _file(config: FileFeedConfig, context: BuildContext) -> SeriesDataFeed:
+    path = resolve_path(config.path)  # resolved now, against the directory the system was started in
+    if not path.is_file():
+        raise DataFileError(str(path), "no such file (relative paths are taken from the current directory)")
+    detect_format(path, config.format)
+    fixed = attrs.evolve(config, path=str(path))
+    return SeriesDataFeed("file", lambda instrument: read_bars(fixed, instrument))
+
+
+def _synthetic(config: SyntheticConfig, context: BuildContext) -> SeriesDataFeed:
+    return SeriesDataFeed("synthetic", lambda instrument: generate(instrument, config))
 
 
 @hookimpl
@@ -34,5 +52,19 @@ def mia_register_data_feeds() -> Iterable[ComponentSpec]:
             factory=_bundled,
             config_class=BundledFeedConfig,
             summary="Real S&P 500 / NASDAQ daily history 1999-2018 shipped with MIA",
-        )
+        ),
+        ComponentSpec(
+            kind=ComponentKind.DATA_FEED,
+            name="file",
+            factory=_file,
+            config_class=FileFeedConfig,
+            summary="Bars from a CSV or Parquet file, with column mapping, validation and optional repair",
+        ),
+        ComponentSpec(
+            kind=ComponentKind.DATA_FEED,
+            name="synthetic",
+            factory=_synthetic,
+            config_class=SyntheticConfig,
+            summary="Seeded synthetic intraday bars with order flow during CME Globex hours",
+        ),
     ]
