@@ -1,0 +1,132 @@
+"""The simulated exchange's mutable record of one order, with its trigger rule in ticks."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from mia_core.orders import Order, OrderStatus, OrderType, TimeInForce
+from mia_core.timeutil import CHICAGO, CME_ROLLOVER_HOUR, cme_trading_day, to_ns
+
+NEVER = 2**63 - 1
+# Tie-break when several orders meet the market at the same price: market first,
+# then stops (the conservative choice for a bracket), then limits.
+PRIORITY_MARKET = 0
+PRIORITY_STOP = 1
+PRIORITY_LIMIT = 2
+
+
+def session_end_ns(ts: int) -> int:
+    """First instant (UTC ns) after the CME trading day that ``ts`` belongs to (17:00 Chicago)."""
+    day = cme_trading_day(ts)
+    return to_ns(datetime.combine(day, time(CME_ROLLOVER_HOUR), tzinfo=CHICAGO))
+
+
+class OrderState:
+    """Everything the fill model tracks about one order; ``order`` is its latest public snapshot.
+
+    ``level``/``at_or_below`` describe when a resting order meets the market: the
+    order is marketable at price ``p`` (ticks) when ``p <= level`` if ``at_or_below``
+    else when ``p >= level``. A triggered stop behaves as a market order; a triggered
+    stop-limit as a limit order.
+    """
+
+    __slots__ = (
+        "at_or_below",
+        "children",
+        "expires_ns",
+        "fill_value_ticks",
+        "fok",
+        "ioc",
+        "kind",
+        "level",
+        "limit",
+        "live",
+        "min_bar_ts",
+        "min_trade_ts",
+        "order",
+        "parent",
+        "seq",
+        "sign",
+        "stop",
+        "triggered",
+    )
+
+    def __init__(self, order: Order, seq: int, tick_size: float) -> None:
+        intent = order.intent
+        self.order = order
+        self.seq = seq
+        self.sign = intent.side.sign
+        self.kind = intent.order_type
+        self.triggered = False
+        self.live = not order.status.is_terminal
+        self.ioc = intent.time_in_force in (TimeInForce.IOC, TimeInForce.FOK)
+        self.fok = intent.time_in_force is TimeInForce.FOK
+        self.min_bar_ts = NEVER
+        self.min_trade_ts = NEVER
+        self.expires_ns = NEVER
+        self.fill_value_ticks = 0
+        self.parent: OrderState | None = None
+        self.children: list[OrderState] = []
+        self.limit = 0
+        self.stop = 0
+        self.level = 0
+        self.at_or_below = True
+        self.set_prices(intent.limit_price, intent.stop_price, tick_size)
+
+    def set_prices(self, limit_price: float | None, stop_price: float | None, tick_size: float) -> None:
+        """Store prices as ticks (``None`` keeps the current one) and refresh the trigger rule."""
+        if limit_price is not None:
+            self.limit = round(limit_price / tick_size)
+        if stop_price is not None:
+            self.stop = round(stop_price / tick_size)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute ``level``/``at_or_below`` from the order type and trigger state."""
+        if self.kind is OrderType.LIMIT or (self.kind is OrderType.STOP_LIMIT and self.triggered):
+            self.level, self.at_or_below = self.limit, self.sign > 0
+        else:
+            self.level, self.at_or_below = self.stop, self.sign < 0
+
+    @property
+    def market_like(self) -> bool:
+        """True for a market order and for a stop that has triggered."""
+        return self.kind is OrderType.MARKET or (self.kind is OrderType.STOP and self.triggered)
+
+    @property
+    def priority(self) -> int:
+        """Tie-break rank at equal prices (lower goes first)."""
+        if self.market_like:
+            return PRIORITY_MARKET
+        if self.kind is OrderType.LIMIT or self.triggered:
+            return PRIORITY_LIMIT
+        return PRIORITY_STOP
+
+    @property
+    def remaining(self) -> int:
+        """Contracts still to fill."""
+        return self.order.intent.quantity - self.order.filled_quantity
+
+    @property
+    def status(self) -> OrderStatus:
+        """Current status."""
+        return self.order.status
+
+    def first_point(self, cur: int, end: int) -> int | None:
+        """Where a resting order first meets a price moving from ``cur`` to ``end`` (ticks), if it does."""
+        level = self.level
+        if self.at_or_below:
+            if cur <= level:
+                return cur
+            if end <= level:
+                return level
+        else:
+            if cur >= level:
+                return cur
+            if end >= level:
+                return level
+        return None
+
+    def reachable(self, low: int, high: int) -> bool:
+        """True when a price range ``[low, high]`` (ticks) would meet this resting order."""
+        return low <= self.level if self.at_or_below else high >= self.level
