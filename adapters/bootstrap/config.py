@@ -75,8 +75,12 @@ def read_yaml(path: str | Path) -> dict[str, Any]:
         config.from_yaml(source, required=True, envs_required=True)
     except yaml.YAMLError as exc:
         raise ConfigError(source, "(syntax)", str(exc).replace("\n", " ")) from exc
-    except ValueError as exc:  # missing environment variable without a default
-        raise ConfigError(source, "(environment)", f"{exc}; set it or give a default as ${{NAME:default}}") from exc
+    except ValueError as exc:
+        if "environment variable" in str(exc):  # dependency-injector: a ${NAME} without default is unset
+            raise ConfigError(source, "(environment)", f"{exc}; set it or give a default as ${{NAME:default}}") from exc
+        raise ConfigError(source, "(top level)", "expected a mapping of settings") from exc  # a list or a scalar
+    except TypeError as exc:  # dependency-injector cannot merge an empty document
+        raise ConfigError(source, "(top level)", "the file is empty; expected a mapping of settings") from exc
     data = config()
     if not isinstance(data, dict):
         raise ConfigError(source, "(top level)", "expected a mapping of settings")
@@ -146,9 +150,8 @@ def _check_unique(refs: list[ComponentRef], source: str) -> None:
     seen: dict[str, str] = {}
     for ref in refs:
         if ref.instance_name in seen:
-            raise ConfigError(
-                source, ref.path, f"{ref.instance_name!r} is already used at {seen[ref.instance_name]}; add 'as: <name>'"
-            )
+            used = seen[ref.instance_name]
+            raise ConfigError(source, ref.path, f"{ref.instance_name!r} is already used at {used}; add 'as: <name>'")
         seen[ref.instance_name] = ref.path
 
 

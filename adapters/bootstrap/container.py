@@ -117,7 +117,9 @@ class System:
         self.build_context.close_shared()
 
 
-def build_system(plan: SystemPlan, clock: Clock | None = None, container: containers.DynamicContainer | None = None) -> System:
+def build_system(
+    plan: SystemPlan, clock: Clock | None = None, container: containers.DynamicContainer | None = None
+) -> System:
     """Build every component of ``plan`` (through ``container`` if given, e.g. with overrides)."""
     c = container or build_container(plan, clock)
     return System(

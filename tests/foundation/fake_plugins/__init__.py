@@ -1,0 +1,1 @@
+"""Plugin modules for discovery tests, named by real entry points built in the tests."""
