@@ -16,13 +16,9 @@ from mia_core.series import BarSeries, FloatArray, IntArray
 
 Policy = Literal["error", "repair"]
 NAT = np.iinfo(np.int64).min  # pandas' NaT as int64: a missing timestamp
-PRICES = ("open", "high", "low", "close")
+PRICES, OPTIONAL = ("open", "high", "low", "close"), ("bid_volume", "ask_volume", "trade_count")
 REQUIRED = ("ts", *PRICES, "volume")
-OPTIONAL = ("bid_volume", "ask_volume", "trade_count")
-DAY_NS = 86_400 * 10**9
-DAILY_GAP_DAYS = 4
-INTRADAY_GAP_FACTOR = 3
-_GRID_TOLERANCE = 1e-6
+DAY_NS, DAILY_GAP_DAYS, INTRADAY_GAP_FACTOR, _GRID_TOLERANCE = 86_400 * 10**9, 4, 3, 1e-6
 
 ISSUE_KINDS: Mapping[str, tuple[str, str]] = {  # kind -> (reason, repair)
     "missing": ("missing, unparseable or not finite", "row dropped"),
@@ -140,6 +136,10 @@ class _Checker:
     def field_name(self, name: str) -> str:
         return describe_field(name, self.field_label.get(name))
 
+    def value(self, field: str, i: int) -> object:
+        raw = self.c[field][i]
+        return _show_ts(int(raw)) if field == "ts" else raw.item()
+
     def found(self, kind: str, field: str, mask: npt.NDArray[np.bool_],
               action: str | Callable[[int], str] | None = None) -> None:
         """Record rows in ``mask`` as ``kind`` (policy error: remember the first for raising)."""
@@ -151,18 +151,14 @@ class _Checker:
             self.pending.append((int(self.pos[i]), list(ISSUE_KINDS).index(kind), kind, field, i))
             return
         self.counts[kind] = self.counts.get(kind, 0) + int(hits.size)
-        for i in hits[: self.max_examples]:
-            value = self.c[field][i]
-            shown = _show_ts(int(value)) if field == "ts" else value.item()
+        for i in hits[: self.max_examples].tolist():
+            done = action(i) if callable(action) else action or ISSUE_KINDS[kind][1]
             label = self.row_label(int(self.pos[i]))
-            done = action(int(i)) if callable(action) else action or ISSUE_KINDS[kind][1]
-            self.examples.append(Issue(kind, label, self.field_name(field), shown, done))
+            self.examples.append(Issue(kind, label, self.field_name(field), self.value(field, i), done))
 
     def raise_first(self) -> None:
         if self.pending:
             position, _, kind, field, i = min(self.pending, key=lambda p: (p[0], p[1]))
-            value = self.c[field][i]
-            shown = _show_ts(int(value)) if field == "ts" else value.item()
             reason = ISSUE_KINDS[kind][0]
             if kind == "off_grid":
                 reason += f" of {self.instrument.tick_size} ({self.instrument.symbol})"
@@ -170,10 +166,10 @@ class _Checker:
                 reason += f" (low {self.c['low'][i]}, high {self.c['high'][i]})"
             elif kind in ("unordered_ts", "duplicate_ts"):
                 reason += f" ({_show_ts(int(self.c['ts'][i - 1]))})"
-            raise DataQualityError(self.source, self.row_label(position), self.field_name(field), shown, reason)
+            label = self.row_label(position)
+            raise DataQualityError(self.source, label, self.field_name(field), self.value(field, i), reason)
 
-    def keep(self, mask: npt.NDArray[np.bool_]) -> None:
-        """Keep only rows in ``mask`` (repair only)."""
+    def keep(self, mask: npt.NDArray[np.bool_]) -> None:  # repair only
         if self.policy == "repair" and not mask.all():
             self.c = {name: col[mask] for name, col in self.c.items()}
             self.pos = self.pos[mask]
@@ -190,9 +186,8 @@ def _first_field_masks(c: Mapping[str, npt.NDArray[Any]], names: tuple[str, ...]
     seen = np.zeros(len(c["ts"]), dtype=bool) if seen is None else seen.copy()
     masks = {}
     for name in names:
-        mask = bad(c[name]) & ~seen
-        masks[name] = mask
-        seen |= mask
+        masks[name] = bad(c[name]) & ~seen
+        seen |= masks[name]
     return masks
 
 
@@ -315,10 +310,8 @@ def check_bars(columns: Mapping[str, Any], instrument: Instrument, *, source: st
         raise ValueError(f"{source}: on_bad_data must be 'error' or 'repair', got {policy!r}")
     k = _Checker(columns, instrument, source, policy, row_label, field_label or {}, max_examples)
     rows_read = len(k.c["ts"])
-    for step in (_drop_bad_rows, _order, _prices):
+    for step in (_drop_bad_rows, _order, _prices, _Checker.raise_first, _gaps):
         step(k)
-    k.raise_first()
-    _gaps(k)
     c = k.c
     series = BarSeries(instrument=instrument, ts=c["ts"], open=c["open"], high=c["high"], low=c["low"],
                        close=c["close"], volume=c["volume"], bid_volume=c.get("bid_volume"),

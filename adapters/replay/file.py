@@ -167,11 +167,16 @@ def read_bars(config: FileFeedConfig, instrument: Instrument) -> CheckedBars:
         if isinstance(exc, MiaError):
             raise
         raise DataFileError(source, f"cannot read as {fmt}: {exc}") from exc
+    if frame.empty:
+        raise DataFileError(source, "the file has no bars")
     columns: dict[str, Any] = {"ts": parse_timestamps(frame[mapping["ts"]], config.timestamp_spec(), source=source,
                                                       column=mapping["ts"], row_label=label,
                                                       policy=config.on_bad_data)}
     for ours, theirs in mapping.items():
         if ours != "ts":
             columns[ours] = _numbers(frame[theirs], ours, source, label, config.on_bad_data)
-    return check_bars(columns, instrument, source=source, policy=config.on_bad_data, row_label=label,
-                      field_label=mapping)
+    checked = check_bars(columns, instrument, source=source, policy=config.on_bad_data, row_label=label,
+                         field_label=mapping)
+    if len(checked.series) == 0:
+        raise DataFileError(source, "no valid bars left after repair:\n" + checked.report.summary())
+    return checked

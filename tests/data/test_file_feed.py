@@ -180,3 +180,29 @@ def test_blank_lines_do_not_shift_line_numbers(tmp_path: Path, make_frame: Frame
     path.write_text("\n".join([*text[:2], "", *text[2:]]) + "\n")
     with pytest.raises(DataQualityError, match=r"line 5, column 'high': value 5001.0: high is below low"):
         read_bars(FileFeedConfig(path=str(path)), ES)
+
+
+def test_daylight_saving_changes_in_naive_local_times(tmp_path: Path, make_frame: Frame) -> None:
+    frame = make_frame(4)
+    frame["ts"] = ["2024-11-03 00:30", "2024-11-03 01:30", "2024-11-03 01:30", "2024-11-03 02:30"]
+    path = write_csv(frame, tmp_path / "fall.csv")
+    series = read_bars(FileFeedConfig(path=str(path), timezone="America/Chicago"), ES).series
+    assert list(np.diff(series.ts) // 10**9) == [3600, 3600, 3600]  # the repeated hour resolved by order
+    frame["ts"] = ["2024-03-10 01:30", "2024-03-10 02:30", "2024-03-10 03:30", "2024-03-10 04:30"]
+    path = write_csv(frame, tmp_path / "spring.csv")
+    with pytest.raises(DataQualityError, match=r"line 3, column 'ts': value '2024-03-10 02:30'.*does not exist"):
+        read_bars(FileFeedConfig(path=str(path), timezone="America/Chicago"), ES)
+    checked = read_bars(FileFeedConfig(path=str(path), timezone="America/Chicago", on_bad_data="repair"), ES)
+    assert len(checked.series) == 3 and checked.report.count("missing") == 1
+
+
+def test_a_file_without_bars_is_an_error(tmp_path: Path, make_frame: Frame) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_text("ts,open,high,low,close,volume\n")
+    with pytest.raises(DataFileError, match="no bars"):
+        read_bars(FileFeedConfig(path=str(path)), ES)
+    frame = make_frame(2)
+    frame["volume"] = -1.0
+    path = write_csv(frame, tmp_path / "all_bad.csv")
+    with pytest.raises(DataFileError, match="no valid bars left after repair"):
+        read_bars(FileFeedConfig(path=str(path), on_bad_data="repair"), ES)

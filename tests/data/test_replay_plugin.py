@@ -116,3 +116,21 @@ def test_docs_examples_are_valid_settings() -> None:
         structure_attrs(specs()[name].config_class, feed, "data_feed")
         found.add(name)
     assert found == {"bundled", "file", "synthetic"}
+
+
+def test_yaml_systems_compose_with_each_feed(tmp_path: Path, make_frame: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from adapters.bootstrap.config import load_plan
+    from adapters.bootstrap.container import build_system
+    from adapters.bootstrap.plugins import discover
+
+    make_frame(5).to_csv(tmp_path / "es.csv", index=False)
+    monkeypatch.chdir(tmp_path)
+    host = discover()
+    for feed in ("use: bundled\n  dataset: sp500", "use: file\n  path: es.csv", "use: synthetic\n  bars: 100"):
+        path = tmp_path / "system.yaml"
+        path.write_text(f"instrument: ES\ndata_feed:\n  {feed}\nstrategy:\n  use: sma_cross\n")
+        system = build_system(load_plan(path, host))
+        try:
+            assert len(system.data_feed.history(system.plan.instrument)) > 0
+        finally:
+            system.close()
