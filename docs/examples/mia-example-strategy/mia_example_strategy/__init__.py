@@ -1,0 +1,1 @@
+"""An example third-party MIA plugin: the ``example_breakout`` strategy."""
