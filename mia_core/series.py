@@ -113,6 +113,10 @@ class BarSeries:
             ask_volume=ask,
         )
 
+    def trusted(self) -> TrustedBars:
+        """Random access to rows as Bars without re-validating (the series was checked when built)."""
+        return TrustedBars(self)
+
     def __iter__(self) -> Iterator[Bar]:
         return (self.bar(i) for i in range(len(self)))
 
@@ -136,3 +140,46 @@ class BarSeries:
             bid_volume=None if self.bid_volume is None else self.bid_volume[cut],
             ask_volume=None if self.ask_volume is None else self.ask_volume[cut],
         )
+
+
+class TrustedBars:
+    """Bars of a validated series built on demand, skipping validation (the backtest fast path).
+
+    ``trusted[i]`` equals ``series.bar(i)``; columns are converted to Python lists once.
+    """
+
+    __slots__ = ("_ask", "_bid", "_close", "_high", "_instrument", "_low", "_open", "_ts", "_volume")
+
+    def __init__(self, series: BarSeries) -> None:
+        self._instrument = series.instrument
+        self._ts = series.ts.tolist()
+        self._open = series.open.tolist()
+        self._high = series.high.tolist()
+        self._low = series.low.tolist()
+        self._close = series.close.tolist()
+        self._volume = series.volume.tolist()
+        self._bid = None if series.bid_volume is None else series.bid_volume.tolist()
+        self._ask = None if series.ask_volume is None else series.ask_volume.tolist()
+
+    def __len__(self) -> int:
+        return len(self._ts)
+
+    def __getitem__(self, i: int) -> Bar:
+        bar = object.__new__(Bar)
+        put = object.__setattr__
+        put(bar, "instrument", self._instrument)
+        put(bar, "ts", self._ts[i])
+        put(bar, "open", self._open[i])
+        put(bar, "high", self._high[i])
+        put(bar, "low", self._low[i])
+        put(bar, "close", self._close[i])
+        put(bar, "volume", self._volume[i])
+        bid = None if self._bid is None else self._bid[i]
+        ask = None if self._ask is None else self._ask[i]
+        put(bar, "bid_volume", None if bid is None or bid != bid else bid)
+        put(bar, "ask_volume", None if ask is None or ask != ask else ask)
+        put(bar, "trade_count", None)
+        return bar
+
+    def __iter__(self) -> Iterator[Bar]:
+        return (self[i] for i in range(len(self._ts)))

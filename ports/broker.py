@@ -89,3 +89,16 @@ class Broker(Protocol):
     def account(self) -> AccountSnapshot:
         """Cash, equity and P&L in cents as the broker last reported them."""
         ...
+
+
+@runtime_checkable
+class MarketDrivenBroker(Protocol):
+    """A broker that fills against market data it is given (the simulated exchange).
+
+    Live shells hand it every market event before the engine sees it, so paper
+    sessions fill exactly as backtests do.
+    """
+
+    def on_market(self, event: object) -> None:
+        """Advance the fill model with one market event (a Bar or a Trade); emit resulting events."""
+        ...

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 from importlib import resources
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
 
 from adapters.bootstrap import views
+from adapters.bootstrap.progress import progress_bar
 from adapters.bootstrap.config import load_plan, read_yaml
 from adapters.bootstrap.errors import ConfigError, PluginError
 from adapters.bootstrap.plugins import discover
@@ -81,6 +83,93 @@ def init(
     text = resources.files("adapters.bootstrap").joinpath("templates", "system.yaml").read_text()
     path.write_text(text)
     console.print(f"wrote {path}; check it with: mia config check {path}")
+
+
+DEFAULT_SYSTEM = "system.yaml"
+
+
+def default_config() -> Path:
+    """The shipped default system (written next to nothing: read from the package)."""
+    return Path(str(resources.files("adapters.bootstrap").joinpath("templates", DEFAULT_SYSTEM)))
+
+
+@app.command("backtest")
+def backtest(
+    config: Annotated[Optional[Path], typer.Argument(help="System YAML (default: the shipped default system).")] = None,
+    data: Annotated[Optional[Path], typer.Option("--data", help="CSV or Parquet bars replacing the data feed.")] = None,
+    start: Annotated[Optional[datetime], typer.Option("--from", formats=["%Y-%m-%d"], help="First day.")] = None,
+    end: Annotated[Optional[datetime], typer.Option("--to", formats=["%Y-%m-%d"], help="Last day.")] = None,
+    report: Annotated[Optional[Path], typer.Option("--report", help="Report directory.")] = None,
+) -> None:
+    """Run a system on history; print the summary and write the report."""
+    from adapters.bootstrap.backtest import backtest_plan
+    from adapters.reporting.files import write_csvs
+    from adapters.reporting.html import write_html
+    from adapters.reporting.summary import summary_table
+
+    path = config or default_config()
+    try:
+        host = host_for(path)
+        plan = load_plan(path, host)
+        plan.require_live_consent(False)
+        with progress_bar("backtest") as advance:
+            run = backtest_plan(plan, host, data=data, start=start.date() if start else None,
+                                end=end.date() if end else None, progress=advance)
+    except (ConfigError, PluginError) as exc:
+        raise fail(str(exc)) from exc
+    console.print(summary_table(run))
+    directory = report or Path("reports") / path.stem
+    trades, equity = write_csvs(run.result, directory)
+    page = write_html(run, directory / "report.html")
+    console.print(f"report: {page}  (trades: {trades}, equity: {equity})", highlight=False)
+
+
+@app.command("run")
+def run(
+    config: ConfigPath,
+    speed: Annotated[Optional[float], typer.Option("--speed", help="Replay pace: 1 real time, 60 a minute per second, 0 flat out.")] = None,
+    live: Annotated[bool, typer.Option("--live", help="Consent to live trading (also needs live_trading: true).")] = False,
+    max_events: Annotated[Optional[int], typer.Option("--max-events", help="Stop after this many market events.")] = None,
+) -> None:
+    """Run a paper (or, with consent, live) session with a live terminal view; Ctrl-C stops cleanly."""
+    import asyncio
+
+    from adapters.live.session import run_session
+
+    try:
+        host = host_for(config)
+        plan = load_plan(config, host)
+        plan.require_live_consent(live)
+        shell = asyncio.run(run_session(plan, speed, console, max_events))
+    except (ConfigError, PluginError) as exc:
+        raise fail(str(exc)) from exc
+    trips = shell.engine.portfolio.round_trips
+    console.print(f"session ended after {shell.events_seen:,} events; {len(trips)} round trips; "
+                  f"equity ${shell.engine.portfolio.equity_cents / 100:,.2f}", highlight=False)
+
+
+@app.command("bench")
+def bench(
+    bars: Annotated[int, typer.Option("--bars", help="Synthetic one-minute bars.")] = 1_000_000,
+    backtrader: Annotated[bool, typer.Option("--backtrader/--no-backtrader", help="Also run backtrader.")] = True,
+) -> None:
+    """Bars per second and peak memory of sma_cross: MIA's two paths beside backtrader, same data, same run."""
+    import tempfile
+
+    from rich.table import Table
+
+    from adapters.bench.engine import engine_bench, ratio
+
+    with tempfile.TemporaryDirectory() as tmp:
+        figures = engine_bench(Path(tmp), bars, with_backtrader=backtrader)
+    table = Table(title=f"sma_cross on {bars:,} synthetic ES one-minute bars")
+    for column in ("engine", "bars/s (run)", "bars/s (with loading)", "round trips", "peak RSS MB", "vs backtrader"):
+        table.add_column(column, justify="right")
+    for f in figures:
+        versus = ratio(figures, f.engine)
+        table.add_row(f.engine, f"{f.bars_per_second:,.0f}", f"{f.bars_per_second_with_loading:,.0f}",
+                      f"{f.round_trips:,}", f"{f.peak_rss_mb:,.0f}", "-" if versus != versus else f"{versus:.1f}x")
+    console.print(table)
 
 
 def main() -> None:

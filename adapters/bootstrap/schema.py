@@ -7,6 +7,7 @@ from typing import Any
 
 import attrs
 
+from mia_core.engine.config import ExecutionConfig
 from ports.components import ComponentKind, Mode
 
 
@@ -35,11 +36,18 @@ class PluginsConfig:
 
 @attrs.frozen
 class BacktestConfig:
-    """History window and account for ``mia backtest``."""
+    """History window and options of ``mia backtest`` (the account is the broker's ``initial_cash``).
+
+    ``vectorised`` null picks the fast path when the system allows it (a strategy
+    with ``target_directions``, no techniques or analyzers); true requires it, false
+    forces the bar-by-bar path. ``close_at_end`` flattens the last open position at
+    the final bar's close so it appears in the trade list.
+    """
 
     start: dt.date | None = None
     end: dt.date | None = None
-    initial_cash: float = attrs.field(default=100_000.0, validator=attrs.validators.gt(0))
+    vectorised: bool | None = None
+    close_at_end: bool = False
 
 
 @attrs.frozen
@@ -78,6 +86,7 @@ class SystemSettings:
     live_trading: bool = False
     instrument: str = "ES"
     plugins: PluginsConfig = attrs.Factory(PluginsConfig)
+    execution: ExecutionConfig = attrs.Factory(ExecutionConfig)
     backtest: BacktestConfig = attrs.Factory(BacktestConfig)
     journal: JournalConfig = attrs.Factory(JournalConfig)
     session: SessionConfig = attrs.Factory(SessionConfig)

@@ -32,8 +32,9 @@ class SmaCrossStrategy:
     """LONG when the fast SMA crosses above the slow one, SHORT when it crosses below.
 
     A cross is judged on closed bars only: at bar ``t`` the signal fires when
-    ``fast[t] > slow[t]`` and ``fast[t-1] <= slow[t-1]`` (and the mirror for SHORT),
-    the same rule as backtrader's ``CrossOver`` indicator.
+    ``fast[t] > slow[t]`` and the last non-zero difference before ``t`` was negative
+    (and the mirror for SHORT): the rule of backtrader's ``CrossOver`` indicator, so
+    touching without crossing is not a cross.
     """
 
     def __init__(self, config: SmaCrossConfig, name: str = "sma_cross") -> None:
@@ -54,12 +55,14 @@ class SmaCrossStrategy:
         if len(self._slow) < self.config.slow:
             return None
         diff = math.fsum(self._fast) / self.config.fast - math.fsum(self._slow) / self.config.slow
-        previous, self._previous_diff = self._previous_diff, diff
+        previous = self._previous_diff
+        if diff != 0 or previous is None:
+            self._previous_diff = diff
         if previous is None:
             return None
-        if diff > 0 >= previous:
+        if diff > 0 > previous:
             return Signal(ts=bar.ts, source=self.name, direction=Direction.LONG, reason="fast SMA crossed above slow")
-        if diff < 0 <= previous:
+        if diff < 0 < previous:
             return Signal(ts=bar.ts, source=self.name, direction=Direction.SHORT, reason="fast SMA crossed below slow")
         return None
 
@@ -72,15 +75,33 @@ class SmaCrossStrategy:
         fast = _rolling_mean(close, self.config.fast)
         slow = _rolling_mean(close, self.config.slow)
         diff = fast - slow
-        prev = np.roll(diff, 1)
+        # the last non-zero difference strictly before each bar (zeros carry the previous value)
+        filled = diff.copy()
+        first = self.config.slow - 1
+        marks = np.where((filled != 0) | (np.arange(len(filled)) == first), np.arange(len(filled)), 0)
+        filled = filled[np.maximum.accumulate(marks)]
+        prev = np.empty_like(filled)
+        prev[0] = np.nan
+        prev[1:] = filled[:-1]
         valid = np.arange(len(close)) >= self.config.slow
-        out[valid & (diff > 0) & (prev <= 0)] = 1
-        out[valid & (diff < 0) & (prev >= 0)] = -1
+        out[valid & (diff > 0) & (prev < 0)] = 1
+        out[valid & (diff < 0) & (prev > 0)] = -1
         return out
 
 
 def _rolling_mean(values: npt.NDArray[np.float64], window: int) -> npt.NDArray[np.float64]:
+    """Window means with the same rounding as ``math.fsum`` would give for prices on a tick grid.
+
+    Prices on a binary-exact grid (0.25) sum exactly in float64 below 2**53 quarter
+    ticks, so a cumulative sum of the scaled integers is exact and matches fsum.
+    """
     out = np.full(len(values), np.nan)
+    scaled = values * 4.0
+    if np.all(scaled == np.round(scaled)) and np.abs(scaled).sum() < 2**52:
+        sums = np.cumsum(scaled)
+        window_sums = sums[window - 1 :] - np.concatenate(([0.0], sums[:-window]))
+        out[window - 1 :] = window_sums / 4.0 / window
+        return out
     kernel = np.lib.stride_tricks.sliding_window_view(values, window)
-    out[window - 1 :] = kernel.mean(axis=1)
+    out[window - 1 :] = np.array([math.fsum(row) for row in kernel]) / window
     return out

@@ -1,0 +1,1 @@
+"""``mia bench``: throughput and memory of the engine, measured beside backtrader."""

@@ -1,0 +1,143 @@
+"""Engine benchmark: sma_cross over synthetic one-minute bars, MIA paths and backtrader, one process each."""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from mia_core.instruments import ES
+from mia_core.synthetic import SyntheticConfig, generate_bars
+
+FAST, SLOW = 10, 30
+COMMISSION = 2.25
+
+
+@attrs.frozen
+class BenchFigure:
+    """One measured engine: throughput with and without loading, trades, peak memory."""
+
+    engine: str
+    bars: int
+    run_seconds: float
+    load_seconds: float
+    round_trips: int
+    peak_rss_mb: float
+
+    @property
+    def bars_per_second(self) -> float:
+        """Bars per second of the run alone."""
+        return self.bars / self.run_seconds
+
+    @property
+    def bars_per_second_with_loading(self) -> float:
+        """Bars per second including reading the Parquet file."""
+        return self.bars / (self.run_seconds + self.load_seconds)
+
+
+def write_bench_data(directory: Path, bars: int, seed: int = 7) -> Path:
+    """Synthetic ES one-minute bars as Parquet (the same file for every engine)."""
+    series = generate_bars(ES, SyntheticConfig(bars=bars, seed=seed))
+    path = directory / f"synthetic_es_{bars}.parquet"
+    frame = pd.DataFrame({
+        "ts": pd.to_datetime(series.ts, utc=True), "open": series.open, "high": series.high, "low": series.low,
+        "close": series.close, "volume": series.volume,
+    })
+    frame.to_parquet(path, index=False)
+    return path
+
+
+def _peak_rss_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _run_mia(path: str, vectorised: bool) -> dict[str, Any]:
+    from adapters.replay.file import FileFeedConfig, read_bars
+    from mia_core.engine.backtest import run_backtest
+    from mia_core.engine.core import TradingEngine
+    from mia_core.exchange import ExchangeConfig, SimulatedExchange
+    from mia_plugins.sma_cross.strategy import SmaCrossConfig, SmaCrossStrategy
+
+    started = time.perf_counter()
+    series = read_bars(FileFeedConfig(path=path), ES).series
+    loaded = time.perf_counter()
+    engine = TradingEngine(ES, SmaCrossStrategy(SmaCrossConfig(fast=FAST, slow=SLOW)), initial_cash_cents=10**9)
+    exchange = SimulatedExchange(ES, ExchangeConfig(commission_per_contract=COMMISSION))
+    result = run_backtest(series, engine, exchange, vectorised=vectorised)
+    finished = time.perf_counter()
+    return {"load": loaded - started, "run": finished - loaded, "trips": len(result.round_trips), "bars": len(series)}
+
+
+def _run_backtrader(path: str) -> dict[str, Any]:
+    import backtrader as bt
+
+    class SmaCross(bt.Strategy):  # type: ignore[misc]
+        def __init__(self) -> None:
+            self.cross = bt.ind.CrossOver(bt.ind.SMA(period=FAST), bt.ind.SMA(period=SLOW))
+            self.trips = 0
+
+        def next(self) -> None:
+            if self.cross[0] > 0:
+                self.order_target_size(target=1)
+            elif self.cross[0] < 0:
+                self.order_target_size(target=-1)
+
+        def notify_trade(self, trade: Any) -> None:
+            self.trips += int(trade.isclosed)
+
+    started = time.perf_counter()
+    frame = pd.read_parquet(path)
+    frame = frame.set_index(frame["ts"].dt.tz_localize(None)).drop(columns="ts")
+    loaded = time.perf_counter()
+    cerebro = bt.Cerebro(stdstats=False)
+    cerebro.adddata(bt.feeds.PandasData(dataname=frame))
+    cerebro.addstrategy(SmaCross)
+    cerebro.broker.setcash(10_000_000)
+    cerebro.broker.setcommission(commission=COMMISSION, margin=1.0, mult=50)
+    (strategy,) = cerebro.run()
+    finished = time.perf_counter()
+    return {"load": loaded - started, "run": finished - loaded, "trips": strategy.trips, "bars": len(frame)}
+
+
+def _child(kind: str, path: str, queue: Any) -> None:
+    if kind == "backtrader":
+        figures = _run_backtrader(path)
+    else:
+        figures = _run_mia(path, vectorised=kind == "mia-vectorised")
+    figures["rss"] = _peak_rss_mb()
+    queue.put(figures)
+
+
+def measure(kind: str, path: Path) -> BenchFigure:
+    """Run one engine in a fresh process (so its peak memory is its own)."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=_child, args=(kind, str(path), queue))
+    process.start()
+    figures = queue.get()
+    process.join()
+    return BenchFigure(engine=kind, bars=figures["bars"], run_seconds=figures["run"], load_seconds=figures["load"],
+                       round_trips=figures["trips"], peak_rss_mb=figures["rss"])
+
+
+def engine_bench(directory: Path, bars: int, with_backtrader: bool = True) -> list[BenchFigure]:
+    """Measure MIA (vectorised and bar-by-bar) and backtrader on the same file."""
+    path = write_bench_data(directory, bars)
+    kinds = ["mia-vectorised", "mia-bar-by-bar"] + (["backtrader"] if with_backtrader else [])
+    return [measure(kind, path) for kind in kinds]
+
+
+def ratio(figures: list[BenchFigure], engine: str, reference: str = "backtrader") -> float:
+    """bars/s of ``engine`` over bars/s of ``reference`` (NaN if either is missing)."""
+    by_name = {f.engine: f for f in figures}
+    if engine not in by_name or reference not in by_name:
+        return float(np.nan)
+    return by_name[engine].bars_per_second / by_name[reference].bars_per_second

@@ -1,0 +1,142 @@
+"""Compose a system from its plan and run it on history (``mia backtest``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pandas as pd
+
+from adapters.bootstrap.config import SystemPlan
+from adapters.bootstrap.container import System, build_system
+from adapters.bootstrap.errors import ConfigError
+from adapters.bootstrap.plugins import PluginHost
+from adapters.bootstrap.structure import StructureError, structure_attrs
+from mia_core.engine.backtest import BacktestResult, Progress, run_backtest, supports_vectorised
+from mia_core.engine.core import TradingEngine
+from mia_core.exchange import ExchangeConfig, SimulatedExchange
+from mia_core.metrics import PerformanceMetrics, compute_metrics
+from mia_core.orders import Fill, OrderSide
+from mia_core.series import BarSeries
+from mia_core.timeutil import CHICAGO
+from ports.components import ComponentKind
+
+
+@attrs.frozen
+class BacktestRun:
+    """A finished backtest: the plan, the bars it saw, the result and its metrics."""
+
+    plan: SystemPlan
+    series: BarSeries
+    result: BacktestResult
+    metrics: PerformanceMetrics
+    initial_cash_cents: int
+
+
+def _bound_ns(day: dt.date | None, end: bool) -> int | None:
+    if day is None:
+        return None
+    moment = dt.datetime.combine(day, dt.time(23, 59, 59) if end else dt.time(0, 0), tzinfo=CHICAGO)
+    return int(pd.Timestamp(moment).value)
+
+
+def exchange_config(plan: SystemPlan) -> ExchangeConfig:
+    """The simulated exchange's settings: a backtest always fills on the simulated exchange."""
+    broker = plan.one("broker")
+    if broker.spec.name != "simulated" or not isinstance(broker.config, ExchangeConfig):
+        raise ConfigError(plan.source, "broker.use", f"a backtest runs on the 'simulated' broker, not {broker.spec.name!r}")
+    return broker.config
+
+
+def file_feed(host: PluginHost, path: Path, source: str) -> Any:
+    """The settings of the registered ``file`` data feed pointing at ``path``."""
+    spec, _ = host.component(ComponentKind.DATA_FEED, "file")
+    try:
+        return spec, structure_attrs(spec.config_class, {"path": str(path)}, "--data")
+    except StructureError as exc:
+        raise ConfigError(source, exc.path, exc.message) from exc
+
+
+def load_series(system: System, start: dt.date | None, end: dt.date | None) -> BarSeries:
+    """History of the system's instrument within [start, end] (CME dates, inclusive)."""
+    return system.data_feed.history(system.plan.instrument, _bound_ns(start, False), _bound_ns(end, True))
+
+
+def make_engine(system: System, initial_cash_cents: int) -> TradingEngine:
+    """The engine wired with the system's components in YAML order."""
+    return TradingEngine(
+        system.plan.instrument,
+        system.strategy,
+        techniques=system.techniques,
+        analyzers=system.analyzers,
+        signal_filters=system.signal_filters,
+        risk_policies=system.risk_policies,
+        execution=system.plan.settings.execution,
+        initial_cash_cents=initial_cash_cents,
+    )
+
+
+def run_system(system: System, series: BarSeries, progress: Progress | None = None) -> BacktestRun:
+    """Backtest ``system`` over ``series`` and compute its metrics (after costs)."""
+    plan = system.plan
+    config = exchange_config(plan)
+    initial = round(config.initial_cash * 100)
+    engine = make_engine(system, initial)
+    wanted = plan.settings.backtest.vectorised
+    allowed = supports_vectorised(engine)
+    if wanted and not allowed:
+        raise ConfigError(plan.source, "backtest.vectorised", "this system needs the bar-by-bar path (techniques, "
+                          "analyzers or a strategy without target_directions)")
+    vectorised = allowed if wanted is None else wanted
+    exchange = SimulatedExchange(plan.instrument, config)
+    result = run_backtest(series, engine, exchange, vectorised=vectorised, progress=progress)
+    if plan.settings.backtest.close_at_end and engine.portfolio.position.quantity:
+        _close_at_end(engine, series, config)
+        equity_ts, equity = engine.portfolio.equity_curve()
+        result = attrs.evolve(result, round_trips=list(engine.portfolio.round_trips), final_position=0,
+                              equity_ts=equity_ts, equity_cents=equity)
+    metrics = compute_metrics(result.round_trips, result.equity_ts, result.equity_cents, initial)
+    return BacktestRun(plan=plan, series=series, result=result, metrics=metrics, initial_cash_cents=initial)
+
+
+def _close_at_end(engine: TradingEngine, series: BarSeries, config: ExchangeConfig) -> None:
+    quantity = engine.portfolio.position.quantity
+    last = len(series) - 1
+    fill = Fill(
+        order_id="end-of-data",
+        instrument=engine.instrument,
+        side=OrderSide.SELL if quantity > 0 else OrderSide.BUY,
+        quantity=abs(quantity),
+        price=float(series.close[last]),
+        ts=int(series.ts[last]),
+        commission_cents=round(config.commission_per_contract * 100) * abs(quantity),
+    )
+    engine.portfolio.apply_fill(fill, "end_of_data")
+    engine.portfolio.mark(int(series.ts[last]), float(series.high[last]), float(series.low[last]), fill.price)
+
+
+def backtest_plan(
+    plan: SystemPlan,
+    host: PluginHost,
+    *,
+    data: Path | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    progress: Progress | None = None,
+) -> BacktestRun:
+    """Build the system of ``plan`` (its data feed replaced by ``data`` if given) and backtest it."""
+    if data is not None:
+        spec, config = file_feed(host, data, plan.source)
+        feed = plan.one("data_feed")
+        sections = dict(plan.sections)
+        sections["data_feed"] = (attrs.evolve(feed, spec=spec, config=config),)
+        plan = attrs.evolve(plan, sections=sections)
+    system = build_system(plan)
+    try:
+        window = plan.settings.backtest
+        series = load_series(system, start or window.start, end or window.end)
+        return run_system(system, series, progress)
+    finally:
+        system.close()

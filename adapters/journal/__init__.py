@@ -1,0 +1,1 @@
+"""Journals: where the system's decisions are recorded."""

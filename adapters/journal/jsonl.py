@@ -1,0 +1,77 @@
+"""An append-only JSON-lines journal (and an in-memory one for backtests and tests)."""
+
+from __future__ import annotations
+
+import enum
+import json
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from mia_core.instruments import Instrument
+from mia_core.journal import JournalEntry
+
+
+def to_plain(value: Any) -> Any:
+    """Domain objects to JSON-able data (instruments by symbol, enums by value)."""
+    if isinstance(value, Instrument):
+        return value.symbol
+    if attrs.has(type(value)):
+        data = {f.name: to_plain(getattr(value, f.name)) for f in attrs.fields(type(value))}
+        return {"type": type(value).__name__, **data}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Mapping):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_plain(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+class MemoryJournal:
+    """Keeps entries in a list."""
+
+    def __init__(self) -> None:
+        self._entries: list[JournalEntry] = []
+
+    def record(self, entry: JournalEntry) -> None:
+        """Append ``entry``."""
+        self._entries.append(entry)
+
+    def entries(self, kind: str | None = None) -> Iterator[JournalEntry]:
+        """Entries in order, optionally of one kind."""
+        return (e for e in self._entries if kind is None or e.kind == kind)
+
+
+class JsonLinesJournal:
+    """Appends one JSON object per entry and fsyncs, so nothing recorded is lost on a crash."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+
+    def record(self, entry: JournalEntry) -> None:
+        """Append ``entry`` durably."""
+        line = json.dumps({"ts": entry.ts, "kind": entry.kind, "payload": to_plain(entry.payload)}, default=str)
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def entries(self, kind: str | None = None) -> Iterator[JournalEntry]:
+        """Entries read back (payloads as plain data); a torn last line is skipped."""
+        if not self.path.exists():
+            return
+        with self.path.open(encoding="utf-8") as handle:
+            for line in handle:
+                try:
+                    raw = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                if kind is None or raw["kind"] == kind:
+                    yield JournalEntry(ts=raw["ts"], kind=raw["kind"], payload=raw["payload"])

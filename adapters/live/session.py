@@ -1,0 +1,85 @@
+"""``mia run``: a paper (or live) session with a live terminal view."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal as signals
+from collections.abc import Callable
+
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+
+from adapters.bootstrap.backtest import exchange_config, make_engine
+from adapters.bootstrap.config import SystemPlan
+from adapters.bootstrap.container import build_system
+from adapters.journal.jsonl import JsonLinesJournal, MemoryJournal
+from adapters.live.shell import LiveShell
+from adapters.replay.feed import SeriesDataFeed
+from mia_core.engine.core import TradingEngine
+from mia_core.signals import Signal
+from mia_core.timeutil import ns_to_datetime
+
+
+def status_table(engine: TradingEngine, events: int, recent: tuple[Signal, ...] = ()) -> Table:
+    """Position, P&L and the last signals."""
+    portfolio = engine.portfolio
+    position = portfolio.position
+    table = Table(title=f"MIA {engine.instrument.symbol} paper session", show_header=False)
+    table.add_column("field")
+    table.add_column("value", justify="right")
+    when = ns_to_datetime(engine.now_ns).strftime("%Y-%m-%d %H:%M") if engine.now_ns else "-"
+    rows = [
+        ("market time", when),
+        ("events", f"{events:,}"),
+        ("position", f"{position.quantity:+d} @ {position.average_price}" if position.quantity else "flat"),
+        ("realized P&L", f"${portfolio.realized_cents / 100:,.2f}"),
+        ("unrealized P&L", f"${portfolio.unrealized_cents / 100:,.2f}"),
+        ("equity", f"${portfolio.equity_cents / 100:,.2f}"),
+        ("round trips", str(len(portfolio.round_trips))),
+        ("working orders", str(len(engine.working))),
+    ]
+    for row in rows:
+        table.add_row(*row)
+    for sig in recent[-3:]:
+        table.add_row("signal", _describe(sig))
+    return table
+
+
+def _describe(sig: Signal) -> str:
+    return f"{ns_to_datetime(sig.ts):%Y-%m-%d %H:%M} {sig.direction.name} ({sig.source})"
+
+
+async def run_session(plan: SystemPlan, speed: float | None, console: Console, max_events: int | None = None) -> LiveShell:
+    """Run the plan's system until the feed ends, ``max_events`` or Ctrl-C."""
+    system = build_system(plan)
+    config = exchange_config(plan) if plan.one("broker").spec.name == "simulated" else None
+    initial = round(config.initial_cash * 100) if config else 10_000_000
+    engine = make_engine(system, initial)
+    if isinstance(system.data_feed, SeriesDataFeed):
+        system.data_feed.speed = plan.settings.session.speed if speed is None else speed
+    path = plan.settings.journal.path
+    journal = JsonLinesJournal(path) if path else MemoryJournal()
+    stop = asyncio.Event()
+    with Live(status_table(engine, 0), console=console, refresh_per_second=4) as live:
+        update: Callable[[TradingEngine], None] = lambda e: _update(live, shell, stop, max_events)  # noqa: E731
+        shell = LiveShell(engine, system.broker, system.data_feed, system.clock, journal=journal,
+                          notifiers=system.notifiers, on_update=update)
+        loop = asyncio.get_running_loop()
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signals.SIGINT, stop.set)
+            loop.add_signal_handler(signals.SIGTERM, stop.set)
+        try:
+            await shell.run(stop)
+        finally:
+            system.close()
+            live.update(status_table(engine, shell.events_seen, tuple(shell.recent_signals)))
+    return shell
+
+
+def _update(live: Live, shell: LiveShell, stop: asyncio.Event, max_events: int | None) -> None:
+    if shell.events_seen % 20 == 0:
+        live.update(status_table(shell.engine, shell.events_seen, tuple(shell.recent_signals)))
+    if max_events is not None and shell.events_seen >= max_events:
+        stop.set()

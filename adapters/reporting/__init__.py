@@ -1,0 +1,1 @@
+"""Backtest outputs: terminal summary, CSV files and the HTML report."""

@@ -1,0 +1,26 @@
+"""The terminal summary of a backtest."""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+from adapters.bootstrap.backtest import BacktestRun
+from mia_core.metrics import metrics_table_rows
+from mia_core.timeutil import ns_to_datetime
+
+
+def summary_table(run: BacktestRun) -> Table:
+    """Key figures of ``run``, after costs."""
+    series = run.series
+    first, last = ns_to_datetime(int(series.ts[0])), ns_to_datetime(int(series.ts[-1]))
+    path = "vectorised" if run.result.vectorised else "bar by bar"
+    table = Table(
+        title=f"{run.plan.instrument.symbol} {first:%Y-%m-%d} to {last:%Y-%m-%d}: {run.result.bars:,} bars ({path})",
+        caption="after commissions and slippage",
+    )
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for label, value in metrics_table_rows(run.metrics):
+        table.add_row(label, value)
+    table.add_row("open position at end", str(run.result.final_position))
+    return table

@@ -1,0 +1,1 @@
+"""The deterministic trading engine: events in, commands out."""

@@ -1,0 +1,162 @@
+"""The backtest shell: walks a bar series through the simulated exchange and the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from mia_core.accounting import RoundTrip
+from mia_core.commands import CancelOrder, Command, FlattenPosition, ModifyOrder, RaiseAlert, SubmitOrder
+from mia_core.engine.core import TradingEngine
+from mia_core.exchange import SimulatedExchange
+from mia_core.journal import JournalEntry
+from mia_core.market import Bar
+from mia_core.orders import OrderIntent, OrderSide
+from mia_core.series import BarSeries
+from mia_core.signals import Direction, Signal
+
+Progress = Callable[[int], None]
+PROGRESS_EVERY = 20_000
+
+
+class VectorisedSignals(Protocol):
+    """A strategy that can compute its signals for a whole series at once."""
+
+    name: str
+
+    def target_directions(self, bars: BarSeries) -> npt.NDArray[np.int8]:
+        """+1/-1 where ``on_bar`` would signal LONG/SHORT, 0 elsewhere."""
+        ...
+
+
+@attrs.frozen
+class BacktestResult:
+    """What a backtest produced: trades, the per-bar equity curve and the journal."""
+
+    bars: int
+    round_trips: list[RoundTrip]
+    equity_ts: npt.NDArray[np.int64]
+    equity_cents: npt.NDArray[np.int64]
+    journal: list[JournalEntry]
+    final_position: int
+    vectorised: bool
+
+
+class BacktestShell:
+    """Carries out the engine's commands on the simulated exchange, bar by bar."""
+
+    def __init__(self, engine: TradingEngine, exchange: SimulatedExchange) -> None:
+        self.engine = engine
+        self.exchange = exchange
+
+    def deliver(self, events: list[object]) -> None:
+        """Hand exchange events to the engine and carry out what it asks."""
+        for event in events:
+            self.execute(self.engine.handle(event))
+
+    def execute(self, commands: list[Command]) -> None:
+        """Carry out commands against the exchange, feeding the resulting events back."""
+        ts = self.engine.now_ns
+        for command in commands:
+            if isinstance(command, SubmitOrder):
+                _, events = self.exchange.submit(command.intent, ts)
+                self.deliver(events)
+            elif isinstance(command, CancelOrder):
+                self.deliver(self.exchange.cancel(command.order_id, ts))
+            elif isinstance(command, ModifyOrder):
+                self.deliver(
+                    self.exchange.modify(
+                        command.order_id,
+                        ts,
+                        quantity=command.quantity,
+                        limit_price=command.limit_price,
+                        stop_price=command.stop_price,
+                    )
+                )
+            elif isinstance(command, FlattenPosition):
+                self.flatten(command.reason)
+            elif isinstance(command, RaiseAlert):
+                self.engine.journal.append(JournalEntry(ts, "alert", {"level": command.level.value, "message": command.message}))
+
+    def flatten(self, reason: str) -> None:
+        """Cancel every working order and close the position at market."""
+        ts = self.engine.now_ns
+        for order in list(self.engine.working.values()):
+            self.deliver(self.exchange.cancel(order.order_id, ts))
+        quantity = self.engine.portfolio.position.quantity
+        if quantity:
+            side = OrderSide.SELL if quantity > 0 else OrderSide.BUY
+            intent = OrderIntent(instrument=self.engine.instrument, side=side, quantity=abs(quantity), reason=reason)
+            self.execute([SubmitOrder(intent)])
+
+    def step(self, bar: Bar) -> None:
+        """One bar: working orders meet the bar first, then the engine sees it closed."""
+        if self.engine.working:
+            self.deliver(self.exchange.on_bar(bar))
+        self.execute(self.engine.on_bar(bar))
+
+
+def run_backtest(
+    series: BarSeries,
+    engine: TradingEngine,
+    exchange: SimulatedExchange,
+    *,
+    vectorised: bool = False,
+    progress: Progress | None = None,
+) -> BacktestResult:
+    """Run ``engine`` over ``series``; ``vectorised`` precomputes the strategy's signals.
+
+    The vectorised path calls the strategy's ``target_directions`` once instead of
+    ``on_bar`` per bar and builds Bar objects only when orders are working; the
+    filters, planner, risk policies, exchange and accounting are the same code. It
+    needs a strategy with ``target_directions`` and no techniques or analyzers.
+    """
+    shell = BacktestShell(engine, exchange)
+    if vectorised:
+        _walk_vectorised(series, shell, progress)
+    else:
+        for i, bar in enumerate(series.trusted()):
+            shell.step(bar)
+            if progress is not None and i % PROGRESS_EVERY == 0:
+                progress(i)
+    equity_ts, equity = engine.portfolio.equity_curve()
+    return BacktestResult(
+        bars=len(series),
+        round_trips=list(engine.portfolio.round_trips),
+        equity_ts=equity_ts,
+        equity_cents=equity,
+        journal=engine.journal,
+        final_position=engine.portfolio.position.quantity,
+        vectorised=vectorised,
+    )
+
+
+def supports_vectorised(engine: TradingEngine) -> bool:
+    """True when the engine's strategy and components allow the vectorised path."""
+    return hasattr(engine.strategy, "target_directions") and not engine.techniques and not engine.analyzers
+
+
+def _walk_vectorised(series: BarSeries, shell: BacktestShell, progress: Progress | None) -> None:
+    engine = shell.engine
+    if not supports_vectorised(engine):
+        raise ValueError("the vectorised path needs a strategy with target_directions and no techniques or analyzers")
+    strategy: VectorisedSignals = engine.strategy  # type: ignore[assignment]
+    directions = strategy.target_directions(series).tolist()
+    mark = engine.portfolio.mark
+    bars = series.trusted()
+    columns = zip(series.ts.tolist(), series.high.tolist(), series.low.tolist(), series.close.tolist(), strict=True)
+    for i, (ts, high, low, close) in enumerate(columns):
+        if engine.working:
+            shell.deliver(shell.exchange.on_bar(bars[i]))
+        engine.now_ns = ts
+        mark(ts, high, low, close)
+        direction = directions[i]
+        if direction:
+            signal = Signal(ts=ts, source=strategy.name, direction=Direction(direction))
+            shell.execute(engine.on_signal(signal))
+        if progress is not None and i % PROGRESS_EVERY == 0:
+            progress(i)

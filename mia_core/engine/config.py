@@ -1,0 +1,19 @@
+"""Engine settings: how signals become orders."""
+
+from __future__ import annotations
+
+import attrs
+
+
+@attrs.frozen
+class ExecutionConfig:
+    """How the order planner turns a signal into orders.
+
+    ``contracts`` is the base size of a position (risk policies may resize it);
+    ``allow_short`` false turns SHORT signals into FLAT; ``use_signal_brackets``
+    sends a signal's stop-loss/take-profit hints as a real bracket.
+    """
+
+    contracts: int = attrs.field(default=1, validator=attrs.validators.ge(1))
+    allow_short: bool = True
+    use_signal_brackets: bool = True
