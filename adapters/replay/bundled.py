@@ -42,7 +42,7 @@ def load_bundled(dataset: str, instrument: Instrument) -> CheckedBars:
         raise ValueError(f"unknown bundled dataset {dataset!r}; choose from {', '.join(DATASETS)}")
     frame = _read(DATASETS[dataset])
     tick = instrument.tick_size
-    columns = {
+    columns: dict[str, np.ndarray] = {
         ours: np.round(frame[theirs].to_numpy(dtype=float) / tick) * tick
         for ours, theirs in (("open", "Open"), ("high", "High"), ("low", "Low"), ("close", "Close"))
     }

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 import numpy as np
 import pandas as pd
-import pyarrow.parquet as pq
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from adapters.replay.timestamps import TimestampSpec, parse_timestamps
 from mia_core.data_quality import (

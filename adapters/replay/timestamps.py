@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from typing import Literal, cast
 
 import attrs
 import numpy as np
@@ -22,7 +23,7 @@ class TimestampSpec:
 
     timezone: str = "UTC"
     ts_format: str | None = None
-    epoch_unit: str = "s"
+    epoch_unit: Literal["s", "ms", "us", "ns"] = "s"
     close_time: str | None = None
     open_to_close_seconds: int = 0
 
@@ -46,18 +47,18 @@ def _parse_text(raw: pd.Series, spec: TimestampSpec, fail: _Fail) -> pd.Series:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # "could not infer format": parsed one by one, still checked
         try:
-            return pd.to_datetime(text, format=spec.ts_format, errors="coerce")
+            return cast(pd.Series, pd.to_datetime(text, format=spec.ts_format, errors="coerce"))
         except ValueError:  # several UTC offsets (DST) or a mix of zoned and naive values
             aware = text.str.contains(_OFFSET, na=False).to_numpy()
             fail(~aware & text.notna().to_numpy(), "has no UTC offset while other rows have one")
-            return pd.to_datetime(text, format=spec.ts_format, errors="coerce", utc=True)
+            return cast(pd.Series, pd.to_datetime(text, format=spec.ts_format, errors="coerce", utc=True))
 
 
 def _localize(parsed: pd.Series, spec: TimestampSpec, fail: _Fail, policy: Policy) -> pd.Series:
     try:
-        return parsed.dt.tz_localize(spec.timezone, ambiguous="infer", nonexistent="raise")
+        return cast(pd.Series, parsed.dt.tz_localize(spec.timezone, ambiguous="infer", nonexistent="raise"))
     except Exception:  # pandas/pytz raise several types for DST trouble
-        strict = parsed.dt.tz_localize(spec.timezone, ambiguous="NaT", nonexistent="NaT")
+        strict = cast(pd.Series, parsed.dt.tz_localize(spec.timezone, ambiguous="NaT", nonexistent="NaT"))
         bad = (strict.isna() & parsed.notna()).to_numpy()
         if policy == "error":
             fail(bad, f"local time is ambiguous or does not exist in {spec.timezone} (daylight-saving change)")
@@ -111,7 +112,7 @@ def parse_timestamps(raw: pd.Series, spec: TimestampSpec, *, source: str, column
     else:
         naive_local = parsed.dt.tz_convert(spec.timezone).dt.tz_localize(None)
     utc = parsed.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
-    ns = utc.view(np.int64).copy()
+    ns: IntArray = utc.view(np.int64).copy()
     ns[ns != NAT] += spec.open_to_close_seconds * 10**9
     _check_dates_need_close_time(ns, naive_local, spec, fail)
     return ns
