@@ -301,4 +301,3 @@ class Portfolio:
     @staticmethod
     def _as_int64(buffer: array[int]) -> npt.NDArray[np.int64]:
         return np.frombuffer(buffer, dtype=np.int64).copy() if buffer else np.empty(0, dtype=np.int64)
-

@@ -30,9 +30,7 @@ class DailySeries:
         return int(self.days.size)
 
 
-def daily_series(
-    equity_ts: npt.ArrayLike, equity_cents: npt.ArrayLike, initial_cash_cents: int
-) -> DailySeries:
+def daily_series(equity_ts: npt.ArrayLike, equity_cents: npt.ArrayLike, initial_cash_cents: int) -> DailySeries:
     """Resample an equity curve (UTC ns, cents; non-decreasing times) to CME trading days.
 
     Days run from 17:00 America/Chicago to 17:00 the next day and are named after the

@@ -82,9 +82,7 @@ def _profit_factor(profit_cents: int, loss_cents: int) -> float:
     return INF if profit_cents else NAN
 
 
-def _exposure(
-    round_trips: Sequence[RoundTrip], ts: npt.NDArray[np.int64], in_market: npt.ArrayLike | None
-) -> float:
+def _exposure(round_trips: Sequence[RoundTrip], ts: npt.NDArray[np.int64], in_market: npt.ArrayLike | None) -> float:
     if in_market is not None:
         mask = np.asarray(in_market, dtype=bool).ravel()
         if mask.size != ts.size:

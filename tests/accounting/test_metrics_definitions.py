@@ -61,7 +61,7 @@ def test_trade_statistics_by_hand() -> None:
 
 def test_curve_and_daily_figures_by_hand() -> None:
     m = compute_metrics(TRIPS, TS, EQUITY, INITIAL)
-    assert (m.ending_equity, m.total_return) == (10_300.0, pytest.approx(0.03))
+    assert m.ending_equity == 10_300.0 and m.total_return == pytest.approx(0.03)
     # intraday: peak $10,200 then $9,900
     assert m.max_drawdown == 300.0
     assert m.max_drawdown_pct == pytest.approx(300 / 10_200)
