@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 
 import attrs
 
@@ -11,6 +12,10 @@ from mia_core.options import OptionsChainSnapshot
 from mia_core.orders import Fill, Order, OrderIntent, OrderStatus, Position
 from mia_core.signals import RiskDecision, Signal
 from mia_core.timeutil import to_ns
+
+
+def _as_tuple(values: Iterable[RiskDecision]) -> tuple[RiskDecision, ...]:
+    return tuple(values)
 
 
 @attrs.frozen(slots=True)
@@ -53,7 +58,7 @@ class RiskChecked:
 
     ts: int = attrs.field(converter=to_ns)
     intent: OrderIntent
-    decisions: tuple[RiskDecision, ...] = attrs.field(converter=tuple)
+    decisions: tuple[RiskDecision, ...] = attrs.field(converter=_as_tuple)
 
 
 class ConnectionState(enum.Enum):

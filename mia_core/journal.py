@@ -13,13 +13,17 @@ from mia_core.timeutil import to_ns
 from mia_core.validation import non_empty
 
 
+def _readonly(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    return value if isinstance(value, MappingProxyType) else MappingProxyType(dict(value))
+
+
 @attrs.frozen(slots=True)
 class JournalEntry:
     """One recorded fact: ``kind`` (signal, risk, order, fill, alert, ...) and its data."""
 
     ts: int = attrs.field(converter=to_ns)
     kind: str = attrs.field(validator=non_empty)
-    payload: Mapping[str, Any] = attrs.field(factory=dict, converter=MappingProxyType)
+    payload: Mapping[str, Any] = attrs.field(factory=dict, converter=_readonly)
 
 
 @attrs.frozen(slots=True)

@@ -46,10 +46,16 @@ def write_bench_data(directory: Path, bars: int, seed: int = 7) -> Path:
     """Synthetic ES one-minute bars as Parquet (the same file for every engine)."""
     series = generate_bars(ES, SyntheticConfig(bars=bars, seed=seed))
     path = directory / f"synthetic_es_{bars}.parquet"
-    frame = pd.DataFrame({
-        "ts": pd.to_datetime(series.ts, utc=True), "open": series.open, "high": series.high, "low": series.low,
-        "close": series.close, "volume": series.volume,
-    })
+    frame = pd.DataFrame(
+        {
+            "ts": pd.to_datetime(series.ts, utc=True),
+            "open": series.open,
+            "high": series.high,
+            "low": series.low,
+            "close": series.close,
+            "volume": series.volume,
+        }
+    )
     frame.to_parquet(path, index=False)
     return path
 
@@ -59,21 +65,35 @@ def _peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def _run_mia(path: str, vectorised: bool) -> dict[str, Any]:
-    from adapters.replay.file import FileFeedConfig, read_bars
-    from mia_core.engine.backtest import run_backtest
-    from mia_core.engine.core import TradingEngine
-    from mia_core.exchange import ExchangeConfig, SimulatedExchange
-    from mia_plugins.sma_cross.strategy import SmaCrossConfig, SmaCrossStrategy
+def bench_system(path: str, vectorised: bool) -> dict[str, Any]:
+    """The benchmarked system as YAML would say it: file feed, simulated broker, sma_cross."""
+    return {
+        "instrument": "ES",
+        "data_feed": {"use": "file", "path": path},
+        "broker": {"use": "simulated", "commission_per_contract": COMMISSION, "initial_cash": 10_000_000},
+        "strategy": {"use": "sma_cross", "fast": FAST, "slow": SLOW},
+        "backtest": {"vectorised": vectorised},
+    }
 
+
+def _run_mia(path: str, vectorised: bool) -> dict[str, Any]:
+    from adapters.bootstrap.backtest import load_series, run_system
+    from adapters.bootstrap.config import plan_system
+    from adapters.bootstrap.container import build_system
+    from adapters.bootstrap.plugins import discover
+
+    system = build_system(plan_system(bench_system(path, vectorised), discover(), source="mia bench"))
     started = time.perf_counter()
-    series = read_bars(FileFeedConfig(path=path), ES).series
+    series = load_series(system, None, None)
     loaded = time.perf_counter()
-    engine = TradingEngine(ES, SmaCrossStrategy(SmaCrossConfig(fast=FAST, slow=SLOW)), initial_cash_cents=10**9)
-    exchange = SimulatedExchange(ES, ExchangeConfig(commission_per_contract=COMMISSION))
-    result = run_backtest(series, engine, exchange, vectorised=vectorised)
+    run = run_system(system, series)
     finished = time.perf_counter()
-    return {"load": loaded - started, "run": finished - loaded, "trips": len(result.round_trips), "bars": len(series)}
+    return {
+        "load": loaded - started,
+        "run": finished - loaded,
+        "trips": len(run.result.round_trips),
+        "bars": len(series),
+    }
 
 
 def _run_backtrader(path: str) -> dict[str, Any]:
@@ -108,10 +128,7 @@ def _run_backtrader(path: str) -> dict[str, Any]:
 
 
 def _child(kind: str, path: str, queue: Any) -> None:
-    if kind == "backtrader":
-        figures = _run_backtrader(path)
-    else:
-        figures = _run_mia(path, vectorised=kind == "mia-vectorised")
+    figures = _run_backtrader(path) if kind == "backtrader" else _run_mia(path, vectorised=kind == "mia-vectorised")
     figures["rss"] = _peak_rss_mb()
     queue.put(figures)
 
@@ -124,8 +141,14 @@ def measure(kind: str, path: Path) -> BenchFigure:
     process.start()
     figures = queue.get()
     process.join()
-    return BenchFigure(engine=kind, bars=figures["bars"], run_seconds=figures["run"], load_seconds=figures["load"],
-                       round_trips=figures["trips"], peak_rss_mb=figures["rss"])
+    return BenchFigure(
+        engine=kind,
+        bars=figures["bars"],
+        run_seconds=figures["run"],
+        load_seconds=figures["load"],
+        round_trips=figures["trips"],
+        peak_rss_mb=figures["rss"],
+    )
 
 
 def engine_bench(directory: Path, bars: int, with_backtrader: bool = True) -> list[BenchFigure]:

@@ -46,7 +46,9 @@ def exchange_config(plan: SystemPlan) -> ExchangeConfig:
     """The simulated exchange's settings: a backtest always fills on the simulated exchange."""
     broker = plan.one("broker")
     if broker.spec.name != "simulated" or not isinstance(broker.config, ExchangeConfig):
-        raise ConfigError(plan.source, "broker.use", f"a backtest runs on the 'simulated' broker, not {broker.spec.name!r}")
+        raise ConfigError(
+            plan.source, "broker.use", f"a backtest runs on the 'simulated' broker, not {broker.spec.name!r}"
+        )
     return broker.config
 
 
@@ -87,16 +89,24 @@ def run_system(system: System, series: BarSeries, progress: Progress | None = No
     wanted = plan.settings.backtest.vectorised
     allowed = supports_vectorised(engine)
     if wanted and not allowed:
-        raise ConfigError(plan.source, "backtest.vectorised", "this system needs the bar-by-bar path (techniques, "
-                          "analyzers or a strategy without target_directions)")
+        raise ConfigError(
+            plan.source,
+            "backtest.vectorised",
+            "this system needs the bar-by-bar path (techniques, analyzers or a strategy without target_directions)",
+        )
     vectorised = allowed if wanted is None else wanted
     exchange = SimulatedExchange(plan.instrument, config)
     result = run_backtest(series, engine, exchange, vectorised=vectorised, progress=progress)
     if plan.settings.backtest.close_at_end and engine.portfolio.position.quantity:
         _close_at_end(engine, series, config)
         equity_ts, equity = engine.portfolio.equity_curve()
-        result = attrs.evolve(result, round_trips=list(engine.portfolio.round_trips), final_position=0,
-                              equity_ts=equity_ts, equity_cents=equity)
+        result = attrs.evolve(
+            result,
+            round_trips=list(engine.portfolio.round_trips),
+            final_position=0,
+            equity_ts=equity_ts,
+            equity_cents=equity,
+        )
     metrics = compute_metrics(result.round_trips, result.equity_ts, result.equity_cents, initial)
     return BacktestRun(plan=plan, series=series, result=result, metrics=metrics, initial_cash_cents=initial)
 

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import logging
-from importlib import resources
 from datetime import datetime
+from importlib import resources
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
 from adapters.bootstrap import views
-from adapters.bootstrap.progress import progress_bar
 from adapters.bootstrap.config import load_plan, read_yaml
 from adapters.bootstrap.errors import ConfigError, PluginError
 from adapters.bootstrap.plugins import discover
+from adapters.bootstrap.progress import progress_bar
 from mia_core.errors import MiaError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="MIA: automated trading of ES/NQ futures.")
@@ -59,7 +59,9 @@ def plugins_list() -> None:
 @config_app.command("check")
 def config_check(
     config: ConfigPath,
-    live: Annotated[bool, typer.Option("--live", help="Consent to live trading (also needs live_trading: true).")] = False,
+    live: Annotated[
+        bool, typer.Option("--live", help="Consent to live trading (also needs live_trading: true).")
+    ] = False,
 ) -> None:
     """Validate a system file and print the resolved system."""
     try:
@@ -95,11 +97,11 @@ def default_config() -> Path:
 
 @app.command("backtest")
 def backtest(
-    config: Annotated[Optional[Path], typer.Argument(help="System YAML (default: the shipped default system).")] = None,
-    data: Annotated[Optional[Path], typer.Option("--data", help="CSV or Parquet bars replacing the data feed.")] = None,
-    start: Annotated[Optional[datetime], typer.Option("--from", formats=["%Y-%m-%d"], help="First day.")] = None,
-    end: Annotated[Optional[datetime], typer.Option("--to", formats=["%Y-%m-%d"], help="Last day.")] = None,
-    report: Annotated[Optional[Path], typer.Option("--report", help="Report directory.")] = None,
+    config: Annotated[Path | None, typer.Argument(help="System YAML (default: the shipped default system).")] = None,
+    data: Annotated[Path | None, typer.Option("--data", help="CSV or Parquet bars replacing the data feed.")] = None,
+    start: Annotated[datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day.")] = None,
+    end: Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day.")] = None,
+    report: Annotated[Path | None, typer.Option("--report", help="Report directory.")] = None,
 ) -> None:
     """Run a system on history; print the summary and write the report."""
     from adapters.bootstrap.backtest import backtest_plan
@@ -113,8 +115,14 @@ def backtest(
         plan = load_plan(path, host)
         plan.require_live_consent(False)
         with progress_bar("backtest") as advance:
-            run = backtest_plan(plan, host, data=data, start=start.date() if start else None,
-                                end=end.date() if end else None, progress=advance)
+            run = backtest_plan(
+                plan,
+                host,
+                data=data,
+                start=start.date() if start else None,
+                end=end.date() if end else None,
+                progress=advance,
+            )
     except (ConfigError, PluginError) as exc:
         raise fail(str(exc)) from exc
     console.print(summary_table(run))
@@ -127,9 +135,13 @@ def backtest(
 @app.command("run")
 def run(
     config: ConfigPath,
-    speed: Annotated[Optional[float], typer.Option("--speed", help="Replay pace: 1 real time, 60 a minute per second, 0 flat out.")] = None,
-    live: Annotated[bool, typer.Option("--live", help="Consent to live trading (also needs live_trading: true).")] = False,
-    max_events: Annotated[Optional[int], typer.Option("--max-events", help="Stop after this many market events.")] = None,
+    speed: Annotated[
+        float | None, typer.Option("--speed", help="Replay pace: 1 real time, 60 a minute per second, 0 flat out.")
+    ] = None,
+    live: Annotated[
+        bool, typer.Option("--live", help="Consent to live trading (also needs live_trading: true).")
+    ] = False,
+    max_events: Annotated[int | None, typer.Option("--max-events", help="Stop after this many market events.")] = None,
 ) -> None:
     """Run a paper (or, with consent, live) session with a live terminal view; Ctrl-C stops cleanly."""
     import asyncio
@@ -144,8 +156,11 @@ def run(
     except (ConfigError, PluginError) as exc:
         raise fail(str(exc)) from exc
     trips = shell.engine.portfolio.round_trips
-    console.print(f"session ended after {shell.events_seen:,} events; {len(trips)} round trips; "
-                  f"equity ${shell.engine.portfolio.equity_cents / 100:,.2f}", highlight=False)
+    console.print(
+        f"session ended after {shell.events_seen:,} events; {len(trips)} round trips; "
+        f"equity ${shell.engine.portfolio.equity_cents / 100:,.2f}",
+        highlight=False,
+    )
 
 
 @app.command("bench")
@@ -167,8 +182,14 @@ def bench(
         table.add_column(column, justify="right")
     for f in figures:
         versus = ratio(figures, f.engine)
-        table.add_row(f.engine, f"{f.bars_per_second:,.0f}", f"{f.bars_per_second_with_loading:,.0f}",
-                      f"{f.round_trips:,}", f"{f.peak_rss_mb:,.0f}", "-" if versus != versus else f"{versus:.1f}x")
+        table.add_row(
+            f.engine,
+            f"{f.bars_per_second:,.0f}",
+            f"{f.bars_per_second_with_loading:,.0f}",
+            f"{f.round_trips:,}",
+            f"{f.peak_rss_mb:,.0f}",
+            "-" if versus != versus else f"{versus:.1f}x",
+        )
     console.print(table)
 
 

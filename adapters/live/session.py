@@ -51,7 +51,9 @@ def _describe(sig: Signal) -> str:
     return f"{ns_to_datetime(sig.ts):%Y-%m-%d %H:%M} {sig.direction.name} ({sig.source})"
 
 
-async def run_session(plan: SystemPlan, speed: float | None, console: Console, max_events: int | None = None) -> LiveShell:
+async def run_session(
+    plan: SystemPlan, speed: float | None, console: Console, max_events: int | None = None
+) -> LiveShell:
     """Run the plan's system until the feed ends, ``max_events`` or Ctrl-C."""
     system = build_system(plan)
     config = exchange_config(plan) if plan.one("broker").spec.name == "simulated" else None
@@ -64,8 +66,15 @@ async def run_session(plan: SystemPlan, speed: float | None, console: Console, m
     stop = asyncio.Event()
     with Live(status_table(engine, 0), console=console, refresh_per_second=4) as live:
         update: Callable[[TradingEngine], None] = lambda e: _update(live, shell, stop, max_events)  # noqa: E731
-        shell = LiveShell(engine, system.broker, system.data_feed, system.clock, journal=journal,
-                          notifiers=system.notifiers, on_update=update)
+        shell = LiveShell(
+            engine,
+            system.broker,
+            system.data_feed,
+            system.clock,
+            journal=journal,
+            notifiers=system.notifiers,
+            on_update=update,
+        )
         loop = asyncio.get_running_loop()
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(signals.SIGINT, stop.set)

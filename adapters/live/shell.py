@@ -91,8 +91,12 @@ class LiveShell:
             elif isinstance(command, CancelOrder):
                 self.broker.cancel(command.order_id)
             elif isinstance(command, ModifyOrder):
-                self.broker.modify(command.order_id, quantity=command.quantity, limit_price=command.limit_price,
-                                   stop_price=command.stop_price)
+                self.broker.modify(
+                    command.order_id,
+                    quantity=command.quantity,
+                    limit_price=command.limit_price,
+                    stop_price=command.stop_price,
+                )
             elif isinstance(command, FlattenPosition):
                 self._flatten(command.reason)
             elif isinstance(command, RaiseAlert):
@@ -104,12 +108,15 @@ class LiveShell:
         quantity = self.engine.portfolio.position.quantity
         if quantity:
             side = OrderSide.SELL if quantity > 0 else OrderSide.BUY
-            self.broker.submit(OrderIntent(instrument=self.engine.instrument, side=side, quantity=abs(quantity),
-                                           reason=reason))
+            self.broker.submit(
+                OrderIntent(instrument=self.engine.instrument, side=side, quantity=abs(quantity), reason=reason)
+            )
 
     async def _alert(self, command: RaiseAlert) -> None:
         now = self.clock.now_ns()
-        self.engine.journal.append(JournalEntry(now, "alert", {"level": command.level.value, "message": command.message}))
+        self.engine.journal.append(
+            JournalEntry(now, "alert", {"level": command.level.value, "message": command.message})
+        )
         note = Notification(ts=now, level=command.level, title="MIA alert", body=command.message)
         for notifier in self.notifiers:
             try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import attrs
@@ -53,7 +53,7 @@ class BacktestShell:
         self.engine = engine
         self.exchange = exchange
 
-    def deliver(self, events: list[object]) -> None:
+    def deliver(self, events: Sequence[object]) -> None:
         """Hand exchange events to the engine and carry out what it asks."""
         for event in events:
             self.execute(self.engine.handle(event))
@@ -80,7 +80,8 @@ class BacktestShell:
             elif isinstance(command, FlattenPosition):
                 self.flatten(command.reason)
             elif isinstance(command, RaiseAlert):
-                self.engine.journal.append(JournalEntry(ts, "alert", {"level": command.level.value, "message": command.message}))
+                payload = {"level": command.level.value, "message": command.message}
+                self.engine.journal.append(JournalEntry(ts, "alert", payload))
 
     def flatten(self, reason: str) -> None:
         """Cancel every working order and close the position at market."""

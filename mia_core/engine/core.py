@@ -141,7 +141,9 @@ class TradingEngine:
                 break
             quantity = min(quantity, decision.quantity)
         if decisions:
-            self.journal.append(JournalEntry(self.now_ns, "risk", {"event": RiskChecked(self.now_ns, intent, decisions)}))
+            self.journal.append(
+                JournalEntry(self.now_ns, "risk", {"event": RiskChecked(self.now_ns, intent, decisions)})
+            )
         if quantity == 0:
             return None
         return intent if quantity == intent.quantity else attrs.evolve(intent, quantity=quantity)

@@ -8,7 +8,6 @@ from mia_core.instruments import Instrument
 from mia_core.orders import Bracket, Order, OrderIntent, OrderSide, TimeInForce
 from mia_core.signals import Direction, Signal
 
-
 # Planned orders work until filled or cancelled: a market order placed at a daily bar's close
 # must survive to the next session's open.
 GTC = TimeInForce.GTC
@@ -45,7 +44,9 @@ def plan(
     if position != 0 and not keeps_side:
         side = OrderSide.SELL if position > 0 else OrderSide.BUY
         intents.append(
-            OrderIntent(instrument=instrument, side=side, quantity=abs(position), time_in_force=GTC, reason="signal_exit" + note)
+            OrderIntent(
+                instrument=instrument, side=side, quantity=abs(position), time_in_force=GTC, reason="signal_exit" + note
+            )
         )
         position = 0
     delta = target - position

@@ -8,7 +8,7 @@ import attrs
 
 from mia_core.orders import OrderIntent
 from mia_core.signals import RiskDecision
-from ports.components import BuildContext, ComponentKind, ComponentSpec
+from ports.components import ComponentKind, ComponentSpec
 from ports.context import RiskContext
 from ports.hookspecs import hookimpl
 
@@ -38,12 +38,16 @@ class MaxPositionPolicy:
         after = current + pending + signed
         if abs(after) <= abs(current + pending) or abs(after) <= self.max_contracts:
             return RiskDecision.allow(self.name, intent.quantity)
-        room = self.max_contracts - abs(current + pending) if (current + pending) * signed >= 0 else (
-            abs(current + pending) + self.max_contracts
+        room = (
+            self.max_contracts - abs(current + pending)
+            if (current + pending) * signed >= 0
+            else (abs(current + pending) + self.max_contracts)
         )
         if room <= 0:
             return RiskDecision.reject(self.name, f"position would be {after}; limit is {self.max_contracts}")
-        return RiskDecision.resize(self.name, room, f"capped at {self.max_contracts} contracts (asked {intent.quantity})")
+        return RiskDecision.resize(
+            self.name, room, f"capped at {self.max_contracts} contracts (asked {intent.quantity})"
+        )
 
 
 @hookimpl
