@@ -293,5 +293,5 @@ def run_broker_contract(make_driver: Callable[[], BrokerDriver]) -> None:
     for name in contract_checks():
         try:
             getattr(suite, name)(make_driver())
-        except AssertionError as exc:
-            raise AssertionError(f"broker contract {name} failed: {exc}") from exc
+        except Exception as exc:
+            raise AssertionError(f"broker contract {name} failed: {type(exc).__name__}: {exc}") from exc
