@@ -1,0 +1,1 @@
+"""Tests that keep docs/ true to the code."""
