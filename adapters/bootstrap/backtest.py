@@ -107,7 +107,8 @@ def run_system(system: System, series: BarSeries, progress: Progress | None = No
             equity_ts=equity_ts,
             equity_cents=equity,
         )
-    metrics = compute_metrics(result.round_trips, result.equity_ts, result.equity_cents, initial)
+    in_market = engine.portfolio.position_curve() != 0
+    metrics = compute_metrics(result.round_trips, result.equity_ts, result.equity_cents, initial, in_market=in_market)
     return BacktestRun(plan=plan, series=series, result=result, metrics=metrics, initial_cash_cents=initial)
 
 
