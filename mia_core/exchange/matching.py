@@ -58,13 +58,13 @@ class Matcher:
         if not eligible:
             return events
         tick = self._tick
-        o, h = round(bar.open / tick), round(bar.high / tick)
-        lo, c = round(bar.low / tick), round(bar.close / tick)
+        lo, h = round(bar.low / tick), round(bar.high / tick)
         for state in eligible:
-            if state.market_like or state.ioc or state.reachable(lo, h):
+            if state.market_like or state.ioc or (lo <= state.level if state.at_or_below else h >= state.level):
                 break
         else:
             return events
+        o, c = round(bar.open / tick), round(bar.close / tick)
         run = _Pass(ts, self._budget(bar.volume), eligible, events)
         registry.activated = eligible
         try:
@@ -152,13 +152,13 @@ class Matcher:
     def _execute(self, run: _Pass, state: OrderState, point: int) -> None:
         kind = state.kind
         if kind is OrderType.STOP_LIMIT and not state.triggered:
-            state.triggered = True
-            state.refresh()
+            state.trigger()
             if state.first_point(point, point) is None:
                 return  # triggered, but the limit is not marketable here: it rests as a limit order
             price = point
         elif kind is OrderType.STOP or kind is OrderType.MARKET:
-            state.triggered = True
+            if not state.triggered:
+                state.trigger()
             price = point + state.sign * self._slippage
         else:
             price = point

@@ -41,6 +41,7 @@ class OrderState:
         "level",
         "limit",
         "live",
+        "market_like",
         "min_bar_ts",
         "min_trade_ts",
         "order",
@@ -58,6 +59,7 @@ class OrderState:
         self.sign = intent.side.sign
         self.kind = intent.order_type
         self.triggered = False
+        self.market_like = self.kind is OrderType.MARKET  # a market order, or a stop that has triggered
         self.live = not order.status.is_terminal
         self.ioc = intent.time_in_force in (TimeInForce.IOC, TimeInForce.FOK)
         self.fok = intent.time_in_force is TimeInForce.FOK
@@ -88,10 +90,11 @@ class OrderState:
         else:
             self.level, self.at_or_below = self.stop, self.sign < 0
 
-    @property
-    def market_like(self) -> bool:
-        """True for a market order and for a stop that has triggered."""
-        return self.kind is OrderType.MARKET or (self.kind is OrderType.STOP and self.triggered)
+    def trigger(self) -> None:
+        """A stop was reached: a stop becomes a market order, a stop-limit a limit order."""
+        self.triggered = True
+        self.market_like = self.kind is not OrderType.STOP_LIMIT
+        self.refresh()
 
     @property
     def priority(self) -> int:
@@ -126,7 +129,3 @@ class OrderState:
             if end >= level:
                 return level
         return None
-
-    def reachable(self, low: int, high: int) -> bool:
-        """True when a price range ``[low, high]`` (ticks) would meet this resting order."""
-        return low <= self.level if self.at_or_below else high >= self.level

@@ -139,7 +139,7 @@ def test_modify_refusals_name_the_reason() -> None:
         (order.order_id, {"limit_price": float("nan")}, "tick grid"),
     ]
     for order_id, changes, reason in cases:
-        update = _only_update(venue.modify(order_id, **changes))
+        update = _only_update(venue.modify(order_id, 0, **changes))
         assert reason in update.order.reject_reason, (changes, update.order.reject_reason)
 
 
