@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 
-from mia_core.events import BrokerEvent, MarketEvent
+from mia_core.events import BrokerEvent
 from mia_core.exchange import ExchangeConfig, ExchangeEvent, SimulatedExchange
 from mia_core.instruments import Instrument
 from mia_core.market import Bar, Trade
@@ -89,7 +89,7 @@ class InMemoryBroker:
         )
         self._outbox.extend(events)
 
-    def on_market(self, event: MarketEvent) -> None:
+    def on_market(self, event: object) -> None:
         """Advance the fill model by a Bar or Trade (other events only flush) and deliver all events."""
         if isinstance(event, Bar):
             self._last_ts, self._last_price = event.ts, event.close

@@ -133,3 +133,9 @@ def test_without_a_clock_requests_take_the_time_of_the_last_market_event() -> No
     broker.on_market(flat(4, 5002.0))
     assert broker.positions()[0].average_price == 5002.0
 
+
+
+def test_it_is_a_market_driven_broker() -> None:
+    from ports.broker import MarketDrivenBroker
+
+    assert isinstance(InMemoryBroker(ES), MarketDrivenBroker)
