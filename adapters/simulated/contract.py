@@ -6,17 +6,12 @@ import asyncio
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from adapters.simulated.broker import InMemoryBroker
-from mia_core.clock import ManualClock
+from adapters.simulated.driver import SimulatedBrokerDriver
 from mia_core.events import BrokerEvent, FillReceived, OrderUpdated
-from mia_core.exchange import STOP_LOSS, TAKE_PROFIT, ExchangeConfig
-from mia_core.instruments import ES, Instrument
-from mia_core.market import Bar, Trade
+from mia_core.exchange import STOP_LOSS, TAKE_PROFIT
+from mia_core.instruments import Instrument
 from mia_core.orders import AccountSnapshot, Bracket, Fill, Order, OrderIntent, OrderSide, OrderStatus, OrderType
 from ports.broker import Broker
-
-CONTRACT_START_NS = 1_709_650_800_000_000_000  # 2024-03-05 15:00 UTC, a Tuesday in the regular session
-MINUTE_NS = 60_000_000_000
 
 
 class BrokerDriver(Protocol):
@@ -51,48 +46,6 @@ class BrokerDriver(Protocol):
     def settle(self) -> None:
         """Return once the events caused by requests made so far have been delivered."""
         ...
-
-
-class SimulatedBrokerDriver:
-    """Drives an :class:`InMemoryBroker` with a manual clock: each trade is a flat one-minute bar.
-
-    With ``market_fill: next_trade`` it sends Trade events instead of bars.
-    """
-
-    def __init__(self, instrument: Instrument = ES, config: ExchangeConfig | None = None) -> None:
-        self.clock = ManualClock(CONTRACT_START_NS)
-        self.config = config if config is not None else ExchangeConfig()
-        self.simulated = InMemoryBroker(instrument, self.config, self.clock)
-        self._instrument = instrument
-        asyncio.run(self.simulated.connect())
-
-    @property
-    def broker(self) -> Broker:
-        """The in-memory broker."""
-        return self.simulated
-
-    @property
-    def instrument(self) -> Instrument:
-        """The instrument traded."""
-        return self._instrument
-
-    @property
-    def reference_price(self) -> float:
-        """Where the market starts."""
-        return 5000.0
-
-    def trade_at(self, price: float) -> None:
-        """One minute later, a bar (or a trade) at ``price``."""
-        ts = self.clock.now_ns() + MINUTE_NS + self.config.latency_ms * 1_000_000
-        self.clock.advance_to(ts)
-        if self.config.market_fill == "next_trade":
-            self.simulated.on_market(Trade(self._instrument, ts, price, 10_000))
-        else:
-            self.simulated.on_market(Bar(self._instrument, ts, price, price, price, price, 10_000))
-
-    def settle(self) -> None:
-        """Deliver queued events."""
-        self.simulated.flush()
 
 
 class EventRecorder:
@@ -142,10 +95,12 @@ class BrokerContract:
         return cls._intent(driver, side, quantity=1, order_type=OrderType.LIMIT, limit_price=price, **kwargs)
 
     def test_satisfies_the_port(self, driver: BrokerDriver) -> None:
+        """The object satisfies the Broker protocol and has a name."""
         assert isinstance(driver.broker, Broker)
         assert isinstance(driver.broker.name, str) and driver.broker.name
 
     def test_connect_and_disconnect_are_idempotent(self, driver: BrokerDriver) -> None:
+        """connect/disconnect can be repeated in any order."""
         async def cycle() -> None:
             await driver.broker.connect()
             await driver.broker.disconnect()
@@ -155,6 +110,7 @@ class BrokerContract:
         asyncio.run(cycle())
 
     def test_submit_returns_a_pending_order_then_reports_it_working(self, driver: BrokerDriver) -> None:
+        """submit returns a PENDING order with a unique id; WORKING follows as an event."""
         broker, recorder, price, tick = self._start(driver)
         intent = self._limit(driver, OrderSide.BUY, price - 8 * tick)
         first, second = broker.submit(intent), broker.submit(intent)
@@ -165,6 +121,7 @@ class BrokerContract:
         assert {first.order_id, second.order_id} <= {o.order_id for o in broker.open_orders()}
 
     def test_client_ref_makes_submit_idempotent(self, driver: BrokerDriver) -> None:
+        """A repeated client_ref returns the same order and sends nothing new."""
         broker, _, price, tick = self._start(driver)
         intent = self._limit(driver, OrderSide.BUY, price - 8 * tick, client_ref="r1")
         first, again = broker.submit(intent), broker.submit(intent)
@@ -173,6 +130,7 @@ class BrokerContract:
         assert [o.order_id for o in broker.open_orders()].count(first.order_id) == 1
 
     def test_market_orders_fill_and_move_the_position(self, driver: BrokerDriver) -> None:
+        """Market orders fill on the grid and move the net position; flat positions are omitted."""
         broker, recorder, price, _ = self._start(driver)
         buy = broker.submit(self._intent(driver, OrderSide.BUY, quantity=2))
         driver.trade_at(price)
@@ -188,6 +146,7 @@ class BrokerContract:
         assert broker.positions() == []
 
     def test_limit_order_waits_for_its_price(self, driver: BrokerDriver) -> None:
+        """A limit order fills only when the market reaches it, at its price or better."""
         broker, recorder, price, tick = self._start(driver)
         limit = price - 4 * tick
         order = broker.submit(self._limit(driver, OrderSide.BUY, limit))
@@ -198,6 +157,7 @@ class BrokerContract:
         assert fill.price <= limit
 
     def test_cancel_ends_a_working_order(self, driver: BrokerDriver) -> None:
+        """A cancelled order is reported CANCELLED and never fills."""
         broker, recorder, price, tick = self._start(driver)
         intent = self._limit(driver, OrderSide.SELL, price + 8 * tick)
         order = broker.submit(intent)
@@ -210,6 +170,7 @@ class BrokerContract:
         assert recorder.fills(order.order_id) == []
 
     def test_cancel_of_an_unknown_order_is_refused_without_raising(self, driver: BrokerDriver) -> None:
+        """Cancelling an unknown id reports a refusal with a reason."""
         broker, recorder, _, _ = self._start(driver)
         broker.cancel("no-such-order")
         driver.settle()
@@ -217,6 +178,7 @@ class BrokerContract:
         assert update.reject_reason
 
     def test_cancel_of_a_filled_order_is_refused(self, driver: BrokerDriver) -> None:
+        """Cancelling a filled order is refused and changes nothing."""
         broker, recorder, price, _ = self._start(driver)
         order = broker.submit(self._intent(driver, OrderSide.BUY, quantity=1))
         driver.trade_at(price)
@@ -227,6 +189,7 @@ class BrokerContract:
         assert broker.positions()[0].quantity == 1
 
     def test_modify_moves_a_limit_price(self, driver: BrokerDriver) -> None:
+        """modify changes a working limit price, and the new price trades."""
         broker, recorder, price, tick = self._start(driver)
         intent = self._limit(driver, OrderSide.BUY, price - 8 * tick)
         order = broker.submit(intent)
@@ -237,6 +200,7 @@ class BrokerContract:
         assert [f.quantity for f in recorder.fills(order.order_id)] == [1]
 
     def test_modify_to_an_off_grid_price_is_refused(self, driver: BrokerDriver) -> None:
+        """An off-grid price is refused with a reason; the order keeps its price."""
         broker, recorder, price, tick = self._start(driver)
         intent = self._limit(driver, OrderSide.BUY, price - 8 * tick)
         order = broker.submit(intent)
@@ -247,6 +211,7 @@ class BrokerContract:
         assert still.intent.limit_price == price - 8 * tick
 
     def test_bracket_children_protect_the_fill_and_cancel_each_other(self, driver: BrokerDriver) -> None:
+        """Bracket children carry parent_id and reasons; one exit cancels the other."""
         broker, recorder, price, tick = self._start(driver)
         bracket = Bracket(stop_loss=price - 8 * tick, take_profit=price + 8 * tick)
         entry = broker.submit(self._intent(driver, OrderSide.BUY, quantity=1, bracket=bracket))
@@ -260,6 +225,7 @@ class BrokerContract:
         assert broker.positions() == [] and broker.open_orders() == []
 
     def test_account_equity_is_cash_plus_open_profit(self, driver: BrokerDriver) -> None:
+        """Equity is cash plus the open position marked at the last price."""
         broker, recorder, price, tick = self._start(driver)
         order = broker.submit(self._intent(driver, OrderSide.BUY, quantity=1))
         driver.trade_at(price)
@@ -272,6 +238,7 @@ class BrokerContract:
         assert account.unrealized_pnl_cents == driver.instrument.ticks_to_cents(mark_ticks)
 
     def test_handlers_receive_every_event_in_registration_order(self, driver: BrokerDriver) -> None:
+        """Every handler sees every event, in registration order."""
         seen: list[tuple[str, BrokerEvent]] = []
         driver.broker.subscribe(lambda event: seen.append(("a", event)))
         driver.broker.subscribe(lambda event: seen.append(("b", event)))
@@ -280,6 +247,16 @@ class BrokerContract:
         driver.trade_at(driver.reference_price)
         assert seen and [name for name, _ in seen] == ["a", "b"] * (len(seen) // 2)
         assert all(seen[i][1] is seen[i + 1][1] for i in range(0, len(seen), 2))
+
+
+__all__ = [
+    "BrokerContract",
+    "BrokerDriver",
+    "EventRecorder",
+    "SimulatedBrokerDriver",
+    "contract_checks",
+    "run_broker_contract",
+]
 
 
 def contract_checks() -> list[str]:
