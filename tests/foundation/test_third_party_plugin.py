@@ -51,14 +51,20 @@ class PluginEnv:
         self.root = root
         self.python = root / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
-    def run(self, *args: str, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess[str]:
-        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-        env["COLUMNS"] = "200"
+    def run(self, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+        """Run the environment's python in isolated mode, outside the repository (MIA comes from site-packages)."""
+        env = dict(os.environ, COLUMNS="200")
         return subprocess.run(
-            [str(self.python), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False
+            [str(self.python), "-I", *args],
+            cwd=cwd or self.root.parent,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
         )
 
-    def mia(self, *args: str, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess[str]:
+    def mia(self, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
         return self.run("-c", CLI, *args, cwd=cwd)
 
 
