@@ -17,6 +17,7 @@ from adapters.bootstrap.container import build_system
 from adapters.journal.jsonl import JsonLinesJournal, MemoryJournal
 from adapters.live.shell import LiveShell
 from adapters.replay.feed import SeriesDataFeed
+from mia_core.clock import ManualClock
 from mia_core.engine.core import TradingEngine
 from mia_core.signals import Signal
 from mia_core.timeutil import ns_to_datetime
@@ -55,7 +56,9 @@ async def run_session(
     plan: SystemPlan, speed: float | None, console: Console, max_events: int | None = None
 ) -> LiveShell:
     """Run the plan's system until the feed ends, ``max_events`` or Ctrl-C."""
-    system = build_system(plan)
+    replay = plan.one("data_feed").provider.name == "replay"
+    # A replay session runs on market time (the clock follows the bars), a live feed on the wall clock.
+    system = build_system(plan, clock=ManualClock() if replay else None)
     config = exchange_config(plan) if plan.one("broker").spec.name == "simulated" else None
     initial = round(config.initial_cash * 100) if config else 10_000_000
     engine = make_engine(system, initial)

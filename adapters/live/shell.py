@@ -7,6 +7,7 @@ import logging
 from collections import deque
 from collections.abc import Callable
 
+from mia_core.clock import ManualClock
 from mia_core.commands import CancelOrder, Command, FlattenPosition, ModifyOrder, RaiseAlert, SubmitOrder
 from mia_core.engine.core import TradingEngine
 from mia_core.events import BrokerEvent
@@ -59,6 +60,8 @@ class LiveShell:
             async for event in self.feed.stream(self.engine.instrument):
                 if stop is not None and stop.is_set():
                     break
+                if isinstance(self.clock, ManualClock):
+                    self.clock.advance_to(max(self.clock.now_ns(), getattr(event, "ts", 0)))
                 if isinstance(self.broker, MarketDrivenBroker):
                     self.broker.on_market(event)
                 await self._drain()
