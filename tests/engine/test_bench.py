@@ -1,0 +1,16 @@
+"""The bench harness runs every engine on the same file; their trade counts agree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from adapters.bench.engine import engine_bench, ratio
+
+
+def test_bench_measures_mia_and_backtrader_on_the_same_bars(tmp_path: Path) -> None:
+    figures = engine_bench(tmp_path, bars=4_000)
+    assert [f.engine for f in figures] == ["mia-vectorised", "mia-bar-by-bar", "backtrader"]
+    assert all(f.bars == 4_000 and f.run_seconds > 0 and f.peak_rss_mb > 0 for f in figures)
+    trips = {f.round_trips for f in figures}
+    assert len(trips) == 1 and trips.pop() > 10
+    assert ratio(figures, "backtrader") == 1.0
