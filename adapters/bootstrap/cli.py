@@ -201,3 +201,7 @@ def main() -> None:
     except MiaError as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False)
         raise SystemExit(2) from exc
+
+
+if __name__ == "__main__":
+    main()
