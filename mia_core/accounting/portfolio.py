@@ -9,6 +9,7 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
+from mia_core.accounting import marks
 from mia_core.accounting.lots import Lot
 from mia_core.accounting.roundtrip import RoundTrip
 from mia_core.accounting.tradingdays import cme_day_bounds
@@ -164,6 +165,33 @@ class Portfolio:
         self._pos_buf.append(qty)
         if equity > self._peak:
             self._peak = equity
+
+    def mark_many(self, ts: marks.Ints, high: marks.Floats, low: marks.Floats, close: marks.Floats) -> None:
+        """Exactly ``mark(ts[i], high[i], low[i], close[i])`` for each i in order, computed in bulk."""
+        bad = marks.first_invalid(ts, high, low, self._mark_ts)
+        if bad >= 0:
+            self.mark_many(ts[:bad], high[:bad], low[:bad], close[:bad])
+            self.mark(int(ts[bad]), float(high[bad]), float(low[bad]), float(close[bad]))  # raises
+            ts, high, low, close = ts[bad + 1 :], high[bad + 1 :], low[bad + 1 :], close[bad + 1 :]
+        if not len(ts):
+            return
+        end = int(ts[-1])
+        self._mark_ts = end
+        if not self._day_start <= end < self._day_end:
+            self._roll_day(end)  # the last roll of a run of marks decides the day
+        qty = self._qty
+        if qty:
+            last = marks.to_ticks(close, self._tick_size)
+            marks.update_lots(self._lots, qty, ts, high, low, last, self._tick_size)
+            unrealized = (last * qty - self._cost_ticks) * self._tick_value
+            self._unrealized = int(unrealized[-1])
+            equity = unrealized + self._cash
+        else:
+            equity = np.full(len(ts), self._cash, dtype=np.int64)
+        marks.extend(self._ts_buf, ts)
+        marks.extend(self._eq_buf, equity)
+        marks.extend(self._pos_buf, np.full(len(ts), qty, dtype=np.int64))
+        self._peak = max(self._peak, int(equity.max()))
 
     def _roll_day(self, ts: int) -> None:
         if ts < self._day_start:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -156,18 +155,36 @@ def _walk_vectorised(series: BarSeries, shell: BacktestShell, progress: Progress
     if not supports_vectorised(engine):
         raise ValueError("the vectorised path needs a strategy with target_directions and no techniques or analyzers")
     strategy: VectorisedSignals = engine.strategy  # type: ignore[assignment]
-    directions = strategy.target_directions(series).tolist()
+    directions = strategy.target_directions(series)
+    signals = np.flatnonzero(directions).tolist()
+    signals.append(len(series))
     mark = engine.portfolio.mark
     bars = series.trusted()
-    columns = zip(series.ts.tolist(), series.high.tolist(), series.low.tolist(), series.close.tolist(), strict=True)
-    for i, (ts, high, low, close) in enumerate(columns):
-        if engine.working:
+    ts_col, high_col, low_col, close_col = series.ts, series.high, series.low, series.close
+    n = len(series)
+    i = k = 0
+    while i < n:
+        if not engine.working:
+            while signals[k] < i:
+                k += 1
+            j = signals[k]
+            if j > i:  # no orders working and no signal until bar j: mark the run in bulk
+                engine.portfolio.mark_many(ts_col[i:j], high_col[i:j], low_col[i:j], close_col[i:j])
+                engine.now_ns = int(ts_col[j - 1])
+                if progress is not None:
+                    for done in range(-(-i // PROGRESS_EVERY) * PROGRESS_EVERY, j, PROGRESS_EVERY):
+                        progress(done)
+                i = j
+                continue
+        else:
             shell.deliver(shell.exchange.on_bar(bars[i]))
+        ts = int(ts_col[i])
         engine.now_ns = ts
-        mark(ts, high, low, close)
-        direction = directions[i]
+        mark(ts, float(high_col[i]), float(low_col[i]), float(close_col[i]))
+        direction = int(directions[i])
         if direction:
             signal = Signal(ts=ts, source=strategy.name, direction=Direction(direction))
             shell.execute(engine.on_signal(signal))
         if progress is not None and i % PROGRESS_EVERY == 0:
             progress(i)
+        i += 1
