@@ -26,6 +26,24 @@ class JournalEntry:
     payload: Mapping[str, Any] = attrs.field(factory=dict, converter=_readonly)
 
 
+_new = object.__new__
+_put = object.__setattr__
+
+
+def record(ts: int, kind: str, payload: dict[str, Any]) -> JournalEntry:
+    """A :class:`JournalEntry` from values the engine produced itself, built without re-checking them.
+
+    ``ts`` must already be integer UTC ns, ``kind`` non-empty and ``payload`` a fresh dict
+    nobody else holds (it is wrapped read-only, not copied). Outside data goes through
+    ``JournalEntry(...)``, which converts and validates.
+    """
+    entry = _new(JournalEntry)
+    _put(entry, "ts", ts)
+    _put(entry, "kind", kind)
+    _put(entry, "payload", MappingProxyType(payload))
+    return entry
+
+
 @attrs.frozen(slots=True)
 class Notification:
     """A message for the trader (trade executed, daily summary, alert, advice)."""

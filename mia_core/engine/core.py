@@ -14,7 +14,7 @@ from mia_core.engine.config import ExecutionConfig
 from mia_core.engine.view import EngineView
 from mia_core.events import FillReceived, OrderUpdated, PositionChanged, RiskChecked, SignalGenerated
 from mia_core.instruments import Instrument
-from mia_core.journal import JournalEntry
+from mia_core.journal import JournalEntry, record
 from mia_core.market import Bar
 from mia_core.orders import Order, OrderIntent
 from mia_core.signals import RiskDecision, RiskVerdict, Signal
@@ -116,7 +116,7 @@ class TradingEngine:
         """Filter the signal, plan orders to its target, pass each through risk."""
         for signal_filter in self.signal_filters:
             signal = signal_filter.apply(signal, self.view)
-        self.journal.append(JournalEntry(signal.ts, "signal", {"event": SignalGenerated(signal.ts, signal)}))
+        self.journal.append(record(signal.ts, "signal", {"event": SignalGenerated(signal.ts, signal)}))
         working = list(self.working.values())
         cancels, intents = planner.plan(
             signal, self.instrument, self.portfolio.position.quantity, working, self.execution
@@ -142,7 +142,7 @@ class TradingEngine:
             quantity = min(quantity, decision.quantity)
         if decisions:
             self.journal.append(
-                JournalEntry(self.now_ns, "risk", {"event": RiskChecked(self.now_ns, intent, decisions)})
+                record(self.now_ns, "risk", {"event": RiskChecked(self.now_ns, intent, decisions)})
             )
         if quantity == 0:
             return None
@@ -156,14 +156,14 @@ class TradingEngine:
             self.working.pop(order.order_id, None)
         else:
             self.working[order.order_id] = order
-        self.journal.append(JournalEntry(event.ts, "order", {"event": event}))
+        self.journal.append(record(event.ts, "order", {"event": event}))
         return []
 
     def on_fill(self, event: FillReceived) -> list[Command]:
         """Book the fill; closed round trips are journaled."""
         fill = event.fill
         reason = exit_reason(self._reasons.get(fill.order_id, ""))
-        self.journal.append(JournalEntry(event.ts, "fill", {"event": event}))
+        self.journal.append(record(event.ts, "fill", {"event": event}))
         for trip in self.portfolio.apply_fill(fill, reason):
-            self.journal.append(JournalEntry(event.ts, "round_trip", {"trip": trip}))
+            self.journal.append(record(event.ts, "round_trip", {"trip": trip}))
         return []

@@ -5,11 +5,12 @@ from __future__ import annotations
 import attrs
 
 from mia_core.events import FillReceived, OrderUpdated, PositionChanged
+from mia_core.exchange import snapshots
 from mia_core.exchange.book import PositionBook
 from mia_core.exchange.config import ExchangeConfig
 from mia_core.exchange.state import NEVER, OrderState
 from mia_core.instruments import Instrument
-from mia_core.orders import Fill, Order, OrderIntent, OrderStatus, OrderType, TimeInForce
+from mia_core.orders import Order, OrderIntent, OrderStatus, OrderType, TimeInForce
 
 ExchangeEvent = OrderUpdated | FillReceived | PositionChanged
 STOP_LOSS = "stop_loss"
@@ -19,6 +20,7 @@ _WORKING = OrderStatus.WORKING
 _PARTIAL = OrderStatus.PARTIALLY_FILLED
 _FILLED = OrderStatus.FILLED
 _CANCELLED = OrderStatus.CANCELLED
+_TERMINAL = frozenset(status for status in OrderStatus if status.is_terminal)
 
 
 class OrderRegistry:
@@ -61,8 +63,8 @@ class OrderRegistry:
         """Replace the order's snapshot with ``order`` and report the change."""
         previous = state.order.status
         state.order = order
-        events.append(OrderUpdated(ts, order, previous))
-        if order.status.is_terminal and state.live:
+        events.append(snapshots.order_updated(order.updated_ts, order, previous))  # updated_ts is ts, as int ns
+        if order.status in _TERMINAL and state.live:
             state.live = False
             del self.open[order.order_id]
             if state in self.active:
@@ -79,7 +81,7 @@ class OrderRegistry:
 
     def set_status(self, state: OrderState, status: OrderStatus, ts: int, events: list[ExchangeEvent]) -> None:
         """Move an order to ``status`` without other changes."""
-        self.update(state, attrs.evolve(state.order, status=status, updated_ts=ts), ts, events)
+        self.update(state, snapshots.next_order(state.order, status, ts), ts, events)
 
     def finish(self, state: OrderState, status: OrderStatus, ts: int, events: list[ExchangeEvent]) -> None:
         """Cancel or expire an order; an entry that never filled takes its bracket children with it."""
@@ -107,16 +109,16 @@ class OrderRegistry:
         commission = self._commission * quantity
         fill_id = f"{self._prefix}-F{self._fills}"
         price = price_ticks * self._tick
-        fill = Fill(order.order_id, self.instrument, intent.side, quantity, price, ts, commission, fill_id)
-        events.append(FillReceived(ts, fill))
+        fill = snapshots.fill(order.order_id, self.instrument, intent.side, quantity, price, ts, commission, fill_id)
+        events.append(snapshots.fill_received(ts, fill))
         state.fill_value_ticks += price_ticks * quantity
         filled = order.filled_quantity + quantity
         status = _FILLED if filled == intent.quantity else _PARTIAL
         average = state.fill_value_ticks / filled * self._tick
-        updated = attrs.evolve(order, status=status, filled_quantity=filled, average_fill_price=average, updated_ts=ts)
+        updated = snapshots.next_order(order, status, ts, filled_quantity=filled, average_fill_price=average)
         self.update(state, updated, ts, events)
         realized = self.book.apply(quantity * state.sign, price_ticks, commission)
-        events.append(PositionChanged(ts, self.book.position, realized))
+        events.append(snapshots.position_changed(ts, self.book.position, realized))
         if state.children:
             self.sync_children(state, ts, events)
         elif state.parent is not None:
@@ -132,14 +134,24 @@ class OrderRegistry:
         legs: list[tuple[str, OrderIntent]] = []
         if bracket.stop_loss is not None:
             stop = OrderIntent(
-                intent.instrument, side, intent.quantity, OrderType.STOP,
-                stop_price=bracket.stop_loss, time_in_force=TimeInForce.GTC, reason=STOP_LOSS,
+                intent.instrument,
+                side,
+                intent.quantity,
+                OrderType.STOP,
+                stop_price=bracket.stop_loss,
+                time_in_force=TimeInForce.GTC,
+                reason=STOP_LOSS,
             )
             legs.append(("SL", stop))
         if bracket.take_profit is not None:
             target = OrderIntent(
-                intent.instrument, side, intent.quantity, OrderType.LIMIT,
-                limit_price=bracket.take_profit, time_in_force=TimeInForce.GTC, reason=TAKE_PROFIT,
+                intent.instrument,
+                side,
+                intent.quantity,
+                OrderType.LIMIT,
+                limit_price=bracket.take_profit,
+                time_in_force=TimeInForce.GTC,
+                reason=TAKE_PROFIT,
             )
             legs.append(("TP", target))
         parent_id = parent.order.order_id
