@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from mia_core.accounting.lots import Lot
+
+if TYPE_CHECKING:
+    from mia_core.accounting.portfolio import Portfolio
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -16,8 +20,14 @@ Floats = npt.NDArray[np.float64]
 
 def first_invalid(ts: Ints, high: Floats, low: Floats, after_ts: int) -> int:
     """Index of the first mark ``Portfolio.mark`` would refuse (time going back, low above high), or -1."""
-    bad = np.flatnonzero((ts < np.maximum.accumulate(np.concatenate(([after_ts], ts[:-1])))) | (low > high))
-    return int(bad[0]) if len(bad) else -1
+    if not len(ts):
+        return -1
+    back = ts[1:] < ts[:-1]
+    inverted = low > high
+    if ts[0] >= after_ts and not back.any() and not inverted.any():
+        return -1
+    bad = np.flatnonzero(np.concatenate(([ts[0] < after_ts], back)) | inverted)
+    return int(bad[0])
 
 
 def to_ticks(prices: Floats, tick_size: float) -> Ints:
@@ -25,10 +35,8 @@ def to_ticks(prices: Floats, tick_size: float) -> Ints:
     return np.rint(prices / tick_size).astype(np.int64)
 
 
-def update_lots(lots: Iterable[Lot], qty: int, ts: Ints, high: Floats, low: Floats, last: Ints, size: float) -> None:
+def update_lots(lots: Iterable[Lot], qty: int, ts: Ints, top: Ints, bottom: Ints, last: Ints) -> None:
     """Per-lot bars held and MAE/MFE in ticks over the marks, as ``Portfolio.mark`` updates them."""
-    top: Ints | None = None
-    bottom: Ints | None = None
     for lot in lots:
         entry = lot.entry_ticks
         split = int(np.searchsorted(ts, lot.entry_ts, side="right"))  # marks after entry start here
@@ -39,8 +47,6 @@ def update_lots(lots: Iterable[Lot], qty: int, ts: Ints, high: Floats, low: Floa
             best = max(best, int(moves.max()))
             worst = max(worst, int(-moves.min()))
         if split < len(ts):
-            if top is None or bottom is None:
-                top, bottom = to_ticks(high, size), to_ticks(low, size)
             lot.bars += len(ts) - split
             up = int(top[split:].max()) - entry
             down = entry - int(bottom[split:].min())
@@ -51,6 +57,40 @@ def update_lots(lots: Iterable[Lot], qty: int, ts: Ints, high: Floats, low: Floa
         lot.mfe = best
 
 
-def extend(buffer: array[int], values: Ints) -> None:
-    """Append int64 ``values`` to an ``array('q')``."""
-    buffer.frombytes(np.ascontiguousarray(values, dtype=np.int64).tobytes())
+def record(
+    curves: tuple[array[int], array[int], array[int]],
+    ts: Ints,
+    last: Ints,
+    qty: int,
+    cost: int,
+    tick_value: int,
+    cash: int,
+) -> tuple[int, int]:
+    """Append each mark's ts, equity and position to ``curves``; return the last unrealized P&L and the top equity.
+
+    ``cost`` is the open lots' cost in cents (entry ticks times signed quantity times tick value).
+    """
+    ts_buf, eq_buf, pos_buf = curves
+    count = len(ts)
+    ts_buf.frombytes(ts.tobytes())
+    pos_buf.extend(array("q", (qty,)) * count)
+    if not qty:
+        eq_buf.extend(array("q", (cash,)) * count)
+        return 0, cash
+    values = last * (qty * tick_value) - cost
+    unrealized = int(values[-1])
+    values += cash
+    eq_buf.frombytes(values.tobytes())
+    return unrealized, int(values.max())
+
+
+def mark_many(portfolio: Portfolio, ts: Ints, high: Floats, low: Floats, close: Floats) -> None:
+    """Exactly ``portfolio.mark(ts[i], high[i], low[i], close[i])`` for each i in order, computed in bulk."""
+    ts = np.ascontiguousarray(ts, dtype=np.int64)
+    bad = first_invalid(ts, high, low, portfolio.last_mark_ns)
+    if bad >= 0:
+        mark_many(portfolio, ts[:bad], high[:bad], low[:bad], close[:bad])
+        portfolio.mark(int(ts[bad]), float(high[bad]), float(low[bad]), float(close[bad]))  # raises
+        ts, high, low, close = ts[bad + 1 :], high[bad + 1 :], low[bad + 1 :], close[bad + 1 :]
+    size = portfolio.instrument.tick_size
+    portfolio.mark_ticks(ts, to_ticks(high, size), to_ticks(low, size), to_ticks(close, size))

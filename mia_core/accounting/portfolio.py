@@ -166,32 +166,32 @@ class Portfolio:
         if equity > self._peak:
             self._peak = equity
 
-    def mark_many(self, ts: marks.Ints, high: marks.Floats, low: marks.Floats, close: marks.Floats) -> None:
-        """Exactly ``mark(ts[i], high[i], low[i], close[i])`` for each i in order, computed in bulk."""
-        bad = marks.first_invalid(ts, high, low, self._mark_ts)
-        if bad >= 0:
-            self.mark_many(ts[:bad], high[:bad], low[:bad], close[:bad])
-            self.mark(int(ts[bad]), float(high[bad]), float(low[bad]), float(close[bad]))  # raises
-            ts, high, low, close = ts[bad + 1 :], high[bad + 1 :], low[bad + 1 :], close[bad + 1 :]
+    def mark_ticks(self, ts: marks.Ints, top: marks.Ints, bottom: marks.Ints, last: marks.Ints) -> None:
+        """``mark`` for each bar in order, in bulk, prices as ticks (``round(price / tick_size)``).
+
+        The caller guarantees ``ts`` (int64) does not decrease and ``bottom <= top`` (see
+        ``marks.mark_many``); only the first mark is checked against the previous one.
+        """
         if not len(ts):
             return
+        first = int(ts[0])
+        if first < self._mark_ts:
+            raise DomainValueError("Portfolio", "mark.ts", first, f"earlier than the previous mark {self._mark_ts}")
         end = int(ts[-1])
         self._mark_ts = end
         if not self._day_start <= end < self._day_end:
             self._roll_day(end)  # the last roll of a run of marks decides the day
         qty = self._qty
         if qty:
-            last = marks.to_ticks(close, self._tick_size)
-            marks.update_lots(self._lots, qty, ts, high, low, last, self._tick_size)
-            unrealized = (last * qty - self._cost_ticks) * self._tick_value
-            self._unrealized = int(unrealized[-1])
-            equity = unrealized + self._cash
-        else:
-            equity = np.full(len(ts), self._cash, dtype=np.int64)
-        marks.extend(self._ts_buf, ts)
-        marks.extend(self._eq_buf, equity)
-        marks.extend(self._pos_buf, np.full(len(ts), qty, dtype=np.int64))
-        self._peak = max(self._peak, int(equity.max()))
+            marks.update_lots(self._lots, qty, ts, top, bottom, last)
+        curves = (self._ts_buf, self._eq_buf, self._pos_buf)
+        unrealized, peak = marks.record(
+            curves, ts, last, qty, self._cost_ticks * self._tick_value, self._tick_value, self._cash
+        )
+        if qty:
+            self._unrealized = unrealized
+        if peak > self._peak:
+            self._peak = peak
 
     def _roll_day(self, ts: int) -> None:
         if ts < self._day_start:
@@ -217,6 +217,11 @@ class Portfolio:
             return Position(self._instrument, 0, None)
         average_ticks = self._cost_ticks / self._qty
         return Position(self._instrument, self._qty, average_ticks * self._tick_size)
+
+    @property
+    def last_mark_ns(self) -> int:
+        """Timestamp of the latest mark (a large negative number before any)."""
+        return self._mark_ts
 
     @property
     def quantity(self) -> int:

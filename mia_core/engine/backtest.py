@@ -10,7 +10,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from mia_core.accounting import RoundTrip
+from mia_core.accounting import RoundTrip, marks
 from mia_core.commands import CancelOrder, Command, FlattenPosition, ModifyOrder, RaiseAlert, SubmitOrder
 from mia_core.engine.core import TradingEngine
 from mia_core.exchange import SimulatedExchange
@@ -22,6 +22,7 @@ from mia_core.signals import Direction, Signal
 
 Progress = Callable[[int], None]
 PROGRESS_EVERY = 20_000
+_NEVER = -(2**62)
 
 
 class VectorisedSignals(Protocol):
@@ -161,6 +162,10 @@ def _walk_vectorised(series: BarSeries, shell: BacktestShell, progress: Progress
     mark = engine.portfolio.mark
     bars = series.trusted()
     ts_col, high_col, low_col, close_col = series.ts, series.high, series.low, series.close
+    portfolio = engine.portfolio
+    size = engine.instrument.tick_size
+    checked = marks.first_invalid(ts_col, high_col, low_col, _NEVER) < 0  # else mark_many finds the bad bar
+    top, bottom, last = (marks.to_ticks(col, size) for col in (high_col, low_col, close_col))
     n = len(series)
     i = k = 0
     while i < n:
@@ -169,7 +174,10 @@ def _walk_vectorised(series: BarSeries, shell: BacktestShell, progress: Progress
                 k += 1
             j = signals[k]
             if j > i:  # no orders working and no signal until bar j: mark the run in bulk
-                engine.portfolio.mark_many(ts_col[i:j], high_col[i:j], low_col[i:j], close_col[i:j])
+                if checked:
+                    portfolio.mark_ticks(ts_col[i:j], top[i:j], bottom[i:j], last[i:j])
+                else:
+                    marks.mark_many(portfolio, ts_col[i:j], high_col[i:j], low_col[i:j], close_col[i:j])
                 engine.now_ns = int(ts_col[j - 1])
                 if progress is not None:
                     for done in range(-(-i // PROGRESS_EVERY) * PROGRESS_EVERY, j, PROGRESS_EVERY):
