@@ -60,10 +60,10 @@ class OrderStatus(enum.Enum):
     @property
     def is_terminal(self) -> bool:
         """True when the order can no longer change."""
-        return self in _TERMINAL
+        return self._value_ in _TERMINAL  # str hashes are cached; an Enum member's hash is computed in Python
 
 
-_TERMINAL = frozenset({OrderStatus.FILLED, OrderStatus.CANCELLED, OrderStatus.REJECTED, OrderStatus.EXPIRED})
+_TERMINAL = frozenset({"filled", "cancelled", "rejected", "expired"})
 
 
 @attrs.frozen(slots=True)

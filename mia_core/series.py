@@ -182,4 +182,30 @@ class TrustedBars:
         return bar
 
     def __iter__(self) -> Iterator[Bar]:
-        return (self[i] for i in range(len(self._ts)))
+        # The same fields as __getitem__, set through the slot descriptors without per-bar indexing.
+        n = len(self._ts)
+        bids = self._bid if self._bid is not None else [None] * n
+        asks = self._ask if self._ask is not None else [None] * n
+        new = object.__new__
+        slots = [getattr(Bar, name).__set__ for name in _BAR_FIELDS]
+        s_instrument, s_ts, s_open, s_high, s_low, s_close, s_volume, s_bid, s_ask, s_count = slots
+        instrument = self._instrument
+        columns = zip(self._ts, self._open, self._high, self._low, self._close, self._volume, bids, asks, strict=True)
+        for ts, open_, high, low, close, volume, bid, ask in columns:
+            bar = new(Bar)
+            s_instrument(bar, instrument)
+            s_ts(bar, ts)
+            s_open(bar, open_)
+            s_high(bar, high)
+            s_low(bar, low)
+            s_close(bar, close)
+            s_volume(bar, volume)
+            s_bid(bar, None if bid is None or bid != bid else bid)
+            s_ask(bar, None if ask is None or ask != ask else ask)
+            s_count(bar, None)
+            yield bar
+
+
+_BAR_FIELDS = (
+    "instrument", "ts", "open", "high", "low", "close", "volume", "bid_volume", "ask_volume", "trade_count",
+)  # fmt: skip

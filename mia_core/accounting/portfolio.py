@@ -78,7 +78,7 @@ class Portfolio:
         it opens, and a lot's entry commission pro rata over its partial closes, in
         integer cents with the remainder on the last share, so no cent is lost.
         """
-        if fill.instrument != self._instrument:
+        if fill.instrument is not self._instrument and fill.instrument != self._instrument:
             raise DomainValueError(
                 "Portfolio", "fill.instrument", fill.instrument.symbol, f"this portfolio books {self._symbol}"
             )

@@ -57,8 +57,11 @@ class BacktestShell:
 
     def deliver(self, events: Sequence[object]) -> None:
         """Hand exchange events to the engine and carry out what it asks."""
+        handle = self.engine.handle
         for event in events:
-            self.execute(self.engine.handle(event))
+            commands = handle(event)
+            if commands:
+                self.execute(commands)
 
     def execute(self, commands: list[Command]) -> None:
         """Carry out commands against the exchange, feeding the resulting events back."""
@@ -100,7 +103,9 @@ class BacktestShell:
         """One bar: working orders meet the bar first, then the engine sees it closed."""
         if self.engine.working:
             self.deliver(self.exchange.on_bar(bar))
-        self.execute(self.engine.on_bar(bar))
+        commands = self.engine.on_bar(bar)
+        if commands:
+            self.execute(commands)
 
 
 def run_backtest(

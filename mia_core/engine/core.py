@@ -30,7 +30,10 @@ if TYPE_CHECKING:  # the ports are protocols; the core needs them only for type 
 def exit_reason(intent_reason: str) -> str:
     """The label an order's reason gives the round trip it closes (text before ':')."""
     head = intent_reason.split(":", 1)[0].strip()
-    return {"signal_exit": "signal", "signal_entry": "signal", "signal_flat": "signal"}.get(head, head or "unknown")
+    return _SIGNAL_REASONS.get(head, head or "unknown")
+
+
+_SIGNAL_REASONS = {"signal_exit": "signal", "signal_entry": "signal", "signal_flat": "signal"}
 
 
 class TradingEngine:
@@ -119,7 +122,7 @@ class TradingEngine:
         self.journal.append(record(signal.ts, "signal", {"event": SignalGenerated(signal.ts, signal)}))
         working = list(self.working.values())
         cancels, intents = planner.plan(
-            signal, self.instrument, self.portfolio.position.quantity, working, self.execution
+            signal, self.instrument, self.portfolio.quantity, working, self.execution
         )
         commands: list[Command] = list(cancels)
         for intent in intents:

@@ -20,7 +20,6 @@ _WORKING = OrderStatus.WORKING
 _PARTIAL = OrderStatus.PARTIALLY_FILLED
 _FILLED = OrderStatus.FILLED
 _CANCELLED = OrderStatus.CANCELLED
-_TERMINAL = frozenset(status for status in OrderStatus if status.is_terminal)
 
 
 class OrderRegistry:
@@ -64,7 +63,7 @@ class OrderRegistry:
         previous = state.order.status
         state.order = order
         events.append(snapshots.order_updated(order.updated_ts, order, previous))  # updated_ts is ts, as int ns
-        if order.status in _TERMINAL and state.live:
+        if order.status.is_terminal and state.live:
             state.live = False
             del self.open[order.order_id]
             if state in self.active:
