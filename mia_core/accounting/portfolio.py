@@ -22,6 +22,8 @@ _NEVER = -(2**62)
 
 
 def _whole_cents(value: object, field: str) -> int:
+    if type(value) is int:
+        return value
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
         raise DomainValueError("Portfolio", field, value, "must be a whole number of cents")
     return int(value)

@@ -23,6 +23,7 @@ from mia_core.signals import Direction, Signal
 Progress = Callable[[int], None]
 PROGRESS_EVERY = 20_000
 _NEVER = -(2**62)
+_DIRECTIONS = {int(direction): direction for direction in Direction}
 
 
 class VectorisedSignals(Protocol):
@@ -196,7 +197,8 @@ def _walk_vectorised(series: BarSeries, shell: BacktestShell, progress: Progress
         mark(ts, float(high_col[i]), float(low_col[i]), float(close_col[i]))
         direction = int(directions[i])
         if direction:
-            signal = Signal(ts=ts, source=strategy.name, direction=Direction(direction))
+            known = _DIRECTIONS.get(direction)
+            signal = Signal(ts=ts, source=strategy.name, direction=Direction(direction) if known is None else known)
             shell.execute(engine.on_signal(signal))
         if progress is not None and i % PROGRESS_EVERY == 0:
             progress(i)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 
+from mia_core.exchange import snapshots
 from mia_core.instruments import Instrument
 from mia_core.orders import Position
 
@@ -51,9 +52,9 @@ class PositionBook:
 
     def _position(self) -> Position:
         if self.quantity == 0:
-            return Position(self.instrument)
+            return snapshots.position(self.instrument, 0, None)
         cost = sum(q * p for q, p in self._lots)
-        return Position(self.instrument, self.quantity, cost / self.quantity * self.instrument.tick_size)
+        return snapshots.position(self.instrument, self.quantity, cost / self.quantity * self.instrument.tick_size)
 
     def unrealized_cents(self, mark_ticks: int | None) -> int:
         """Open P&L marked at ``mark_ticks`` (0 when flat or when no mark is known)."""

@@ -152,6 +152,8 @@ class SimulatedExchange:
         if intent.quantity > self.config.max_order_size:
             return f"quantity {intent.quantity} is above max_order_size {self.config.max_order_size}"
         bracket = intent.bracket
+        if bracket is None and intent.limit_price is None and intent.stop_price is None:
+            return ""
         prices = [("limit_price", intent.limit_price), ("stop_price", intent.stop_price)]
         if bracket is not None:
             prices += [("bracket.stop_loss", bracket.stop_loss), ("bracket.take_profit", bracket.take_profit)]

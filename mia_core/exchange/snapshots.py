@@ -95,3 +95,14 @@ def position_changed(ts: int, position: Position, realized: int) -> PositionChan
     _put(event, "position", position)
     _put(event, "realized_pnl_cents", realized)
     return event
+
+
+def position(instrument: Instrument, quantity: int, average_price: float | None) -> Position:
+    """``Position(instrument, quantity, average_price)`` with ``average_price`` set whenever ``quantity`` is."""
+    if quantity and average_price is None:
+        return Position(instrument, quantity, average_price)  # let the validating constructor refuse it
+    new = _new(Position)
+    _put(new, "instrument", instrument)
+    _put(new, "quantity", quantity)
+    _put(new, "average_price", average_price)
+    return new
