@@ -113,6 +113,17 @@ class BarSeries:
             ask_volume=ask,
         )
 
+    def trusted_bar(self, i: int) -> Bar:
+        """``bar(i)`` without re-validating (the series was checked when built); converts no whole column."""
+        bid = None if self.bid_volume is None or np.isnan(self.bid_volume[i]) else float(self.bid_volume[i])
+        ask = None if self.ask_volume is None or np.isnan(self.ask_volume[i]) else float(self.ask_volume[i])
+        values = (self.instrument, int(self.ts[i]), float(self.open[i]), float(self.high[i]), float(self.low[i]))
+        values += (float(self.close[i]), float(self.volume[i]), bid, ask, None)
+        bar = object.__new__(Bar)
+        for name, value in zip(_BAR_FIELDS, values, strict=True):
+            object.__setattr__(bar, name, value)
+        return bar
+
     def trusted(self) -> TrustedBars:
         """Random access to rows as Bars without re-validating (the series was checked when built)."""
         return TrustedBars(self)

@@ -166,7 +166,6 @@ def _walk_vectorised(series: BarSeries, shell: BacktestShell, progress: Progress
     signals = np.flatnonzero(directions).tolist()
     signals.append(len(series))
     mark = engine.portfolio.mark
-    bars = series.trusted()
     ts_col, high_col, low_col, close_col = series.ts, series.high, series.low, series.close
     portfolio = engine.portfolio
     size = engine.instrument.tick_size
@@ -191,7 +190,7 @@ def _walk_vectorised(series: BarSeries, shell: BacktestShell, progress: Progress
                 i = j
                 continue
         else:
-            shell.deliver(shell.exchange.on_bar(bars[i]))
+            shell.deliver(shell.exchange.on_bar(series.trusted_bar(i)))
         ts = int(ts_col[i])
         engine.now_ns = ts
         mark(ts, float(high_col[i]), float(low_col[i]), float(close_col[i]))
