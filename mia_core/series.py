@@ -117,8 +117,8 @@ class BarSeries:
         """``bar(i)`` without re-validating (the series was checked when built); converts no whole column."""
         bid = None if self.bid_volume is None or np.isnan(self.bid_volume[i]) else float(self.bid_volume[i])
         ask = None if self.ask_volume is None or np.isnan(self.ask_volume[i]) else float(self.ask_volume[i])
-        values = (self.instrument, int(self.ts[i]), float(self.open[i]), float(self.high[i]), float(self.low[i]))
-        values += (float(self.close[i]), float(self.volume[i]), bid, ask, None)
+        prices = (float(self.open[i]), float(self.high[i]), float(self.low[i]), float(self.close[i]))
+        values = (self.instrument, int(self.ts[i]), *prices, float(self.volume[i]), bid, ask, None)
         bar = object.__new__(Bar)
         for name, value in zip(_BAR_FIELDS, values, strict=True):
             object.__setattr__(bar, name, value)
