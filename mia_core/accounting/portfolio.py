@@ -150,7 +150,10 @@ class Portfolio:
                 entry = lot.entry_ticks
                 if ts > lot.entry_ts:
                     lot.bars += 1
-                    adverse, favourable = (entry - bottom, top - entry) if qty > 0 else (top - entry, entry - bottom)
+                    if qty > 0:
+                        adverse, favourable = entry - bottom, top - entry
+                    else:
+                        adverse, favourable = top - entry, entry - bottom
                 else:
                     favourable = (last - entry) if qty > 0 else (entry - last)
                     adverse = -favourable

@@ -102,16 +102,18 @@ class TradingEngine:
 
     def on_bar(self, bar: Bar) -> list[Command]:
         """Mark to market, update analyzers and techniques, ask the strategy."""
-        self.now_ns = bar.ts
-        self.portfolio.mark(bar.ts, bar.high, bar.low, bar.close)
-        for analyzer in self.analyzers:
-            values = analyzer.on_event(bar)
-            if values is not None:
-                self.analyses[analyzer.name] = values
-        for technique in self.techniques:
-            prefix = technique.name + "."
-            for key, value in technique.update(bar).items():
-                self.features[prefix + key] = value
+        ts = self.now_ns = bar.ts
+        self.portfolio.mark(ts, bar.high, bar.low, bar.close)
+        if self.analyzers:
+            for analyzer in self.analyzers:
+                values = analyzer.on_event(bar)
+                if values is not None:
+                    self.analyses[analyzer.name] = values
+        if self.techniques:
+            for technique in self.techniques:
+                prefix = technique.name + "."
+                for key, value in technique.update(bar).items():
+                    self.features[prefix + key] = value
         signal = self.strategy.on_bar(bar, self.view)
         return [] if signal is None else self.on_signal(signal)
 
