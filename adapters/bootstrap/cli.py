@@ -179,7 +179,7 @@ def bench(
         figures = engine_bench(Path(tmp), bars, with_backtrader=backtrader)
     table = Table(title=f"sma_cross on {bars:,} synthetic ES one-minute bars")
     for column in ("engine", "bars/s (run)", "bars/s (with loading)", "round trips", "peak RSS MB", "vs backtrader"):
-        table.add_column(column, justify="right")
+        table.add_column(column, justify="right", no_wrap=True)
     for f in figures:
         versus = ratio(figures, f.engine)
         table.add_row(
