@@ -14,7 +14,7 @@ from rich.console import Console
 from adapters.bootstrap import views
 from adapters.bootstrap.config import load_plan, read_yaml
 from adapters.bootstrap.errors import ConfigError, PluginError
-from adapters.bootstrap.plugins import discover
+from adapters.bootstrap.plugins import PluginHost, discover
 from adapters.bootstrap.progress import progress_bar
 from mia_core.errors import MiaError
 
@@ -35,7 +35,7 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def host_for(config: Path | None = None):  # type: ignore[no-untyped-def]
+def host_for(config: Path | None = None) -> PluginHost:
     """Discover plugins, honouring ``plugins.disable`` of ``config`` when given."""
     disabled: list[str] = []
     if config is not None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal as signals
-from collections.abc import Callable
 
 from rich.console import Console
 from rich.live import Live
@@ -68,7 +67,6 @@ async def run_session(
     journal = JsonLinesJournal(path) if path else MemoryJournal()
     stop = asyncio.Event()
     with Live(status_table(engine, 0), console=console, refresh_per_second=4) as live:
-        update: Callable[[TradingEngine], None] = lambda e: _update(live, shell, stop, max_events)  # noqa: E731
         shell = LiveShell(
             engine,
             system.broker,
@@ -76,8 +74,8 @@ async def run_session(
             system.clock,
             journal=journal,
             notifiers=system.notifiers,
-            on_update=update,
         )
+        shell.on_update = lambda _engine: _update(live, shell, stop, max_events)
         loop = asyncio.get_running_loop()
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(signals.SIGINT, stop.set)

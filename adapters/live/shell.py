@@ -12,7 +12,6 @@ from mia_core.commands import CancelOrder, Command, FlattenPosition, ModifyOrder
 from mia_core.engine.core import TradingEngine
 from mia_core.events import BrokerEvent
 from mia_core.journal import JournalEntry, Notification
-from mia_core.orders import OrderIntent, OrderSide
 from mia_core.signals import Signal
 from ports.broker import Broker, MarketDrivenBroker
 from ports.clock import Clock
@@ -101,19 +100,9 @@ class LiveShell:
                     stop_price=command.stop_price,
                 )
             elif isinstance(command, FlattenPosition):
-                self._flatten(command.reason)
+                await self._execute(self.engine.flatten(command.reason))
             elif isinstance(command, RaiseAlert):
                 await self._alert(command)
-
-    def _flatten(self, reason: str) -> None:
-        for order in list(self.engine.working.values()):
-            self.broker.cancel(order.order_id)
-        quantity = self.engine.portfolio.position.quantity
-        if quantity:
-            side = OrderSide.SELL if quantity > 0 else OrderSide.BUY
-            self.broker.submit(
-                OrderIntent(instrument=self.engine.instrument, side=side, quantity=abs(quantity), reason=reason)
-            )
 
     async def _alert(self, command: RaiseAlert) -> None:
         now = self.clock.now_ns()

@@ -16,7 +16,6 @@ from mia_core.engine.core import TradingEngine
 from mia_core.exchange import SimulatedExchange
 from mia_core.journal import JournalEntry
 from mia_core.market import Bar
-from mia_core.orders import OrderIntent, OrderSide
 from mia_core.series import BarSeries
 from mia_core.signals import Direction, Signal
 
@@ -84,21 +83,10 @@ class BacktestShell:
                     )
                 )
             elif isinstance(command, FlattenPosition):
-                self.flatten(command.reason)
+                self.execute(self.engine.flatten(command.reason))
             elif isinstance(command, RaiseAlert):
                 payload = {"level": command.level.value, "message": command.message}
                 self.engine.journal.append(JournalEntry(ts, "alert", payload))
-
-    def flatten(self, reason: str) -> None:
-        """Cancel every working order and close the position at market."""
-        ts = self.engine.now_ns
-        for order in list(self.engine.working.values()):
-            self.deliver(self.exchange.cancel(order.order_id, ts))
-        quantity = self.engine.portfolio.position.quantity
-        if quantity:
-            side = OrderSide.SELL if quantity > 0 else OrderSide.BUY
-            intent = OrderIntent(instrument=self.engine.instrument, side=side, quantity=abs(quantity), reason=reason)
-            self.execute([SubmitOrder(intent)])
 
     def step(self, bar: Bar) -> None:
         """One bar: working orders meet the bar first, then the engine sees it closed."""

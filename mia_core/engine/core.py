@@ -123,9 +123,7 @@ class TradingEngine:
             signal = signal_filter.apply(signal, self.view)
         self.journal.append(record(signal.ts, "signal", {"event": SignalGenerated(signal.ts, signal)}))
         working = list(self.working.values())
-        cancels, intents = planner.plan(
-            signal, self.instrument, self.portfolio.quantity, working, self.execution
-        )
+        cancels, intents = planner.plan(signal, self.instrument, self.portfolio.quantity, working, self.execution)
         commands: list[Command] = list(cancels)
         for intent in intents:
             approved = self.check_risk(intent)
@@ -133,6 +131,10 @@ class TradingEngine:
                 break
             commands.append(SubmitOrder(approved))
         return commands
+
+    def flatten(self, reason: str) -> list[Command]:
+        """Commands that cancel every working order and close the position at market."""
+        return planner.close_position(self.instrument, self.portfolio.quantity, list(self.working.values()), reason)
 
     def check_risk(self, intent: OrderIntent) -> OrderIntent | None:
         """Run every policy in order; the smallest allowed size wins, a rejection stops."""
@@ -146,9 +148,7 @@ class TradingEngine:
                 break
             quantity = min(quantity, decision.quantity)
         if decisions:
-            self.journal.append(
-                record(self.now_ns, "risk", {"event": RiskChecked(self.now_ns, intent, decisions)})
-            )
+            self.journal.append(record(self.now_ns, "risk", {"event": RiskChecked(self.now_ns, intent, decisions)}))
         if quantity == 0:
             return None
         return intent if quantity == intent.quantity else attrs.evolve(intent, quantity=quantity)

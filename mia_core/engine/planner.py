@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mia_core.commands import CancelOrder, Command
+from mia_core.commands import CancelOrder, Command, SubmitOrder
 from mia_core.engine.config import ExecutionConfig
 from mia_core.instruments import Instrument
 from mia_core.orders import Bracket, Order, OrderIntent, OrderSide, TimeInForce
@@ -68,3 +68,13 @@ def plan(
             )
         )
     return cancels, intents
+
+
+def close_position(instrument: Instrument, position: int, working: list[Order], reason: str) -> list[Command]:
+    """Cancel every working order and close ``position`` at market (what FlattenPosition means)."""
+    commands: list[Command] = [CancelOrder(o.order_id, reason=reason) for o in working]
+    if position:
+        side = OrderSide.SELL if position > 0 else OrderSide.BUY
+        intent = OrderIntent(instrument=instrument, side=side, quantity=abs(position), time_in_force=GTC, reason=reason)
+        commands.append(SubmitOrder(intent))
+    return commands
