@@ -163,12 +163,22 @@ def run(
     )
 
 
-@app.command("bench")
+bench_app = typer.Typer(
+    invoke_without_command=True,
+    help="Benchmarks. Without a sub-command: the engine benchmark (sma_cross beside backtrader).",
+)
+app.add_typer(bench_app, name="bench")
+
+
+@bench_app.callback()
 def bench(
+    ctx: typer.Context,
     bars: Annotated[int, typer.Option("--bars", help="Synthetic one-minute bars.")] = 1_000_000,
     backtrader: Annotated[bool, typer.Option("--backtrader/--no-backtrader", help="Also run backtrader.")] = True,
 ) -> None:
     """Bars per second and peak memory of sma_cross: MIA's two paths beside backtrader, same data, same run."""
+    if ctx.invoked_subcommand is not None:
+        return
     import tempfile
 
     from rich.table import Table
