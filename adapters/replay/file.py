@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
+from adapters.replay.memory import release_unused_memory
 from adapters.replay.timestamps import TimestampSpec, parse_timestamps
 from mia_core.data_quality import (
     OPTIONAL,
@@ -139,7 +140,11 @@ def _read_frame(path: Path, fmt: str, config: FileFeedConfig) -> tuple[pd.DataFr
         lines = frame.index.to_numpy() + 2
         return frame.reset_index(drop=True), mapping, lambda i: f"line {int(lines[i])}"
     mapping = _wanted(config, list(pq.read_schema(path).names), source)
-    frame = pd.read_parquet(path, columns=list(dict.fromkeys(mapping.values())))
+    table = pq.read_table(path, columns=list(dict.fromkeys(mapping.values())))
+    # Column by column, freeing Arrow's buffers as it goes: the peak stays near one copy of the data.
+    frame = table.to_pandas(self_destruct=True, split_blocks=True)
+    del table
+    release_unused_memory()
     return frame.reset_index(drop=True), mapping, lambda i: f"row {i}"
 
 
@@ -179,4 +184,6 @@ def read_bars(config: FileFeedConfig, instrument: Instrument) -> CheckedBars:
                          field_label=mapping)
     if len(checked.series) == 0:
         raise DataFileError(source, "no valid bars left after repair:\n" + checked.report.summary())
+    del frame, columns
+    release_unused_memory()
     return checked
