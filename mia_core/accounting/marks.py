@@ -37,9 +37,11 @@ def to_ticks(prices: Floats, tick_size: float) -> Ints:
 
 def update_lots(lots: Iterable[Lot], qty: int, ts: Ints, top: Ints, bottom: Ints, last: Ints) -> None:
     """Per-lot bars held and MAE/MFE in ticks over the marks, as ``Portfolio.mark`` updates them."""
+    first_ts = int(ts[0])
     for lot in lots:
         entry = lot.entry_ticks
-        split = int(np.searchsorted(ts, lot.entry_ts, side="right"))  # marks after entry start here
+        # Marks after the entry start at ``split``; a lot entered before the run (the usual case) needs no search.
+        split = 0 if lot.entry_ts < first_ts else int(np.searchsorted(ts, lot.entry_ts, side="right"))
         worst = lot.mae
         best = lot.mfe
         if split:
@@ -77,11 +79,10 @@ def record(
     if not qty:
         eq_buf.extend(array("q", (cash,)) * count)
         return 0, cash
-    values = last * (qty * tick_value) - cost
-    unrealized = int(values[-1])
-    values += cash
+    values = last * (qty * tick_value)
+    values += cash - cost
     eq_buf.frombytes(values.tobytes())
-    return unrealized, int(values.max())
+    return int(values[-1]) - cash, int(values.max())
 
 
 def mark_many(portfolio: Portfolio, ts: Ints, high: Floats, low: Floats, close: Floats) -> None:

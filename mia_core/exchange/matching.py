@@ -69,13 +69,14 @@ class Matcher:
         registry.activated = eligible
         try:
             self._step(run, o, o, _OPEN)
-            low_first = c > o or (c == o and self._doji_low_first())
-            start = o
-            for end in (lo, h, c) if low_first else (h, lo, c):
-                self._step(run, start, end, _WALK)
-                start = end
-            if self._market_at_close:
-                self._step(run, c, c, _CLOSE)
+            if _any_live(eligible):  # market orders usually all fill at the open: nothing left to walk
+                low_first = c > o or (c == o and self._doji_low_first())
+                start = o
+                for end in (lo, h, c) if low_first else (h, lo, c):
+                    self._step(run, start, end, _WALK)
+                    start = end
+                if self._market_at_close:
+                    self._step(run, c, c, _CLOSE)
         finally:
             registry.activated = None
         self._cancel_unfilled_ioc(run)
@@ -180,3 +181,8 @@ class Matcher:
         for state in run.eligible:
             if state.live and state in run.evaluated:
                 self._registry.set_status(state, OrderStatus.CANCELLED, run.ts, run.events)
+
+
+def _any_live(states: list[OrderState]) -> bool:
+    """True when any of ``states`` still works (bracket children activated mid-bar included)."""
+    return any(state.live for state in states)

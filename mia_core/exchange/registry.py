@@ -154,6 +154,7 @@ class OrderRegistry:
             )
             legs.append(("TP", target))
         parent_id = parent.order.order_id
+        parent.children = []
         for suffix, leg in legs:
             order = Order(f"{parent_id}-{suffix}", leg, _PENDING, parent_id=parent_id, updated_ts=ts)
             child = self.register(order)

@@ -13,6 +13,7 @@ NEVER = 2**63 - 1
 PRIORITY_MARKET = 0
 PRIORITY_STOP = 1
 PRIORITY_LIMIT = 2
+_NO_CHILDREN: list[OrderState] = []  # never appended to: add_children gives a parent its own list
 
 
 def session_end_ns(ts: int) -> int:
@@ -68,7 +69,7 @@ class OrderState:
         self.expires_ns = NEVER
         self.fill_value_ticks = 0
         self.parent: OrderState | None = None
-        self.children: list[OrderState] = []
+        self.children: list[OrderState] = _NO_CHILDREN  # shared and empty until a bracket adds legs
         self.limit = 0
         self.stop = 0
         self.level = 0
