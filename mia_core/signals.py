@@ -31,8 +31,11 @@ class SignalGrade(enum.Enum):
     STRONG_SELL = "strong_sell"
 
 
+_NO_COMPONENTS: Mapping[str, float] = MappingProxyType({})
+
+
 def _frozen_mapping(value: Mapping[str, float] | None) -> Mapping[str, float]:
-    return MappingProxyType(dict(value or {}))
+    return MappingProxyType(dict(value)) if value else _NO_COMPONENTS
 
 
 @attrs.frozen(slots=True)
