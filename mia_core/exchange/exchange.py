@@ -9,6 +9,7 @@ import attrs
 
 from mia_core.errors import DomainValueError
 from mia_core.events import OrderUpdated
+from mia_core.exchange import snapshots
 from mia_core.exchange.book import PositionBook
 from mia_core.exchange.config import ExchangeConfig
 from mia_core.exchange.matching import Matcher
@@ -54,7 +55,10 @@ class SimulatedExchange:
         ref = intent.client_ref
         if ref and ref in registry.by_ref:
             return registry.by_id[registry.by_ref[ref]].order, []
-        order = Order(registry.new_id(), intent, OrderStatus.PENDING, updated_ts=ts)
+        if type(ts) is int and type(intent) is OrderIntent:
+            order = snapshots.new_order(registry.new_id(), intent, ts)
+        else:  # let the validating constructor convert or refuse what came from outside
+            order = Order(registry.new_id(), intent, OrderStatus.PENDING, updated_ts=ts)
         state = registry.register(order)
         if ref:
             registry.by_ref[ref] = order.order_id

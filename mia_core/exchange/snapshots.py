@@ -27,6 +27,20 @@ def ns(ts: Any) -> int:
     return ts if type(ts) is int else to_ns(ts)
 
 
+def new_order(order_id: str, intent: OrderIntent, ts: int) -> Order:
+    """``Order(order_id, intent, PENDING, updated_ts=ts)`` for an exchange-made id and an integer ``ts``."""
+    new = _new(Order)
+    _put(new, "order_id", order_id)
+    _put(new, "intent", intent)
+    _put(new, "status", OrderStatus.PENDING)
+    _put(new, "filled_quantity", 0)
+    _put(new, "average_fill_price", None)
+    _put(new, "parent_id", None)
+    _put(new, "reject_reason", "")
+    _put(new, "updated_ts", ts)
+    return new
+
+
 def next_order(
     order: Order,
     status: OrderStatus,
