@@ -1,0 +1,205 @@
+"""Bar-derived quantities the decision layer needs, in integer ticks, in both forms.
+
+Everything is computed from prices converted to whole ticks, so window sums are exact
+integers: the incremental tracker (running sums, constant work per bar) and the
+vectorised arrays (cumulative sums) give bit-identical results, and every ratio built
+from them is the same float in both forms.
+
+Per bar ``t`` (windows end at ``t`` unless said otherwise):
+
+- ``tr``: true range, ``max(high, prev close) - min(low, prev close)`` (first bar: high - low);
+- ``atr_sum``: sum of ``tr`` over ``atr_period`` bars; ``long_atr_sum`` over ``volatility_period``;
+- ``net``: ``|close[t] - close[t - efficiency_period]|``; ``path``: sum of ``|close[i] - close[i-1]|``
+  over the same span (so ``net / path`` is Kaufman's efficiency ratio);
+- ``drift``: the sign of ``close[t] - close[t - efficiency_period]``;
+- ``ma_sum``: sum of closes over ``ma_period`` bars;
+- ``prior_high``/``prior_low``: highest high / lowest low of the ``channel_period`` bars
+  before ``t`` (bar ``t`` excluded);
+- ``prev_*``: the previous bar's open, high, low and close.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+IntArray = npt.NDArray[np.int64]
+_positive = attrs.validators.ge(1)
+
+
+@attrs.frozen(slots=True)
+class StatePeriods:
+    """Window lengths, in bars, of the tracked quantities."""
+
+    atr_period: int = attrs.field(default=14, validator=_positive)
+    volatility_period: int = attrs.field(default=100, validator=_positive)
+    efficiency_period: int = attrs.field(default=20, validator=_positive)
+    ma_period: int = attrs.field(default=20, validator=_positive)
+    channel_period: int = attrs.field(default=20, validator=_positive)
+
+    @property
+    def warmup_bars(self) -> int:
+        """Bars needed before every quantity is defined."""
+        return max(self.atr_period, self.volatility_period, self.efficiency_period + 1, self.ma_period,
+                   self.channel_period + 1)
+
+
+class MarketState:
+    """The tracked quantities at one bar (see the module docstring); prices in ticks."""
+
+    __slots__ = (
+        "atr_sum", "close", "drift", "high", "long_atr_sum", "low", "ma_sum", "net", "open", "path",
+        "prev_close", "prev_high", "prev_low", "prev_open", "prior_high", "prior_low",
+    )
+
+    def __init__(self, values: dict[str, int]) -> None:
+        for name in self.__slots__:
+            setattr(self, name, values[name])
+
+    open: int
+    high: int
+    low: int
+    close: int
+    prev_open: int
+    prev_high: int
+    prev_low: int
+    prev_close: int
+    atr_sum: int
+    long_atr_sum: int
+    net: int
+    path: int
+    drift: int
+    ma_sum: int
+    prior_high: int
+    prior_low: int
+
+
+class _Window:
+    """A fixed-length window of integers with a running (exact) sum."""
+
+    __slots__ = ("items", "length", "total")
+
+    def __init__(self, length: int) -> None:
+        self.length = length
+        self.items: deque[int] = deque()
+        self.total = 0
+
+    def push(self, value: int) -> None:
+        items = self.items
+        items.append(value)
+        self.total += value
+        if len(items) > self.length:
+            self.total -= items.popleft()
+
+    @property
+    def full(self) -> bool:
+        return len(self.items) == self.length
+
+
+class StateTracker:
+    """The incremental form: feed bars' tick prices one by one; constant work per bar
+    (apart from the channel's max/min over ``channel_period`` values)."""
+
+    def __init__(self, periods: StatePeriods) -> None:
+        self.periods = periods
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget every bar."""
+        p = self.periods
+        self._tr = _Window(p.atr_period)
+        self._long_tr = _Window(p.volatility_period)
+        self._moves = _Window(p.efficiency_period)
+        self._ma = _Window(p.ma_period)
+        self._closes: deque[int] = deque(maxlen=p.efficiency_period + 1)
+        self._highs: deque[int] = deque(maxlen=p.channel_period)
+        self._lows: deque[int] = deque(maxlen=p.channel_period)
+        self._prev: tuple[int, int, int, int] | None = None
+        self._seen = 0
+
+    def update(self, o: int, h: int, lo: int, c: int) -> MarketState | None:
+        """Consume one bar (tick prices); the state at this bar, or None during warm-up."""
+        prev = self._prev
+        if prev is None:
+            tr = h - lo
+        else:
+            pc = prev[3]
+            tr = max(h, pc) - min(lo, pc)
+            self._moves.push(abs(c - pc))
+        self._tr.push(tr)
+        self._long_tr.push(tr)
+        self._ma.push(c)
+        closes = self._closes
+        closes.append(c)
+        self._seen += 1
+        state = None
+        if self._seen >= self.periods.warmup_bars and prev is not None:
+            change = c - closes[0]
+            state = MarketState(
+                {
+                    "open": o, "high": h, "low": lo, "close": c,
+                    "prev_open": prev[0], "prev_high": prev[1], "prev_low": prev[2], "prev_close": prev[3],
+                    "atr_sum": self._tr.total, "long_atr_sum": self._long_tr.total,
+                    "net": abs(change), "path": self._moves.total, "drift": (change > 0) - (change < 0),
+                    "ma_sum": self._ma.total, "prior_high": max(self._highs), "prior_low": min(self._lows),
+                }
+            )
+        self._highs.append(h)
+        self._lows.append(lo)
+        self._prev = (o, h, lo, c)
+        return state
+
+
+def _window_sums(values: IntArray, length: int) -> IntArray:
+    sums = np.cumsum(values)
+    out = sums.copy()
+    out[length:] = sums[length:] - sums[:-length]
+    return out
+
+
+def _shifted(values: IntArray, by: int) -> IntArray:
+    out = np.zeros_like(values)
+    if by < len(values):
+        out[by:] = values[: len(values) - by]
+    return out
+
+
+def _prior_extreme(values: IntArray, length: int, highest: bool) -> IntArray:
+    out = np.zeros_like(values)
+    if len(values) > length:
+        windows = np.lib.stride_tricks.sliding_window_view(values[:-1], length)
+        out[length:] = windows.max(axis=1) if highest else windows.min(axis=1)
+    return out
+
+
+def state_arrays(o: IntArray, h: IntArray, lo: IntArray, c: IntArray, periods: StatePeriods) -> dict[str, IntArray]:
+    """The vectorised form: one array per ``MarketState`` field (meaningless before warm-up)."""
+    n = len(c)
+    prev_close = _shifted(c, 1)
+    tr = np.maximum(h, prev_close) - np.minimum(lo, prev_close)
+    if n:
+        tr[0] = h[0] - lo[0]
+    moves = np.abs(c - prev_close)
+    if n:
+        moves[0] = 0
+    change = c - _shifted(c, periods.efficiency_period)
+    return {
+        "open": o, "high": h, "low": lo, "close": c,
+        "prev_open": _shifted(o, 1), "prev_high": _shifted(h, 1), "prev_low": _shifted(lo, 1), "prev_close": prev_close,
+        "atr_sum": _window_sums(tr, periods.atr_period),
+        "long_atr_sum": _window_sums(tr, periods.volatility_period),
+        "net": np.abs(change),
+        "path": _window_sums(moves, periods.efficiency_period),
+        "drift": np.sign(change),
+        "ma_sum": _window_sums(c, periods.ma_period),
+        "prior_high": _prior_extreme(h, periods.channel_period, True),
+        "prior_low": _prior_extreme(lo, periods.channel_period, False),
+    }
+
+
+def warm(n: int, periods: StatePeriods) -> npt.NDArray[np.bool_]:
+    """True at the bars where the tracker returns a state."""
+    return np.arange(n) >= max(periods.warmup_bars - 1, 1)
