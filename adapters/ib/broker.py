@@ -1,0 +1,233 @@
+"""IbBroker: the Broker port over a shared ib_async connection."""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Callable
+
+import attrs
+from ib_async import Contract, util
+
+from adapters.ib.config import IbBrokerConfig
+from adapters.ib.connection import IbConnection
+from adapters.ib.contracts import resolve_front
+from adapters.ib.ibevents import IbEventMapper, Tracked
+from adapters.ib.orders import bracket_orders
+from mia_core.events import BrokerEvent, OrderUpdated
+from mia_core.instruments import Instrument
+from mia_core.orders import AccountSnapshot, Order, OrderIntent, OrderSide, OrderStatus, OrderType, Position
+from mia_core.timeutil import ns_to_datetime
+from ports.clock import Clock
+
+log = logging.getLogger("mia.ib")
+_WITH_LIMIT = (OrderType.LIMIT, OrderType.STOP_LIMIT)
+_WITH_STOP = (OrderType.STOP, OrderType.STOP_LIMIT)
+
+
+class IbBroker(IbEventMapper):
+    """Orders to Interactive Brokers through ib_async; IB's reports come back as domain events.
+
+    ``order_id`` is IB's order id as text. Each order carries ``orderRef =
+    mia:<client ref>`` (``:sl``/``:tp`` for bracket children), derived from the intent's
+    ``client_ref`` (or a ref the broker makes up), so a reconnect or restart finds its
+    orders again and nothing is ever sent twice: a repeated ``client_ref`` returns the
+    existing order, and ``submit`` while IB is unreachable is rejected, never queued.
+    """
+
+    def __init__(
+        self, connection: IbConnection, instrument: Instrument, clock: Clock, config: IbBrokerConfig, name: str = "ib"
+    ) -> None:
+        super().__init__(connection, instrument, clock, config)
+        self.name = name
+        self._outbox: deque[BrokerEvent] = deque()
+        self._refused = 0
+        connection.state_listeners.append(self._emit)
+        connection.restored_callbacks.append(self._on_restored)
+
+    async def connect(self) -> None:
+        """Connect (shared), resolve the front month, reconcile orders, executions and the position."""
+        await self.connection.acquire(self)
+        if self.contract is None:
+            symbol = self.config.symbol or self.instrument.symbol
+            today = ns_to_datetime(self.clock.now_ns()).date()
+            self.contract = await resolve_front(self.ib, symbol, today, self.config.roll_rule)
+            log.info("trading %s (%s)", self.contract.localSymbol, self.contract.lastTradeDateOrContractMonth)
+        self.attach()
+        self.load_journal()
+        self.reconcile()
+
+    async def disconnect(self) -> None:
+        """Release the shared connection (closed when its last user leaves). Idempotent."""
+        await self.connection.release(self)
+
+    async def _on_restored(self, resubscribe: bool) -> None:
+        self.reconcile()
+
+    def subscribe(self, handler: Callable[[BrokerEvent], None]) -> None:
+        """Deliver every later broker event to ``handler`` (registration order)."""
+        self.handlers.append(handler)
+
+    # --- requests -----------------------------------------------------------------------
+
+    def submit(self, intent: OrderIntent) -> Order:
+        """Place ``intent`` (a bracket as parent + target + stop, transmitted together); returns it PENDING."""
+        ref = intent.client_ref
+        if ref and ref in self.by_ref:
+            return self.orders[self.by_ref[ref]].order
+        contract = self.contract
+        if contract is None or not self.connection.connected:
+            return self._reject_new(intent, "not connected to IB: the order was not sent (nothing is queued)")
+        if intent.instrument != self.instrument:
+            return self._reject_new(intent, f"{intent.instrument.symbol} is not traded by this broker")
+        ref = ref or self._new_ref()
+        legs = bracket_orders(intent, ref, self.ib.client.getReqId, self.connection.account)
+        now = self.clock.now_ns()
+        parent_id = str(legs[0][2].orderId)
+        for role, leg, ib_order in legs:
+            oid = str(ib_order.orderId)
+            order = Order(oid, leg, OrderStatus.PENDING, parent_id=parent_id if role else None, updated_ts=now)
+            self.track(Tracked(order, ref, role))
+        self.by_ref[ref] = parent_id
+        try:
+            for _, _, ib_order in legs:
+                self.orders[str(ib_order.orderId)].trade = self.ib.placeOrder(contract, ib_order)
+        except ConnectionError as exc:
+            for _, _, ib_order in legs:
+                self._finish_locally(str(ib_order.orderId), f"IB connection lost while sending: {exc}")
+        return self.orders[parent_id].order
+
+    def cancel(self, order_id: str) -> None:
+        """Ask IB to cancel ``order_id``; unknown or finished orders are refused with a reason."""
+        tracked = self.orders.get(order_id)
+        if tracked is None:
+            self._refuse_unknown(order_id, "cancel")
+        elif tracked.order.status.is_terminal:
+            self._refuse(tracked, f"cannot cancel: order is already {tracked.order.status.value}")
+        elif tracked.trade is None or not self.connection.connected:
+            self._refuse(tracked, "cannot cancel: not connected to IB (the order is still working there)")
+        else:
+            self.ib.cancelOrder(tracked.trade.order)
+
+    def modify(
+        self,
+        order_id: str,
+        *,
+        quantity: int | None = None,
+        limit_price: float | None = None,
+        stop_price: float | None = None,
+    ) -> None:
+        """Change a working order's size or prices at IB (placeOrder again with the same id)."""
+        tracked = self.orders.get(order_id)
+        if tracked is None:
+            self._refuse_unknown(order_id, "modify")
+            return
+        reason = self._modify_refusal(tracked, quantity, limit_price, stop_price)
+        if reason:
+            self._refuse(tracked, reason)
+            return
+        assert tracked.trade is not None and self.contract is not None
+        ib_order = tracked.trade.order
+        if quantity is not None:
+            ib_order.totalQuantity = quantity
+        if limit_price is not None:
+            ib_order.lmtPrice = limit_price
+        if stop_price is not None:
+            ib_order.auxPrice = stop_price
+        ib_order.transmit = True
+        self.ib.placeOrder(tracked.trade.contract or self.contract, ib_order)
+
+    def _modify_refusal(
+        self, tracked: Tracked, quantity: int | None, limit_price: float | None, stop_price: float | None
+    ) -> str:
+        order = tracked.order
+        if order.status.is_terminal:
+            return f"cannot modify: order is already {order.status.value}"
+        if tracked.trade is None or not self.connection.connected:
+            return "cannot modify: not connected to IB"
+        if quantity is None and limit_price is None and stop_price is None:
+            return "nothing to change: give quantity, limit_price or stop_price"
+        if quantity is not None and (not isinstance(quantity, int) or quantity <= order.filled_quantity):
+            return f"quantity {quantity!r} must be a whole number above the {order.filled_quantity} already filled"
+        kind = order.intent.order_type
+        for name, price, kinds in (("limit_price", limit_price, _WITH_LIMIT), ("stop_price", stop_price, _WITH_STOP)):
+            if price is None:
+                continue
+            if kind not in kinds:
+                return f"{name} is not used by a {kind.value} order"
+            if not (price > 0 and self.instrument.on_grid(price)):
+                return f"{name} {price!r} is not a positive price on the tick grid of {self.instrument.tick_size}"
+        return ""
+
+    # --- state --------------------------------------------------------------------------
+
+    def open_orders(self) -> list[Order]:
+        """Orders not in a terminal state, as IB last reported them."""
+        return [t.order for t in self.orders.values() if not t.order.status.is_terminal]
+
+    def positions(self) -> list[Position]:
+        """The net position in the traded contract, or nothing when flat."""
+        position = self.current_position()
+        return [] if position.is_flat else [position]
+
+    def account(self) -> AccountSnapshot:
+        """Cash, open and realized P&L in cents as IB last reported them; equity = cash + open P&L."""
+        values = self.account_values()
+        cash = round(values.get("TotalCashValue", 0.0) * 100)
+        unrealized = self.unrealized_cents(values)
+        realized = round(values.get("RealizedPnL", 0.0) * 100)
+        return AccountSnapshot(
+            ts=self.clock.now_ns(),
+            cash_cents=cash,
+            equity_cents=cash + unrealized,
+            realized_pnl_cents=realized,
+            unrealized_pnl_cents=unrealized,
+            account_id="ib",  # the real account id is a secret: never in events, journals or logs
+        )
+
+    # --- local outcomes (delivered after the call returns) ------------------------------
+
+    def _new_ref(self) -> str:
+        self.seq += 1
+        return f"{self.session}-{self.seq}"
+
+    def _reject_new(self, intent: OrderIntent, reason: str) -> Order:
+        self._refused += 1
+        order = Order(f"refused-{self.session}-{self._refused}", intent, OrderStatus.PENDING)
+        rejected = attrs.evolve(
+            order, status=OrderStatus.REJECTED, reject_reason=reason, updated_ts=self.clock.now_ns()
+        )
+        self._later(OrderUpdated(rejected.updated_ts, rejected, OrderStatus.PENDING))
+        return rejected
+
+    def _finish_locally(self, order_id: str, reason: str) -> None:
+        tracked = self.orders[order_id]
+        now = self.clock.now_ns()
+        done = attrs.evolve(tracked.order, status=OrderStatus.REJECTED, reject_reason=reason, updated_ts=now)
+        previous, tracked.order = tracked.order.status, done
+        self._later(OrderUpdated(now, done, previous))
+
+    def _refuse(self, tracked: Tracked, reason: str) -> None:
+        now = self.clock.now_ns()
+        self._later(
+            OrderUpdated(now, attrs.evolve(tracked.order, reject_reason=reason, updated_ts=now), tracked.order.status)
+        )
+
+    def _refuse_unknown(self, order_id: str, action: str) -> None:
+        placeholder = OrderIntent(self.instrument, OrderSide.BUY, 1, reason=f"{action} request for an unknown order")
+        now = self.clock.now_ns()
+        order = Order(
+            order_id, placeholder, OrderStatus.REJECTED, reject_reason=f"unknown order id {order_id!r}", updated_ts=now
+        )
+        self._later(OrderUpdated(now, order, None))
+
+    def _later(self, event: BrokerEvent) -> None:
+        self._outbox.append(event)
+        util.getLoop().call_soon(self._flush)
+
+    def _flush(self) -> None:
+        while self._outbox:
+            self._emit(self._outbox.popleft())
+
+
+__all__ = ["Contract", "IbBroker"]

@@ -1,0 +1,200 @@
+"""One ib_async connection per host/port/client id, kept alive: backoff reconnects, fault reports, callbacks."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+from ib_async import IB
+
+from adapters.ib.config import IbConnectionConfig
+from adapters.ib.errors import (
+    CONNECTIVITY_LOST,
+    CONNECTIVITY_RESTORED,
+    RESUBSCRIBE,
+    IbConnectionError,
+    Severity,
+    describe,
+    explain_connect_failure,
+    severity,
+)
+from mia_core.events import ConnectionChanged, ConnectionState
+from ports.clock import Clock
+
+log = logging.getLogger("mia.ib")
+
+Restored = Callable[[bool], Awaitable[None]]
+"""Called after the link is back; the flag is True when market data must be requested again."""
+
+
+class IbConnection:
+    """Owns an ``ib_async.IB``; connects on demand and reconnects with exponential backoff after a drop.
+
+    A drop is a closed socket (TWS/Gateway restart, the nightly reset, a network
+    fault) or IB code 1100 (TWS lost IB's servers). If the link stays down longer
+    than ``disconnect_alert_after`` seconds, a :class:`ConnectionChanged` LOST event
+    goes to every state listener, and RESTORED once it is back. Users register
+    ``on_restored`` callbacks to resubscribe and reconcile.
+    """
+
+    def __init__(self, config: IbConnectionConfig, clock: Clock, ib: IB | None = None) -> None:
+        self.config = config
+        self.clock = clock
+        self.ib = ib or IB()
+        self.ib.RequestTimeout = config.request_timeout
+        self.users: set[object] = set()
+        self.state_listeners: list[Callable[[ConnectionChanged], None]] = []
+        self.restored_callbacks: list[Restored] = []
+        self.last_error: tuple[int, str] | None = None
+        self.reconnects = 0
+        self._wanted = False
+        self._down_since: int | None = None
+        self._alerted = False
+        self._alert_task: asyncio.Task[None] | None = None
+        self._reconnect_task: asyncio.Task[None] | None = None
+        self._lock: asyncio.Lock | None = None
+        self.ib.disconnectedEvent += self._on_disconnected
+        self.ib.errorEvent += self._on_error
+
+    @property
+    def connected(self) -> bool:
+        """True while the API session is up."""
+        return bool(self.ib.isConnected())
+
+    @property
+    def account(self) -> str:
+        """The configured account, or the single managed account once connected ('' if unknown)."""
+        if self.config.account:
+            return self.config.account
+        accounts = self.ib.managedAccounts() if self.connected else []
+        return accounts[0] if len(accounts) == 1 else ""
+
+    async def acquire(self, user: object) -> None:
+        """Register ``user`` and make sure the connection is up (raises IbConnectionError with what to do)."""
+        self.users.add(user)
+        self._wanted = True
+        await self.ensure_connected()
+
+    async def release(self, user: object) -> None:
+        """Forget ``user``; the last one out disconnects. Idempotent."""
+        self.users.discard(user)
+        if not self.users:
+            self.close()
+
+    async def ensure_connected(self) -> None:
+        """Connect unless connected; one attempt, bounded by ``connect_timeout``."""
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:
+            if self.connected:
+                return
+            await self._connect_once()
+
+    async def _connect_once(self) -> None:
+        cfg = self.config
+        try:
+            await self.ib.connectAsync(
+                cfg.host, cfg.port, clientId=cfg.client_id, timeout=cfg.connect_timeout, account=cfg.account
+            )
+        except (OSError, TimeoutError, ConnectionError) as exc:
+            if self.last_error and self.last_error[0] == 326:
+                raise IbConnectionError(describe(326, self.last_error[1])) from exc
+            raise IbConnectionError(explain_connect_failure(exc, cfg.host, cfg.port, cfg.client_id)) from exc
+        if cfg.market_data_type != "realtime":
+            self.ib.reqMarketDataType(cfg.market_data_type_code)
+        log.info("connected to IB at %s:%s as client %s", cfg.host, cfg.port, cfg.client_id)
+
+    def close(self) -> None:
+        """Disconnect and stop reconnecting (what the composition root calls at shutdown)."""
+        self._wanted = False
+        for task in (self._reconnect_task, self._alert_task):
+            if task is not None and not task.done():
+                task.cancel()
+        self._reconnect_task = self._alert_task = None
+        if self.connected:
+            self.ib.disconnect()
+
+    # --- faults -------------------------------------------------------------------------
+
+    def _on_error(self, req_id: int, code: int, message: str, contract: object = None) -> None:
+        self.last_error = (code, message)
+        level = severity(code)
+        text = describe(code, message)
+        if level is Severity.INFO:
+            log.info("%s", text)
+        elif level is Severity.CONNECTION or level is Severity.WARNING:
+            log.warning("%s", text)
+        else:
+            log.error("request %s: %s", req_id, text)
+        if code in CONNECTIVITY_LOST:
+            self._went_down(text)
+        elif code in CONNECTIVITY_RESTORED:
+            self._came_back(resubscribe=code in RESUBSCRIBE)
+
+    def _on_disconnected(self) -> None:
+        if not self._wanted:
+            return
+        self._went_down("socket to TWS/IB Gateway closed")
+        if self._reconnect_task is None or self._reconnect_task.done():
+            with contextlib.suppress(RuntimeError):  # no running loop: nothing to reconnect from
+                self._reconnect_task = asyncio.get_running_loop().create_task(self._reconnect())
+
+    def _went_down(self, detail: str) -> None:
+        if self._down_since is not None:
+            return
+        self._down_since = self.clock.now_ns()
+        log.warning("IB link down: %s", detail)
+        with contextlib.suppress(RuntimeError):
+            self._alert_task = asyncio.get_running_loop().create_task(self._alert_after(detail))
+
+    async def _alert_after(self, detail: str) -> None:
+        await asyncio.sleep(self.config.disconnect_alert_after)
+        if self._down_since is None:
+            return
+        self._alerted = True
+        seconds = (self.clock.now_ns() - self._down_since) / 1e9
+        self._emit(ConnectionState.LOST, f"no connection to IB for {seconds:.0f} s ({detail})")
+
+    def _came_back(self, resubscribe: bool) -> None:
+        if self._down_since is None:
+            return
+        down_for = (self.clock.now_ns() - self._down_since) / 1e9
+        self._down_since = None
+        if self._alert_task is not None:
+            self._alert_task.cancel()
+            self._alert_task = None
+        if self._alerted:
+            self._alerted = False
+            self._emit(ConnectionState.RESTORED, f"connection to IB restored after {down_for:.0f} s")
+        log.info("IB link back after %.1f s", down_for)
+        for callback in list(self.restored_callbacks):
+            with contextlib.suppress(RuntimeError):
+                asyncio.get_running_loop().create_task(_guarded(callback(resubscribe)))
+
+    async def _reconnect(self) -> None:
+        delay = self.config.reconnect_initial_delay
+        while self._wanted and not self.connected:
+            await asyncio.sleep(delay)
+            try:
+                await self.ensure_connected()
+            except IbConnectionError as exc:
+                log.warning("reconnect failed (next try in %.0f s): %s", delay, exc)
+                delay = min(delay * 2, self.config.reconnect_max_delay)
+                continue
+            self.reconnects += 1
+            self._came_back(resubscribe=True)
+
+    def _emit(self, state: ConnectionState, detail: str) -> None:
+        event = ConnectionChanged(self.clock.now_ns(), "ib", state, detail)
+        log.warning("%s: %s", state.value, detail)
+        for listener in list(self.state_listeners):
+            listener(event)
+
+
+async def _guarded(awaitable: Awaitable[None]) -> None:
+    try:
+        await awaitable
+    except Exception:  # a failing resubscription must not kill the loop; it is logged
+        log.exception("after reconnect")

@@ -1,0 +1,127 @@
+"""IbDataFeed: the DataFeed port over a shared ib_async connection (history paced, live stream)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator
+
+from ib_async import Contract, util
+
+from adapters.ib.config import IbFeedConfig
+from adapters.ib.connection import IbConnection
+from adapters.ib.contracts import resolve_front
+from adapters.ib.history import BAR_SIZES, HistoryError, PacedHistory
+from adapters.ib.market import MarketSubscription
+from adapters.ib.pacing import PacingGovernor
+from mia_core.events import MarketEvent
+from mia_core.instruments import Instrument
+from mia_core.series import BarSeries
+from mia_core.timeutil import ns_to_datetime
+from ports.clock import Clock
+
+log = logging.getLogger("mia.ib")
+
+
+class IbDataFeed:
+    """Market data from Interactive Brokers for the front month of the system's instrument.
+
+    ``stream`` yields trades, quotes, bars (built from 5-second real-time bars or from
+    trades) and depth updates; after a reconnect it subscribes again by itself.
+    ``history`` pulls bars through the pacing governor (``governor.queue`` shows
+    what waits).
+    """
+
+    def __init__(
+        self,
+        connection: IbConnection,
+        config: IbFeedConfig,
+        clock: Clock,
+        governor: PacingGovernor | None = None,
+        name: str = "ib",
+    ) -> None:
+        self.name = name
+        self.connection, self.config, self.clock = connection, config, clock
+        self.history_client = PacedHistory(connection.ib, governor, timeout=config.request_timeout)
+        self.contracts: dict[str, Contract] = {}
+        self.subscriptions: list[MarketSubscription] = []
+
+    @property
+    def governor(self) -> PacingGovernor:
+        """The pacing governor of historical requests (shared by every request of this feed)."""
+        return self.history_client.governor
+
+    async def contract_for(self, instrument: Instrument) -> Contract:
+        """The IB contract streamed for ``instrument``: its front month under the roll rule."""
+        symbol = self.config.symbol or instrument.symbol
+        if symbol not in self.contracts:
+            today = ns_to_datetime(self.clock.now_ns()).date()
+            self.contracts[symbol] = await resolve_front(self.connection.ib, symbol, today, self.config.roll_rule)
+        return self.contracts[symbol]
+
+    def history(self, instrument: Instrument, start_ns: int | None = None, end_ns: int | None = None) -> BarSeries:
+        """Bars of the front month between the bounds (default: the last day), blocking.
+
+        Only for use outside a running event loop (``mia backtest``); inside a session
+        await :meth:`history_async`.
+        """
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return util.run(self.history_async(instrument, start_ns, end_ns))  # type: ignore[no-any-return]
+        raise HistoryError("IbDataFeed.history blocks; inside a running session await history_async instead")
+
+    async def history_async(
+        self, instrument: Instrument, start_ns: int | None = None, end_ns: int | None = None
+    ) -> BarSeries:
+        """Bars of the front month between the bounds (UTC ns, inclusive)."""
+        await self.connection.acquire(self)
+        try:
+            contract = await self.contract_for(instrument)
+            end = ns_to_datetime(end_ns) if end_ns is not None else dt.datetime.now(dt.UTC)
+            span = BAR_SIZES.get(self.config.history_bar_size, (0, "", 86400))[2]
+            start = ns_to_datetime(start_ns) if start_ns is not None else end - dt.timedelta(seconds=span)
+            return await self.history_client.series(
+                instrument,
+                contract,
+                start,
+                end,
+                self.config.history_bar_size,
+                self.config.what_to_show,
+                self.config.use_rth,
+            )
+        finally:
+            await self.connection.release(self)
+
+    async def stream(self, instrument: Instrument) -> AsyncIterator[MarketEvent]:
+        """Live events for ``instrument`` until the consumer stops iterating."""
+        await self.connection.acquire(self)
+        queue: asyncio.Queue[MarketEvent] = asyncio.Queue()
+        contract = await self.contract_for(instrument)
+        sub = MarketSubscription(
+            self.connection.ib, contract, instrument, self.config, queue.put_nowait, self.clock.now_ns
+        )
+        self.subscriptions.append(sub)
+
+        async def resubscribe(market_data_lost: bool) -> None:
+            log.info("resubscribing %s market data", contract.localSymbol)
+            sub.start()
+
+        self.connection.restored_callbacks.append(resubscribe)
+        sub.start()
+        try:
+            while True:
+                try:
+                    event = await asyncio.wait_for(queue.get(), timeout=1.0)
+                except TimeoutError:
+                    sub.tick()
+                    continue
+                yield event
+        finally:
+            with contextlib.suppress(ValueError):
+                self.connection.restored_callbacks.remove(resubscribe)
+            self.subscriptions.remove(sub)
+            sub.stop()
+            await self.connection.release(self)

@@ -1,0 +1,303 @@
+"""IB's order, execution and position reports turned into domain broker events; reconciliation after (re)connect."""
+
+from __future__ import annotations
+
+import logging
+import math
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import attrs
+from ib_async import CommissionReport, Contract, Trade, util
+from ib_async import Fill as IbFill
+from ib_async import Position as IbPosition
+
+from adapters.ib.config import IbBrokerConfig
+from adapters.ib.connection import IbConnection
+from adapters.ib.orders import domain_status, parse_ref
+from mia_core.events import BrokerEvent, FillReceived, OrderUpdated, PositionChanged
+from mia_core.instruments import Instrument
+from mia_core.orders import Fill, Order, OrderIntent, OrderSide, OrderStatus, OrderType, Position
+from ports.clock import Clock
+
+log = logging.getLogger("mia.ib")
+
+
+@attrs.define
+class Tracked:
+    """One order MIA knows: the last domain snapshot it reported and IB's live Trade."""
+
+    order: Order
+    ref: str
+    role: str = ""
+    trade: Trade | None = None
+
+
+class IbEventMapper:
+    """State shared by :class:`~adapters.ib.broker.IbBroker`: orders, executions seen, the position."""
+
+    def __init__(self, connection: IbConnection, instrument: Instrument, clock: Clock, config: IbBrokerConfig) -> None:
+        self.connection, self.ib = connection, connection.ib
+        self.instrument, self.clock, self.config = instrument, clock, config
+        self.handlers: list[Callable[[BrokerEvent], None]] = []
+        self.orders: dict[str, Tracked] = {}
+        self.by_ref: dict[str, str] = {}
+        self.by_ref_role: dict[tuple[str, str], str] = {}
+        self.seen_execs: set[str] = set()
+        self.contract: Contract | None = None
+        self.session = secrets.token_hex(3)
+        self.seq = 0
+        self._last_position = Position(instrument)
+        self._errors: dict[str, str] = {}
+        self._attached = False
+
+    def attach(self) -> None:
+        """Listen to the IB object's events (once)."""
+        if self._attached:
+            return
+        self._attached = True
+        ib = self.ib
+        ib.orderStatusEvent += self.sync
+        ib.openOrderEvent += self.sync
+        ib.execDetailsEvent += self._on_exec
+        ib.commissionReportEvent += self._on_commission
+        ib.positionEvent += self._on_position
+        ib.errorEvent += self._on_error
+
+    def track(self, tracked: Tracked) -> None:
+        """Remember an order (by id and by ref/role)."""
+        self.orders[tracked.order.order_id] = tracked
+        self.by_ref_role[(tracked.ref, tracked.role)] = tracked.order.order_id
+
+    def _emit(self, event: BrokerEvent) -> None:
+        for handler in list(self.handlers):
+            handler(event)
+
+    # --- orders -------------------------------------------------------------------------
+
+    def sync(self, trade: Trade) -> None:
+        """Report ``trade``'s state as an OrderUpdated when it differs from the last one reported."""
+        tracked = self._find(trade)
+        if tracked is None:
+            return
+        tracked.trade = trade
+        old = tracked.order
+        intent = _intent_from(old.intent, trade)
+        filled = min(int(trade.orderStatus.filled), intent.quantity)
+        status = domain_status(trade.orderStatus.status, filled, intent.quantity)
+        if old.status.is_terminal and not status.is_terminal:
+            return
+        reason = self._errors.get(old.order_id, "") if status is OrderStatus.REJECTED else ""
+        avg = trade.orderStatus.avgFillPrice or None
+        new = attrs.evolve(
+            old,
+            intent=intent,
+            status=status,
+            filled_quantity=filled,
+            average_fill_price=avg if filled else None,
+            reject_reason=reason,
+        )
+        if attrs.evolve(new, updated_ts=old.updated_ts) == old:
+            return
+        new = attrs.evolve(new, updated_ts=self.clock.now_ns())
+        tracked.order = new
+        self._emit(OrderUpdated(new.updated_ts, new, old.status))
+
+    def _find(self, trade: Trade) -> Tracked | None:
+        tracked = self.orders.get(str(trade.order.orderId))
+        parsed = parse_ref(trade.order.orderRef or "")
+        if tracked is not None and (parsed is None or parsed[0] == tracked.ref):
+            return tracked
+        if parsed is None:
+            return None
+        known = self.by_ref_role.get(parsed)
+        if known is not None:
+            return self.orders[known]
+        return self._adopt(trade, *parsed)
+
+    def _adopt(self, trade: Trade, ref: str, role: str) -> Tracked | None:
+        """An order MIA placed before a restart: track it under IB's order id."""
+        contract = trade.contract
+        if contract is None or contract.symbol != (self.config.symbol or self.instrument.symbol):
+            return None
+        o = trade.order
+        kind = {"MKT": OrderType.MARKET, "LMT": OrderType.LIMIT, "STP": OrderType.STOP}.get(
+            o.orderType, OrderType.STOP_LIMIT
+        )
+        side = OrderSide.BUY if o.action == "BUY" else OrderSide.SELL
+        limit = o.lmtPrice if kind in (OrderType.LIMIT, OrderType.STOP_LIMIT) else None
+        stop = o.auxPrice if kind in (OrderType.STOP, OrderType.STOP_LIMIT) else None
+        intent = OrderIntent(
+            self.instrument,
+            side,
+            max(1, int(o.totalQuantity)),
+            kind,
+            limit_price=limit,
+            stop_price=stop,
+            client_ref=ref if not role else "",
+            reason=role or "recovered",
+        )
+        parent = str(o.parentId) if o.parentId else None
+        tracked = Tracked(Order(str(o.orderId), intent, OrderStatus.PENDING, parent_id=parent), ref, role, trade)
+        self.track(tracked)
+        if not role:
+            self.by_ref[ref] = tracked.order.order_id
+        log.info("recovered order %s (%s) from IB", o.orderId, o.orderRef)
+        return tracked
+
+    def _on_error(self, req_id: int, code: int, message: str, contract: Any = None) -> None:
+        if str(req_id) in self.orders and code not in (202, 2104, 2106, 2158):
+            self._errors[str(req_id)] = f"IB {code}: {message}"
+
+    # --- executions ---------------------------------------------------------------------
+
+    def _on_exec(self, trade: Trade, fill: IbFill) -> None:
+        if self.config.commission_wait > 0 and fill.commissionReport.execId == "":
+            util.getLoop().call_later(self.config.commission_wait, self._book, fill, True)
+            return
+        self._book(fill)
+
+    def _on_commission(self, trade: Trade, fill: IbFill, report: CommissionReport) -> None:
+        self._book(fill)
+
+    def _book(self, fill: IbFill, late: bool = False) -> None:
+        execution = fill.execution
+        if execution.execId in self.seen_execs:
+            return
+        tracked = self.orders.get(str(execution.orderId))
+        parsed = parse_ref(execution.orderRef or "")
+        if parsed is not None and parsed in self.by_ref_role:
+            tracked = self.orders[self.by_ref_role[parsed]]
+        if tracked is None:
+            return
+        if late:
+            log.warning(
+                "no commission report for execution %s within %.1f s: booked without commission",
+                execution.execId,
+                self.config.commission_wait,
+            )
+        self.seen_execs.add(execution.execId)
+        price = execution.price
+        if not self.instrument.on_grid(price):
+            log.error(
+                "IB fill price %s is off %s's tick grid: booked at the nearest tick", price, self.instrument.symbol
+            )
+            price = self.instrument.round_to_tick(price)
+        commission = fill.commissionReport.commission
+        cents = round(commission * 100) if commission and math.isfinite(commission) else 0
+        ts = int(fill.time.timestamp() * 1e9) if fill.time else self.clock.now_ns()
+        side = OrderSide.BUY if execution.side == "BOT" else OrderSide.SELL
+        domain = Fill(
+            tracked.order.order_id,
+            self.instrument,
+            side,
+            int(execution.shares),
+            price,
+            ts,
+            commission_cents=max(cents, 0),
+            fill_id=execution.execId,
+        )
+        self._emit(FillReceived(self.clock.now_ns(), domain))
+
+    # --- positions and account ----------------------------------------------------------
+
+    def _ours(self, contract: Contract | None) -> bool:
+        return contract is not None and self.contract is not None and contract.conId == self.contract.conId
+
+    def _on_position(self, position: IbPosition) -> None:
+        if self._ours(position.contract):
+            self._report_position()
+
+    def current_position(self) -> Position:
+        """The net position in the traded contract as IB last reported it."""
+        for item in self.ib.positions(self.connection.account or ""):
+            if self._ours(item.contract) and item.position:
+                average = item.avgCost / self.instrument.multiplier
+                return Position(self.instrument, int(item.position), average)
+        return Position(self.instrument)
+
+    def _report_position(self) -> None:
+        position = self.current_position()
+        if position != self._last_position:
+            self._last_position = position
+            self._emit(PositionChanged(self.clock.now_ns(), position))
+
+    def account_values(self) -> dict[str, float]:
+        """IB's account values in USD (or BASE) by tag."""
+        out: dict[str, float] = {}
+        for value in self.ib.accountValues(self.connection.account or ""):
+            if value.currency in ("USD", "BASE") and value.tag not in out:
+                try:
+                    out[value.tag] = float(value.value)
+                except ValueError:
+                    continue
+        return out
+
+    def unrealized_cents(self, values: dict[str, float]) -> int:
+        """Open P&L of the traded contract from IB's portfolio (account-wide UnrealizedPnL as fallback)."""
+        for item in self.ib.portfolio(self.connection.account or ""):
+            if self._ours(item.contract):
+                return round(item.unrealizedPNL * 100)
+        return round(values.get("UnrealizedPnL", 0.0) * 100) if self.current_position().quantity else 0
+
+    # --- reconciliation -----------------------------------------------------------------
+
+    def load_journal(self) -> None:
+        """Remember the execution ids a JSON-lines journal already holds (no double booking after a restart)."""
+        path = Path(self.config.journal_path) if self.config.journal_path else None
+        if path is None or not path.exists():
+            return
+        from adapters.journal.jsonl import JsonLinesJournal
+
+        for entry in JsonLinesJournal(path).entries("fill"):
+            event = entry.payload.get("event")
+            fill = event.get("fill") if isinstance(event, dict) else getattr(event, "fill", None)
+            fill_id = fill.get("fill_id") if isinstance(fill, dict) else getattr(fill, "fill_id", "")
+            if fill_id:
+                self.seen_execs.add(str(fill_id))
+
+    def reconcile(self) -> None:
+        """After (re)connecting: report what changed at IB while MIA was not listening.
+
+        Open and completed orders are matched to MIA's by ``orderRef``; executions
+        not yet booked are reported as fills (each execution once, by its id); the
+        position is reported if it moved.
+        """
+        for trade in self.ib.trades():
+            self.sync(trade)
+        live_at_ib = {str(t.order.orderId) for t in self.ib.openTrades()}
+        for tracked in list(self.orders.values()):
+            missing = not tracked.order.status.is_terminal and tracked.order.order_id not in live_at_ib
+            if missing and (tracked.trade is None or tracked.trade.orderStatus.status not in ("Filled", "Cancelled")):
+                log.warning("order %s (%s) is not open at IB after reconnect; check TWS", tracked.order.order_id,
+                            tracked.ref)
+        for fill in self.ib.fills():
+            if fill.execution.execId not in self.seen_execs:
+                self._book(fill)
+        self._report_position()
+
+
+def _intent_from(intent: OrderIntent, trade: Trade) -> OrderIntent:
+    """The intent with the size and prices IB now reports for the order."""
+    o = trade.order
+    changes: dict[str, Any] = {}
+    quantity = int(o.totalQuantity) if o.totalQuantity else intent.quantity
+    if quantity != intent.quantity and quantity >= 1:
+        changes["quantity"] = quantity
+    if intent.limit_price is not None and _valid(o.lmtPrice) and o.lmtPrice != intent.limit_price:
+        changes["limit_price"] = o.lmtPrice
+    if intent.stop_price is not None and _valid(o.auxPrice) and o.auxPrice != intent.stop_price:
+        changes["stop_price"] = o.auxPrice
+    if not changes:
+        return intent
+    try:
+        return attrs.evolve(intent, **changes)
+    except ValueError:
+        log.error("IB reports order %s with values MIA cannot represent: %s", o.orderId, changes)
+        return intent
+
+
+def _valid(price: float) -> bool:
+    return isinstance(price, float | int) and math.isfinite(price) and 0 < price < 1e300
