@@ -76,8 +76,8 @@ class IbBroker(IbEventMapper):
         if ref and ref in self.by_ref:
             return self.orders[self.by_ref[ref]].order
         contract = self.contract
-        if contract is None or not self.connection.connected:
-            return self._reject_new(intent, "not connected to IB: the order was not sent (nothing is queued)")
+        if contract is None or not self.connection.link_up:
+            return self._reject_new(intent, "no connection to IB: the order was not sent (nothing is queued)")
         if intent.instrument != self.instrument:
             return self._reject_new(intent, f"{intent.instrument.symbol} is not traded by this broker")
         ref = ref or self._new_ref()

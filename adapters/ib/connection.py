@@ -64,6 +64,11 @@ class IbConnection:
         return bool(self.ib.isConnected())
 
     @property
+    def link_up(self) -> bool:
+        """True when connected and IB has not reported lost connectivity (1100) since."""
+        return self.connected and self._down_since is None
+
+    @property
     def account(self) -> str:
         """The configured account, or the single managed account once connected ('' if unknown)."""
         if self.config.account:

@@ -94,9 +94,21 @@ _TABLE = [
         "MIA reconciles orders, positions and executions",
         Severity.CONNECTION,
     ),
-    IbCode(2104, "market data farm connection is OK", "nothing", Severity.INFO),
-    IbCode(2106, "historical data farm connection is OK", "nothing", Severity.INFO),
-    IbCode(2158, "security definition server connection is OK", "nothing", Severity.INFO),
+    IbCode(
+        2104, "market data farm connection is OK", "nothing: a status report IB sends at every connect", Severity.INFO
+    ),
+    IbCode(
+        2106,
+        "historical data farm connection is OK",
+        "nothing: a status report IB sends at every connect",
+        Severity.INFO,
+    ),
+    IbCode(
+        2158,
+        "security definition server connection is OK",
+        "nothing: a status report IB sends at every connect",
+        Severity.INFO,
+    ),
     IbCode(
         2103,
         "market data farm connection is broken",
