@@ -1,0 +1,93 @@
+"""Common shape of a feature: one object with an incremental ``update`` and a vectorised ``compute``."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+import numpy.typing as npt
+
+from mia_core.market import Bar
+from mia_core.series import BarSeries
+
+FloatArray = npt.NDArray[np.float64]
+NAN = math.nan
+
+
+def clip(value: float, low: float = -1.0, high: float = 1.0) -> float:
+    """``value`` limited to [low, high] (the scalar twin of ``np.clip``)."""
+    return low if value < low else high if value > high else value
+
+
+def safe_div(num: float, den: float, default: float = 0.0) -> float:
+    """``num / den``, or ``default`` when ``den`` is not positive."""
+    return num / den if den > 0 else default
+
+
+def safe_div_array(num: FloatArray, den: FloatArray, default: float = 0.0) -> FloatArray:
+    """Element-wise :func:`safe_div` (same IEEE division, so the two forms agree bit for bit)."""
+    ok = den > 0
+    return np.where(ok, num / np.where(ok, den, 1.0), default)
+
+
+def to_score(signed: float) -> float:
+    """Map a signed strength in [-1, 1] to a score in [0, 1] (0.5 neutral)."""
+    return 0.5 + 0.5 * clip(signed)
+
+
+def to_score_array(signed: FloatArray) -> FloatArray:
+    """Element-wise :func:`to_score`."""
+    return 0.5 + 0.5 * np.clip(signed, -1.0, 1.0)
+
+
+class Feature:
+    """Base of every built-in feature: satisfies both ``Technique`` and ``VectorisedTechnique``.
+
+    A subclass sets ``name``, ``outputs`` and ``warmup_bars`` and implements
+    ``_reset`` (state), ``_step`` (one bar: a tuple of floats in ``outputs`` order)
+    and ``_columns`` (all bars: one array per output). This base turns the tuple into
+    the mapping the port promises and writes NaN during warm-up in both forms: the
+    value at bar ``i`` (0-based) is NaN while ``i + 1 < warmup_bars``.
+    """
+
+    name: str = ""
+    outputs: tuple[str, ...] = ()
+    warmup_bars: int = 1
+
+    def __init__(self) -> None:
+        self._seen = 0
+        self._nan: dict[str, float] = dict.fromkeys(self.outputs, NAN)
+        self._reset()
+
+    def reset(self) -> None:
+        """Forget all state, as if no bar had been seen."""
+        self._seen = 0
+        self._reset()
+
+    def update(self, bar: Bar) -> Mapping[str, float]:
+        """Consume the next closed bar; every output's value (NaN during warm-up)."""
+        values = self._step(bar)
+        self._seen += 1
+        if self._seen < self.warmup_bars:
+            return dict(self._nan)
+        return dict(zip(self.outputs, values, strict=True))
+
+    def compute(self, bars: BarSeries) -> Mapping[str, FloatArray]:
+        """Every output over ``bars`` at once (what feeding them to ``update`` one by one returns)."""
+        columns = self._columns(bars)
+        out: dict[str, FloatArray] = {}
+        for key in self.outputs:
+            column = np.array(columns[key], dtype=np.float64)
+            column[: max(0, self.warmup_bars - 1)] = NAN
+            out[key] = column
+        return out
+
+    def _reset(self) -> None:
+        raise NotImplementedError
+
+    def _step(self, bar: Bar) -> tuple[float, ...]:
+        raise NotImplementedError
+
+    def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
+        raise NotImplementedError

@@ -1,0 +1,1 @@
+"""The elite techniques, one component each (entry point ``elite_techniques``)."""
