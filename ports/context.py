@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Protocol
 
 from mia_core.instruments import Instrument
 from mia_core.orders import Order, Position
+from mia_core.signals import Signal
 
 
 class StrategyContext(Protocol):
@@ -46,8 +48,15 @@ class RiskContext(Protocol):
     """Account and session figures a risk policy judges an intent against.
 
     Money is in integer cents; "today" is the current CME trading day (17:00
-    America/Chicago rollover).
+    America/Chicago rollover), never the calendar day. ``open_orders`` includes the
+    intents already approved earlier in the same decision (a reversal's exit is seen
+    by the policies judging its entry), so exposure sums are right mid-batch.
     """
+
+    @property
+    def instrument(self) -> Instrument:
+        """The instrument being traded (tick size and value turn prices into money)."""
+        ...
 
     @property
     def now_ns(self) -> int:
@@ -92,4 +101,58 @@ class RiskContext(Protocol):
     @property
     def features(self) -> Mapping[str, float]:
         """Latest technique outputs (ATR, confluence, ML confidence, ...)."""
+        ...
+
+    @property
+    def signal(self) -> Signal | None:
+        """The signal (after filters) the intent was planned from; ``None`` for engine-made intents.
+
+        Quality rules read it: ``signal.confluence`` and ``signal.components`` (for
+        example ``components["ml_confidence"]``, set by an ML signal filter).
+        """
+        ...
+
+    @property
+    def last_price(self) -> float | None:
+        """Close of the latest bar seen (the reference price of a market entry); ``None`` before any."""
+        ...
+
+    @property
+    def trading_day(self) -> date | None:
+        """The CME trading day of ``now_ns`` as the risk ledger last rolled it; ``None`` before any event."""
+        ...
+
+    @property
+    def day_start_equity_cents(self) -> int:
+        """Equity when the current trading day began (the last equity of the previous day)."""
+        ...
+
+    @property
+    def day_pnl_cents(self) -> int:
+        """Today's P&L: equity now (unrealized included, after commissions) minus ``day_start_equity_cents``."""
+        ...
+
+    @property
+    def entries_today(self) -> int:
+        """Entries sent today (approved by risk, filled or not); ``trades_today`` counts filled ones."""
+        ...
+
+    @property
+    def risk_today_cents(self) -> int:
+        """Initial risk (entry to protective stop, times contracts) of the entries sent today."""
+        ...
+
+    @property
+    def last_loss_ns(self) -> int | None:
+        """When the latest losing round trip closed (UTC ns); ``None`` if none yet."""
+        ...
+
+    @property
+    def atr(self) -> float | None:
+        """Average true range in price points from the position manager; ``None`` when not computed yet."""
+        ...
+
+    @property
+    def latched(self) -> bool:
+        """True while the catastrophe monitor is latched (no entries until an explicit re-arm)."""
         ...

@@ -142,7 +142,12 @@ def run_backtest(
 
 def supports_vectorised(engine: TradingEngine) -> bool:
     """True when the engine's strategy and components allow the vectorised path."""
-    return hasattr(engine.strategy, "target_directions") and not engine.techniques and not engine.analyzers
+    return (
+        hasattr(engine.strategy, "target_directions")
+        and not engine.techniques
+        and not engine.analyzers
+        and not engine.needs_every_bar
+    )
 
 
 def _walk_vectorised(series: BarSeries, shell: BacktestShell, progress: Progress | None) -> None:

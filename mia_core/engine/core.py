@@ -12,16 +12,27 @@ from mia_core.commands import Command, SubmitOrder
 from mia_core.engine import planner
 from mia_core.engine.config import ExecutionConfig
 from mia_core.engine.view import EngineView
-from mia_core.events import FillReceived, OrderUpdated, PositionChanged, RiskChecked, SignalGenerated
+from mia_core.events import (
+    ConnectionChanged,
+    FillReceived,
+    OrderUpdated,
+    PositionChanged,
+    RiskChecked,
+    SignalGenerated,
+)
 from mia_core.instruments import Instrument
 from mia_core.journal import JournalEntry, record
 from mia_core.market import Bar
-from mia_core.orders import Order, OrderIntent
+from mia_core.orders import Order, OrderIntent, OrderStatus
+from mia_core.risk.catastrophe import CatastropheConfig
+from mia_core.risk.desk import RiskDesk
+from mia_core.risk.exposure import intent_risk_cents, is_entry
+from mia_core.risk.sizing import PositionConfig
 from mia_core.signals import RiskDecision, RiskVerdict, Signal
 
 if TYPE_CHECKING:  # the ports are protocols; the core needs them only for type checking
     from ports.analyzer import Analyzer
-    from ports.risk import RiskPolicy
+    from ports.risk import RiskPolicy, RiskStateStore
     from ports.signal_filter import SignalFilter
     from ports.strategy import Strategy
     from ports.technique import Technique
@@ -41,7 +52,10 @@ class TradingEngine:
 
     The engine never does I/O: ``handle`` takes one event and returns the commands
     the shell must carry out; what it decided is appended to ``journal`` for the
-    shell to persist. Backtest and live shells drive the same engine.
+    shell to persist. Backtest and live shells drive the same engine. Risk lives
+    here too, so every shell gets it: the policies judge each intent, the desk
+    (``mia_core.risk.desk``) sizes and brackets entries, manages stops and runs the
+    catastrophe monitor; only ``risk_store`` (paper/live) touches a file, through its port.
     """
 
     def __init__(
@@ -55,6 +69,9 @@ class TradingEngine:
         risk_policies: Sequence[RiskPolicy] = (),
         execution: ExecutionConfig | None = None,
         initial_cash_cents: int = 10_000_000,
+        position: PositionConfig | None = None,
+        catastrophe: CatastropheConfig | None = None,
+        risk_store: RiskStateStore | None = None,
     ) -> None:
         self.instrument = instrument
         self.strategy = strategy
@@ -70,13 +87,22 @@ class TradingEngine:
         self.journal: list[JournalEntry] = []
         self.now_ns = 0
         self.view = EngineView(self)
+        self.signal: Signal | None = None
+        self.batch: list[Order] = []
+        self.desk = RiskDesk(self, position or PositionConfig(), catastrophe or CatastropheConfig(), risk_store)
         self._reasons: dict[str, str] = {}
         self._handlers: dict[type, Any] = {
             Bar: self.on_bar,
             FillReceived: self.on_fill,
             OrderUpdated: self.on_order_updated,
             PositionChanged: self._ignore,
+            ConnectionChanged: self.desk.on_connection,
         }
+
+    @property
+    def needs_every_bar(self) -> bool:
+        """True when risk figures must be rolled on every bar (no vectorised backtest)."""
+        return self.desk.active or any(getattr(p, "needs_every_bar", False) for p in self.risk_policies)
 
     def handle(self, event: object) -> list[Command]:
         """Process one event; return the commands it calls for."""
@@ -98,12 +124,17 @@ class TradingEngine:
             values = analyzer.on_event(event)  # type: ignore[arg-type]
             if values is not None:
                 self.analyses[analyzer.name] = values
+        if self.desk.active and isinstance(ts, int):
+            return self.desk.on_event_time(self.now_ns)
         return []
 
     def on_bar(self, bar: Bar) -> list[Command]:
         """Mark to market, update analyzers and techniques, ask the strategy."""
         ts = self.now_ns = bar.ts
+        desk = self.desk
+        desk.ledger.roll(ts, self.portfolio.equity_cents)
         self.portfolio.mark(ts, bar.high, bar.low, bar.close)
+        desk.ledger.last_price = bar.close
         if self.analyzers:
             for analyzer in self.analyzers:
                 values = analyzer.on_event(bar)
@@ -114,8 +145,17 @@ class TradingEngine:
                 prefix = technique.name + "."
                 for key, value in technique.update(bar).items():
                     self.features[prefix + key] = value
+        commands: list[Command] = []
+        closing = False
+        if desk.active:
+            commands, closing = desk.after_bar(bar)
         signal = self.strategy.on_bar(bar, self.view)
-        return [] if signal is None else self.on_signal(signal)
+        if signal is None:
+            return commands
+        if closing:  # a flatten is on its way: the signal is recorded, not acted on
+            self.journal.append(record(signal.ts, "signal", {"event": SignalGenerated(signal.ts, signal)}))
+            return commands
+        return commands + self.on_signal(signal)
 
     def on_signal(self, signal: Signal) -> list[Command]:
         """Filter the signal, plan orders to its target, pass each through risk."""
@@ -123,24 +163,52 @@ class TradingEngine:
             signal = signal_filter.apply(signal, self.view)
         self.journal.append(record(signal.ts, "signal", {"event": SignalGenerated(signal.ts, signal)}))
         working = list(self.working.values())
-        cancels, intents = planner.plan(signal, self.instrument, self.portfolio.quantity, working, self.execution)
+        if self.desk.atr is not None:
+            cancels, intents = self.desk.plan(signal, working)
+        else:
+            cancels, intents = planner.plan(signal, self.instrument, self.portfolio.quantity, working, self.execution)
         commands: list[Command] = list(cancels)
-        for intent in intents:
-            approved = self.check_risk(intent)
-            if approved is None:
-                break
-            commands.append(SubmitOrder(approved))
+        self.signal = signal
+        try:
+            for intent in intents:
+                approved = self.check_risk(intent)
+                if approved is None:
+                    break
+                commands.append(SubmitOrder(approved))
+        finally:
+            self.signal = None
+            self.batch.clear()
         return commands
 
     def flatten(self, reason: str) -> list[Command]:
         """Commands that cancel every working order and close the position at market."""
         return planner.close_position(self.instrument, self.portfolio.quantity, list(self.working.values()), reason)
 
+    def manual_stop(self, reason: str = "manual stop") -> list[Command]:
+        """Trip the catastrophe monitor by hand: cancel, flatten, latch (until ``rearm``)."""
+        return self.desk.manual_stop(reason)
+
+    def rearm(self) -> None:
+        """Clear the catastrophe latch: entries may resume."""
+        self.desk.rearm()
+
     def check_risk(self, intent: OrderIntent) -> OrderIntent | None:
-        """Run every policy in order; the smallest allowed size wins, a rejection stops."""
+        """Run every policy in order; the smallest allowed size wins, a rejection stops.
+
+        While the catastrophe monitor is latched every entry is rejected first (exits
+        pass). An approved intent joins ``batch`` so the next intent of the same
+        decision is judged with it pending; an approved entry's risk is booked in the
+        ledger.
+        """
+        desk = self.desk
         decisions: list[RiskDecision] = []
         quantity = intent.quantity
-        for policy in self.risk_policies:
+        entry = is_entry(intent, self.portfolio.quantity, self.view.open_orders)
+        if entry and desk.latched:
+            decisions.append(desk.latch_decision())
+            quantity = 0
+        policies = self.risk_policies if quantity else ()
+        for policy in policies:
             decision = policy.evaluate(intent, self.view)
             decisions.append(decision)
             if decision.verdict is RiskVerdict.REJECT:
@@ -151,7 +219,11 @@ class TradingEngine:
             self.journal.append(record(self.now_ns, "risk", {"event": RiskChecked(self.now_ns, intent, decisions)}))
         if quantity == 0:
             return None
-        return intent if quantity == intent.quantity else attrs.evolve(intent, quantity=quantity)
+        approved = intent if quantity == intent.quantity else attrs.evolve(intent, quantity=quantity)
+        if entry:
+            desk.ledger.record_entry(intent_risk_cents(approved, desk.ledger.last_price) or 0)
+        self.batch.append(Order(f"batch-{len(self.batch)}", approved, OrderStatus.PENDING, updated_ts=self.now_ns))
+        return approved
 
     def on_order_updated(self, event: OrderUpdated) -> list[Command]:
         """Track working orders."""
@@ -162,6 +234,8 @@ class TradingEngine:
         else:
             self.working[order.order_id] = order
         self.journal.append(record(event.ts, "order", {"event": event}))
+        if self.desk.monitor is not None:
+            self.desk.on_order(event)
         return []
 
     def on_fill(self, event: FillReceived) -> list[Command]:
@@ -169,6 +243,13 @@ class TradingEngine:
         fill = event.fill
         reason = exit_reason(self._reasons.get(fill.order_id, ""))
         self.journal.append(record(event.ts, "fill", {"event": event}))
+        desk = self.desk
+        desk.ledger.roll(event.ts, self.portfolio.equity_cents)
+        before = self.portfolio.quantity
         for trip in self.portfolio.apply_fill(fill, reason):
             self.journal.append(record(event.ts, "round_trip", {"trip": trip}))
+            if trip.net_cents < 0:
+                desk.ledger.record_loss(event.ts)
+        if desk.active:
+            desk.after_fill(before)
         return []

@@ -6,6 +6,7 @@ from mia_core.commands import CancelOrder, Command, SubmitOrder
 from mia_core.engine.config import ExecutionConfig
 from mia_core.instruments import Instrument
 from mia_core.orders import Bracket, Order, OrderIntent, OrderSide, TimeInForce
+from mia_core.risk.sizing import EntryPlan
 from mia_core.signals import Direction, Signal
 
 # Planned orders work until filled or cancelled: a market order placed at a daily bar's close
@@ -19,6 +20,56 @@ def target_position(signal: Signal, config: ExecutionConfig) -> int:
     if direction is Direction.SHORT and not config.allow_short:
         direction = Direction.FLAT
     return int(direction) * config.contracts
+
+
+def target_direction(signal: Signal, config: ExecutionConfig) -> int:
+    """+1, -1 or 0: the side the signal asks for (SHORT is FLAT when shorts are not allowed)."""
+    direction = int(signal.direction)
+    return 0 if direction < 0 and not config.allow_short else direction
+
+
+def plan_managed(
+    signal: Signal,
+    instrument: Instrument,
+    position: int,
+    working: list[Order],
+    config: ExecutionConfig,
+    entry: EntryPlan | None,
+) -> tuple[list[Command], list[OrderIntent]]:
+    """Plan with the position manager: one sized, bracketed trade at a time.
+
+    A signal on the side already held (or already being entered) changes nothing,
+    so the protective orders keep working. A signal for the other side or FLAT
+    cancels every working order and closes the position; a new side is then entered
+    with ``entry``'s size and a real bracket (stop loss and take profit), or not at
+    all when ``entry`` is ``None`` (sizing refused it).
+    """
+    wanted = target_direction(signal, config)
+    held = (position > 0) - (position < 0)
+    parents = [o for o in working if o.parent_id is None]
+    entering = (parents[0].intent.side.sign if position == 0 and len(parents) == 1 else 0)
+    if wanted != 0 and wanted in (held, entering):
+        return [], []
+    if wanted == 0 and position == 0 and not parents:
+        return [], []
+    cancels: list[Command] = [CancelOrder(o.order_id, reason="signal changed the target") for o in working]
+    note = f": {signal.reason}" if signal.reason else ""
+    intents: list[OrderIntent] = []
+    if position:
+        side = OrderSide.SELL if position > 0 else OrderSide.BUY
+        intents.append(OrderIntent(instrument, side, abs(position), time_in_force=GTC, reason="signal_exit" + note))
+    if wanted and entry is not None:
+        intents.append(
+            OrderIntent(
+                instrument,
+                OrderSide.BUY if wanted > 0 else OrderSide.SELL,
+                entry.quantity,
+                time_in_force=GTC,
+                bracket=Bracket(stop_loss=entry.stop_loss, take_profit=entry.take_profit),
+                reason="signal_entry" + note,
+            )
+        )
+    return cancels, intents
 
 
 def plan(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import TYPE_CHECKING
 
 from mia_core.instruments import Instrument
 from mia_core.orders import Order, Position
+from mia_core.signals import Signal
 
 if TYPE_CHECKING:
     from mia_core.engine.core import TradingEngine
@@ -46,11 +48,6 @@ class EngineView:
         return self._engine.analyses
 
     @property
-    def open_orders(self) -> tuple[Order, ...]:
-        """Working orders."""
-        return tuple(self._engine.working.values())
-
-    @property
     def equity_cents(self) -> int:
         """Marked-to-market equity."""
         return self._engine.portfolio.equity_cents
@@ -74,3 +71,61 @@ class EngineView:
     def consecutive_losses(self) -> int:
         """Losing round trips in a row."""
         return self._engine.portfolio.consecutive_losses
+
+    @property
+    def open_orders(self) -> tuple[Order, ...]:
+        """Working orders, then intents approved earlier in the decision being made (as PENDING orders)."""
+        engine = self._engine
+        working = tuple(engine.working.values())
+        return working + tuple(engine.batch) if engine.batch else working
+
+    @property
+    def signal(self) -> Signal | None:
+        """The signal being acted on (``None`` outside a signal's decision)."""
+        return self._engine.signal
+
+    @property
+    def last_price(self) -> float | None:
+        """Close of the latest bar."""
+        return self._engine.desk.ledger.last_price
+
+    @property
+    def trading_day(self) -> date | None:
+        """CME trading day of the risk ledger."""
+        return self._engine.desk.ledger.day
+
+    @property
+    def day_start_equity_cents(self) -> int:
+        """Equity at the start of the trading day."""
+        return self._engine.desk.ledger.day_start_equity_cents
+
+    @property
+    def day_pnl_cents(self) -> int:
+        """Equity now minus equity at the start of the trading day."""
+        return self._engine.portfolio.equity_cents - self._engine.desk.ledger.day_start_equity_cents
+
+    @property
+    def risk_today_cents(self) -> int:
+        """Initial risk of today's entries."""
+        return self._engine.desk.ledger.risk_today_cents
+
+    @property
+    def entries_today(self) -> int:
+        """Entries sent today (approved by risk), filled or not."""
+        return self._engine.desk.ledger.entries_today
+
+    @property
+    def last_loss_ns(self) -> int | None:
+        """When the latest losing round trip closed."""
+        return self._engine.desk.ledger.last_loss_ns
+
+    @property
+    def atr(self) -> float | None:
+        """The position manager's ATR."""
+        atr = self._engine.desk.atr
+        return None if atr is None else atr.value
+
+    @property
+    def latched(self) -> bool:
+        """True while the catastrophe latch holds."""
+        return self._engine.desk.latched

@@ -1,0 +1,135 @@
+"""The catastrophe monitor: a pure state machine that trips on disaster and latches until re-armed."""
+
+from __future__ import annotations
+
+from collections import deque
+from datetime import date
+
+import attrs
+
+from mia_core.timeutil import NS_PER_SECOND, cme_trading_day, to_ns
+from mia_core.validation import non_negative, positive
+
+MANUAL = "manual_stop"
+DAILY_LOSS = "daily_loss"
+DRAWDOWN = "drawdown"
+CONNECTION = "connection_lost"
+ERROR_RATE = "error_rate"
+
+
+@attrs.frozen
+class CatastropheConfig:
+    """The ``catastrophe`` section: triggers of the monitor and where its latch is kept.
+
+    When a trigger fires the engine cancels working orders, flattens and latches: no
+    new entries until ``mia risk rearm``. Paper and live sessions persist the latch
+    in ``state_file`` (so it survives a restart); backtests keep it in memory.
+    """
+
+    enabled: bool = False
+    daily_loss_limit: float = attrs.field(default=500.0, validator=positive)
+    max_drawdown_pct: float = attrs.field(default=12.0, validator=positive)
+    connection_timeout_seconds: float = attrs.field(default=300.0, validator=positive)
+    max_error_rate: float = attrs.field(default=0.10, validator=non_negative)
+    error_window: int = attrs.field(default=20, validator=attrs.validators.ge(1))
+    min_orders: int = attrs.field(default=10, validator=attrs.validators.ge(1))
+    state_file: str = "~/.mia/risk_state.json"
+
+
+@attrs.frozen(slots=True)
+class LatchState:
+    """The latch: whether entries are stopped, by which trigger, since when; and the last re-arm."""
+
+    latched: bool = False
+    trigger: str = ""
+    detail: str = ""
+    since_ns: int = attrs.field(default=0, converter=to_ns)
+    rearmed_ns: int = attrs.field(default=0, converter=to_ns)
+
+
+class CatastropheMonitor:
+    """Watches the account, the connections and the order error rate; trips once, then stays latched.
+
+    Triggers: today's P&L at or below ``-daily_loss_limit``; drawdown from the peak
+    above ``max_drawdown_pct``; a connection lost for more than
+    ``connection_timeout_seconds``; more than ``max_error_rate`` of the last
+    ``error_window`` orders rejected (once ``min_orders`` were seen); a manual stop.
+    ``rearm`` clears the latch; afterwards the daily-loss trigger waits for the next
+    trading day and the drawdown is measured from the equity at re-arm, so the same
+    condition does not trip it again at once. The monitor does no I/O: the engine
+    journals its decisions and a shell persists ``state``.
+    """
+
+    def __init__(self, config: CatastropheConfig, initial_equity_cents: int, state: LatchState | None = None) -> None:
+        self.config = config
+        self.state = state or LatchState()
+        self.peak_cents = initial_equity_cents
+        self.loss_limit_cents = round(config.daily_loss_limit * 100)
+        self.timeout_ns = round(config.connection_timeout_seconds * NS_PER_SECOND)
+        self.lost_since: dict[str, int] = {}
+        self.outcomes: deque[bool] = deque(maxlen=config.error_window)
+        self._quiet_day: date | None = cme_trading_day(self.state.rearmed_ns) if self.state.rearmed_ns else None
+
+    @property
+    def latched(self) -> bool:
+        """True while entries are stopped."""
+        return self.state.latched
+
+    def on_connection(self, ts: int, source: str, lost: bool) -> None:
+        """Record a link lost (from ``ts``) or back."""
+        if lost:
+            self.lost_since.setdefault(source, ts)
+        else:
+            self.lost_since.pop(source, None)
+
+    def on_order_outcome(self, rejected: bool) -> None:
+        """Record one order accepted (False) or rejected (True)."""
+        self.outcomes.append(rejected)
+
+    def error_rate(self) -> float:
+        """Share of rejected orders in the window (0 when empty)."""
+        return sum(self.outcomes) / len(self.outcomes) if self.outcomes else 0.0
+
+    def check(self, ts: int, day: date | None, day_pnl_cents: int, equity_cents: int) -> LatchState | None:
+        """Evaluate every trigger at ``ts``; the new state if the monitor trips now, else ``None``."""
+        if equity_cents > self.peak_cents:
+            self.peak_cents = equity_cents
+        if self.state.latched or not self.config.enabled:
+            return None
+        if day_pnl_cents <= -self.loss_limit_cents and day != self._quiet_day:
+            detail = f"day P&L ${day_pnl_cents / 100:,.2f} <= -${self.loss_limit_cents / 100:,.2f}"
+            return self.trip(ts, DAILY_LOSS, detail)
+        if self.peak_cents > 0:
+            drawdown = (self.peak_cents - equity_cents) / self.peak_cents
+            if drawdown * 100 > self.config.max_drawdown_pct:
+                return self.trip(ts, DRAWDOWN, f"drawdown {drawdown:.1%} > {self.config.max_drawdown_pct:g}%")
+        for source, since in self.lost_since.items():
+            if ts - since > self.timeout_ns:
+                minutes = (ts - since) / NS_PER_SECOND / 60
+                return self.trip(ts, CONNECTION, f"{source} lost for {minutes:.1f} min")
+        if len(self.outcomes) >= min(self.config.min_orders, self.config.error_window):
+            rate = self.error_rate()
+            if rate > self.config.max_error_rate:
+                return self.trip(ts, ERROR_RATE, f"{rate:.0%} of the last {len(self.outcomes)} orders rejected")
+        return None
+
+    def trip(self, ts: int, trigger: str, detail: str = "") -> LatchState | None:
+        """Latch now (e.g. a manual stop); ``None`` when already latched."""
+        if self.state.latched:
+            return None
+        self.state = LatchState(True, trigger, detail, ts, self.state.rearmed_ns)
+        return self.state
+
+    def rearm(self, ts: int, equity_cents: int) -> LatchState:
+        """Clear the latch: entries may resume; the tripped conditions start afresh."""
+        self.adopt(LatchState(False, "", "", 0, ts), equity_cents)
+        return self.state
+
+    def adopt(self, state: LatchState, equity_cents: int) -> None:
+        """Take a state set elsewhere (``mia risk stop`` / ``rearm`` through the state file)."""
+        rearmed = state.rearmed_ns and state.rearmed_ns != self.state.rearmed_ns
+        self.state = state
+        if rearmed and not state.latched:
+            self.peak_cents = equity_cents
+            self.outcomes.clear()
+            self._quiet_day = cme_trading_day(state.rearmed_ns)

@@ -1,0 +1,255 @@
+"""The risk desk: what the engine does for risk around each event (ledger, sizing, exits, catastrophe)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mia_core.commands import AlertLevel, Command, RaiseAlert
+from mia_core.engine import planner
+from mia_core.events import CatastropheTriggered, ConnectionChanged, ConnectionState, OrderUpdated, RiskChecked
+from mia_core.journal import record
+from mia_core.market import Bar
+from mia_core.orders import Order, OrderIntent, OrderSide, OrderStatus
+from mia_core.risk.catastrophe import MANUAL, CatastropheConfig, CatastropheMonitor, LatchState
+from mia_core.risk.exits import OpenTrade, manage_stop
+from mia_core.risk.ledger import RiskLedger
+from mia_core.risk.sizing import AverageTrueRange, EntryPlan, PositionConfig, plan_entry
+from mia_core.risk.status import RiskStatus
+from mia_core.signals import RiskDecision, Signal
+
+if TYPE_CHECKING:
+    from mia_core.engine.core import TradingEngine
+    from ports.risk import RiskStateStore
+
+SIZING = "position_sizing"
+CATASTROPHE = "catastrophe"
+
+
+class RiskDesk:
+    """Holds the engine's risk state and acts on it; the engine calls it around each event.
+
+    Always keeps the ledger (today's figures by CME trading day). With ``position``
+    enabled it tracks the ATR, sizes and brackets entries and manages open trades'
+    stops; with ``catastrophe`` enabled it runs the monitor, flattens and latches.
+    ``store`` (paper and live) persists the latch and publishes today's figures.
+    """
+
+    def __init__(
+        self,
+        engine: TradingEngine,
+        position: PositionConfig,
+        catastrophe: CatastropheConfig,
+        store: RiskStateStore | None = None,
+    ) -> None:
+        self.engine = engine
+        self.position = position
+        self.store = store
+        initial = engine.portfolio.equity_cents
+        self.ledger = RiskLedger(initial)
+        self.atr = AverageTrueRange(position.atr_period, position.volatility_lookback) if position.enabled else None
+        saved = store.load() if store is not None else None
+        self.monitor = CatastropheMonitor(catastrophe, initial, saved) if catastrophe.enabled or saved else None
+        self.trade: OpenTrade | None = None
+        self.planned_risk_ticks = 0
+        self.counted: set[str] = set()
+        self.active = position.enabled or self.monitor is not None or store is not None
+
+    @property
+    def latched(self) -> bool:
+        """True while the catastrophe latch holds."""
+        return self.monitor is not None and self.monitor.latched
+
+    # -- per event ------------------------------------------------------------------
+
+    def after_bar(self, bar: Bar) -> tuple[list[Command], bool]:
+        """After the bar is marked: ATR, catastrophe, exits. Returns commands and whether the position is closing."""
+        engine = self.engine
+        commands: list[Command] = []
+        if self.atr is not None:
+            self.atr.update(bar.high, bar.low, bar.close)
+        commands += self.poll()
+        commands += self.check_catastrophe(bar.ts)
+        closing = bool(commands)
+        if not closing and self.latched and engine.portfolio.quantity and not engine.working:
+            commands += engine.flatten(f"{CATASTROPHE}: latched")
+            closing = True
+        trade = self.trade
+        if not closing and trade is not None and engine.portfolio.quantity:
+            trade.bars += 1
+            trade.best = max(trade.best, bar.high) if trade.direction > 0 else min(trade.best, bar.low)
+            limit = self.position.exit_after_bars
+            if limit is not None and trade.bars >= limit:
+                commands += engine.flatten(f"time_exit: {trade.bars} bars")
+                closing = True
+            else:
+                atr = None if self.atr is None else self.atr.value
+                commands += manage_stop(self.position, engine.instrument, trade, bar, engine.working, atr)
+        if self.store is not None:
+            self.store.publish(self.status())
+        return commands, closing
+
+    def on_event_time(self, ts: int) -> list[Command]:
+        """Any other timed event (timer, quote, connection): the monitor's clock-driven triggers."""
+        return self.poll() + self.check_catastrophe(ts)
+
+    def on_connection(self, event: ConnectionChanged) -> list[Command]:
+        """A link went down or came back."""
+        self.engine.journal.append(record(event.ts, "connection", {"event": event}))
+        if self.monitor is not None:
+            self.monitor.on_connection(event.ts, event.source, event.state is ConnectionState.LOST)
+        return self.on_event_time(event.ts)
+
+    def on_order(self, event: OrderUpdated) -> None:
+        """Count each new parent order's outcome (accepted or rejected) for the error rate."""
+        order = event.order
+        if self.monitor is None or order.parent_id is not None or order.order_id in self.counted:
+            return
+        if order.status is OrderStatus.PENDING:
+            return
+        self.counted.add(order.order_id)
+        self.monitor.on_order_outcome(order.status is OrderStatus.REJECTED)
+
+    def after_fill(self, before: int) -> None:
+        """Start or end the tracked trade when the position opens, closes or reverses."""
+        portfolio = self.engine.portfolio
+        after = portfolio.quantity
+        if self.atr is None:
+            return
+        if after == 0:
+            self.trade = None
+        elif before == 0 or before * after < 0:
+            price = portfolio.position.average_price
+            assert price is not None
+            direction = 1 if after > 0 else -1
+            self.trade = OpenTrade(direction, price, max(self.planned_risk_ticks, 1), price)
+
+    # -- decisions --------------------------------------------------------------------
+
+    def size_entry(self, signal: Signal, direction: int) -> EntryPlan | None:
+        """Size and bracket an entry; a refusal is journaled as a ``position_sizing`` rejection."""
+        engine = self.engine
+        reference = self.ledger.last_price
+        atr = None if self.atr is None else self.atr.value
+        norm = None if self.atr is None else self.atr.norm
+        result: EntryPlan | str
+        if reference is None:
+            result = "no price seen yet"
+        else:
+            result = plan_entry(self.position, engine.instrument, direction, reference,
+                                engine.portfolio.equity_cents, atr, norm, signal.stop_loss)
+        if isinstance(result, EntryPlan):
+            self.planned_risk_ticks = result.risk_ticks
+            return result
+        side = OrderSide.BUY if direction > 0 else OrderSide.SELL
+        intent = OrderIntent(engine.instrument, side, 1, reason="signal_entry")
+        decision = RiskDecision.reject(SIZING, result)
+        engine.journal.append(record(engine.now_ns, "risk", {"event": RiskChecked(engine.now_ns, intent, [decision])}))
+        return None
+
+    def plan(self, signal: Signal, working: list[Order]) -> tuple[list[Command], list[OrderIntent]]:
+        """The position manager's plan for ``signal``: hold, exit, or a sized bracketed entry."""
+        engine = self.engine
+        position = engine.portfolio.quantity
+        wanted = planner.target_direction(signal, engine.execution)
+        held = (position > 0) - (position < 0)
+        entry = None
+        if wanted and wanted != held and not self._entering(wanted, working, position):
+            entry = self.size_entry(signal, wanted)
+        return planner.plan_managed(signal, engine.instrument, position, working, engine.execution, entry)
+
+    @staticmethod
+    def _entering(direction: int, working: list[Order], position: int) -> bool:
+        parents = [o for o in working if o.parent_id is None]
+        return position == 0 and len(parents) == 1 and parents[0].intent.side.sign == direction
+
+    def latch_decision(self) -> RiskDecision:
+        """The rejection every entry gets while latched."""
+        assert self.monitor is not None
+        state = self.monitor.state
+        reason = f"latched by {state.trigger} ({state.detail}); re-arm with 'mia risk rearm'"
+        return RiskDecision.reject(CATASTROPHE, reason)
+
+    # -- catastrophe ------------------------------------------------------------------
+
+    def check_catastrophe(self, ts: int) -> list[Command]:
+        """Evaluate the monitor's triggers; flatten and latch when one fires."""
+        monitor = self.monitor
+        if monitor is None:
+            return []
+        portfolio = self.engine.portfolio
+        equity = portfolio.equity_cents
+        state = monitor.check(ts, self.ledger.day, equity - self.ledger.day_start_equity_cents, equity)
+        return [] if state is None else self._tripped(ts, state)
+
+    def manual_stop(self, reason: str = "manual stop") -> list[Command]:
+        """Trip the monitor by hand (also enables it when it was off)."""
+        if self.monitor is None:
+            self.monitor = CatastropheMonitor(CatastropheConfig(), self.engine.portfolio.equity_cents)
+            self.active = True
+        state = self.monitor.trip(self.engine.now_ns, MANUAL, reason)
+        return [] if state is None else self._tripped(self.engine.now_ns, state)
+
+    def rearm(self) -> LatchState | None:
+        """Clear the latch (journaled and persisted)."""
+        if self.monitor is None:
+            return None
+        engine = self.engine
+        state = self.monitor.rearm(engine.now_ns, engine.portfolio.equity_cents)
+        engine.journal.append(record(engine.now_ns, "rearm", {"state": state}))
+        if self.store is not None:
+            self.store.save(state)
+        return state
+
+    def poll(self) -> list[Command]:
+        """Adopt a latch written by ``mia risk stop`` / ``rearm`` while the session runs."""
+        if self.store is None:
+            return []
+        state = self.store.poll()
+        if state is None:
+            return []
+        engine = self.engine
+        if self.monitor is None:
+            self.monitor = CatastropheMonitor(CatastropheConfig(), engine.portfolio.equity_cents)
+        was = self.monitor.latched
+        self.monitor.adopt(state, engine.portfolio.equity_cents)
+        if state.latched and not was:
+            return self._act(engine.now_ns, state)
+        if was and not state.latched:
+            engine.journal.append(record(engine.now_ns, "rearm", {"state": state}))
+        return []
+
+    def _tripped(self, ts: int, state: LatchState) -> list[Command]:
+        if self.store is not None:
+            self.store.save(state)
+        return self._act(ts, state)
+
+    def _act(self, ts: int, state: LatchState) -> list[Command]:
+        engine = self.engine
+        event = CatastropheTriggered(ts, state.trigger, state.detail)
+        engine.journal.append(record(ts, "catastrophe", {"event": event}))
+        message = f"catastrophe monitor: {state.trigger} ({state.detail}); flattened, entries stopped until re-armed"
+        return [*engine.flatten(f"{CATASTROPHE}: {state.trigger}"), RaiseAlert(AlertLevel.CRITICAL, message)]
+
+    def status(self) -> RiskStatus:
+        """Today's figures now."""
+        engine = self.engine
+        portfolio = engine.portfolio
+        ledger = self.ledger
+        equity = portfolio.equity_cents
+        latch = self.monitor.state if self.monitor is not None else LatchState()
+        return RiskStatus(
+            ts=engine.now_ns,
+            trading_day=ledger.day,
+            equity_cents=equity,
+            day_start_equity_cents=ledger.day_start_equity_cents,
+            day_pnl_cents=equity - ledger.day_start_equity_cents,
+            realized_today_cents=portfolio.realized_today_cents,
+            trades_today=portfolio.trades_today,
+            entries_today=ledger.entries_today,
+            risk_today_cents=ledger.risk_today_cents,
+            consecutive_losses=portfolio.consecutive_losses,
+            peak_equity_cents=portfolio.peak_equity_cents,
+            position=portfolio.quantity,
+            working_orders=len(engine.working),
+            latch=latch,
+        )

@@ -1,0 +1,96 @@
+"""Signal quality rules: minimum confluence and minimum ML confidence (entries only)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+import attrs
+
+from mia_core.risk.limits import EntryRule
+from mia_core.signals import RiskDecision
+from mia_core.validation import unit_interval
+
+if TYPE_CHECKING:
+    from mia_core.orders import OrderIntent
+    from ports.context import RiskContext
+
+Missing = Literal["reject", "allow"]
+
+
+@attrs.frozen
+class MinConfluenceConfig:
+    """Settings of ``min_confluence``: an entry's signal must have ``confluence`` above ``threshold``.
+
+    ``when_missing`` decides for signals without a confluence score (and for
+    intents the engine made itself, which have no signal).
+    """
+
+    threshold: float = attrs.field(default=0.75, validator=unit_interval)
+    when_missing: Missing = "reject"
+
+
+@attrs.frozen
+class MinMlConfidenceConfig:
+    """Settings of ``min_ml_confidence``: the signal's ``components[key]`` must be above ``threshold``.
+
+    An ML signal filter writes its probability into the signal's components under
+    ``key`` (``ml_confidence`` by default).
+    """
+
+    threshold: float = attrs.field(default=0.65, validator=unit_interval)
+    key: str = "ml_confidence"
+    when_missing: Missing = "reject"
+
+
+class _ScoreRule(EntryRule):
+    needs_every_bar = False
+    threshold = 0.0
+    when_missing: Missing = "reject"
+    label = "score"
+
+    def score(self, context: RiskContext) -> float | None:
+        return None
+
+    def judge(self, intent: OrderIntent, context: RiskContext) -> RiskDecision:
+        value = self.score(context)
+        if value is None:
+            if self.when_missing == "allow":
+                return RiskDecision.allow(self.name, intent.quantity, f"no {self.label}; allowed by configuration")
+            return RiskDecision.reject(self.name, f"the signal carries no {self.label}")
+        if value > self.threshold:
+            return RiskDecision.allow(self.name, intent.quantity)
+        return RiskDecision.reject(self.name, f"{self.label} {value:.2f} is not above {self.threshold:.2f}")
+
+
+class MinConfluence(_ScoreRule):
+    """Rejects entries whose signal's confluence is not strictly above the threshold."""
+
+    label = "confluence"
+
+    def __init__(self, config: MinConfluenceConfig, name: str = "min_confluence") -> None:
+        self.name = name
+        self.threshold = config.threshold
+        self.when_missing = config.when_missing
+
+    def score(self, context: RiskContext) -> float | None:
+        """The signal's confluence, if any."""
+        signal = context.signal
+        return None if signal is None else signal.confluence
+
+
+class MinMlConfidence(_ScoreRule):
+    """Rejects entries whose signal's ML confidence (a component) is not strictly above the threshold."""
+
+    def __init__(self, config: MinMlConfidenceConfig, name: str = "min_ml_confidence") -> None:
+        self.name = name
+        self.threshold = config.threshold
+        self.when_missing = config.when_missing
+        self.key = config.key
+        self.label = f"ML confidence ({config.key})"
+
+    def score(self, context: RiskContext) -> float | None:
+        """``signal.components[key]``, if present."""
+        signal = context.signal
+        if signal is None:
+            return None
+        return signal.components.get(self.key)
