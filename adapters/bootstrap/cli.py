@@ -16,6 +16,7 @@ from adapters.bootstrap.config import load_plan, read_yaml
 from adapters.bootstrap.errors import ConfigError, PluginError
 from adapters.bootstrap.plugins import PluginHost, discover
 from adapters.bootstrap.progress import progress_bar
+from adapters.ib.cli import ib_app
 from mia_core.errors import MiaError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="MIA: automated trading of ES/NQ futures.")
@@ -23,6 +24,7 @@ plugins_app = typer.Typer(no_args_is_help=True, help="Installed plugins.")
 config_app = typer.Typer(no_args_is_help=True, help="System configuration files.")
 app.add_typer(plugins_app, name="plugins")
 app.add_typer(config_app, name="config")
+app.add_typer(ib_app, name="ib")
 console = Console()
 err = Console(stderr=True)
 
@@ -161,6 +163,11 @@ def run(
         f"equity ${shell.engine.portfolio.equity_cents / 100:,.2f}",
         highlight=False,
     )
+
+
+from adapters.research.cli import walkforward_command  # noqa: E402  (its own module, registered here)
+
+app.command("walkforward")(walkforward_command)
 
 
 bench_app = typer.Typer(
