@@ -1,0 +1,1 @@
+"""Research tools: walk-forward evaluation of a composed system on the bundled real history."""

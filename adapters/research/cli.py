@@ -1,0 +1,61 @@
+"""``mia walkforward CONFIG --out docs/results.md``: run the walk-forward evaluation and write the page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from adapters.bootstrap.config import read_yaml
+from adapters.bootstrap.errors import ConfigError, PluginError
+from adapters.research.report import render
+from adapters.research.walkforward import WalkForwardSettings, walk_forward
+
+console = Console()
+
+
+def walkforward_command(
+    config: Annotated[Path, typer.Argument(help="System YAML to evaluate (its data feed is replaced).")],
+    out: Annotated[Path, typer.Option("--out", help="Markdown file to write.")] = Path("results.md"),
+    datasets: Annotated[str, typer.Option("--datasets", help="Bundled datasets, comma-separated.")] = "sp500,nasdaq",
+    train_years: Annotated[int, typer.Option("--train-years", help="Calendar years per train fold.")] = 4,
+    test_years: Annotated[int, typer.Option("--test-years", help="Calendar years per test fold.")] = 1,
+    seeds: Annotated[int, typer.Option("--seeds", help="Random-entry baseline seeds.")] = 10,
+    first_year: Annotated[int | None, typer.Option("--first-year", help="Ignore bars before this year.")] = None,
+    last_year: Annotated[int | None, typer.Option("--last-year", help="Ignore bars after this year.")] = None,
+) -> None:
+    """Walk-forward evaluation on the bundled real history: out of sample, after costs, beside baselines."""
+    from adapters.bootstrap.cli import fail, host_for
+
+    settings = WalkForwardSettings(
+        datasets=tuple(d.strip() for d in datasets.split(",") if d.strip()),
+        train_years=train_years,
+        test_years=test_years,
+        seeds=seeds,
+        first_year=first_year,
+        last_year=last_year,
+    )
+    try:
+        host = host_for(config)
+        data = read_yaml(config)
+        results = walk_forward(data, host, settings, report=lambda line: console.print(line, highlight=False))
+    except (ConfigError, PluginError, ValueError) as exc:
+        raise fail(str(exc)) from exc
+    command = _command_line(config, out, settings)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render(results, settings, command, str(config)))
+    console.print(f"wrote {out}", highlight=False)
+
+
+def _command_line(config: Path, out: Path, settings: WalkForwardSettings) -> str:
+    defaults = WalkForwardSettings()
+    parts = ["mia walkforward", str(config), "--out", str(out)]
+    if settings.datasets != defaults.datasets:
+        parts += ["--datasets", ",".join(settings.datasets)]
+    for flag, name in (("--train-years", "train_years"), ("--test-years", "test_years"), ("--seeds", "seeds"),
+                       ("--first-year", "first_year"), ("--last-year", "last_year")):
+        if getattr(settings, name) != getattr(defaults, name):
+            parts += [flag, str(getattr(settings, name))]
+    return " ".join(parts)
