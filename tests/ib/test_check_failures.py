@@ -1,0 +1,54 @@
+"""`mia ib check` explains what is wrong when TWS/IB Gateway cannot be reached (real loopback sockets)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+from typer.testing import CliRunner
+
+from adapters.bootstrap.cli import app
+from adapters.ib.check import mask, run_check
+from adapters.ib.config import IbConnectionConfig
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_nothing_listening_is_explained_as_gateway_not_running() -> None:
+    port = _closed_port()
+    report = asyncio.run(run_check(IbConnectionConfig(port=port, connect_timeout=2), "ES", 1))
+    assert not report.ok and report.steps == []
+    assert "connection refused" in report.problem and "not running" in report.problem
+    assert "4002" in report.problem and "7497" in report.problem
+
+
+def test_a_port_that_accepts_but_never_answers_is_explained_as_api_not_enabled() -> None:
+    async def scenario() -> str:
+        async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            await reader.read(100)  # swallow the API handshake, answer nothing (API disabled, prompt pending)
+            await asyncio.sleep(5)
+            writer.close()
+
+        server = await asyncio.start_server(silent, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        async with server:
+            report = await run_check(IbConnectionConfig(port=port, connect_timeout=0.5), "ES", 1)
+        return report.problem
+
+    problem = asyncio.run(scenario())
+    assert "handshake timed out" in problem and "ActiveX and Socket Clients" in problem and "client id" in problem
+
+
+def test_the_command_exits_non_zero_with_the_explanation() -> None:
+    result = CliRunner().invoke(app, ["ib", "check", "--port", str(_closed_port()), "--timeout", "2"])
+    assert result.exit_code == 1
+    assert "connection refused" in result.output or "connection refused" in (result.stderr or "")
+
+
+def test_account_ids_are_masked() -> None:
+    assert mask("DU1234567") == "DU*****67"
+    assert mask("abc") == "***"
