@@ -183,3 +183,23 @@ def test_the_account_id_comes_from_the_environment(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("MIA_IB_ACCOUNT", "DU7654321")
     assert IbBrokerConfig().account == "DU7654321"
     assert "DU7654321" not in repr(IbBrokerConfig())
+
+
+def test_option_series_are_the_nearest_expiries_around_spot() -> None:
+    from ib_async import OptionChain
+
+    from adapters.ib.options import choose_series
+
+    chains = [
+        OptionChain("SMART", 416904, "SPX", "100", ["20251219", "20260116"], [5800.0, 5900.0, 6000.0, 6500.0]),
+        OptionChain("SMART", 416904, "SPXW", "100", ["20251125", "20251126", "20251121"], [5950.0, 6000.0, 6400.0]),
+        OptionChain("CBOE2", 416904, "SPXW", "100", ["20251124"], [6000.0]),
+    ]
+    picked = choose_series(chains, ("SPX", "SPXW"), dt.date(2025, 11, 24), 6000.0, 2, 0.02)
+    # 20251121 expired; CBOE2 is not a routing exchange MIA reads; 2% of 6000 keeps 5880..6120
+    assert picked == [
+        ("SPXW", "20251125", 5950.0),
+        ("SPXW", "20251125", 6000.0),
+        ("SPXW", "20251126", 5950.0),
+        ("SPXW", "20251126", 6000.0),
+    ]
