@@ -1,0 +1,117 @@
+"""The battle_navale strategy through the engine: brackets, dealer's bias, time exits, vectorised form."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pytest
+
+from adapters.bootstrap.backtest import run_system
+from adapters.bootstrap.config import plan_system
+from adapters.bootstrap.container import build_system
+from adapters.bootstrap.plugins import PluginHost
+from adapters.replay.bundled import bundled_series
+from mia_core.decision import Decider
+from mia_core.engine.backtest import run_backtest
+from mia_core.engine.core import TradingEngine
+from mia_core.events import SignalGenerated
+from mia_core.exchange import ExchangeConfig, SimulatedExchange
+from mia_core.instruments import ES
+from mia_core.signals import Direction, Signal
+from mia_plugins.battle_navale_strategy.strategy import BattleNavaleConfig, BattleNavaleStrategy
+from mia_plugins.battle_navale_strategy.vectorised import VectorisedBattleNavale, tick_columns
+
+from .stand_in import SEVEN, StandInConfig, UpCloseShare, stand_in_system
+
+SERIES = bundled_series("sp500", ES).slice(2000, 3500)
+
+
+class FixedBias:
+    """An analyzer reporting a constant dealer's bias score on every bar."""
+
+    def __init__(self, score: float) -> None:
+        self.name = "dealers_bias"
+        self.score = score
+
+    def on_event(self, event: object) -> Mapping[str, float] | None:
+        return {"score": self.score, "confidence": 0.9}
+
+    def latest(self) -> Mapping[str, float]:
+        return {"score": self.score, "confidence": 0.9}
+
+
+def techniques() -> list[UpCloseShare]:
+    return [UpCloseShare(StandInConfig(name, p)) for name, p in zip(SEVEN, (5, 8, 10, 12, 15, 20, 30), strict=True)]
+
+
+def run(config: BattleNavaleConfig, analyzers: tuple[object, ...] = ()) -> tuple[list[Signal], TradingEngine]:
+    strategy = BattleNavaleStrategy(config)
+    engine = TradingEngine(ES, strategy, techniques=techniques(), analyzers=analyzers)  # type: ignore[arg-type]
+    run_backtest(SERIES, engine, SimulatedExchange(ES, ExchangeConfig(slippage_ticks=1)))
+    signals = [e.payload["event"].signal for e in engine.journal if e.kind == "signal"]
+    assert all(isinstance(s, Signal) for s in signals)
+    return signals, engine
+
+
+def test_entries_carry_atr_brackets_that_become_real_exits() -> None:
+    signals, engine = run(BattleNavaleConfig(entry_grade="buy"))
+    entries = [s for s in signals if s.direction is not Direction.FLAT]
+    assert len(entries) > 10
+    for s in entries:
+        d = 1 if s.direction is Direction.LONG else -1
+        assert s.stop_loss is not None and s.take_profit is not None and s.confluence is not None
+        assert d * (s.take_profit - s.stop_loss) > 0
+    trips = engine.portfolio.round_trips
+    assert {t.exit_reason for t in trips} & {"stop_loss", "take_profit"}
+
+
+def test_stop_is_two_atr_and_target_two_r() -> None:
+    signals, _ = run(BattleNavaleConfig(entry_grade="buy"))
+    _, h, lo, c = tick_columns(SERIES)
+    prev = np.concatenate(([c[0]], c[:-1]))
+    tr = np.maximum(h, prev) - np.minimum(lo, prev)
+    tr[0] = h[0] - lo[0]
+    for s in (s for s in signals if s.direction is not Direction.FLAT):
+        i = int(np.searchsorted(SERIES.ts, s.ts))
+        atr = tr[i - 13 : i + 1].mean()
+        stop = int(np.ceil(2.0 * atr - 1e-9))
+        d = 1 if s.direction is Direction.LONG else -1
+        assert s.stop_loss == pytest.approx((c[i] - d * stop) * 0.25)
+        assert s.take_profit == pytest.approx((c[i] + d * 2 * stop) * 0.25)
+        assert s.grade is not None and s.components["regime"] in (1.0, 2.0)
+
+
+def test_dealers_bias_absent_is_neutral_with_a_flag_and_present_is_mapped() -> None:
+    signals, _ = run(BattleNavaleConfig(entry_grade="buy"))
+    entry = next(s for s in signals if s.direction is not Direction.FLAT)
+    assert entry.components["dealers_bias"] == 0.5 and entry.components["dealers_bias_absent"] == 1.0
+    signals, _ = run(BattleNavaleConfig(entry_grade="buy"), analyzers=(FixedBias(-0.6),))
+    entry = next(s for s in signals if s.direction is not Direction.FLAT)
+    assert entry.components["dealers_bias"] == pytest.approx(0.2) and entry.components["dealers_bias_absent"] == 0.0
+
+
+def test_time_exit_closes_after_max_hold_bars() -> None:
+    _, engine = run(BattleNavaleConfig(entry_grade="buy", max_hold_bars=3, bracket=False, exit_on_reversal=False))
+    trips = engine.portfolio.round_trips
+    assert trips and all(t.bars_held <= 4 for t in trips)
+    assert any(t.exit_reason == "signal" for t in trips)
+
+
+def test_vectorised_form_proposes_the_incremental_entries() -> None:
+    config = BattleNavaleConfig(entry_grade="buy")
+    directions = VectorisedBattleNavale(config, techniques()).target_directions(SERIES)
+    decider, feats = Decider(config), techniques()
+    o, h, lo, c = tick_columns(SERIES)
+    for i, bar in enumerate(SERIES.trusted()):
+        scores = {t.name: t.update(bar)["score"] for t in feats} | {"dealers_bias": 0.5}
+        decision = decider.update(int(o[i]), int(h[i]), int(lo[i]), int(c[i]), scores)
+        assert directions[i] == (0 if decision is None else decision.direction), i
+    assert np.count_nonzero(directions) > 20
+
+
+def test_composed_from_yaml_and_run_by_the_engine(host: PluginHost) -> None:
+    system = build_system(plan_system(stand_in_system() | {"backtest": {"end": "2008-12-31"}}, host))
+    run = run_system(system, SERIES)
+    assert run.metrics.trades > 5 and not run.result.vectorised
+    assert any(isinstance(e.payload.get("event"), SignalGenerated) for e in run.result.journal)
