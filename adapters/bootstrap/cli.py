@@ -16,6 +16,7 @@ from adapters.bootstrap.config import load_plan, read_yaml
 from adapters.bootstrap.errors import ConfigError, PluginError
 from adapters.bootstrap.plugins import PluginHost, discover
 from adapters.bootstrap.progress import progress_bar
+from adapters.risk.cli import risk_app
 from adapters.ib.cli import ib_app
 from mia_core.errors import MiaError
 
@@ -24,6 +25,7 @@ plugins_app = typer.Typer(no_args_is_help=True, help="Installed plugins.")
 config_app = typer.Typer(no_args_is_help=True, help="System configuration files.")
 app.add_typer(plugins_app, name="plugins")
 app.add_typer(config_app, name="config")
+app.add_typer(risk_app, name="risk")
 app.add_typer(ib_app, name="ib")
 console = Console()
 err = Console(stderr=True)
@@ -209,6 +211,16 @@ def bench(
         )
     console.print(table)
 
+
+@bench_app.command("pipeline")
+def bench_pipeline(
+    bars: Annotated[int, typer.Option("--bars", help="Synthetic one-minute bars of the backtest.")] = 1_000_000,
+    latency_bars: Annotated[int, typer.Option("--latency-bars", help="Bars timed one by one.")] = 100_000,
+) -> None:
+    """Battle Navale's feature + decision pipeline: per-bar latency and vectorised backtest bars/s."""
+    from adapters.bench.pipeline import pipeline_bench, pipeline_table
+
+    console.print(pipeline_table(pipeline_bench(bars, latency_bars)))
 
 def main() -> None:
     """Console-script entry point."""

@@ -1,0 +1,165 @@
+"""``mia bench pipeline``: Battle Navale's feature + decision pipeline, per bar and as a backtest.
+
+Two figures, on seeded synthetic ES one-minute bars (``mia_core.synthetic``):
+
+- incremental latency: for each bar, the seven Battle Navale techniques' ``update``
+  and the ``battle_navale`` strategy's ``on_bar`` (regime, setups, confluence,
+  confidence, stop/target), timed bar by bar with ``perf_counter_ns``: median and p99;
+- vectorised throughput: a backtest through the engine's vectorised path
+  (``run_backtest(vectorised=True)``) whose strategy computes every feature with
+  ``compute`` and every decision with ``decide_arrays`` first: bars per second of the
+  whole run, features and decisions included.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+
+from adapters.bootstrap.plugins import PluginHost, discover
+from adapters.bootstrap.structure import structure_attrs
+from mia_core.engine.backtest import run_backtest, supports_vectorised
+from mia_core.engine.core import TradingEngine
+from mia_core.exchange import ExchangeConfig, SimulatedExchange
+from mia_core.instruments import ES, Instrument
+from mia_core.orders import Position
+from mia_core.series import BarSeries
+from mia_core.synthetic import SyntheticConfig, generate_bars
+from mia_plugins.battle_navale_strategy.inputs import TECHNIQUE_FEATURES
+from mia_plugins.battle_navale_strategy.strategy import BattleNavaleConfig, BattleNavaleStrategy
+from mia_plugins.battle_navale_strategy.vectorised import VectorisedBattleNavale
+from ports.components import ComponentKind
+
+COMMISSION = 2.25
+
+
+@attrs.frozen
+class PipelineFigures:
+    """What ``mia bench pipeline`` measured."""
+
+    latency_bars: int
+    median_us: float
+    p99_us: float
+    max_us: float
+    entries: int
+    backtest_bars: int
+    backtest_seconds: float
+    round_trips: int
+    missing: tuple[str, ...]
+
+    @property
+    def bars_per_second(self) -> float:
+        """Vectorised backtest throughput, features and decisions included."""
+        return self.backtest_bars / self.backtest_seconds
+
+
+class _Context:
+    """The little a strategy reads: features, analyses, a flat position (the decision alone is timed)."""
+
+    def __init__(self, instrument: Instrument) -> None:
+        self.features: dict[str, float] = {}
+        self.analyses: Mapping[str, Mapping[str, float]] = {}
+        self.position = Position(instrument)
+        self.instrument = instrument
+        self.now_ns = 0
+
+
+def build_techniques(host: PluginHost) -> tuple[list[Any], tuple[str, ...]]:
+    """The registered Battle Navale techniques with default settings, and the names not registered."""
+    techniques, missing = [], []
+    registered = set(host.names(ComponentKind.TECHNIQUE))
+    for name in TECHNIQUE_FEATURES:
+        if name not in registered:
+            missing.append(name)
+            continue
+        spec, _ = host.component(ComponentKind.TECHNIQUE, name)
+        techniques.append(spec.factory(structure_attrs(spec.config_class, {}, name), None))
+    return techniques, tuple(missing)
+
+
+def measure_latency(series: BarSeries, techniques: Sequence[Any], config: BattleNavaleConfig) -> tuple[np.ndarray, int]:
+    """Per-bar nanoseconds of every technique's ``update`` plus the strategy's ``on_bar``; entries proposed."""
+    strategy = BattleNavaleStrategy(config)
+    context = _Context(series.instrument)
+    features = context.features
+    updaters = [(t.name + ".", t.update) for t in techniques]
+    timings = np.empty(len(series), dtype=np.int64)
+    clock = time.perf_counter_ns
+    entries = 0
+    for i, bar in enumerate(series.trusted()):
+        started = clock()
+        for prefix, update in updaters:
+            for key, value in update(bar).items():
+                features[prefix + key] = value
+        signal = strategy.on_bar(bar, context)  # type: ignore[arg-type]
+        timings[i] = clock() - started
+        entries += signal is not None
+    return timings, entries
+
+
+def measure_vectorised(series: BarSeries, techniques: Sequence[Any], config: BattleNavaleConfig) -> tuple[float, int]:
+    """Seconds of a vectorised-path backtest (features + decisions + engine) and its round trips."""
+    for technique in techniques:
+        technique.reset()
+    engine = TradingEngine(series.instrument, VectorisedBattleNavale(config, techniques))  # type: ignore[arg-type]
+    if not supports_vectorised(engine):
+        raise RuntimeError("the engine refuses the vectorised path for this strategy")
+    exchange = SimulatedExchange(series.instrument, ExchangeConfig(commission_per_contract=COMMISSION))
+    started = time.perf_counter()
+    result = run_backtest(series, engine, exchange, vectorised=True)
+    return time.perf_counter() - started, len(result.round_trips)
+
+
+def pipeline_bench(bars: int, latency_bars: int, seed: int = 7, host: PluginHost | None = None) -> PipelineFigures:
+    """Measure both figures on ``bars`` synthetic one-minute bars (latency on the first ``latency_bars``)."""
+    series = generate_bars(ES, SyntheticConfig(bars=bars, seed=seed))
+    techniques, missing = build_techniques(host or discover())
+    config = BattleNavaleConfig()
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        timings, entries = measure_latency(series.slice(0, min(latency_bars, bars)), techniques, config)
+        seconds, trips = measure_vectorised(series, techniques, config)
+    finally:
+        if collecting:
+            gc.enable()
+    micro = timings / 1000.0
+    return PipelineFigures(
+        latency_bars=len(timings),
+        median_us=float(np.median(micro)),
+        p99_us=float(np.percentile(micro, 99)),
+        max_us=float(micro.max()),
+        entries=entries,
+        backtest_bars=len(series),
+        backtest_seconds=seconds,
+        round_trips=trips,
+        missing=missing,
+    )
+
+
+def pipeline_table(figures: PipelineFigures) -> Any:
+    """The figures as a rich table, beside the targets (met or not)."""
+    from rich.table import Table
+
+    table = Table(title="Battle Navale pipeline on synthetic ES one-minute bars")
+    for column in ("measure", "value", "target", "met"):
+        table.add_column(column, justify="right", no_wrap=True)
+    rows = [
+        (f"incremental median (µs/bar, {figures.latency_bars:,} bars)", f"{figures.median_us:,.1f}", "-", "-"),
+        ("incremental p99 (µs/bar)", f"{figures.p99_us:,.1f}", "< 200", "yes" if figures.p99_us < 200 else "no"),
+        ("incremental max (µs/bar)", f"{figures.max_us:,.1f}", "-", "-"),
+        (f"vectorised backtest (bars/s, {figures.backtest_bars:,} bars)", f"{figures.bars_per_second:,.0f}",
+         "> 100,000", "yes" if figures.bars_per_second > 100_000 else "no"),
+        ("vectorised backtest round trips", f"{figures.round_trips:,}", "-", "-"),
+        ("entries proposed on the latency bars", f"{figures.entries:,}", "-", "-"),
+    ]
+    for row in rows:
+        table.add_row(*row)
+    if figures.missing:
+        table.caption = "not registered (left out): " + ", ".join(figures.missing)
+    return table
