@@ -14,6 +14,7 @@ from adapters.bootstrap.container import System, build_system
 from adapters.bootstrap.errors import ConfigError
 from adapters.bootstrap.plugins import PluginHost
 from adapters.bootstrap.structure import StructureError, structure_attrs
+from adapters.risk.store import FileRiskStateStore
 from mia_core.engine.backtest import BacktestResult, Progress, run_backtest, supports_vectorised
 from mia_core.engine.core import TradingEngine
 from mia_core.exchange import ExchangeConfig, SimulatedExchange
@@ -66,8 +67,16 @@ def load_series(system: System, start: dt.date | None, end: dt.date | None) -> B
     return system.data_feed.history(system.plan.instrument, _bound_ns(start, False), _bound_ns(end, True))
 
 
-def make_engine(system: System, initial_cash_cents: int) -> TradingEngine:
-    """The engine wired with the system's components in YAML order."""
+def make_engine(system: System, initial_cash_cents: int, *, persist_risk: bool = False) -> TradingEngine:
+    """The engine wired with the system's components in YAML order.
+
+    ``persist_risk`` (paper and live sessions) keeps the catastrophe latch in
+    ``catastrophe.state_file`` when the monitor is enabled, so it survives a restart
+    and ``mia risk stop`` / ``rearm`` reach the session; backtests keep it in memory.
+    """
+    settings = system.plan.settings
+    monitor = settings.catastrophe
+    store = FileRiskStateStore(monitor.state_file) if persist_risk and monitor.enabled else None
     return TradingEngine(
         system.plan.instrument,
         system.strategy,
@@ -75,8 +84,11 @@ def make_engine(system: System, initial_cash_cents: int) -> TradingEngine:
         analyzers=system.analyzers,
         signal_filters=system.signal_filters,
         risk_policies=system.risk_policies,
-        execution=system.plan.settings.execution,
+        execution=settings.execution,
         initial_cash_cents=initial_cash_cents,
+        position=settings.position,
+        catastrophe=settings.catastrophe,
+        risk_store=store,
     )
 
 
@@ -92,7 +104,8 @@ def run_system(system: System, series: BarSeries, progress: Progress | None = No
         raise ConfigError(
             plan.source,
             "backtest.vectorised",
-            "this system needs the bar-by-bar path (techniques, analyzers or a strategy without target_directions)",
+            "this system needs the bar-by-bar path (techniques, analyzers, a strategy without target_directions, "
+            "position management, the catastrophe monitor or risk policies with daily figures)",
         )
     vectorised = allowed if wanted is None else wanted
     exchange = SimulatedExchange(plan.instrument, config)

@@ -16,8 +16,8 @@ from adapters.bootstrap.config import load_plan, read_yaml
 from adapters.bootstrap.errors import ConfigError, PluginError
 from adapters.bootstrap.plugins import PluginHost, discover
 from adapters.bootstrap.progress import progress_bar
-from adapters.risk.cli import risk_app
 from adapters.ib.cli import ib_app
+from adapters.risk.cli import risk_app
 from mia_core.errors import MiaError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="MIA: automated trading of ES/NQ futures.")

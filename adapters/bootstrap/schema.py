@@ -8,6 +8,8 @@ from typing import Any
 import attrs
 
 from mia_core.engine.config import ExecutionConfig
+from mia_core.risk.catastrophe import CatastropheConfig
+from mia_core.risk.sizing import PositionConfig
 from ports.components import ComponentKind, Mode
 
 
@@ -87,6 +89,8 @@ class SystemSettings:
     instrument: str = "ES"
     plugins: PluginsConfig = attrs.Factory(PluginsConfig)
     execution: ExecutionConfig = attrs.Factory(ExecutionConfig)
+    position: PositionConfig = attrs.Factory(PositionConfig)
+    catastrophe: CatastropheConfig = attrs.Factory(CatastropheConfig)
     backtest: BacktestConfig = attrs.Factory(BacktestConfig)
     journal: JournalConfig = attrs.Factory(JournalConfig)
     session: SessionConfig = attrs.Factory(SessionConfig)

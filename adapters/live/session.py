@@ -60,7 +60,7 @@ async def run_session(
     system = build_system(plan, clock=ManualClock() if replay else None)
     config = exchange_config(plan) if plan.one("broker").spec.name == "simulated" else None
     initial = round(config.initial_cash * 100) if config else 10_000_000
-    engine = make_engine(system, initial)
+    engine = make_engine(system, initial, persist_risk=True)
     if isinstance(system.data_feed, SeriesDataFeed):
         system.data_feed.speed = plan.settings.session.speed if speed is None else speed
     path = plan.settings.journal.path

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import attrs
 
 from mia_core.orders import OrderIntent
+from mia_core.risk.exposure import pending_exposure
 from mia_core.signals import RiskDecision
 from ports.components import ComponentKind, ComponentSpec
 from ports.context import RiskContext
@@ -23,7 +24,9 @@ class MaxPositionConfig:
 class MaxPositionPolicy:
     """Resizes or rejects an intent that would take the net position past ``max_contracts``.
 
-    Orders that reduce the position are always allowed.
+    Exposure is the position plus what working parent orders (and intents approved
+    earlier in the same decision) would still add; bracket children only close what
+    their parent opened and are not counted. Orders that reduce exposure always pass.
     """
 
     def __init__(self, config: MaxPositionConfig, name: str = "max_position") -> None:
@@ -32,17 +35,12 @@ class MaxPositionPolicy:
 
     def evaluate(self, intent: OrderIntent, context: RiskContext) -> RiskDecision:
         """Allow up to the cap; reducing orders pass untouched."""
-        current = context.position.quantity
-        pending = sum(o.remaining * o.intent.side.sign for o in context.open_orders if o.intent.bracket is None)
+        exposure = pending_exposure(context.position.quantity, context.open_orders)
         signed = intent.quantity * intent.side.sign
-        after = current + pending + signed
-        if abs(after) <= abs(current + pending) or abs(after) <= self.max_contracts:
+        after = exposure + signed
+        if abs(after) <= abs(exposure) or abs(after) <= self.max_contracts:
             return RiskDecision.allow(self.name, intent.quantity)
-        room = (
-            self.max_contracts - abs(current + pending)
-            if (current + pending) * signed >= 0
-            else (abs(current + pending) + self.max_contracts)
-        )
+        room = self.max_contracts - abs(exposure) if exposure * signed >= 0 else abs(exposure) + self.max_contracts
         if room <= 0:
             return RiskDecision.reject(self.name, f"position would be {after}; limit is {self.max_contracts}")
         return RiskDecision.resize(

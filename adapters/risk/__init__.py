@@ -1,0 +1,1 @@
+"""Risk adapters: the latch/status file, the news calendar reader and the ``mia risk`` commands."""

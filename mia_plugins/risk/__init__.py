@@ -1,0 +1,1 @@
+"""Built-in risk policies: daily limits, account limits, time windows and signal quality."""
