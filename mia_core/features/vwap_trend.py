@@ -75,5 +75,6 @@ class VwapTrend(Feature):
         vwap = np.where(v > 0, pv / (3.0 * np.where(v > 0, v, 1.0)), tp / (3.0 * count))
         distance = safe_div_array(bars.close - vwap, atr)
         slope = safe_div_array(vwap - lag(vwap, cfg.slope_bars), atr)
-        score = 0.5 + 0.25 * np.clip(distance / cfg.distance_scale, -1, 1) + 0.25 * np.clip(slope / cfg.slope_scale, -1, 1)
+        score = 0.5 + 0.25 * np.clip(distance / cfg.distance_scale, -1, 1)
+        score = score + 0.25 * np.clip(slope / cfg.slope_scale, -1, 1)
         return {"score": score, "vwap": vwap, "distance_atr": distance, "slope_atr": slope, "atr": atr}
