@@ -91,7 +91,7 @@ def init(
     console.print(f"wrote {path}; check it with: mia config check {path}")
 
 
-DEFAULT_SYSTEM = "system.yaml"
+DEFAULT_SYSTEM = "battle_navale.yaml"  # Battle Navale (docs/decision.md); `mia init` writes system.yaml
 
 
 def default_config() -> Path:

@@ -17,7 +17,9 @@ console = Console()
 
 
 def walkforward_command(
-    config: Annotated[Path, typer.Argument(help="System YAML to evaluate (its data feed is replaced).")],
+    config: Annotated[
+        Path | None, typer.Argument(help="System YAML to evaluate (default: the shipped default system).")
+    ] = None,
     out: Annotated[Path, typer.Option("--out", help="Markdown file to write.")] = Path("results.md"),
     datasets: Annotated[str, typer.Option("--datasets", help="Bundled datasets, comma-separated.")] = "sp500,nasdaq",
     train_years: Annotated[int, typer.Option("--train-years", help="Calendar years per train fold.")] = 4,
@@ -27,7 +29,10 @@ def walkforward_command(
     last_year: Annotated[int | None, typer.Option("--last-year", help="Ignore bars after this year.")] = None,
 ) -> None:
     """Walk-forward evaluation on the bundled real history: out of sample, after costs, beside baselines."""
-    from adapters.bootstrap.cli import fail, host_for
+    from adapters.bootstrap.cli import default_config, fail, host_for
+
+    shipped = config is None
+    path = default_config() if config is None else config
 
     settings = WalkForwardSettings(
         datasets=tuple(d.strip() for d in datasets.split(",") if d.strip()),
@@ -38,20 +43,20 @@ def walkforward_command(
         last_year=last_year,
     )
     try:
-        host = host_for(config)
-        data = read_yaml(config)
+        host = host_for(path)
+        data = read_yaml(path)
         results = walk_forward(data, host, settings, report=lambda line: console.print(line, highlight=False))
     except (ConfigError, PluginError, ValueError) as exc:
         raise fail(str(exc)) from exc
-    command = _command_line(config, out, settings)
+    command = _command_line(None if shipped else path, out, settings)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render(results, settings, command, str(config)))
+    out.write_text(render(results, settings, command, path.name if shipped else str(path)))
     console.print(f"wrote {out}", highlight=False)
 
 
-def _command_line(config: Path, out: Path, settings: WalkForwardSettings) -> str:
+def _command_line(config: Path | None, out: Path, settings: WalkForwardSettings) -> str:
     defaults = WalkForwardSettings()
-    parts = ["mia walkforward", str(config), "--out", str(out)]
+    parts = ["mia walkforward", *([] if config is None else [str(config)]), "--out", str(out)]
     if settings.datasets != defaults.datasets:
         parts += ["--datasets", ",".join(settings.datasets)]
     for flag, name in (("--train-years", "train_years"), ("--test-years", "test_years"), ("--seeds", "seeds"),

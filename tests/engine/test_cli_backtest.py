@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -14,8 +15,12 @@ from mia_core.instruments import ES
 runner = CliRunner()
 
 
-def test_default_system_backtest_writes_the_report(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["backtest", "--from", "2005-01-01", "--to", "2009-12-31", "--report", str(tmp_path)])
+SMA_CROSS_SYSTEM = str(resources.files("adapters.bootstrap").joinpath("templates", "system.yaml"))
+
+
+def test_sma_cross_system_backtest_writes_the_report(tmp_path: Path) -> None:
+    args = ["backtest", SMA_CROSS_SYSTEM, "--from", "2005-01-01", "--to", "2009-12-31", "--report", str(tmp_path)]
+    result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "Net P&L" in result.output and "Sharpe" in result.output
     trades = pd.read_csv(tmp_path / "trades.csv")
