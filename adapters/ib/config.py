@@ -45,7 +45,7 @@ class IbConnectionConfig:
     request_timeout: float = attrs.field(default=30.0, validator=_positive)
     reconnect_initial_delay: float = attrs.field(default=1.0, validator=_positive)
     reconnect_max_delay: float = attrs.field(default=60.0, validator=_positive)
-    disconnect_alert_after: float = attrs.field(default=300.0, validator=attrs.validators.ge(0))
+    disconnect_alert_after: float = attrs.field(default=60.0, validator=attrs.validators.ge(0))
     market_data_type: Literal["realtime", "frozen", "delayed", "delayed_frozen"] = "realtime"
     symbol: str = ""
     roll_method: Literal["days_before_expiry", "volume", "open_interest"] = "days_before_expiry"
@@ -91,18 +91,24 @@ class IbFeedConfig(IbConnectionConfig):
 
     ``bars: realtime`` builds bars of ``bar_seconds`` from IB's 5-second real-time bars;
     ``bars: trades`` builds them from the trade prints. ``depth_rows`` > 0 streams
-    market depth (DepthUpdate) for order book imbalance.
+    market depth (DepthUpdate) for order book imbalance. After ``heartbeat`` seconds
+    without data the stream yields a TimerFired, so the engine's clock-driven checks
+    (the catastrophe monitor's connection timeout) run during an outage too.
     """
 
     bars: Literal["realtime", "trades"] = "realtime"
-    bar_seconds: int = attrs.field(default=60, validator=attrs.validators.ge(5))
+    bar_seconds: int = attrs.field(default=60, validator=attrs.validators.ge(1))
     quotes: bool = True
     trades: bool = True
     depth_rows: int = attrs.field(default=0, validator=attrs.validators.ge(0))
     what_to_show: Literal["TRADES", "MIDPOINT", "BID", "ASK"] = "TRADES"
     history_bar_size: str = "1 min"
     use_rth: bool = False
+    heartbeat: float = attrs.field(default=5.0, validator=_positive)
 
     def __attrs_post_init__(self) -> None:
-        if self.bar_seconds % 5:
-            raise ValueError(f"bar_seconds = {self.bar_seconds}: must be a multiple of 5 (IB real-time bars are 5 s)")
+        if self.bars == "realtime" and self.bar_seconds % 5:
+            raise ValueError(
+                f"bar_seconds = {self.bar_seconds}: with bars: realtime it must be a multiple of 5 (IB real-time bars "
+                "are 5 s); bars: trades allows any whole number of seconds"
+            )

@@ -35,7 +35,8 @@ class IbConnection:
     A drop is a closed socket (TWS/Gateway restart, the nightly reset, a network
     fault) or IB code 1100 (TWS lost IB's servers). If the link stays down longer
     than ``disconnect_alert_after`` seconds, a :class:`ConnectionChanged` LOST event
-    goes to every state listener, and RESTORED once it is back. Users register
+    (stamped with the moment the link went down) goes to every state listener, and
+    RESTORED once it is back; shorter drops are only logged. Users register
     ``on_restored`` callbacks to resubscribe and reconcile.
     """
 
@@ -160,7 +161,8 @@ class IbConnection:
             return
         self._alerted = True
         seconds = (self.clock.now_ns() - self._down_since) / 1e9
-        self._emit(ConnectionState.LOST, f"no connection to IB for {seconds:.0f} s ({detail})")
+        # stamped when the link went down, so the catastrophe monitor measures the whole outage
+        self._emit(ConnectionState.LOST, f"no connection to IB for {seconds:.0f} s ({detail})", self._down_since)
 
     def _came_back(self, resubscribe: bool) -> None:
         if self._down_since is None:
@@ -191,8 +193,8 @@ class IbConnection:
             self.reconnects += 1
             self._came_back(resubscribe=True)
 
-    def _emit(self, state: ConnectionState, detail: str) -> None:
-        event = ConnectionChanged(self.clock.now_ns(), "ib", state, detail)
+    def _emit(self, state: ConnectionState, detail: str, ts: int | None = None) -> None:
+        event = ConnectionChanged(self.clock.now_ns() if ts is None else ts, "ib", state, detail)
         log.warning("%s: %s", state.value, detail)
         for listener in list(self.state_listeners):
             listener(event)

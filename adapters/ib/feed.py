@@ -18,6 +18,7 @@ from adapters.ib.market import MarketSubscription
 from adapters.ib.pacing import PacingGovernor
 from mia_core.events import MarketEvent
 from mia_core.instruments import Instrument
+from mia_core.market import TimerFired
 from mia_core.series import BarSeries
 from mia_core.timeutil import ns_to_datetime
 from ports.clock import Clock
@@ -111,13 +112,20 @@ class IbDataFeed:
 
         self.connection.restored_callbacks.append(resubscribe)
         sub.start()
+        heartbeat_ns = int(self.config.heartbeat * 1e9)
+        last = self.clock.now_ns()
         try:
             while True:
                 try:
-                    event = await asyncio.wait_for(queue.get(), timeout=1.0)
+                    event = await asyncio.wait_for(queue.get(), timeout=min(1.0, self.config.heartbeat))
                 except TimeoutError:
                     sub.tick()
+                    now = self.clock.now_ns()
+                    if queue.empty() and now - last >= heartbeat_ns:
+                        last = now
+                        yield TimerFired(now, "ib_feed_heartbeat")
                     continue
+                last = self.clock.now_ns()
                 yield event
         finally:
             with contextlib.suppress(ValueError):

@@ -1,0 +1,163 @@
+"""IbGatewayDriver: runs the Broker contract suite on IbBroker against the simulated IB Gateway.
+
+The gateway runs on its own event loop in a background thread (as a real gateway is
+another process); the broker runs on this thread's loop, which the driver turns while
+it waits for IB's reports.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import threading
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+from adapters.clocks import WallClock
+from adapters.ib.broker import IbBroker
+from adapters.ib.config import IbBrokerConfig
+from adapters.ib.connection import IbConnection
+from mia_core.events import BrokerEvent
+from mia_core.instruments import ES, Instrument
+from ports.broker import Broker
+
+T = TypeVar("T")
+_CLIENT_IDS = itertools.count(11)
+
+
+class GatewayThread:
+    """A :class:`~adapters.ib.gateway.SimulatedGateway` on 127.0.0.1 serving from a background thread."""
+
+    def __init__(self, account: str = "DU1234567", port: int = 0) -> None:
+        from adapters.ib.gateway import SimulatedGateway
+
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name="simulated-ib-gateway", daemon=True)
+        self._thread.start()
+        self.gateway = SimulatedGateway(host="127.0.0.1", port=port, account=account)
+        self.call(self.gateway.start())
+
+    @property
+    def port(self) -> int:
+        """The port the gateway listens on."""
+        return int(self.gateway.port)
+
+    def call(self, coro: Coroutine[Any, Any, T], timeout: float = 10.0) -> T:
+        """Run ``coro`` on the gateway's loop and wait for its result."""
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def do(self, action: Callable[[], T], timeout: float = 10.0) -> T:
+        """Run a plain call on the gateway's loop (its state belongs to that thread)."""
+
+        async def wrapped() -> T:
+            return action()
+
+        return self.call(wrapped(), timeout)
+
+    def stop(self) -> None:
+        """Stop the gateway and its thread."""
+        with contextlib.suppress(Exception):
+            self.call(self.gateway.stop(), 5.0)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(5.0)
+
+
+class IbGatewayDriver:
+    """A :class:`~adapters.simulated.contract.BrokerDriver` for :class:`IbBroker` over the simulated gateway."""
+
+    def __init__(
+        self,
+        instrument: Instrument = ES,
+        reference: float = 5000.0,
+        *,
+        gateway: GatewayThread | None = None,
+        **settings: Any,
+    ) -> None:
+        self.gateway = gateway or GatewayThread()
+        self._own_gateway = gateway is None
+        self._instrument, self._reference = instrument, reference
+        self.gateway.do(lambda: self.gateway.gateway.set_price(instrument.symbol, reference))
+        self.loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(self.loop)
+        defaults: dict[str, Any] = dict(
+            port=self.gateway.port, client_id=next(_CLIENT_IDS), account_env="", connect_timeout=5.0,
+            request_timeout=5.0, reconnect_initial_delay=0.05, reconnect_max_delay=0.5, commission_wait=0.5,
+        )
+        self.config = IbBrokerConfig(**{**defaults, **settings})
+        self.clock = WallClock()
+        self.connection = IbConnection(self.config, self.clock)
+        self.ib_broker = IbBroker(self.connection, instrument, self.clock, self.config)
+        self.events: list[BrokerEvent] = []
+        self.ib_broker.subscribe(self.events.append)
+        self._activity = 0
+        self.connection.ib.updateEvent += self._touched
+        self.run(self.ib_broker.connect())
+
+    def _touched(self) -> None:
+        self._activity += 1
+
+    @property
+    def broker(self) -> Broker:
+        """The IB broker, connected."""
+        return self.ib_broker
+
+    @property
+    def instrument(self) -> Instrument:
+        """The instrument traded."""
+        return self._instrument
+
+    @property
+    def reference_price(self) -> float:
+        """Where the gateway's market starts."""
+        return self._reference
+
+    def run(self, coro: Coroutine[Any, Any, T], timeout: float = 15.0) -> T:
+        """Run ``coro`` on the broker's loop, bounded by ``timeout``."""
+        return self.loop.run_until_complete(asyncio.wait_for(coro, timeout))
+
+    def trade_at(self, price: float) -> None:
+        """The gateway's market trades at ``price``; returns once IB's reports have arrived."""
+        self.gateway.do(lambda: self.gateway.gateway.set_price(self._instrument.symbol, price))
+        self.settle()
+
+    def settle(self, quiet: float = 0.15, limit: float = 5.0) -> None:
+        """Turn the loop until nothing has arrived from the gateway for ``quiet`` seconds (at most ``limit``)."""
+
+        async def until_quiet() -> None:
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + limit
+            seen = (-1, -1)
+            while loop.time() < deadline:
+                await asyncio.sleep(quiet)
+                now = (self._activity, len(self.events))
+                if now == seen:
+                    return
+                seen = now
+
+        self.loop.run_until_complete(until_quiet())
+
+    def wait_for(self, condition: Callable[[], bool], limit: float = 10.0) -> bool:
+        """Turn the loop until ``condition()`` holds (True) or ``limit`` seconds pass (False)."""
+
+        async def poll() -> bool:
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + limit
+            while loop.time() < deadline:
+                if condition():
+                    return True
+                await asyncio.sleep(0.02)
+            return condition()
+
+        return self.loop.run_until_complete(poll())
+
+    def close(self) -> None:
+        """Disconnect, stop the gateway (if the driver started it) and close the loop."""
+        with contextlib.suppress(Exception):
+            self.connection.close()
+        with contextlib.suppress(Exception):
+            self.loop.run_until_complete(asyncio.sleep(0.01))
+        if self._own_gateway:
+            self.gateway.stop()
+        with contextlib.suppress(Exception):
+            self.loop.close()
