@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from adapters.bench.pipeline import PipelineFigures, measure_latency, measure_vectorised, pipeline_table
+from adapters.bench.pipeline import (
+    PipelineFigures,
+    measure_bar_by_bar,
+    measure_latency,
+    measure_vectorised,
+    pipeline_table,
+)
 from mia_core.instruments import ES
 from mia_core.synthetic import SyntheticConfig, generate_bars
 from mia_plugins.battle_navale_strategy.strategy import BattleNavaleConfig
@@ -18,6 +24,7 @@ def test_latency_and_vectorised_runs_do_the_work() -> None:
     assert entries > 20
     seconds, trips = measure_vectorised(series, techniques(), config)
     assert seconds > 0 and trips > 10
+    assert measure_bar_by_bar(series, techniques(), config) > 0
     figures = PipelineFigures(len(timings), 1.0, 2.0, 3.0, entries, len(series), seconds, trips, ("x",))
     assert figures.bars_per_second == len(series) / seconds
     assert pipeline_table(figures).caption.endswith("x")
