@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from adapters.reporting.risk import risk_decisions_frame, risk_summary_frame
 from mia_core.accounting import round_trips_frame
 from mia_core.engine.backtest import BacktestResult
 
@@ -26,10 +27,17 @@ def equity_frame(result: BacktestResult) -> pd.DataFrame:
 
 
 def write_csvs(result: BacktestResult, directory: Path) -> tuple[Path, Path]:
-    """trades.csv and equity.csv in ``directory``; returns their paths."""
+    """trades.csv and equity.csv in ``directory``; returns their paths.
+
+    Also writes risk_decisions.csv (every risk decision and catastrophe trip) and
+    risk_summary.csv (per rule: allowed, resized, rejected, an example reason).
+    """
     directory.mkdir(parents=True, exist_ok=True)
     trades_path = directory / "trades.csv"
     equity_path = directory / "equity.csv"
     round_trips_frame(result.round_trips).to_csv(trades_path, index=False)
     equity_frame(result).to_csv(equity_path, index=False)
+    decisions = risk_decisions_frame(result.journal)
+    decisions.to_csv(directory / "risk_decisions.csv", index=False)
+    risk_summary_frame(decisions).to_csv(directory / "risk_summary.csv", index=False)
     return trades_path, equity_path

@@ -11,6 +11,7 @@ from plotly.subplots import make_subplots
 
 from adapters.bootstrap.backtest import BacktestRun
 from adapters.reporting.files import equity_frame
+from adapters.reporting.risk import risk_decisions_frame, risk_summary_frame
 from mia_core.accounting import round_trips_frame
 from mia_core.metrics import metrics_table_rows
 
@@ -71,12 +72,15 @@ def write_html(run: BacktestRun, path: Path) -> Path:
     """Write a self-contained report to ``path`` (plotly.js inlined, nothing fetched when opened)."""
     rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
                    for k, v in metrics_table_rows(run.metrics))
+    summary = risk_summary_frame(risk_decisions_frame(run.result.journal))
+    risk = ("<h2>Risk: which rule blocked what, how often</h2>"
+            + (summary.to_html(index=False, escape=True) if len(summary) else "<p>No risk policy judged any order.</p>"))
     charts = [_equity_chart(run), _price_chart(run), _monthly_chart(run)]
     parts = [fig.to_html(full_html=False, include_plotlyjs=(i == 0)) for i, fig in enumerate(charts)]
     title = html.escape(f"MIA backtest: {run.plan.source} ({run.plan.instrument.symbol})")
     page = (f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title></head><body>"
             f"<h1>{title}</h1><p>{run.result.bars} bars; statistics after commissions and slippage.</p>"
-            f"<table>{rows}</table>{''.join(parts)}</body></html>")
+            f"<table>{rows}</table>{risk}{''.join(parts)}</body></html>")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
     return path

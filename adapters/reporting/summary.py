@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 
 from adapters.bootstrap.backtest import BacktestRun
+from adapters.reporting.risk import risk_decisions_frame, risk_line, risk_summary_frame
 from mia_core.metrics import metrics_table_rows
 from mia_core.timeutil import ns_to_datetime
 
@@ -23,4 +24,5 @@ def summary_table(run: BacktestRun) -> Table:
     for label, value in metrics_table_rows(run.metrics):
         table.add_row(label, value)
     table.add_row("open position at end", str(run.result.final_position))
+    table.add_row("risk", risk_line(risk_summary_frame(risk_decisions_frame(run.result.journal))).removeprefix("risk: "))
     return table

@@ -17,6 +17,12 @@ CONNECTION = "connection_lost"
 ERROR_RATE = "error_rate"
 
 
+def money(cents: int) -> str:
+    """Cents as ``-$1,234.50``."""
+    sign = "-" if cents < 0 else ""
+    return f"{sign}${abs(cents) / 100:,.2f}"
+
+
 @attrs.frozen
 class CatastropheConfig:
     """The ``catastrophe`` section: triggers of the monitor and where its latch is kept.
@@ -97,7 +103,7 @@ class CatastropheMonitor:
         if self.state.latched or not self.config.enabled:
             return None
         if day_pnl_cents <= -self.loss_limit_cents and day != self._quiet_day:
-            detail = f"day P&L ${day_pnl_cents / 100:,.2f} <= -${self.loss_limit_cents / 100:,.2f}"
+            detail = f"day P&L {money(day_pnl_cents)} <= {money(-self.loss_limit_cents)}"
             return self.trip(ts, DAILY_LOSS, detail)
         if self.peak_cents > 0:
             drawdown = (self.peak_cents - equity_cents) / self.peak_cents

@@ -23,9 +23,13 @@ def pending_exposure(position: int, open_orders: Iterable[Order]) -> int:
 
 
 def is_entry(intent: OrderIntent, position: int, open_orders: Iterable[Order]) -> bool:
-    """True when ``intent`` would make the absolute exposure larger (opens, adds or reverses)."""
+    """True when ``intent`` opens exposure: it opens or adds to a position, or crosses through flat.
+
+    Only an order that purely reduces the exposure (up to flat) is an exit.
+    """
     exposure = pending_exposure(position, open_orders)
-    return abs(exposure + intent.quantity * intent.side.sign) > abs(exposure)
+    signed = intent.quantity * intent.side.sign
+    return exposure * signed >= 0 or abs(signed) > abs(exposure)
 
 
 def reference_price(intent: OrderIntent, last_price: float | None) -> float | None:

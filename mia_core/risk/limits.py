@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from mia_core.risk.exposure import is_entry, risk_per_contract_cents
+from mia_core.risk.exposure import is_entry, pending_exposure, risk_per_contract_cents
 from mia_core.signals import RiskDecision
 from mia_core.timeutil import NS_PER_SECOND, cme_trading_day
 from mia_core.validation import non_negative, positive
@@ -31,7 +31,7 @@ def entering(intent: OrderIntent, context: RiskContext) -> bool:
 
 def dollars(cents: int) -> str:
     """Cents as ``$1,234.50`` (for reasons)."""
-    return f"${cents / 100:,.2f}"
+    return ("-" if cents < 0 else "") + f"${abs(cents) / 100:,.2f}"
 
 
 class EntryRule:
@@ -127,10 +127,12 @@ class MaxOpenPositionsConfig:
 
 
 class MaxOpenPositions(EntryRule):
-    """Counts the open position and working entry orders; an entry beyond ``max_positions`` is rejected.
+    """Counts open positions, including one being entered; an entry beyond ``max_positions`` is rejected.
 
-    With one instrument and the default of 1 this means one trade at a time: no
-    adding to an open position and no second entry while one is working.
+    Exposure is the position plus working parent orders (so a pending exit frees
+    the slot for a reversal's entry). With one instrument and the default of 1 this
+    means one trade at a time: no adding to an open position and no second entry
+    while one is working.
     """
 
     def __init__(self, config: MaxOpenPositionsConfig, name: str = "max_open_positions") -> None:
@@ -138,16 +140,12 @@ class MaxOpenPositions(EntryRule):
         self.max_positions = config.max_positions
 
     def judge(self, intent: OrderIntent, context: RiskContext) -> RiskDecision:
-        """Reject when the count of open positions and working entries is at the limit."""
-        held = 1 if context.position.quantity else 0
-        position = context.position.quantity
-        working = 0
-        for order in context.open_orders:
-            if order.parent_id is None and order.remaining and (position == 0 or order.intent.side.sign * position > 0):
-                working += 1
-        if held + working >= self.max_positions:
+        """Reject when a position is open or being entered (exposure after pending orders) and the count is full."""
+        exposure = pending_exposure(context.position.quantity, context.open_orders)
+        held = 1 if exposure else 0  # one instrument: one position slot at most
+        if held >= self.max_positions:
             return RiskDecision.reject(
-                self.name, f"{held} open position(s) and {working} working entr(ies); limit is {self.max_positions}"
+                self.name, f"{held} position open or being entered (exposure {exposure:+d}); limit is {self.max_positions}"
             )
         return RiskDecision.allow(self.name, intent.quantity)
 
