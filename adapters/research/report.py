@@ -115,6 +115,20 @@ def render(results: Sequence[DatasetResult], settings: WalkForwardSettings, comm
         verdict(results),
         "",
     ]
+    out += [
+        "## Limits of this test",
+        "",
+        "- Daily bars only: the order-flow features estimate bid/ask volume from the bars (docs/features.md), and "
+        "the intraday session features see one bar a day.",
+        "- Dealer's bias is absent (no historical options snapshots are bundled): it counts as neutral 0.5, so 5% of "
+        "the confluence weight is constant.",
+        "- Index levels stand in for futures prices (no basis, no roll, no overnight gaps of the real contract).",
+        "- One contract per trade (`execution.contracts`). The `position` sizing section is off: with its defaults "
+        "(0.5% of equity per trade) it would refuse every entry, since one contract with a 2 x ATR daily stop on "
+        "ES or NQ risks more than $500 of a $100,000 account.",
+        "- A small grid limits selection bias but does not remove it; the per-fold table shows what was chosen.",
+        "",
+    ]
     for r in results:
         out += [f"## {r.dataset} ({r.symbol}), out of sample", "", HEADER,
                 metrics_row("Battle Navale (all test folds)", r.total),
