@@ -16,6 +16,7 @@ from adapters.bootstrap.config import load_plan, read_yaml
 from adapters.bootstrap.errors import ConfigError, PluginError
 from adapters.bootstrap.plugins import PluginHost, discover
 from adapters.bootstrap.progress import progress_bar
+from adapters.check.cli import check_app
 from adapters.ib.cli import ib_app
 from adapters.risk.cli import risk_app
 from mia_core.errors import MiaError
@@ -25,6 +26,7 @@ plugins_app = typer.Typer(no_args_is_help=True, help="Installed plugins.")
 config_app = typer.Typer(no_args_is_help=True, help="System configuration files.")
 app.add_typer(plugins_app, name="plugins")
 app.add_typer(config_app, name="config")
+app.add_typer(check_app, name="check")
 app.add_typer(risk_app, name="risk")
 app.add_typer(ib_app, name="ib")
 console = Console()
