@@ -34,15 +34,15 @@ def walkforward_command(
     shipped = config is None
     path = default_config() if config is None else config
 
-    settings = WalkForwardSettings(
-        datasets=tuple(d.strip() for d in datasets.split(",") if d.strip()),
-        train_years=train_years,
-        test_years=test_years,
-        seeds=seeds,
-        first_year=first_year,
-        last_year=last_year,
-    )
     try:
+        settings = WalkForwardSettings(
+            datasets=tuple(d.strip() for d in datasets.split(",") if d.strip()),
+            train_years=train_years,
+            test_years=test_years,
+            seeds=seeds,
+            first_year=first_year,
+            last_year=last_year,
+        )
         host = host_for(path)
         data = read_yaml(path)
         results = walk_forward(data, host, settings, report=lambda line: console.print(line, highlight=False))

@@ -39,15 +39,21 @@ Report = Callable[[str], None]
 class WalkForwardSettings:
     """What the evaluation runs: datasets, fold lengths, warm-up, baseline seeds, the grid."""
 
-    datasets: tuple[str, ...] = ("sp500", "nasdaq")
+    datasets: tuple[str, ...] = attrs.field(default=("sp500", "nasdaq"))
     train_years: int = 4
     test_years: int = 1
     warmup_bars: int = 300
-    seeds: int = 10
+    seeds: int = attrs.field(default=10, validator=attrs.validators.ge(1))
     min_train_trades: int = 5
     grid: Mapping[str, tuple[Any, ...]] = DEFAULT_GRID
     first_year: int | None = None
     last_year: int | None = None
+
+    @datasets.validator
+    def _known(self, attribute: attrs.Attribute[tuple[str, ...]], value: tuple[str, ...]) -> None:
+        unknown = [d for d in value if d not in INSTRUMENTS]
+        if unknown or not value:
+            raise ValueError(f"datasets {list(value)}: choose from {', '.join(INSTRUMENTS)} (unknown: {unknown})")
 
 
 @attrs.frozen
@@ -119,6 +125,8 @@ def evaluate_dataset(
     series = _years(series, settings)
     initial = round(exchange_config(plan).initial_cash * 100)
     folds = rolling_folds(series, settings.train_years, settings.test_years)
+    if not folds:
+        raise ValueError(f"{dataset}: no fold of {settings.train_years} train + {settings.test_years} test years fits")
     results = []
     for fold in folds:
         results.append(_evaluate_fold(base, host, series, fold, settings, dataset, report))
