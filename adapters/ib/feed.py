@@ -107,8 +107,9 @@ class IbDataFeed:
         self.subscriptions.append(sub)
 
         async def resubscribe(market_data_lost: bool) -> None:
-            log.info("resubscribing %s market data", contract.localSymbol)
-            sub.start()
+            if market_data_lost:  # a new socket, or IB code 1101: every subscription is gone
+                log.info("resubscribing %s market data", contract.localSymbol)
+                sub.start()
 
         self.connection.restored_callbacks.append(resubscribe)
         sub.start()
