@@ -1,14 +1,17 @@
 """``mia bench pipeline``: Battle Navale's feature + decision pipeline, per bar and as a backtest.
 
-Two figures, on seeded synthetic ES one-minute bars (``mia_core.synthetic``):
+The system is composed through the registry as YAML would say it: the ``synthetic``
+data feed (seeded ES one-minute bars), the seven Battle Navale techniques with their
+default settings, the ``battle_navale`` strategy. Three figures:
 
-- incremental latency: for each bar, the seven Battle Navale techniques' ``update``
-  and the ``battle_navale`` strategy's ``on_bar`` (regime, setups, confluence,
-  confidence, stop/target), timed bar by bar with ``perf_counter_ns``: median and p99;
+- incremental latency: for each bar, every technique's ``update`` and the strategy's
+  ``on_bar`` (regime, setups, confluence, confidence, stop/target), timed bar by bar
+  with ``perf_counter_ns``: median, p99 and max;
+- bar-by-bar engine backtest of the same system on those bars (bars per second);
 - vectorised throughput: a backtest through the engine's vectorised path
-  (``run_backtest(vectorised=True)``) whose strategy computes every feature with
-  ``compute`` and every decision with ``decide_arrays`` first: bars per second of the
-  whole run, features and decisions included.
+  (``run_backtest(vectorised=True)``) whose strategy first computes every feature with
+  ``compute`` and every decision with ``decide_arrays``: bars per second of the whole
+  run, features and decisions included.
 """
 
 from __future__ import annotations
@@ -21,21 +24,21 @@ from typing import Any
 import attrs
 import numpy as np
 
+from adapters.bootstrap.backtest import load_series
+from adapters.bootstrap.config import plan_system
+from adapters.bootstrap.container import System, build_system
 from adapters.bootstrap.plugins import PluginHost, discover
-from adapters.bootstrap.structure import structure_attrs
+from mia_core.decision import FEATURES
 from mia_core.engine.backtest import run_backtest, supports_vectorised
 from mia_core.engine.core import TradingEngine
 from mia_core.exchange import ExchangeConfig, SimulatedExchange
-from mia_core.instruments import ES, Instrument
+from mia_core.instruments import Instrument
 from mia_core.orders import Position
 from mia_core.series import BarSeries
-from mia_core.synthetic import SyntheticConfig, generate_bars
-from mia_plugins.battle_navale_strategy.inputs import TECHNIQUE_FEATURES
-from mia_plugins.battle_navale_strategy.strategy import BattleNavaleConfig, BattleNavaleStrategy
-from mia_plugins.battle_navale_strategy.vectorised import VectorisedBattleNavale
 from ports.components import ComponentKind
 
 COMMISSION = 2.25
+TECHNIQUES = FEATURES[:-1]  # dealer's bias comes from an options analyzer, absent here (neutral)
 
 
 @attrs.frozen
@@ -70,22 +73,22 @@ class _Context:
         self.now_ns = 0
 
 
-def build_techniques(host: PluginHost) -> tuple[list[Any], tuple[str, ...]]:
-    """The registered Battle Navale techniques with default settings, and the names not registered."""
-    techniques, missing = [], []
+def bench_system(host: PluginHost, bars: int, seed: int) -> tuple[System, tuple[str, ...]]:
+    """Synthetic feed, the registered Battle Navale techniques (defaults), ``battle_navale``; and those missing."""
     registered = set(host.names(ComponentKind.TECHNIQUE))
-    for name in TECHNIQUE_FEATURES:
-        if name not in registered:
-            missing.append(name)
-            continue
-        spec, _ = host.component(ComponentKind.TECHNIQUE, name)
-        techniques.append(spec.factory(structure_attrs(spec.config_class, {}, name), None))
-    return techniques, tuple(missing)
+    missing = tuple(name for name in TECHNIQUES if name not in registered)
+    data = {
+        "instrument": "ES",
+        "data_feed": {"use": "synthetic", "bars": bars, "seed": seed},
+        "broker": {"use": "simulated", "commission_per_contract": COMMISSION},
+        "techniques": [name for name in TECHNIQUES if name in registered],
+        "strategy": "battle_navale",
+    }
+    return build_system(plan_system(data, host, source="mia bench pipeline")), missing
 
 
-def measure_latency(series: BarSeries, techniques: Sequence[Any], config: BattleNavaleConfig) -> tuple[np.ndarray, int]:
-    """Per-bar nanoseconds of every technique's ``update`` plus the strategy's ``on_bar``; entries proposed."""
-    strategy = BattleNavaleStrategy(config)
+def measure_latency(series: BarSeries, techniques: Sequence[Any], strategy: Any) -> tuple[np.ndarray, int]:
+    """Per-bar nanoseconds of every technique's ``update`` plus the strategy's ``on_bar``; signals returned."""
     context = _Context(series.instrument)
     features = context.features
     updaters = [(t.name + ".", t.update) for t in techniques]
@@ -97,48 +100,51 @@ def measure_latency(series: BarSeries, techniques: Sequence[Any], config: Battle
         for prefix, update in updaters:
             for key, value in update(bar).items():
                 features[prefix + key] = value
-        signal = strategy.on_bar(bar, context)  # type: ignore[arg-type]
+        signal = strategy.on_bar(bar, context)
         timings[i] = clock() - started
         entries += signal is not None
     return timings, entries
 
 
-def measure_vectorised(series: BarSeries, techniques: Sequence[Any], config: BattleNavaleConfig) -> tuple[float, int]:
-    """Seconds of a vectorised-path backtest (features + decisions + engine) and its round trips."""
-    for technique in techniques:
-        technique.reset()
-    engine = TradingEngine(series.instrument, VectorisedBattleNavale(config, techniques))  # type: ignore[arg-type]
-    if not supports_vectorised(engine):
-        raise RuntimeError("the engine refuses the vectorised path for this strategy")
-    exchange = SimulatedExchange(series.instrument, ExchangeConfig(commission_per_contract=COMMISSION))
-    started = time.perf_counter()
-    result = run_backtest(series, engine, exchange, vectorised=True)
-    return time.perf_counter() - started, len(result.round_trips)
+def _exchange(series: BarSeries) -> SimulatedExchange:
+    return SimulatedExchange(series.instrument, ExchangeConfig(commission_per_contract=COMMISSION))
 
 
-def measure_bar_by_bar(series: BarSeries, techniques: Sequence[Any], config: BattleNavaleConfig) -> float:
-    """Seconds of a bar-by-bar engine backtest of the same system (techniques, strategy, exchange, accounting)."""
-    for technique in techniques:
-        technique.reset()
-    engine = TradingEngine(series.instrument, BattleNavaleStrategy(config), techniques=techniques)
-    exchange = SimulatedExchange(series.instrument, ExchangeConfig(commission_per_contract=COMMISSION))
+def measure_bar_by_bar(series: BarSeries, techniques: Sequence[Any], strategy: Any) -> float:
+    """Seconds of a bar-by-bar engine backtest (techniques, strategy, exchange, accounting)."""
+    for component in (*techniques, strategy):
+        component.reset()
+    engine = TradingEngine(series.instrument, strategy, techniques=techniques)
     started = time.perf_counter()
-    run_backtest(series, engine, exchange, vectorised=False)
+    run_backtest(series, engine, _exchange(series), vectorised=False)
     return time.perf_counter() - started
 
 
+def measure_vectorised(series: BarSeries, techniques: Sequence[Any], strategy: Any) -> tuple[float, int]:
+    """Seconds of a vectorised-path backtest (features + decisions + engine) and its round trips."""
+    engine = TradingEngine(series.instrument, strategy.vectorised(techniques))
+    if not supports_vectorised(engine):
+        raise RuntimeError("the engine refuses the vectorised path for this strategy")
+    started = time.perf_counter()
+    result = run_backtest(series, engine, _exchange(series), vectorised=True)
+    return time.perf_counter() - started, len(result.round_trips)
+
+
 def pipeline_bench(bars: int, latency_bars: int, seed: int = 7, host: PluginHost | None = None) -> PipelineFigures:
-    """Measure both figures on ``bars`` synthetic one-minute bars (latency on the first ``latency_bars``)."""
-    series = generate_bars(ES, SyntheticConfig(bars=bars, seed=seed))
-    techniques, missing = build_techniques(host or discover())
-    config = BattleNavaleConfig()
+    """Measure every figure on ``bars`` synthetic one-minute bars (latency on the first ``latency_bars``)."""
+    system, missing = bench_system(host or discover(), bars, seed)
+    try:
+        series = load_series(system, None, None)
+    finally:
+        system.close()
+    techniques, strategy = list(system.techniques), system.strategy
     collecting = gc.isenabled()
     gc.disable()
     try:
         timed = series.slice(0, min(latency_bars, bars))
-        timings, entries = measure_latency(timed, techniques, config)
-        engine_seconds = measure_bar_by_bar(timed, techniques, config)
-        seconds, trips = measure_vectorised(series, techniques, config)
+        timings, entries = measure_latency(timed, techniques, strategy)
+        engine_seconds = measure_bar_by_bar(timed, techniques, strategy)
+        seconds, trips = measure_vectorised(series, techniques, strategy)
     finally:
         if collecting:
             gc.enable()
@@ -173,7 +179,7 @@ def pipeline_table(figures: PipelineFigures) -> Any:
         (f"bar-by-bar engine backtest (bars/s, {figures.latency_bars:,} bars)",
          f"{figures.latency_bars / figures.bar_by_bar_seconds:,.0f}", "-", "-"),
         ("vectorised backtest round trips", f"{figures.round_trips:,}", "-", "-"),
-        ("entries proposed on the latency bars", f"{figures.entries:,}", "-", "-"),
+        ("signals on the latency bars", f"{figures.entries:,}", "-", "-"),
     ]
     for row in rows:
         table.add_row(*row)

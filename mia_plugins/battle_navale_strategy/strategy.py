@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import attrs
 
 from mia_core.decision.confluence import grade_of
@@ -9,7 +11,9 @@ from mia_core.decision.pipeline import Decider, Decision, DecisionConfig
 from mia_core.market import Bar
 from mia_core.signals import Direction, Signal
 from mia_plugins.battle_navale_strategy.inputs import feature_scores
+from mia_plugins.battle_navale_strategy.vectorised import VectorisedBattleNavale
 from ports.context import StrategyContext
+from ports.technique import VectorisedTechnique
 
 
 @attrs.frozen(slots=True)
@@ -46,6 +50,10 @@ class BattleNavaleStrategy:
         """Forget every bar."""
         self.decider.reset()
         self._held = 0
+
+    def vectorised(self, techniques: Sequence[VectorisedTechnique]) -> VectorisedBattleNavale:
+        """This strategy's array form over ``techniques``' ``compute`` (for the engine's vectorised path)."""
+        return VectorisedBattleNavale(self.config, techniques, self.name)
 
     def on_bar(self, bar: Bar, context: StrategyContext) -> Signal | None:
         """Update the pipeline with ``bar``; a signal to enter, reverse or leave on time, else None."""
