@@ -117,8 +117,15 @@ class IbGatewayDriver:
         return self.loop.run_until_complete(asyncio.wait_for(coro, timeout))
 
     def trade_at(self, price: float) -> None:
-        """The gateway's market trades at ``price``; returns once IB's reports have arrived."""
-        self.gateway.do(lambda: self.gateway.gateway.set_price(self._instrument.symbol, price))
+        """The market trades at ``price`` from both sides; returns once IB's reports have arrived.
+
+        The gateway fills a buy limit when the ask reaches it and a sell limit when the bid
+        does, so a trade at ``price`` is shown twice: offered at ``price`` (bid one tick
+        below), then bid at ``price`` (ask one tick above).
+        """
+        tick, symbol, gw = self._instrument.tick_size, self._instrument.symbol, self.gateway.gateway
+        self.gateway.do(lambda: gw.set_price(symbol, price, bid=price - tick, ask=price))
+        self.gateway.do(lambda: gw.set_price(symbol, price, bid=price, ask=price + tick))
         self.settle()
 
     def settle(self, quiet: float = 0.15, limit: float = 5.0) -> None:
