@@ -4,22 +4,28 @@
 vectorised backtest path, which takes a strategy and no techniques: it owns the
 vectorised techniques itself and computes every feature over the whole series first.
 
-That path passes only a direction per bar to the engine (no stop/target hints, no
-time exits, no "only when flat" rule), so its trades are those of a stop-and-reverse
-on the same entries, not those of the bar-by-bar strategy with its brackets. It is
-the research and throughput form; ``mia backtest`` runs the bar-by-bar form.
+That path hands the engine a bare direction per bar. The stop and target, confidence,
+confluence and grade of each entry are kept by bar time and put back on the signal by
+the companion signal filter (:meth:`VectorisedBattleNavale.hints_filter`), so with
+that filter composed the vectorised run trades like the bar-by-bar strategy (same
+brackets, same reversals; ``exit_on_reversal: false`` is honoured by the filter).
+Only ``max_hold_bars`` (time exits) has no vectorised form: the array path ignores it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 
+from mia_core.decision.confluence import grade_of
 from mia_core.decision.pipeline import DecisionArrays, DecisionConfig, decide_arrays
 from mia_core.series import BarSeries
+from mia_core.signals import Direction, Signal, SignalGrade
 from mia_plugins.battle_navale_strategy.inputs import NEUTRAL, SCORE_KEYS
+from ports.context import StrategyContext
 from ports.technique import VectorisedTechnique
 
 FloatArray = npt.NDArray[np.float64]
@@ -47,15 +53,25 @@ def tick_columns(bars: BarSeries) -> tuple[npt.NDArray[np.int64], ...]:
     return tuple(np.round(col / size).astype(np.int64) for col in (bars.open, bars.high, bars.low, bars.close))
 
 
+@attrs.frozen(slots=True)
+class EntryHint:
+    """What the bar-by-bar strategy would put on an entry signal besides its direction."""
+
+    stop_loss: float | None
+    take_profit: float | None
+    strength: float
+    confluence: float
+    grade: SignalGrade
+
+
 class VectorisedBattleNavale:
     """The whole feature + decision pipeline over arrays (see the module docstring)."""
 
-    def __init__(
-        self, config: DecisionConfig, techniques: Sequence[VectorisedTechnique], name: str = "battle_navale"
-    ) -> None:
+    def __init__(self, config: DecisionConfig, techniques: Sequence[VectorisedTechnique], name: str = "battle_navale"):
         self.name = name
         self.config = config
         self.techniques = tuple(techniques)
+        self.hints: dict[int, EntryHint] = {}
 
     def decide(self, bars: BarSeries) -> DecisionArrays:
         """Features then decisions for every bar of ``bars``."""
@@ -64,12 +80,62 @@ class VectorisedBattleNavale:
         return decide_arrays(o, h, lo, c, scores, self.config)
 
     def target_directions(self, bars: BarSeries) -> npt.NDArray[np.int8]:
-        """+1/-1 at bars with a long/short entry, 0 elsewhere."""
-        return self.decide(bars).direction
+        """+1/-1 at bars with a long/short entry, 0 elsewhere; each entry's hint is kept by bar time."""
+        arrays = self.decide(bars)
+        self.hints = self._hints(bars, arrays)
+        return arrays.direction
+
+    def _hints(self, bars: BarSeries, arrays: DecisionArrays) -> dict[int, EntryHint]:
+        size = bars.instrument.tick_size
+        bracket = getattr(self.config, "bracket", True)
+        close = tick_columns(bars)[3]
+        hints = {}
+        for i in np.flatnonzero(arrays.direction).tolist():
+            d, c = int(arrays.direction[i]), int(close[i])
+            stop_ticks, score = c - d * int(arrays.stop_ticks[i]), float(arrays.score[i])
+            hints[int(bars.ts[i])] = EntryHint(
+                stop_loss=stop_ticks * size if bracket and stop_ticks > 0 else None,
+                take_profit=(c + d * int(arrays.target_ticks[i])) * size if bracket else None,
+                strength=float(arrays.confidence[i]),
+                confluence=min(1.0, max(0.0, score)),
+                grade=grade_of(score, self.config.thresholds),
+            )
+        return hints
+
+    def hints_filter(self) -> HintsFilter:
+        """The signal filter that puts each entry's hint back on the engine's bare signal."""
+        return HintsFilter(self)
 
     def reset(self) -> None:
-        """Nothing to forget: every call starts from the series' first bar."""
+        """Forget the hints of the last series."""
+        self.hints = {}
 
     def on_bar(self, bar: object, context: object) -> None:
         """Not used: this form only runs through ``target_directions``."""
         raise TypeError("VectorisedBattleNavale runs on the vectorised path only (target_directions)")
+
+
+class HintsFilter:
+    """Restores stop/target, strength, confluence and grade on the vectorised path's signals."""
+
+    def __init__(self, owner: VectorisedBattleNavale, name: str = "battle_navale_hints") -> None:
+        self.name = name
+        self.owner = owner
+        self.exit_on_reversal = bool(getattr(owner.config, "exit_on_reversal", True))
+
+    def apply(self, signal: Signal, context: StrategyContext) -> Signal:
+        """The signal with its entry's hint; an unwanted reversal becomes the held side (no order)."""
+        hint = self.owner.hints.get(signal.ts)
+        if hint is None or signal.direction is Direction.FLAT:
+            return signal
+        held = context.position.quantity
+        if held and not self.exit_on_reversal and held * int(signal.direction) < 0:
+            return attrs.evolve(signal, direction=Direction.LONG if held > 0 else Direction.SHORT, grade=None)
+        return attrs.evolve(
+            signal,
+            stop_loss=hint.stop_loss,
+            take_profit=hint.take_profit,
+            strength=hint.strength,
+            confluence=hint.confluence,
+            grade=hint.grade,
+        )

@@ -19,6 +19,7 @@ from mia_core.events import SignalGenerated
 from mia_core.exchange import ExchangeConfig, SimulatedExchange
 from mia_core.instruments import ES
 from mia_core.signals import Direction, Signal
+from mia_core.synthetic import SyntheticConfig, generate_bars
 from mia_plugins.battle_navale_strategy.strategy import BattleNavaleConfig, BattleNavaleStrategy
 from mia_plugins.battle_navale_strategy.vectorised import VectorisedBattleNavale, tick_columns
 
@@ -115,3 +116,24 @@ def test_composed_from_yaml_and_run_by_the_engine(host: PluginHost) -> None:
     run = run_system(system, SERIES)
     assert run.metrics.trades > 5 and not run.result.vectorised
     assert any(isinstance(e.payload.get("event"), SignalGenerated) for e in run.result.journal)
+
+
+def _trips(engine: TradingEngine) -> list[tuple[int, int, str, float, float, str]]:
+    return [(t.entry_ts, t.exit_ts, t.side.value, t.entry_price, t.exit_price, t.exit_reason)
+            for t in engine.portfolio.round_trips]
+
+
+@pytest.mark.parametrize("reversal", [True, False])
+def test_vectorised_backtest_trades_like_the_bar_by_bar_one(reversal: bool) -> None:
+    series = generate_bars(ES, SyntheticConfig(bars=30_000, seed=5))
+    config = BattleNavaleConfig(entry_grade="buy", exit_on_reversal=reversal)
+    exchange = ExchangeConfig(slippage_ticks=1)
+    bar_by_bar = TradingEngine(ES, BattleNavaleStrategy(config), techniques=techniques())  # type: ignore[arg-type]
+    run_backtest(series, bar_by_bar, SimulatedExchange(ES, exchange))
+    vector = BattleNavaleStrategy(config).vectorised(techniques())
+    fast = TradingEngine(ES, vector, signal_filters=(vector.hints_filter(),))  # type: ignore[arg-type]
+    result = run_backtest(series, fast, SimulatedExchange(ES, exchange), vectorised=True)
+    assert result.vectorised
+    assert len(bar_by_bar.portfolio.round_trips) > 50
+    assert _trips(fast) == _trips(bar_by_bar)
+    assert {t[5] for t in _trips(fast)} >= {"stop_loss", "take_profit"}
