@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from adapters.risk.store import FileRiskStateStore, read_latch, write_latch
 from mia_core.commands import CancelOrder, RaiseAlert, SubmitOrder
 from mia_core.engine.core import TradingEngine
 from mia_core.events import ConnectionChanged, ConnectionState, OrderUpdated
@@ -13,8 +14,6 @@ from mia_core.orders import Order, OrderIntent, OrderStatus, OrderType
 from mia_core.risk.catastrophe import CatastropheConfig, LatchState
 from mia_core.risk.sizing import PositionConfig
 from mia_core.signals import Direction
-
-from adapters.risk.store import FileRiskStateStore, read_latch, write_latch
 
 from .helpers import BUY, MINUTE, Scripted, bars_from, chicago, shell_for
 
