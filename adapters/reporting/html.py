@@ -73,8 +73,9 @@ def write_html(run: BacktestRun, path: Path) -> Path:
     rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
                    for k, v in metrics_table_rows(run.metrics))
     summary = risk_summary_frame(risk_decisions_frame(run.result.journal))
-    risk = ("<h2>Risk: which rule blocked what, how often</h2>"
-            + (summary.to_html(index=False, escape=True) if len(summary) else "<p>No risk policy judged any order.</p>"))
+    none = "<p>No risk policy judged any order.</p>"
+    risk_table = summary.to_html(index=False, escape=True) if len(summary) else none
+    risk = "<h2>Risk: which rule blocked what, how often</h2>" + risk_table
     charts = [_equity_chart(run), _price_chart(run), _monthly_chart(run)]
     parts = [fig.to_html(full_html=False, include_plotlyjs=(i == 0)) for i, fig in enumerate(charts)]
     title = html.escape(f"MIA backtest: {run.plan.source} ({run.plan.instrument.symbol})")

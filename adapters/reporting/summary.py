@@ -24,5 +24,6 @@ def summary_table(run: BacktestRun) -> Table:
     for label, value in metrics_table_rows(run.metrics):
         table.add_row(label, value)
     table.add_row("open position at end", str(run.result.final_position))
-    table.add_row("risk", risk_line(risk_summary_frame(risk_decisions_frame(run.result.journal))).removeprefix("risk: "))
+    risk = risk_line(risk_summary_frame(risk_decisions_frame(run.result.journal)))
+    table.add_row("risk", risk.removeprefix("risk: "))
     return table

@@ -145,7 +145,8 @@ class MaxOpenPositions(EntryRule):
         held = 1 if exposure else 0  # one instrument: one position slot at most
         if held >= self.max_positions:
             return RiskDecision.reject(
-                self.name, f"{held} position open or being entered (exposure {exposure:+d}); limit is {self.max_positions}"
+                self.name,
+                f"{held} position open or being entered (exposure {exposure:+d}); limit is {self.max_positions}",
             )
         return RiskDecision.allow(self.name, intent.quantity)
 

@@ -58,7 +58,9 @@ class Context:
         return Position(ES, self.quantity, 5000.0 if self.quantity else None)
 
 
-def entry(side: OrderSide = BUY, quantity: int = 1, stop: float | None = 4996.0, target: float | None = None) -> OrderIntent:
+def entry(
+    side: OrderSide = BUY, quantity: int = 1, stop: float | None = 4996.0, target: float | None = None
+) -> OrderIntent:
     """A market entry on ES with a bracket stop (4 points below 5000 by default)."""
     bracket = Bracket(stop_loss=stop, take_profit=target) if stop is not None or target is not None else None
     return OrderIntent(ES, side, quantity, bracket=bracket, reason="signal_entry")

@@ -53,7 +53,8 @@ def test_the_daily_loss_limit_blocks_until_17_00_chicago_then_the_new_day_trades
             shell.deliver(shell.exchange.on_bar(bar))
         commands = engine.on_bar(bar)
         if i in script:
-            entries[i] = any(isinstance(c, SubmitOrder) and c.intent.reason.startswith("signal_entry") for c in commands)
+            sent = [c for c in commands if isinstance(c, SubmitOrder)]
+            entries[i] = any(c.intent.reason.startswith("signal_entry") for c in sent)
         shell.execute(commands)
     # bar 18 closes 16:57 (same trading day: day P&L -$600) -> rejected;
     # at bar 21 (17:00) a new CME day began with the loss in its starting equity -> allowed
