@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from adapters.risk.store import read_latch, read_status, status_path, write_latch
-from mia_core.risk.catastrophe import MANUAL, CatastropheConfig, LatchState
+from mia_core.risk.catastrophe import MANUAL, CatastropheConfig, LatchState, money
 from mia_core.timeutil import ns_to_datetime
 
 risk_app = typer.Typer(no_args_is_help=True, help="Risk: today's figures, the catastrophe latch, re-arm, manual stop.")
@@ -37,7 +37,7 @@ def _state_file(plan: Any) -> Path:
 
 
 def _money(cents: Any) -> str:
-    return "-" if cents is None else f"${cents / 100:,.2f}"
+    return "-" if cents is None else money(int(cents))
 
 
 def _when(ns: int) -> str:
