@@ -50,7 +50,8 @@ def walkforward_command(
         raise fail(str(exc)) from exc
     command = _command_line(None if shipped else path, out, settings)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render(results, settings, command, path.name if shipped else str(path)))
+    policies = [_use(entry) for entry in data.get("risk_policies") or []]
+    out.write_text(render(results, settings, command, path.name if shipped else str(path), policies))
     console.print(f"wrote {out}", highlight=False)
 
 
@@ -64,3 +65,7 @@ def _command_line(config: Path | None, out: Path, settings: WalkForwardSettings)
         if getattr(settings, name) != getattr(defaults, name):
             parts += [flag, str(getattr(settings, name))]
     return " ".join(parts)
+
+
+def _use(entry: object) -> str:
+    return str(entry.get("use")) if isinstance(entry, dict) else str(entry)

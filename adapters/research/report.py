@@ -81,8 +81,14 @@ def verdict(results: Sequence[DatasetResult]) -> str:
     return "\n".join(lines)
 
 
-def render(results: Sequence[DatasetResult], settings: WalkForwardSettings, command: str, config: str) -> str:
-    """The whole results page."""
+def render(
+    results: Sequence[DatasetResult],
+    settings: WalkForwardSettings,
+    command: str,
+    config: str,
+    risk_policies: Sequence[str] = (),
+) -> str:
+    """The whole results page (``risk_policies``: the names composed in the system file)."""
     grid = ", ".join(f"`{k}` in {list(v)}" for k, v in settings.grid.items()) or "nothing (fixed settings)"
     out = [
         "# Results: Battle Navale walk-forward on real daily data",
@@ -126,6 +132,8 @@ def render(results: Sequence[DatasetResult], settings: WalkForwardSettings, comm
         "- One contract per trade (`execution.contracts`). The `position` sizing section is off: with its defaults "
         "(0.5% of equity per trade) it would refuse every entry, since one contract with a 2 x ATR daily stop on "
         "ES or NQ risks more than $500 of a $100,000 account.",
+        f"- Risk policies of the system file, applied to Battle Navale and to the random entries alike: "
+        f"{', '.join(risk_policies) or 'none'}.",
         "- A small grid limits selection bias but does not remove it; the per-fold table shows what was chosen.",
         "",
     ]

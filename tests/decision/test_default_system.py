@@ -26,6 +26,8 @@ def test_the_default_is_battle_navale_with_the_missions_numbers() -> None:
             config.thresholds.strong_sell) == (0.75, 0.60, 0.40, 0.25)
     assert config.entry_grade == "strong_buy" and config.stop_atr == 2.0 and config.reward_risk == 2.0
     assert plan.one("broker").config.slippage_ticks == 1
+    assert [p.spec.name for p in plan.many("risk_policies")] == [
+        "max_position", "max_open_positions", "daily_loss_limit", "daily_profit_target", "max_trades_per_day"]
 
 
 def test_mia_backtest_runs_it_by_default(tmp_path: Path) -> None:
