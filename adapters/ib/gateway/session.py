@@ -120,7 +120,7 @@ class ClientSession:
         except ProtocolError as exc:
             self.send_error(-1, 320, f"Error reading request: {exc}")
             return False
-        if any(s.client_id == client_id and s.ready for s in gw.sessions if s is not self):
+        if any(s.client_id == client_id and s.ready and not s.closed for s in gw.sessions if s is not self):
             self.send_error(-1, 326, "Unable to connect as the client id is already in use. "
                                      "Retry with a unique client id.")
             await self._flush()
