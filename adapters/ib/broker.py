@@ -208,6 +208,9 @@ class IbBroker(IbEventMapper):
         self._later(OrderUpdated(now, done, previous))
 
     def _refuse(self, tracked: Tracked, reason: str) -> None:
+        if tracked.order.status is OrderStatus.PENDING and tracked.trade is not None:
+            tracked.deferred.append(reason)  # reported right after IB acknowledges the order, in order
+            return
         now = self.clock.now_ns()
         self._later(
             OrderUpdated(now, attrs.evolve(tracked.order, reject_reason=reason, updated_ts=now), tracked.order.status)

@@ -100,6 +100,12 @@ class IbConnection:
 
     async def _connect_once(self) -> None:
         cfg = self.config
+        conn = self.ib.client.conn
+        if conn.transport is not None and not self.connected:
+            # a socket closed on an event loop that no longer runs never reports its end; forget it
+            with contextlib.suppress(Exception):
+                conn.transport.abort()
+            conn.reset()
         try:
             await self.ib.connectAsync(
                 cfg.host, cfg.port, clientId=cfg.client_id, timeout=cfg.connect_timeout, account=cfg.account

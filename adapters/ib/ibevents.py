@@ -33,6 +33,7 @@ class Tracked:
     ref: str
     role: str = ""
     trade: Trade | None = None
+    deferred: list[str] = attrs.Factory(list)  # refusals to report once IB has acknowledged the order
 
 
 class IbEventMapper:
@@ -104,6 +105,9 @@ class IbEventMapper:
         new = attrs.evolve(new, updated_ts=self.clock.now_ns())
         tracked.order = new
         self._emit(OrderUpdated(new.updated_ts, new, old.status))
+        while tracked.deferred and new.status is not OrderStatus.PENDING:
+            reason = tracked.deferred.pop(0)
+            self._emit(OrderUpdated(new.updated_ts, attrs.evolve(new, reject_reason=reason), new.status))
 
     def _find(self, trade: Trade) -> Tracked | None:
         tracked = self.orders.get(str(trade.order.orderId))
