@@ -1,0 +1,109 @@
+"""Faults against the simulated IB Gateway: drops, 1100/1102, long outages; nothing is ever sent twice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from adapters.ib.driver import GatewayThread, IbGatewayDriver
+from mia_core.events import ConnectionChanged, ConnectionState, FillReceived
+from mia_core.orders import OrderIntent, OrderSide, OrderStatus, OrderType
+
+
+@pytest.fixture
+def make() -> Iterator[type[IbGatewayDriver]]:
+    made: list[IbGatewayDriver] = []
+
+    def build(**settings: object) -> IbGatewayDriver:
+        driver = IbGatewayDriver(**settings)  # type: ignore[arg-type]
+        made.append(driver)
+        return driver
+
+    yield build  # type: ignore[misc]
+    for driver in made:
+        driver.close()
+
+
+def _limit(driver: IbGatewayDriver, ticks: int, ref: str = "") -> OrderIntent:
+    price = driver.reference_price + ticks * driver.instrument.tick_size
+    return OrderIntent(driver.instrument, OrderSide.BUY, 1, OrderType.LIMIT, limit_price=price, client_ref=ref)
+
+
+def _fills(driver: IbGatewayDriver, order_id: str) -> list[FillReceived]:
+    return [e for e in driver.events if isinstance(e, FillReceived) and e.fill.order_id == order_id]
+
+
+def _drop(driver: IbGatewayDriver) -> None:
+    driver.gateway.call(driver.gateway.gateway.drop_connections())
+
+
+def test_a_drop_reconnects_reconciles_and_never_resends(make) -> None:  # type: ignore[no-untyped-def]
+    driver = make()
+    order = driver.broker.submit(_limit(driver, -4, "ref-1"))
+    driver.settle()
+    placed = len(driver.gateway.gateway.orders)
+    _drop(driver)
+    assert driver.wait_for(lambda: driver.connection.reconnects >= 1 and driver.connection.connected)
+    driver.settle()
+    assert len(driver.gateway.gateway.orders) == placed  # nothing sent again
+    assert order.order_id in {o.order_id for o in driver.broker.open_orders()}
+    assert driver.broker.submit(_limit(driver, -4, "ref-1")).order_id == order.order_id  # idempotent ref
+    driver.trade_at(driver.reference_price - 4 * driver.instrument.tick_size)
+    assert len(_fills(driver, order.order_id)) == 1
+
+
+def test_a_fill_during_the_outage_is_booked_once_after_reconnecting(make) -> None:  # type: ignore[no-untyped-def]
+    driver = make(reconnect_initial_delay=1.0)
+    order = driver.broker.submit(_limit(driver, -4))
+    driver.settle()
+    _drop(driver)
+    tick = driver.instrument.tick_size
+    limit = driver.reference_price - 4 * tick
+    driver.gateway.do(lambda: driver.gateway.gateway.set_price("ES", limit, bid=limit - tick, ask=limit))
+    assert len(driver.gateway.gateway.executions) == 1  # filled at the gateway while MIA was away
+    assert driver.wait_for(lambda: driver.connection.reconnects >= 1 and driver.connection.connected)
+    assert driver.wait_for(lambda: len(_fills(driver, order.order_id)) == 1)
+    driver.settle()
+    assert [p.quantity for p in driver.broker.positions()] == [1]
+    _drop(driver)
+    assert driver.wait_for(lambda: driver.connection.reconnects >= 2 and driver.connection.connected)
+    driver.settle()
+    assert len(_fills(driver, order.order_id)) == 1  # reported again by IB, booked once
+
+
+def test_a_long_outage_reaches_the_engine_as_connection_lost_then_restored(make) -> None:  # type: ignore[no-untyped-def]
+    driver = make(disconnect_alert_after=0.3)
+    port = driver.gateway.port
+    driver.gateway.stop()
+
+    def states() -> list[ConnectionState]:
+        return [e.state for e in driver.events if isinstance(e, ConnectionChanged)]
+
+    assert driver.wait_for(lambda: states() == [ConnectionState.LOST])
+    lost = next(e for e in driver.events if isinstance(e, ConnectionChanged))
+    assert lost.source == "ib" and "no connection to IB" in lost.detail
+    driver.gateway = GatewayThread(port=port)
+    assert driver.wait_for(lambda: states() == [ConnectionState.LOST, ConnectionState.RESTORED], limit=15)
+
+
+def test_a_short_drop_is_not_reported_as_an_outage(make) -> None:  # type: ignore[no-untyped-def]
+    driver = make(disconnect_alert_after=5.0)
+    _drop(driver)
+    assert driver.wait_for(lambda: driver.connection.reconnects >= 1 and driver.connection.connected)
+    driver.settle()
+    assert not [e for e in driver.events if isinstance(e, ConnectionChanged)]
+
+
+def test_no_order_goes_out_while_ib_reports_lost_connectivity(make) -> None:  # type: ignore[no-untyped-def]
+    driver = make()
+    driver.gateway.call(driver.gateway.gateway.send_error(1100))
+    driver.settle()
+    refused = driver.broker.submit(_limit(driver, -4))
+    assert refused.status is OrderStatus.REJECTED and "no connection" in refused.reject_reason
+    driver.gateway.call(driver.gateway.gateway.send_error(1102))
+    driver.settle()
+    accepted = driver.broker.submit(_limit(driver, -4))
+    driver.settle()
+    assert accepted.status is OrderStatus.PENDING
+    assert accepted.order_id in {o.order_id for o in driver.broker.open_orders()}

@@ -1,0 +1,91 @@
+"""DataFeed contract check for ib_feed against the simulated IB Gateway: stream and paced history."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from adapters.clocks import WallClock
+from adapters.ib.config import IbFeedConfig
+from adapters.ib.connection import IbConnection
+from adapters.ib.driver import GatewayThread
+from adapters.ib.feed import IbDataFeed
+from mia_core.instruments import ES
+from mia_core.market import Bar, Quote, TimerFired, Trade
+from mia_core.series import BarSeries
+from ports.data_feed import DataFeed
+
+
+@pytest.fixture
+def gateway() -> Iterator[GatewayThread]:
+    gw = GatewayThread()
+    gw.do(lambda: gw.gateway.set_price("ES", 5000.0))
+    yield gw
+    gw.stop()
+
+
+def _feed(gateway: GatewayThread, **settings: object) -> IbDataFeed:
+    config = IbFeedConfig(
+        port=gateway.port, client_id=41, account_env="", connect_timeout=5.0, request_timeout=10.0, **settings
+    )  # type: ignore[arg-type]
+    return IbDataFeed(IbConnection(config, WallClock()), config, WallClock())
+
+
+def _collect(feed: IbDataFeed, gateway: GatewayThread, count: int, limit: float = 10.0) -> list[object]:
+    stop = threading.Event()
+
+    def move() -> None:
+        prices = [5000.25, 5000.5, 5000.0, 4999.75, 5000.5]
+        for i in range(200):
+            if stop.wait(0.05):
+                return
+            price = prices[i % len(prices)]
+            gateway.do(lambda p=price: gateway.gateway.set_price("ES", p))
+
+    async def take() -> list[object]:
+        out: list[object] = []
+
+        async def run() -> None:
+            async for event in feed.stream(ES):
+                out.append(event)
+                if len(out) >= count:
+                    return
+
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(run(), limit)
+        return out
+
+    mover = threading.Thread(target=move, daemon=True)
+    mover.start()
+    try:
+        return asyncio.run(take())
+    finally:
+        stop.set()
+        mover.join(5)
+
+
+def test_the_stream_yields_valid_market_events_in_time_order(gateway: GatewayThread) -> None:
+    feed = _feed(gateway, bars="trades", bar_seconds=1, heartbeat=0.5)
+    assert isinstance(feed, DataFeed) and feed.name
+    events = _collect(feed, gateway, 60)
+    kinds = {type(e) for e in events}
+    assert Trade in kinds and Quote in kinds and Bar in kinds, kinds
+    assert kinds <= {Trade, Quote, Bar, TimerFired}
+    for kind in (Trade, Quote, Bar):
+        stamps = [e.ts for e in events if isinstance(e, kind)]  # type: ignore[attr-defined]
+        assert stamps == sorted(stamps)
+    assert all(e.instrument == ES for e in events if isinstance(e, Trade | Quote | Bar))
+    assert all(q.bid <= q.ask for q in events if isinstance(q, Quote))
+    assert feed.subscriptions == []  # the stream cleaned up after the consumer stopped
+
+
+def test_history_is_a_validated_series_fetched_through_the_pacing_governor(gateway: GatewayThread) -> None:
+    feed = _feed(gateway, history_bar_size="5 mins")
+    series = feed.history(ES)
+    assert isinstance(series, BarSeries) and len(series) > 0
+    assert list(series.ts) == sorted(series.ts)
+    assert feed.governor.sent >= 1 and feed.governor.queue == ()
