@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -64,6 +65,10 @@ class OptionQuote:
         return self.ask > 0 and self.bid > self.ask
 
 
+def _as_quotes(values: Iterable[OptionQuote]) -> tuple[OptionQuote, ...]:
+    return tuple(values)
+
+
 @attrs.frozen(slots=True)
 class OptionsChainSnapshot:
     """Every quoted series of one underlying at one moment (``ts``, UTC ns)."""
@@ -71,7 +76,7 @@ class OptionsChainSnapshot:
     underlying: str = attrs.field(validator=non_empty)
     ts: int = attrs.field(converter=to_ns)
     spot: float = attrs.field(validator=positive)
-    quotes: tuple[OptionQuote, ...] = attrs.field(converter=tuple)
+    quotes: tuple[OptionQuote, ...] = attrs.field(converter=_as_quotes)
     source: str = ""
 
     def __attrs_post_init__(self) -> None:

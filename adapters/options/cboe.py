@@ -1,0 +1,192 @@
+"""Reader of CBOE's delayed-quotes download (``quotedata.csv``), header lines and locale variants.
+
+Line 2 holds the index ``Last:``; line 3 the ``Date:`` in the browser's locale (English
+with or without "at", day-first British, Spanish; zones EST/EDT, UTC±h, GMT±h; the
+U+2212 minus); line 4 a 22-column header; then one row per (expiry, strike), calls
+left and puts right. Type, expiry and strike come from each OSI symbol
+(root + YYMMDD + C/P + strike×1000) and are cross-checked against the columns; a side
+whose symbol is missing or disagrees is rejected with its line number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from adapters.options.long_format import ReadResult
+from mia_core.errors import DomainValueError, MiaError
+from mia_core.gex.expiry import settlement_for_root
+from mia_core.options import OptionQuote, OptionRight, OptionsChainSnapshot
+from mia_core.timeutil import to_ns
+
+SIDE = ("symbol", "last", "net", "bid", "ask", "volume", "iv", "delta", "gamma", "open_interest")
+SYMBOL = re.compile(r"^([A-Z]+)(\d{6})([CP])(\d{8})$")
+MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("january", "jan", "enero", "ene"),
+            ("february", "feb", "febrero"),
+            ("march", "mar", "marzo"),
+            ("april", "apr", "abril", "abr"),
+            ("may", "mayo"),
+            ("june", "jun", "junio"),
+            ("july", "jul", "julio"),
+            ("august", "aug", "agosto", "ago"),
+            ("september", "sep", "sept", "septiembre", "setiembre"),
+            ("october", "oct", "octubre"),
+            ("november", "nov", "noviembre"),
+            ("december", "dec", "diciembre", "dic"),
+        ]
+    )
+    for m in names
+}
+ZONES = {"EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "UTC": 0, "GMT": 0}
+NEW_YORK = ZoneInfo("America/New_York")
+UNDERLYING_BY_ROOT = {"SPX": "SPX", "SPXW": "SPX", "NDX": "NDX", "NDXP": "NDX"}
+
+
+def parse_cboe_date(text: str) -> datetime:
+    """The quote time of a ``Date:`` field in any of the locale variants seen (aware datetime)."""
+    clean = text.replace("\u2212", "-").replace('"', "").strip()
+    clean = re.sub(r"^Date:\s*", "", clean)
+    words = re.sub(r"[,]", " ", clean).split()
+    month = day = year = None
+    hour = minute = None
+    meridiem = None
+    offset: int | None = None
+    for word in words:
+        low = word.lower().rstrip(".")
+        if low in MONTHS and month is None:
+            month = MONTHS[low]
+        elif re.fullmatch(r"\d{4}", word):
+            year = int(word)
+        elif re.fullmatch(r"\d{1,2}", word) and day is None:
+            day = int(word)
+        elif re.fullmatch(r"\d{1,2}:\d{2}", word):
+            hour, minute = (int(x) for x in word.split(":"))
+        elif low in ("am", "pm", "a.m.", "p.m."):
+            meridiem = low[0]
+        else:
+            zone = re.fullmatch(r"(UTC|GMT|EST|EDT|CST|CDT)([+-]\d{1,2})?", word.upper())
+            if zone:
+                offset = ZONES[zone.group(1)] + (int(zone.group(2)) if zone.group(2) else 0)
+    if None in (month, day, year, hour, minute):
+        raise MiaError(f"CBOE Date {text!r}: cannot read it; pass the time explicitly (--ts)")
+    assert month is not None and day is not None and year is not None and hour is not None and minute is not None
+    if meridiem == "p" and hour < 12:
+        hour += 12
+    elif meridiem == "a" and hour == 12:
+        hour = 0
+    tz = NEW_YORK if offset is None else timezone(timedelta(hours=offset))
+    return datetime(year, month, day, hour, minute, tzinfo=tz)
+
+
+def _number(value: str) -> float | None:
+    text = value.strip().replace(",", "")
+    if text in ("", "-", "N/A"):
+        return None
+    return float(text)
+
+
+def _side(fields: dict[str, str], right: OptionRight, expiry: date, strike: float, line: int) -> tuple[Any, str]:
+    """(quote fields, root) of one side, or raise ValueError naming the problem."""
+    symbol = fields["symbol"].strip()
+    match = SYMBOL.match(symbol)
+    if not match:
+        raise ValueError(f"line {line}: {right.name.lower()} symbol {symbol!r} is not root+YYMMDD+C/P+strike")
+    root, ymd, letter, digits = match.groups()
+    sym_expiry = datetime.strptime(ymd, "%y%m%d").date()
+    sym_strike = int(digits) / 1000
+    if letter != right.value:
+        raise ValueError(f"line {line}: symbol {symbol} is not a {right.name.lower()}")
+    if sym_expiry != expiry or abs(sym_strike - strike) > 1e-6:
+        raise ValueError(f"line {line}: symbol {symbol} disagrees with expiry {expiry} / strike {strike}")
+    return fields, root
+
+
+def read_cboe(
+    path: str | Path, *, underlying: str | None = None, ts: Any = None, spot: float | None = None
+) -> ReadResult:
+    """Read a CBOE ``quotedata.csv``; ``underlying``/``ts``/``spot`` override what the header says."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MiaError(f"{path}: cannot read ({exc})") from exc
+    if len(lines) < 4 or "Expiration Date" not in lines[3]:
+        raise MiaError(f"{path}: not a CBOE quotedata.csv (line 4 should be the 'Expiration Date,Calls,...' header)")
+    last = re.search(r"Last:\s*([-\d.,]+)", lines[1])
+    level = spot if spot is not None else (_number(last.group(1)) if last else None)
+    if not level or level <= 0:
+        raise MiaError(f"{path}: line 2 has no 'Last: <price>' for the index; pass --spot")
+    date_text = re.search(r"Date:\s*(.*?)(?:\"?,\s*Bid:|$)", lines[2])
+    moment = to_ns(ts if isinstance(ts, datetime) else parse_cboe_date(date_text.group(1) if date_text else ""))
+    if ts is not None and not isinstance(ts, datetime):
+        moment = int(ts)
+    quotes: list[OptionQuote] = []
+    rejected: list[str] = []
+    roots: set[str] = set()
+    for line_no, row in enumerate(csv.reader(io.StringIO("\n".join(lines[4:]))), start=5):
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        if len(row) < 22:
+            rejected.append(f"{path.name} line {line_no}: {len(row)} fields, expected 22")
+            continue
+        try:
+            expiry = datetime.strptime(row[0].strip(), "%a %b %d %Y").date()
+            strike = float(row[11])
+        except ValueError as exc:
+            rejected.append(f"{path.name} line {line_no}: {exc}")
+            continue
+        for right, cells in ((OptionRight.CALL, row[1:11]), (OptionRight.PUT, row[12:22])):
+            try:
+                fields, root = _side(dict(zip(SIDE, cells, strict=True)), right, expiry, strike, line_no)
+                roots.add(root)
+                quotes.append(_quote(fields, root, right, expiry, strike, underlying))
+            except (ValueError, DomainValueError) as exc:
+                rejected.append(
+                    f"{path.name} {exc}" if str(exc).startswith("line") else f"{path.name} line {line_no}: {exc}"
+                )
+    name = underlying or _underlying(roots, path)
+    quotes = [q if q.underlying == name else _renamed(q, name) for q in quotes]
+    return ReadResult(OptionsChainSnapshot(name, moment, float(level), quotes, source=path.name), tuple(rejected))
+
+
+def _underlying(roots: set[str], path: Path) -> str:
+    names = {UNDERLYING_BY_ROOT.get(r, r) for r in roots}
+    if len(names) != 1:
+        raise MiaError(f"{path}: option roots {sorted(roots)} do not name one index; pass --underlying")
+    return names.pop()
+
+
+def _renamed(quote: OptionQuote, name: str) -> OptionQuote:
+    import attrs
+
+    return attrs.evolve(quote, underlying=name)
+
+
+def _quote(
+    f: dict[str, str], root: str, right: OptionRight, expiry: date, strike: float, underlying: str | None
+) -> OptionQuote:
+    return OptionQuote(
+        underlying=underlying or UNDERLYING_BY_ROOT.get(root, root),
+        expiry=expiry,
+        strike=strike,
+        right=right,
+        bid=_number(f["bid"]) or 0.0,
+        ask=_number(f["ask"]) or 0.0,
+        last=_number(f["last"]) or None,
+        volume=_number(f["volume"]) or 0.0,
+        open_interest=_number(f["open_interest"]) or 0.0,
+        iv=_number(f["iv"]),
+        delta=_number(f["delta"]),
+        gamma=_number(f["gamma"]),
+        settlement=settlement_for_root(root),
+        root=root,
+    )

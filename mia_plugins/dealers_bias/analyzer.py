@@ -1,0 +1,169 @@
+"""The ``dealers_bias`` analyzer: point-in-time chain snapshots in, bias score and ES/NQ levels out."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import deque
+from collections.abc import Mapping
+from pathlib import Path
+
+import attrs
+
+from mia_core.errors import MiaError
+from mia_core.events import MarketEvent
+from mia_core.gex.analysis import GexAnalysis, GexSettings, analyse
+from mia_core.gex.bias import BiasSettings, BiasWeights
+from mia_core.gex.chain import ChainArrays
+from mia_core.gex.exposure import SignConvention
+from mia_core.gex.groups import IvSource
+from mia_core.gex.values import analysis_values
+from mia_core.market import Bar
+from mia_core.options import OptionsChainSnapshot
+from mia_plugins.dealers_bias.history import SnapshotHistory
+
+log = logging.getLogger("mia.dealers_bias")
+NS = 1_000_000_000
+
+
+@attrs.frozen
+class DealersBiasConfig:
+    """Settings of the ``dealers_bias`` analyzer (docs/config.md, docs/dealers_bias.md)."""
+
+    underlying: str = "SPX"
+    snapshot_dir: str | None = None
+    basis: float = 0.0
+    live_basis: bool = False
+    basis_max_gap_minutes: float = attrs.field(default=15.0, validator=attrs.validators.gt(0))
+    sign_convention: SignConvention = SignConvention.NAIVE
+    iv_source: IvSource = IvSource.QUOTES
+    rate: float = 0.045
+    dividend_yield: float = 0.013
+    window_days: float = attrs.field(default=45.0, validator=attrs.validators.gt(0))
+    max_moneyness: float = attrs.field(default=0.2, validator=attrs.validators.gt(0))
+    multiplier: float = attrs.field(default=100.0, validator=attrs.validators.gt(0))
+    max_age_hours: float = attrs.field(default=72.0, validator=attrs.validators.gt(0))
+    gamma_tilt_k: float = attrs.field(default=3.0, validator=attrs.validators.gt(0))
+    pcr_reference: float = attrs.field(default=2.0, validator=attrs.validators.gt(0))
+    vol_reference: float = attrs.field(default=18.0, validator=attrs.validators.gt(0))
+    contrarian_pcr: bool = False
+    weights: BiasWeights = attrs.Factory(BiasWeights)
+
+    def settings(self) -> GexSettings:
+        """The pure core's settings."""
+        return GexSettings(
+            rate=self.rate,
+            dividend_yield=self.dividend_yield,
+            multiplier=self.multiplier,
+            max_moneyness=self.max_moneyness,
+            window_days=self.window_days,
+            sign_convention=self.sign_convention,
+            iv_source=self.iv_source,
+            bias=BiasSettings(
+                weights=self.weights,
+                gamma_tilt_k=self.gamma_tilt_k,
+                pcr_reference=self.pcr_reference,
+                vol_reference=self.vol_reference,
+                contrarian_pcr=self.contrarian_pcr,
+            ),
+        )
+
+
+class DealersBiasAnalyzer:
+    """Publishes ``score``, ``confidence``, ``zero_gamma``, ``call_wall``, ``put_wall`` and more.
+
+    Snapshots come as :class:`OptionsChainSnapshot` events, or from ``snapshot_dir``:
+    on each bar the latest stored snapshot taken strictly before the bar's timestamp
+    is used, so a backtest never sees a later chain. Levels are futures prices: index
+    level plus the basis (fixed, or live: the last futures close at or before the
+    snapshot minus the snapshot's index spot). A snapshot that cannot be analysed
+    publishes score 0 with confidence 0 and ``error`` 1; nothing is raised into the engine.
+    """
+
+    def __init__(self, config: DealersBiasConfig, futures_multiplier: float, name: str = "dealers_bias") -> None:
+        self.name = name
+        self.config = config
+        self.futures_multiplier = futures_multiplier
+        self._settings = config.settings()
+        self._history = SnapshotHistory(config.snapshot_dir, config.underlying) if config.snapshot_dir else None
+        self._closes: deque[tuple[int, float]] = deque(maxlen=2048)
+        self._analysis: GexAnalysis | None = None
+        self._basis, self._basis_live = config.basis, False
+        self._current: tuple[int, Path] | None = None
+        self._error = False
+        self._values: dict[str, float] = {}
+        self._max_age = config.max_age_hours * 3600.0
+
+    def on_event(self, event: MarketEvent) -> Mapping[str, float] | None:
+        """Take a snapshot event, or on a bar refresh from the directory and re-age the score."""
+        if isinstance(event, OptionsChainSnapshot):
+            if event.underlying.upper() != self.config.underlying.upper():
+                return None
+            self._use(event)
+            return self._publish(event.ts)
+        if isinstance(event, Bar):
+            self._closes.append((event.ts, event.close))
+            if self._history is not None:
+                found = self._history.latest_path_before(event.ts)
+                if found is not None and found != self._current:
+                    self._current = found
+                    self._load(found[1])
+            if self._analysis is None and not self._error:
+                return None
+            return self._publish(event.ts)
+        return None
+
+    def latest(self) -> Mapping[str, float]:
+        """The values last published (empty before the first snapshot)."""
+        return self._values
+
+    def _load(self, path: Path) -> None:
+        try:
+            snapshot = SnapshotHistory.load(path)
+        except MiaError as exc:
+            log.warning("dealers_bias: %s", exc)
+            self._fail()
+            return
+        self._use(snapshot)
+
+    def _use(self, snapshot: OptionsChainSnapshot) -> None:
+        try:
+            self._analysis = analyse(ChainArrays.from_snapshot(snapshot), self._settings)
+        except (MiaError, ValueError, ZeroDivisionError, IndexError) as exc:
+            log.warning("dealers_bias: snapshot of %s at %d not usable: %s", snapshot.underlying, snapshot.ts, exc)
+            self._fail()
+            return
+        self._error = False
+        self._basis, self._basis_live = self._basis_at(snapshot)
+
+    def _fail(self) -> None:
+        self._analysis, self._error = None, True
+
+    def _basis_at(self, snapshot: OptionsChainSnapshot) -> tuple[float, bool]:
+        """(basis, measured live): the last futures close at or before the snapshot minus its spot."""
+        if self.config.live_basis:
+            gap = self.config.basis_max_gap_minutes * 60 * NS
+            for ts, close in reversed(self._closes):
+                if ts <= snapshot.ts:
+                    if snapshot.ts - ts <= gap:
+                        return close - snapshot.spot, True
+                    break
+        return self.config.basis, False
+
+    def _publish(self, now_ns: int) -> dict[str, float]:
+        if self._analysis is None:
+            self._values = {"score": 0.0, "confidence": 0.0, "error": 1.0}
+            return self._values
+        values = analysis_values(
+            self._analysis,
+            now_ns,
+            basis=self._basis,
+            futures_multiplier=self.futures_multiplier,
+            max_age_seconds=self._max_age,
+        )
+        values["error"] = 0.0
+        values["live_basis"] = 1.0 if self._basis_live else 0.0
+        if math.isnan(values["score"]):
+            values["score"], values["confidence"] = 0.0, 0.0
+        self._values = values
+        return values
