@@ -24,7 +24,7 @@ def walkforward_command(
     datasets: Annotated[str, typer.Option("--datasets", help="Bundled datasets, comma-separated.")] = "sp500,nasdaq",
     train_years: Annotated[int, typer.Option("--train-years", help="Calendar years per train fold.")] = 4,
     test_years: Annotated[int, typer.Option("--test-years", help="Calendar years per test fold.")] = 1,
-    seeds: Annotated[int, typer.Option("--seeds", help="Random-entry baseline seeds.")] = 10,
+    seeds: Annotated[int, typer.Option("--seeds", help="Random-entry baseline seeds.")] = 20,
     first_year: Annotated[int | None, typer.Option("--first-year", help="Ignore bars before this year.")] = None,
     last_year: Annotated[int | None, typer.Option("--last-year", help="Ignore bars after this year.")] = None,
 ) -> None:

@@ -71,12 +71,23 @@ def verdict(results: Sequence[DatasetResult]) -> str:
         meets_win = not math.isnan(m.win_rate) and m.win_rate >= CLAIMED_WIN_RATE[0]
         meets_pf = not math.isnan(m.profit_factor) and m.profit_factor > CLAIMED_PROFIT_FACTOR
         median_random = float(np.median([x.net_pnl for x in r.random_totals])) if r.random_totals else math.nan
+        below = sum(1 for x in r.random_totals if x.net_pnl < m.net_pnl)
+        share = below / len(r.random_totals) if r.random_totals else math.nan
+        if math.isnan(share):
+            reading = ""
+        elif 0.1 <= share <= 0.9:
+            reading = " That is within the spread of random entries: no evidence of an edge in the entries."
+        elif share > 0.9:
+            reading = " That beats most random-entry runs, on this one history: a hint, not proof, of an edge."
+        else:
+            reading = " That is worse than most random-entry runs."
         lines.append(
             f"- **{r.dataset} ({r.symbol})**: out-of-sample win rate {_pct(m.win_rate)} against the claimed "
             f"75–80% ({'met' if meets_win else 'not met'}); profit factor {_num(m.profit_factor)} against the "
             f"claimed > 2.5 ({'met' if meets_pf else 'not met'}); net {_money(m.net_pnl)} after costs over "
             f"{m.trades} trades, against a median {_money(median_random)} for random entries with the same exits "
-            f"and {_money(r.buy_hold_total.net_pnl)} for buy-and-hold."
+            f"and {_money(r.buy_hold_total.net_pnl)} for buy-and-hold. Its net P&L is above {below} of "
+            f"{len(r.random_totals)} random-entry seeds.{reading}"
         )
     return "\n".join(lines)
 
@@ -128,7 +139,7 @@ def render(
         "the intraday session features see one bar a day.",
         "- Dealer's bias is absent (no historical options snapshots are bundled): it counts as neutral 0.5, so 5% of "
         "the confluence weight is constant.",
-        "- Index levels stand in for futures prices (no basis, no roll, no overnight gaps of the real contract).",
+        "- Index levels stand in for futures prices (no basis, no roll).",
         "- One contract per trade (`execution.contracts`). The `position` sizing section is off: with its defaults "
         "(0.5% of equity per trade) it would refuse every entry, since one contract with a 2 x ATR daily stop on "
         "ES or NQ risks more than $500 of a $100,000 account.",

@@ -43,7 +43,7 @@ class WalkForwardSettings:
     train_years: int = 4
     test_years: int = 1
     warmup_bars: int = 300
-    seeds: int = attrs.field(default=10, validator=attrs.validators.ge(1))
+    seeds: int = attrs.field(default=20, validator=attrs.validators.ge(1))
     min_train_trades: int = 5
     grid: Mapping[str, tuple[Any, ...]] = DEFAULT_GRID
     first_year: int | None = None
