@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import struct
 
 from ib_async import IB, Future, MarketOrder
@@ -105,19 +106,15 @@ def test_client_id_in_use_is_refused_with_326() -> None:
     async def scenario(gw: SimulatedGateway, ib: IB) -> None:
         second = IB()
         errors = _errors(second)
-        try:
+        with contextlib.suppress(TimeoutError, ConnectionError):
             await second.connectAsync("127.0.0.1", gw.port, clientId=7, timeout=2)
-        except (TimeoutError, ConnectionError):
-            pass
         assert (-1, 326) in errors and not second.isConnected()
         assert ib.isConnected() and [s.client_id for s in gw.sessions] == [7]
         gw.refuse_client_id(8)
         third = IB()
         third_errors = _errors(third)
-        try:
+        with contextlib.suppress(TimeoutError, ConnectionError):
             await third.connectAsync("127.0.0.1", gw.port, clientId=8, timeout=2)
-        except (TimeoutError, ConnectionError):
-            pass
         assert (-1, 326) in third_errors
 
     run_with_gateway(scenario)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import csv
 import gzip
+import itertools
 from importlib import resources
 
 from ib_async import IB, Future, Index, Option
 
 from adapters.ib.gateway import SimulatedGateway
+
 from .helpers import run_with_gateway, until
 
 
@@ -129,7 +131,7 @@ def test_intraday_history_bars_are_in_the_window_and_consistent() -> None:
                                                timeout=10)
         assert len(bars) == 12  # one hour of 5-minute bars inside Globex hours (Monday 09:00 Chicago)
         starts = [b.date.timestamp() for b in bars]
-        assert all(b - a == 300 for a, b in zip(starts, starts[1:], strict=False))
+        assert all(b - a == 300 for a, b in itertools.pairwise(starts))
         assert starts[-1] == 1763996100  # 14:55 UTC: the last bar starts 5 minutes before the end
         assert all(b.low <= min(b.open, b.close) <= max(b.open, b.close) <= b.high for b in bars)
 
