@@ -22,7 +22,7 @@ from adapters.bootstrap.config import plan_system
 from adapters.bootstrap.container import build_system
 from adapters.bootstrap.plugins import PluginHost
 from adapters.research.baselines import buy_and_hold
-from adapters.research.folds import Fold, rolling_folds
+from adapters.research.folds import Fold, rolling_folds, years_of
 from adapters.research.runs import WindowResult, chained, run_window, with_settings
 from mia_core.accounting import RoundTrip
 from mia_core.metrics import PerformanceMetrics
@@ -137,8 +137,6 @@ def evaluate_dataset(
 
 
 def _years(series: BarSeries, settings: WalkForwardSettings) -> BarSeries:
-    from adapters.research.folds import years_of
-
     years = years_of(series)
     keep = np.ones(len(series), dtype=bool)
     if settings.first_year is not None:

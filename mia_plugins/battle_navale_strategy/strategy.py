@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 import attrs
@@ -10,10 +11,12 @@ from mia_core.decision.confluence import grade_of
 from mia_core.decision.pipeline import Decider, Decision, DecisionConfig
 from mia_core.market import Bar
 from mia_core.signals import Direction, Signal
-from mia_plugins.battle_navale_strategy.inputs import feature_scores
+from mia_plugins.battle_navale_strategy.inputs import SCORE_KEYS, feature_scores
 from mia_plugins.battle_navale_strategy.vectorised import VectorisedBattleNavale
 from ports.context import StrategyContext
 from ports.technique import VectorisedTechnique
+
+log = logging.getLogger("mia.battle_navale")
 
 
 @attrs.frozen(slots=True)
@@ -50,6 +53,7 @@ class BattleNavaleStrategy:
         """Forget every bar."""
         self.decider.reset()
         self._held = 0
+        self._checked = False
 
     def vectorised(self, techniques: Sequence[VectorisedTechnique]) -> VectorisedBattleNavale:
         """This strategy's array form over ``techniques``' ``compute`` (for the engine's vectorised path)."""
@@ -59,6 +63,12 @@ class BattleNavaleStrategy:
         """Update the pipeline with ``bar``; a signal to enter, reverse or leave on time, else None."""
         config = self.config
         size = bar.instrument.tick_size
+        if not self._checked:
+            self._checked = True
+            missing = [key for _, key in SCORE_KEYS if key not in context.features]
+            if missing:
+                log.warning("%s: no technique outputs %s; compose the Battle Navale techniques under their own "
+                            "names (the strategy cannot trade without them)", self.name, ", ".join(missing))
         scores, bias_absent = feature_scores(context.features, context.analyses, config.dealers_bias_analyzer)
         decision = self.decider.update(
             round(bar.open / size), round(bar.high / size), round(bar.low / size), round(bar.close / size), scores

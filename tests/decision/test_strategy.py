@@ -137,3 +137,13 @@ def test_vectorised_backtest_trades_like_the_bar_by_bar_one(reversal: bool) -> N
     assert len(bar_by_bar.portfolio.round_trips) > 50
     assert _trips(fast) == _trips(bar_by_bar)
     assert {t[5] for t in _trips(fast)} >= {"stop_loss", "take_profit"}
+
+
+def test_a_missing_technique_is_named_once_and_nothing_trades(caplog: pytest.LogCaptureFixture) -> None:
+    engine = TradingEngine(ES, BattleNavaleStrategy(BattleNavaleConfig(entry_grade="buy")),
+                           techniques=techniques()[1:])  # type: ignore[arg-type]
+    with caplog.at_level("WARNING", logger="mia.battle_navale"):
+        run_backtest(SERIES, engine, SimulatedExchange(ES, ExchangeConfig()))
+    warnings = [r.getMessage() for r in caplog.records if r.name == "mia.battle_navale"]
+    assert len(warnings) == 1 and "vwap_trend.score" in warnings[0]
+    assert not engine.portfolio.round_trips
