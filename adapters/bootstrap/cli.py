@@ -224,6 +224,17 @@ def bench_pipeline(
 
     console.print(pipeline_table(pipeline_bench(bars, latency_bars)))
 
+@bench_app.command("features")
+def bench_features(
+    bars: Annotated[int, typer.Option("--bars", help="Synthetic one-minute bars (vectorised).")] = 1_000_000,
+    latency_bars: Annotated[int, typer.Option("--latency-bars", help="Bars fed one by one.")] = 200_000,
+) -> None:
+    """Every built-in feature: vectorised bars/s, and per-bar latency of all incremental forms together."""
+    from adapters.bench.features import feature_bench, features_table
+
+    console.print(features_table(feature_bench(bars, latency_bars)))
+
+
 def main() -> None:
     """Console-script entry point."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
