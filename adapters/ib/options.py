@@ -93,8 +93,11 @@ class IbOptionsChainSource:
         ]
         qualified = [c for c in await ib.qualifyContractsAsync(*contracts) if isinstance(c, Option)]
         tickers = await ib.reqTickersAsync(*qualified) if qualified else []
+        taken = self.clock.now_ns()  # the moment the quotes arrived
         quotes = [q for q in (self._quote(symbol, t) for t in tickers) if q is not None]
-        return OptionsChainSnapshot(symbol, now, spot, tuple(quotes), source="ib")
+        if not quotes:
+            raise MiaError(f"IB returned no {symbol} option quotes (OPRA data permission, or the market is closed)")
+        return OptionsChainSnapshot(symbol, taken, spot, tuple(quotes), source="ib")
 
     @staticmethod
     def _quote(symbol: str, ticker: Ticker) -> OptionQuote | None:
