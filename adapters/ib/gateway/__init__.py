@@ -33,6 +33,10 @@ for, market data (ticks, snapshots, tick-by-tick, 5-second bars, depth), histori
 (MKT, LMT, STP, STP LMT, brackets, OCA, modify, cancel, what-if) filled against the quotes
 with commissions, positions, account values and summary, P&L. See the modules for the
 fill model and each message's layout.
+
+Not simulated: partial fills, combo (BAG) orders and data, keepUpToDate history updates
+(the initial bars are sent), completed-order replay (reqCompletedOrders answers only its
+end marker), news, scanners, FA accounts. Unsupported requests get error 321 naming them.
 """
 
 from adapters.ib.gateway.server import SimulatedGateway
