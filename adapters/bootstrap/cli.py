@@ -235,6 +235,24 @@ def bench_features(
     console.print(features_table(feature_bench(bars, latency_bars)))
 
 
+@bench_app.command("gex")
+def bench_gex(
+    options: Annotated[int, typer.Option("--options", help="Options in the synthetic chain.")] = 20_000,
+    runs: Annotated[int, typer.Option("--runs", help="Timed runs per step (median reported).")] = 15,
+) -> None:
+    """Dealer's bias on a full synthetic SPX chain: greeks, GEX, zero gamma and score (ms, 50 ms budget)."""
+    from adapters.bench.gex import gex_bench, gex_table
+
+    count, timings = gex_bench(options, runs)
+    console.print(gex_table(count, timings, runs))
+
+
+from adapters.options.cli import collect_command, gex_command  # noqa: E402  (its own module, registered here)
+
+app.command("gex")(gex_command)
+app.command("gex-collect")(collect_command)
+
+
 def main() -> None:
     """Console-script entry point."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")

@@ -1,0 +1,160 @@
+"""``mia gex SNAPSHOT`` (levels, charts, Sierra export) and ``mia gex-collect`` (the 5-minute scheduler)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from adapters.options.files import FORMATS, read_any
+from mia_core.errors import MiaError
+from mia_core.gex.analysis import GexAnalysis, GexSettings, analyse
+from mia_core.gex.chain import ChainArrays
+from mia_core.gex.codec import iso_utc
+from mia_core.gex.exposure import SignConvention, futures_contracts
+from mia_core.gex.values import index_levels
+from mia_core.instruments import instrument_for
+
+console = Console()
+BILLION = 1e9
+
+
+def _fmt(value: float | None, spec: str = ",.2f") -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def levels_table(a: GexAnalysis, basis: float, futures: str) -> Table:
+    """Key levels in index points and futures prices."""
+    table = Table(title=f"{a.underlying} levels (window <= expiry window; {futures} = index + {basis:+.2f})")
+    for column in ("level", "index", futures):
+        table.add_column(column, justify="right" if column != "level" else "left")
+    table.add_row("spot", _fmt(a.spot), _fmt(a.spot + basis))
+    for name, level in index_levels(a).items():
+        table.add_row(name.replace("_", " "), _fmt(level), _fmt(None if level is None else level + basis))
+    return table
+
+
+def summary_table(a: GexAnalysis, basis: float, futures_multiplier: float, futures: str, now_ns: int) -> Table:
+    """GEX totals, ratios, quality and the score."""
+    score, confidence = a.score_at(now_ns, 72 * 3600)
+    fut = a.spot + basis
+    r = a.report
+    contracts = futures_contracts(a.gex_window, fut, futures_multiplier)
+    rows = [
+        ("rows (total / used / bad / far / missing IV / repaired)",
+         f"{r.total} / {r.used} / {r.bad} / {r.far_strike} / {a.missing_iv} / {a.repaired_iv}"),
+        ("GEX all expiries ($bn per 1%)", f"{a.gex_total / BILLION:+.3f}"),
+        ("GEX window ($bn per 1%)", f"{a.gex_window / BILLION:+.3f}"),
+        ("  of which 0DTE / ex-0DTE", f"{a.gex_0dte / BILLION:+.3f} / {a.gex_ex_0dte / BILLION:+.3f}"),
+        (f"GEX window in {futures} contracts per 1%", f"{contracts:+,.0f}"),
+        ("put/call ratio (OI / volume)", f"{_fmt(a.pcr_oi, '.2f')} / {_fmt(a.pcr_volume, '.2f')}"),
+        ("ATM IV front / 30-day vol", f"{_fmt(a.atm_iv, '.4f')} / {_fmt(a.vol_30d, '.2f')}"),
+        ("dealer sign calls / puts", f"{a.call_sign:+.2f} / {a.put_sign:+.2f}"),
+        ("regime (gamma sign at spot)", f"{a.zero_gamma.regime_sign:+d}"),
+        ("components gex/flip/wall/pcr/vol",
+         " / ".join(_fmt(v, "+.2f") for v in (a.components.gex, a.components.flip, a.components.wall,
+                                                a.components.pcr, a.components.vol))),
+        ("quality iv/parity/coverage/parse/sign/flip",
+         " / ".join(f"{v:.2f}" for v in (a.quality.iv, a.quality.parity, a.quality.coverage, a.quality.parse,
+                                         a.quality.sign, a.quality.flip))),
+        ("raw score", f"{a.components.raw:+.3f}"),
+        (f"score / confidence at {iso_utc(now_ns)[:19]}Z", f"{score:+.3f} / {confidence:.2f}"),
+    ]  # fmt: skip
+    table = Table(title=f"{a.underlying} at {iso_utc(a.ts)[:19]}Z, spot {a.spot:,.2f}")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for name, value in rows:
+        table.add_row(name, value)
+    return table
+
+
+def gex_command(
+    snapshot: Annotated[Path, typer.Argument(help="quotedata.csv, a long-format CSV/Parquet, or a stored .json")],
+    fmt: Annotated[str, typer.Option("--format", help=f"One of {', '.join(FORMATS)}.")] = "auto",
+    out: Annotated[Path, typer.Option("--out", help="Directory for the charts and the Sierra export.")] = Path(
+        "gex_out"
+    ),
+    underlying: Annotated[str | None, typer.Option("--underlying", help="SPX or NDX (else from the file).")] = None,
+    ts: Annotated[str | None, typer.Option("--ts", help="Snapshot time, ISO with zone (else from the file).")] = None,
+    spot: Annotated[float | None, typer.Option("--spot", help="Index level (else from the file).")] = None,
+    basis: Annotated[float, typer.Option("--basis", help="Futures minus index, points.")] = 0.0,
+    futures: Annotated[str, typer.Option("--futures", help="ES or NQ.")] = "ES",
+    sign: Annotated[SignConvention, typer.Option("--sign", help="Dealer sign convention.")] = SignConvention.NAIVE,
+    window_days: Annotated[float, typer.Option("--window-days", help="Expiry window of levels/score.")] = 45.0,
+) -> None:
+    """Print the GEX levels of a chain snapshot; write a GEX-by-strike chart (PNG, HTML) and the Sierra levels."""
+    from adapters.options.chart import write_html, write_png
+    from adapters.options.sierra_export import write_sierra_levels
+
+    try:
+        moment = datetime.fromisoformat(ts.replace("Z", "+00:00")) if ts else None
+        if moment is not None and moment.tzinfo is None:
+            raise MiaError(f"--ts {ts}: give a time zone (e.g. 2025-01-06T20:57:00-05:00)")
+        result = read_any(snapshot, fmt=fmt, underlying=underlying, ts=moment, spot=spot)
+        instrument = instrument_for(futures)
+        a = analyse(
+            ChainArrays.from_snapshot(result.snapshot), GexSettings(sign_convention=sign, window_days=window_days)
+        )
+    except MiaError as exc:
+        console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+    if a.report.used == 0:
+        console.print(f"[bold red]error:[/] {snapshot}: no usable option rows", highlight=False)
+        raise typer.Exit(2)
+    for line in result.rejected[:10]:
+        console.print(f"[yellow]rejected[/] {line}", highlight=False)
+    if len(result.rejected) > 10:
+        console.print(f"[yellow]... {len(result.rejected) - 10} more rejected rows[/]")
+    console.print(summary_table(a, basis, instrument.multiplier, futures.upper(), a.ts))
+    console.print(levels_table(a, basis, futures.upper()))
+    out.mkdir(parents=True, exist_ok=True)
+    stem = snapshot.stem
+    paths = [
+        write_png(a, out / f"{stem}_gex.png"),
+        write_html(a, out / f"{stem}_gex.html"),
+        write_sierra_levels(a, out / f"{stem}_sierra_levels.csv", basis=basis, tick=instrument.tick_size),
+    ]
+    for path in paths:
+        console.print(f"wrote {path}", highlight=False)
+
+
+def collect_command(
+    store: Annotated[Path, typer.Argument(help="Directory the snapshots are stored in (the analyzer's snapshot_dir).")],
+    source: Annotated[
+        str, typer.Option("--source", help="synthetic, or directory (newest file of --inbox).")
+    ] = "synthetic",
+    inbox: Annotated[
+        Path | None, typer.Option("--inbox", help="For --source directory: where chain files land.")
+    ] = None,
+    underlying: Annotated[str, typer.Option("--underlying")] = "SPX",
+    interval: Annotated[float, typer.Option("--interval", help="Seconds between snapshots.")] = 300.0,
+    count: Annotated[int | None, typer.Option("--count", help="Stop after this many rounds.")] = None,
+) -> None:
+    """Take and store a chain snapshot every --interval seconds (5 minutes) until stopped (Ctrl-C)."""
+    from adapters.options.scheduler import SnapshotScheduler
+    from adapters.options.sources import DirectorySource, SyntheticSource
+    from adapters.options.store import SnapshotStore
+
+    if source == "synthetic":
+        chosen: SyntheticSource | DirectorySource = SyntheticSource()
+    elif source == "directory" and inbox is not None:
+        chosen = DirectorySource(inbox)
+    else:
+        console.print("[bold red]error:[/] --source synthetic, or --source directory with --inbox DIR")
+        raise typer.Exit(2)
+    scheduler = SnapshotScheduler(
+        chosen,
+        SnapshotStore(store),
+        (underlying,),
+        interval_seconds=interval,
+        on_snapshot=lambda s: console.print(f"stored {s.underlying} at {iso_utc(s.ts)[:19]}Z spot {s.spot:,.2f}"),
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(scheduler.run(max_rounds=count))
+    console.print(f"{scheduler.taken} snapshots stored, {scheduler.failed} failed {scheduler.last_error}")
