@@ -29,13 +29,13 @@ _CLIENT_IDS = itertools.count(11)
 class GatewayThread:
     """A :class:`~adapters.ib.gateway.SimulatedGateway` on 127.0.0.1 serving from a background thread."""
 
-    def __init__(self, account: str = "DU1234567", port: int = 0) -> None:
+    def __init__(self, account: str = "DU1234567", port: int = 0, **options: Any) -> None:
         from adapters.ib.gateway import SimulatedGateway
 
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, name="simulated-ib-gateway", daemon=True)
         self._thread.start()
-        self.gateway = SimulatedGateway(host="127.0.0.1", port=port, account=account)
+        self.gateway = SimulatedGateway(host="127.0.0.1", port=port, account=account, **options)
         self.call(self.gateway.start())
 
     @property

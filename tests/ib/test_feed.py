@@ -15,7 +15,7 @@ from adapters.ib.connection import IbConnection
 from adapters.ib.driver import GatewayThread
 from adapters.ib.feed import IbDataFeed
 from mia_core.instruments import ES
-from mia_core.market import Bar, Quote, TimerFired, Trade
+from mia_core.market import Bar, BookSide, DepthUpdate, Quote, TimerFired, Trade
 from mia_core.series import BarSeries
 from ports.data_feed import DataFeed
 
@@ -35,7 +35,9 @@ def _feed(gateway: GatewayThread, **settings: object) -> IbDataFeed:
     return IbDataFeed(IbConnection(config, WallClock()), config, WallClock())
 
 
-def _collect(feed: IbDataFeed, gateway: GatewayThread, count: int, limit: float = 10.0) -> list[object]:
+def _collect(
+    feed: IbDataFeed, gateway: GatewayThread, count: int, limit: float = 10.0, restart_at: int | None = None
+) -> list[object]:
     stop = threading.Event()
 
     def move() -> None:
@@ -43,6 +45,8 @@ def _collect(feed: IbDataFeed, gateway: GatewayThread, count: int, limit: float 
         for i in range(200):
             if stop.wait(0.05):
                 return
+            if i == restart_at:  # the nightly reset: everyone dropped, connections refused for a moment
+                gateway.call(gateway.gateway.restart(downtime=0.3))
             price = prices[i % len(prices)]
             gateway.do(lambda p=price: gateway.gateway.set_price("ES", p))
 
@@ -81,6 +85,25 @@ def test_the_stream_yields_valid_market_events_in_time_order(gateway: GatewayThr
     assert all(e.instrument == ES for e in events if isinstance(e, Trade | Quote | Bar))
     assert all(q.bid <= q.ask for q in events if isinstance(q, Quote))
     assert feed.subscriptions == []  # the stream cleaned up after the consumer stopped
+
+
+def test_realtime_bars_and_depth(gateway: GatewayThread) -> None:
+    gateway.gateway.bar_interval = 0.05
+    feed = _feed(gateway, bars="realtime", bar_seconds=10, depth_rows=3, trades=False, quotes=False)
+    events = _collect(feed, gateway, 40)
+    bars = [e for e in events if isinstance(e, Bar)]
+    depth = [e for e in events if isinstance(e, DepthUpdate)]
+    assert len(bars) >= 2 and all(b.ts % (10 * 10**9) == 0 for b in bars)  # two 5-second bars per 10-second bar
+    assert depth and {d.side for d in depth} == {BookSide.BID, BookSide.ASK}
+    assert not [e for e in events if isinstance(e, Trade | Quote)]
+
+
+def test_the_stream_survives_the_nightly_reset(gateway: GatewayThread) -> None:
+    feed = _feed(gateway, bars="trades", bar_seconds=1, reconnect_initial_delay=0.1)
+    events = _collect(feed, gateway, 120, limit=15.0, restart_at=10)
+    assert feed.connection.reconnects >= 1
+    trades = [e for e in events if isinstance(e, Trade)]
+    assert len(trades) > 40  # only 10 prices were set before the reset: most prints came after it
 
 
 def test_history_is_a_validated_series_fetched_through_the_pacing_governor(gateway: GatewayThread) -> None:
