@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import math
 from collections.abc import Sequence
 
 from ib_async import IB, Contract, ContractDetails, Future, Index
@@ -79,17 +81,27 @@ async def resolve_front(ib: IB, symbol: str, today: dt.date, rule: RollRule) -> 
 
 
 async def _activity(
-    ib: IB, details: Sequence[ContractDetails], today: dt.date, rule: RollRule
+    ib: IB, details: Sequence[ContractDetails], today: dt.date, rule: RollRule, wait: float = 5.0
 ) -> dict[str, dict[dt.date, float]]:
+    """Latest volume or futures open interest (generic tick 588) of the two nearest months, as IB reports it."""
     months = sorted((m for m in months_of(details) if m[0].expiry >= today), key=lambda m: m[0].expiry)[:2]
-    tickers = await ib.reqTickersAsync(*[c for _, c in months])
+    field = "volume" if rule.method is RollMethod.VOLUME else "futuresOpenInterest"
+    tickers = [ib.reqMktData(contract, "" if field == "volume" else "588", False, False) for _, contract in months]
+    try:
+        for _ in range(int(wait / 0.05)):
+            if all(_figure(getattr(t, field)) is not None for t in tickers):
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        for _, contract in months:
+            ib.cancelMktData(contract)
     activity: dict[str, dict[dt.date, float]] = {}
     for (month, _), ticker in zip(months, tickers, strict=True):
-        if rule.method is RollMethod.VOLUME:
-            value = ticker.volume
-        else:
-            value = getattr(ticker, "futuresOpenInterest", float("nan"))
-        figure = float(value) if value == value and value is not None else 0.0
+        figure = _figure(getattr(ticker, field)) or 0.0
         # yesterday's figure decides today's front (the rule never looks ahead)
         activity[month.key] = {today - dt.timedelta(days=1): figure, today: 0.0}
     return activity
+
+
+def _figure(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) and math.isfinite(value) and value >= 0 else None

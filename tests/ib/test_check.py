@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Callable
 
+from ib_async import IB, Future
 from typer.testing import CliRunner
 
 from adapters.bootstrap.cli import app
 from adapters.ib.check import CheckReport, run_check
 from adapters.ib.config import IbConnectionConfig
+from adapters.ib.contracts import months_of, resolve_front
 from adapters.ib.gateway import SimulatedGateway
+from mia_core.rolls import RollMethod, RollRule
 
 
 def _check(prepare: Callable[[SimulatedGateway], None] = lambda gw: None, client_id: int = 51) -> CheckReport:
@@ -53,3 +57,31 @@ def test_the_command_prints_the_check_and_succeeds() -> None:
     code, output = asyncio.run(serve_and_run())
     assert code == 0, output
     assert "front month" in output and "IB connection works" in output
+
+
+def test_an_open_interest_rule_picks_the_month_ib_reports_more_open_interest_for() -> None:
+    async def scenario() -> tuple[str, str]:
+        async with SimulatedGateway(port=0) as gw:
+            ib = IB()
+            await ib.connectAsync("127.0.0.1", gw.port, clientId=54, timeout=5)
+            try:
+                today = dt.datetime.now(dt.UTC).date()
+                chosen = await resolve_front(ib, "ES", today, RollRule(RollMethod.OPEN_INTEREST))
+                details = await ib.reqContractDetailsAsync(Future("ES", exchange="CME", currency="USD"))
+                near, following = sorted(months_of(details), key=lambda m: m[0].expiry)[:2]
+                interest = []
+                for _, contract in (near, following):  # read independently of the rule's own code path
+                    ticker = ib.reqMktData(contract, "588", False, False)
+                    for _ in range(100):
+                        if ticker.futuresOpenInterest == ticker.futuresOpenInterest:
+                            break
+                        await asyncio.sleep(0.02)
+                    interest.append(ticker.futuresOpenInterest)
+                    ib.cancelMktData(contract)
+                expected = following if interest[1] > interest[0] else near
+                return chosen.localSymbol, expected[1].localSymbol
+            finally:
+                ib.disconnect()
+
+    chosen, expected = asyncio.run(scenario())
+    assert chosen == expected
