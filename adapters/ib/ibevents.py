@@ -6,7 +6,6 @@ import logging
 import math
 import secrets
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -17,9 +16,10 @@ from ib_async import Position as IbPosition
 from adapters.ib.config import IbBrokerConfig
 from adapters.ib.connection import IbConnection
 from adapters.ib.orders import domain_status, parse_ref
+from adapters.ib.recovery import journaled_fill_ids, order_from_execution, order_from_trade
 from mia_core.events import BrokerEvent, FillReceived, OrderUpdated, PositionChanged
 from mia_core.instruments import Instrument
-from mia_core.orders import Fill, Order, OrderIntent, OrderSide, OrderStatus, OrderType, Position
+from mia_core.orders import Fill, Order, OrderIntent, OrderSide, OrderStatus, Position
 from ports.clock import Clock
 
 log = logging.getLogger("mia.ib")
@@ -126,29 +126,10 @@ class IbEventMapper:
         contract = trade.contract
         if contract is None or contract.symbol != (self.config.symbol or self.instrument.symbol):
             return None
-        o = trade.order
-        kind = {"MKT": OrderType.MARKET, "LMT": OrderType.LIMIT, "STP": OrderType.STOP}.get(
-            o.orderType, OrderType.STOP_LIMIT
-        )
-        side = OrderSide.BUY if o.action == "BUY" else OrderSide.SELL
-        limit = o.lmtPrice if kind in (OrderType.LIMIT, OrderType.STOP_LIMIT) else None
-        stop = o.auxPrice if kind in (OrderType.STOP, OrderType.STOP_LIMIT) else None
-        intent = OrderIntent(
-            self.instrument,
-            side,
-            max(1, int(o.totalQuantity)),
-            kind,
-            limit_price=limit,
-            stop_price=stop,
-            client_ref=ref if not role else "",
-            reason=role or "recovered",
-        )
-        parent = str(o.parentId) if o.parentId else None
-        tracked = Tracked(Order(str(o.orderId), intent, OrderStatus.PENDING, parent_id=parent), ref, role, trade)
+        tracked = Tracked(order_from_trade(self.instrument, trade, ref, role), ref, role, trade)
         self.track(tracked)
         if not role:
             self.by_ref[ref] = tracked.order.order_id
-        log.info("recovered order %s (%s) from IB", o.orderId, o.orderRef)
         return tracked
 
     def _on_error(self, req_id: int, code: int, message: str, contract: Any = None) -> None:
@@ -174,6 +155,9 @@ class IbEventMapper:
         parsed = parse_ref(execution.orderRef or "")
         if parsed is not None and parsed in self.by_ref_role:
             tracked = self.orders[self.by_ref_role[parsed]]
+        elif tracked is None and parsed is not None and self._ours(fill.contract):
+            tracked = Tracked(order_from_execution(self.instrument, fill, *parsed), *parsed)
+            self.track(tracked)
         if tracked is None:
             return
         if late:
@@ -249,18 +233,8 @@ class IbEventMapper:
     # --- reconciliation -----------------------------------------------------------------
 
     def load_journal(self) -> None:
-        """Remember the execution ids a JSON-lines journal already holds (no double booking after a restart)."""
-        path = Path(self.config.journal_path) if self.config.journal_path else None
-        if path is None or not path.exists():
-            return
-        from adapters.journal.jsonl import JsonLinesJournal
-
-        for entry in JsonLinesJournal(path).entries("fill"):
-            event = entry.payload.get("event")
-            fill = event.get("fill") if isinstance(event, dict) else getattr(event, "fill", None)
-            fill_id = fill.get("fill_id") if isinstance(fill, dict) else getattr(fill, "fill_id", "")
-            if fill_id:
-                self.seen_execs.add(str(fill_id))
+        """Remember the execution ids the journal already holds (no double booking after a restart)."""
+        self.seen_execs |= journaled_fill_ids(self.config.journal_path)
 
     def reconcile(self) -> None:
         """After (re)connecting: report what changed at IB while MIA was not listening.

@@ -107,3 +107,36 @@ def test_no_order_goes_out_while_ib_reports_lost_connectivity(make) -> None:  # 
     driver.settle()
     assert accepted.status is OrderStatus.PENDING
     assert accepted.order_id in {o.order_id for o in driver.broker.open_orders()}
+
+
+def test_a_restarted_mia_recovers_its_orders_and_books_only_unjournaled_fills(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from adapters.journal.jsonl import JsonLinesJournal
+    from mia_core.journal import JournalEntry
+
+    gateway = GatewayThread()
+    journal = tmp_path / "journal.jsonl"
+    try:
+        first = IbGatewayDriver(gateway=gateway, client_id=81)
+        tick = first.instrument.tick_size
+        resting = first.broker.submit(_limit(first, -8, "rest-1"))
+        bought = first.broker.submit(OrderIntent(first.instrument, OrderSide.BUY, 1))
+        sold = first.broker.submit(OrderIntent(first.instrument, OrderSide.SELL, 1))
+        first.settle()
+        booked = [e for e in first.events if isinstance(e, FillReceived)]
+        assert {e.fill.order_id for e in booked} == {bought.order_id, sold.order_id}
+        recorded = next(e for e in booked if e.fill.order_id == bought.order_id)  # the crash lost the other one
+        JsonLinesJournal(journal).record(JournalEntry(recorded.ts, "fill", {"event": recorded}))
+        first.close()
+
+        second = IbGatewayDriver(gateway=gateway, client_id=81, journal_path=str(journal))
+        second.settle()
+        again = [e.fill for e in second.events if isinstance(e, FillReceived)]
+        assert [f.order_id for f in again] == [sold.order_id]  # the journaled fill is not booked twice
+        (recovered,) = second.broker.open_orders()
+        assert recovered.order_id == resting.order_id and recovered.intent.limit_price == 5000.0 - 8 * tick
+        assert second.broker.submit(_limit(second, -8, "rest-1")).order_id == resting.order_id  # not sent again
+        second.settle()
+        assert len(gateway.gateway.orders) == 3
+        second.close()
+    finally:
+        gateway.stop()
