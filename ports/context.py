@@ -104,6 +104,13 @@ class RiskContext(Protocol):
         ...
 
     @property
+    def exposure(self) -> int:
+        """Signed contracts if every working parent order filled: the position, plus working orders
+        without a ``parent_id`` (bracket children only close what their parent opened), plus intents
+        approved earlier in the same decision. An intent is an entry when it opens exposure."""
+        ...
+
+    @property
     def signal(self) -> Signal | None:
         """The signal (after filters) the intent was planned from; ``None`` for engine-made intents.
 

@@ -23,10 +23,10 @@ from mia_core.events import (
 from mia_core.instruments import Instrument
 from mia_core.journal import JournalEntry, record
 from mia_core.market import Bar
-from mia_core.orders import Order, OrderIntent, OrderStatus
+from mia_core.orders import Order, OrderIntent
 from mia_core.risk.catastrophe import CatastropheConfig
 from mia_core.risk.desk import RiskDesk
-from mia_core.risk.exposure import intent_risk_cents, is_entry
+from mia_core.risk.exposure import intent_risk_cents, opens_exposure, pending_exposure
 from mia_core.risk.sizing import PositionConfig
 from mia_core.signals import RiskDecision, RiskVerdict, Signal
 
@@ -88,8 +88,10 @@ class TradingEngine:
         self.now_ns = 0
         self.view = EngineView(self)
         self.signal: Signal | None = None
-        self.batch: list[Order] = []
+        self.batch: list[OrderIntent] = []
         self.desk = RiskDesk(self, position or PositionConfig(), catastrophe or CatastropheConfig(), risk_store)
+        self.ledger = self.desk.ledger
+        self.ledger.track = bool(self.risk_policies) or self.desk.active
         self._reasons: dict[str, str] = {}
         self._handlers: dict[type, Any] = {
             Bar: self.on_bar,
@@ -129,12 +131,14 @@ class TradingEngine:
         return []
 
     def on_bar(self, bar: Bar) -> list[Command]:
-        """Mark to market, update analyzers and techniques, ask the strategy."""
+        """Roll the risk ledger, mark, update analyzers and techniques, let the risk desk act, ask the strategy."""
         ts = self.now_ns = bar.ts
-        desk = self.desk
-        desk.ledger.roll(ts, self.portfolio.equity_cents)
+        ledger = self.ledger
+        if ledger.track:
+            if not ledger.start_ns <= ts < ledger.end_ns:
+                ledger.roll(ts, self.portfolio.equity_cents)
+            ledger.last_price = bar.close
         self.portfolio.mark(ts, bar.high, bar.low, bar.close)
-        desk.ledger.last_price = bar.close
         if self.analyzers:
             for analyzer in self.analyzers:
                 values = analyzer.on_event(bar)
@@ -145,10 +149,13 @@ class TradingEngine:
                 prefix = technique.name + "."
                 for key, value in technique.update(bar).items():
                     self.features[prefix + key] = value
-        commands: list[Command] = []
-        closing = False
-        if desk.active:
-            commands, closing = desk.after_bar(bar)
+        if self.desk.active:
+            return self._desk_bar(bar)
+        signal = self.strategy.on_bar(bar, self.view)
+        return [] if signal is None else self.on_signal(signal)
+
+    def _desk_bar(self, bar: Bar) -> list[Command]:
+        commands, closing = self.desk.after_bar(bar)
         signal = self.strategy.on_bar(bar, self.view)
         if signal is None:
             return commands
@@ -169,15 +176,13 @@ class TradingEngine:
             cancels, intents = planner.plan(signal, self.instrument, self.portfolio.quantity, working, self.execution)
         commands: list[Command] = list(cancels)
         self.signal = signal
-        try:
-            for intent in intents:
-                approved = self.check_risk(intent)
-                if approved is None:
-                    break
-                commands.append(SubmitOrder(approved))
-        finally:
-            self.signal = None
-            self.batch.clear()
+        for intent in intents:
+            approved = self.check_risk(intent)
+            if approved is None:
+                break
+            commands.append(SubmitOrder(approved))
+        self.signal = None
+        self.batch.clear()
         return commands
 
     def flatten(self, reason: str) -> list[Command]:
@@ -192,6 +197,13 @@ class TradingEngine:
         """Clear the catastrophe latch: entries may resume."""
         self.desk.rearm()
 
+    def exposure(self) -> int:
+        """Signed contracts held, plus working parent orders, plus intents approved earlier in this decision."""
+        exposure = pending_exposure(self.portfolio.quantity, self.working.values())
+        for earlier in self.batch:
+            exposure += earlier.quantity * earlier.side.sign
+        return exposure
+
     def check_risk(self, intent: OrderIntent) -> OrderIntent | None:
         """Run every policy in order; the smallest allowed size wins, a rejection stops.
 
@@ -201,9 +213,11 @@ class TradingEngine:
         ledger.
         """
         desk = self.desk
+        if not self.ledger.track:  # no policy, no desk: nothing to judge or book
+            return intent
         decisions: list[RiskDecision] = []
         quantity = intent.quantity
-        entry = is_entry(intent, self.portfolio.quantity, self.view.open_orders)
+        entry = opens_exposure(self.exposure(), intent.quantity * intent.side.sign)
         if entry and desk.latched:
             decisions.append(desk.latch_decision())
             quantity = 0
@@ -222,7 +236,7 @@ class TradingEngine:
         approved = intent if quantity == intent.quantity else attrs.evolve(intent, quantity=quantity)
         if entry:
             desk.ledger.record_entry(intent_risk_cents(approved, desk.ledger.last_price) or 0)
-        self.batch.append(Order(f"batch-{len(self.batch)}", approved, OrderStatus.PENDING, updated_ts=self.now_ns))
+        self.batch.append(approved)
         return approved
 
     def on_order_updated(self, event: OrderUpdated) -> list[Command]:
@@ -244,12 +258,14 @@ class TradingEngine:
         reason = exit_reason(self._reasons.get(fill.order_id, ""))
         self.journal.append(record(event.ts, "fill", {"event": event}))
         desk = self.desk
-        desk.ledger.roll(event.ts, self.portfolio.equity_cents)
+        ledger = self.ledger
+        if ledger.track and not ledger.start_ns <= event.ts < ledger.end_ns:
+            ledger.roll(event.ts, self.portfolio.equity_cents)
         before = self.portfolio.quantity
         for trip in self.portfolio.apply_fill(fill, reason):
             self.journal.append(record(event.ts, "round_trip", {"trip": trip}))
             if trip.net_cents < 0:
-                desk.ledger.record_loss(event.ts)
+                ledger.record_loss(event.ts)
         if desk.active:
             desk.after_fill(before)
         return []

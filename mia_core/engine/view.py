@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from mia_core.instruments import Instrument
-from mia_core.orders import Order, Position
+from mia_core.orders import Order, OrderStatus, Position
 from mia_core.signals import Signal
 
 if TYPE_CHECKING:
@@ -77,7 +77,17 @@ class EngineView:
         """Working orders, then intents approved earlier in the decision being made (as PENDING orders)."""
         engine = self._engine
         working = tuple(engine.working.values())
-        return working + tuple(engine.batch) if engine.batch else working
+        if not engine.batch:
+            return working
+        now = engine.now_ns
+        pending = OrderStatus.PENDING
+        approved = (Order(f"batch-{i}", intent, pending, updated_ts=now) for i, intent in enumerate(engine.batch))
+        return working + tuple(approved)
+
+    @property
+    def exposure(self) -> int:
+        """Position plus working parent orders plus intents approved earlier in this decision."""
+        return self._engine.exposure()
 
     @property
     def signal(self) -> Signal | None:

@@ -185,7 +185,7 @@ class RiskDesk:
         """Trip the monitor by hand (also enables it when it was off)."""
         if self.monitor is None:
             self.monitor = CatastropheMonitor(CatastropheConfig(), self.engine.portfolio.equity_cents)
-            self.active = True
+            self.active = self.ledger.track = True
         state = self.monitor.trip(self.engine.now_ns, MANUAL, reason)
         return [] if state is None else self._tripped(self.engine.now_ns, state)
 

@@ -27,8 +27,11 @@ def is_entry(intent: OrderIntent, position: int, open_orders: Iterable[Order]) -
 
     Only an order that purely reduces the exposure (up to flat) is an exit.
     """
-    exposure = pending_exposure(position, open_orders)
-    signed = intent.quantity * intent.side.sign
+    return opens_exposure(pending_exposure(position, open_orders), intent.quantity * intent.side.sign)
+
+
+def opens_exposure(exposure: int, signed: int) -> bool:
+    """True when adding ``signed`` contracts to ``exposure`` opens, adds to or crosses through flat."""
     return exposure * signed >= 0 or abs(signed) > abs(exposure)
 
 

@@ -14,8 +14,9 @@ class RiskLedger:
     """Figures risk rules need beyond the portfolio's: day start equity, risk sent today, last loss.
 
     ``roll(ts, equity)`` is called before each event is booked with the equity as it
-    stood; on the first event of a new trading day that equity becomes the day's
-    starting equity and the day's risk budget resets. Days are CME trading days: an
+    stood (when ``track`` is set: the engine has risk policies or a desk to serve);
+    on the first event of a new trading day that equity becomes the day's starting
+    equity and the day's risk budget resets. Days are CME trading days: an
     instant at or after 17:00 Chicago belongs to the next day, in summer and winter time.
     """
 
@@ -26,15 +27,19 @@ class RiskLedger:
         self.entries_today = 0
         self.last_loss_ns: int | None = None
         self.last_price: float | None = None
-        self._start = _NEVER
-        self._end = _NEVER
+        self.start_ns = _NEVER
+        self.end_ns = _NEVER
+        self.track = True
 
     def roll(self, ts: int, equity_cents: int) -> bool:
-        """Enter the trading day of ``ts``; True when a new day began (figures reset)."""
-        if self._start <= ts < self._end or ts < self._start:
+        """Enter the trading day of ``ts``; True when a new day began (figures reset).
+
+        Callers on a hot path test ``start_ns <= ts < end_ns`` first and call only outside it.
+        """
+        if self.start_ns <= ts < self.end_ns or ts < self.start_ns:
             return False
         day = cme_trading_day(ts)
-        self._start, self._end = cme_day_bounds(day)
+        self.start_ns, self.end_ns = cme_day_bounds(day)
         self.day = day
         self.day_start_equity_cents = equity_cents
         self.risk_today_cents = 0

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from mia_core.risk.exposure import is_entry, pending_exposure, risk_per_contract_cents
+from mia_core.risk.exposure import opens_exposure, risk_per_contract_cents
 from mia_core.signals import RiskDecision
 from mia_core.timeutil import NS_PER_SECOND, cme_trading_day
 from mia_core.validation import non_negative, positive
@@ -26,7 +26,7 @@ _ge1 = attrs.validators.ge(1)
 
 def entering(intent: OrderIntent, context: RiskContext) -> bool:
     """True when the intent opens, adds to or reverses the position (the only kind limits judge)."""
-    return is_entry(intent, context.position.quantity, context.open_orders)
+    return opens_exposure(context.exposure, intent.quantity * intent.side.sign)
 
 
 def dollars(cents: int) -> str:
@@ -141,7 +141,7 @@ class MaxOpenPositions(EntryRule):
 
     def judge(self, intent: OrderIntent, context: RiskContext) -> RiskDecision:
         """Reject when a position is open or being entered (exposure after pending orders) and the count is full."""
-        exposure = pending_exposure(context.position.quantity, context.open_orders)
+        exposure = context.exposure
         held = 1 if exposure else 0  # one instrument: one position slot at most
         if held >= self.max_positions:
             return RiskDecision.reject(

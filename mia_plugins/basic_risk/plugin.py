@@ -7,7 +7,6 @@ from collections.abc import Iterable
 import attrs
 
 from mia_core.orders import OrderIntent
-from mia_core.risk.exposure import pending_exposure
 from mia_core.signals import RiskDecision
 from ports.components import ComponentKind, ComponentSpec
 from ports.context import RiskContext
@@ -24,9 +23,10 @@ class MaxPositionConfig:
 class MaxPositionPolicy:
     """Resizes or rejects an intent that would take the net position past ``max_contracts``.
 
-    Exposure is the position plus what working parent orders (and intents approved
-    earlier in the same decision) would still add; bracket children only close what
-    their parent opened and are not counted. Orders that reduce exposure always pass.
+    Exposure (``RiskContext.exposure``) is the position plus what working parent
+    orders and intents approved earlier in the same decision would still add; bracket
+    children only close what their parent opened and are not counted. Orders that
+    reduce exposure always pass.
     """
 
     def __init__(self, config: MaxPositionConfig, name: str = "max_position") -> None:
@@ -35,7 +35,7 @@ class MaxPositionPolicy:
 
     def evaluate(self, intent: OrderIntent, context: RiskContext) -> RiskDecision:
         """Allow up to the cap; reducing orders pass untouched."""
-        exposure = pending_exposure(context.position.quantity, context.open_orders)
+        exposure = context.exposure
         signed = intent.quantity * intent.side.sign
         after = exposure + signed
         if abs(after) <= abs(exposure) or abs(after) <= self.max_contracts:

@@ -53,6 +53,12 @@ class Context:
     latched: bool = False
 
     @property
+    def exposure(self) -> int:
+        """Position plus working parent orders (children excluded), summed by hand."""
+        parents = [o for o in self.open_orders if o.parent_id is None]
+        return self.quantity + sum(o.remaining * (1 if o.intent.side is BUY else -1) for o in parents)
+
+    @property
     def position(self) -> Position:
         """The net position (average price 5000 when open)."""
         return Position(ES, self.quantity, 5000.0 if self.quantity else None)
