@@ -8,8 +8,8 @@ from vollib.black import black
 from vollib.black_scholes_merton.greeks.analytical import gamma as vollib_gamma
 
 from mia_core.gex.analysis import GexSettings, analyse
-from mia_core.gex.exposure import SignConvention, dollar_gamma_1pct, futures_contracts
 from mia_core.gex.expiry import settlement_ns, years_to_settlement
+from mia_core.gex.exposure import SignConvention, dollar_gamma_1pct, futures_contracts
 from mia_core.options import SettlementStyle
 
 from .chains import EXPIRY, TS, arrays, quote
@@ -69,8 +69,6 @@ def test_iv_repaired_from_the_otm_price_matches_the_quoted_iv() -> None:
     t = float(years_to_settlement(np.array([settlement_ns(EXPIRY, SettlementStyle.PM)]), TS)[0])
     price = black("c", 5000.0, 5100.0, t, 0.0, 0.2)
     quoted = analyse(arrays([quote(5100.0, "C", 1000.0, iv=0.2)]), _settings())
-    repaired = analyse(
-        arrays([quote(5100.0, "C", 1000.0, iv=0.0, bid=price - 1e-9, ask=price + 1e-9)]), _settings()
-    )
+    repaired = analyse(arrays([quote(5100.0, "C", 1000.0, iv=0.0, bid=price - 1e-9, ask=price + 1e-9)]), _settings())
     assert repaired.repaired_iv == 1 and repaired.report.missing_iv == 1
     assert repaired.gex_total == pytest.approx(quoted.gex_total, rel=1e-6)

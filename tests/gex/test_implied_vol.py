@@ -26,13 +26,15 @@ def test_round_trip_of_otm_prices_priced_by_vollib() -> None:
     t = np.array([c[1] for c in cases])
     sigma = np.array([c[2] for c in cases])
     is_call = k >= F
-    price = np.array([black("c" if c else "p", F, kk, tt, R, s) for kk, tt, s, c in zip(k, t, sigma, is_call)])
+    price = np.array(
+        [black("c" if c else "p", F, kk, tt, R, s) for kk, tt, s, c in zip(k, t, sigma, is_call, strict=True)]
+    )
     ours = implied_vol_black76(price, np.full(k.size, F), k, t, R, is_call)
     usable = price > 1e-6  # prices below that carry no volatility information
     assert usable.sum() > 0.7 * k.size
     np.testing.assert_allclose(ours[usable], sigma[usable], rtol=1e-8)
     assert np.all(np.isnan(ours[~usable]))
-    theirs = [vollib_iv(p, F, kk, R, tt, "c" if c else "p") for p, kk, tt, c in zip(price, k, t, is_call)]
+    theirs = [vollib_iv(p, F, kk, R, tt, "c" if c else "p") for p, kk, tt, c in zip(price, k, t, is_call, strict=True)]
     np.testing.assert_allclose(ours[usable], np.array(theirs)[usable], rtol=1e-7)
 
 

@@ -48,8 +48,8 @@ def test_bsm_price_delta_gamma_vega_theta_agree_with_vollib_on_the_grid() -> Non
     # vollib: vega per vol point (x0.01), theta per calendar day (/365)
     _close(pricing.bsm_vega(s, k, t, r, q, sigma) * 0.01,
            [ref.vega(g[5], g[0], kk, g[2], g[3][0], g[4], g[3][1]) for g, kk in rows], abs_=1e-9)  # fmt: skip
-    _close(pricing.bsm_theta(s, k, t, r, q, sigma, is_call) / 365,
-           [ref.theta(g[5], g[0], kk, g[2], g[3][0], g[4], g[3][1]) for g, kk in rows], rel=1e-8, abs_=1e-8)  # fmt: skip
+    theta = [ref.theta(g[5], g[0], kk, g[2], g[3][0], g[4], g[3][1]) for g, kk in rows]
+    _close(pricing.bsm_theta(s, k, t, r, q, sigma, is_call) / 365, theta, rel=1e-8, abs_=1e-8)
 
 
 def test_black76_price_delta_gamma_agree_with_vollib_black() -> None:

@@ -31,7 +31,7 @@ def test_flip_lies_between_the_put_and_call_strikes_and_zeroes_vollib_gamma() ->
 
     assert abs(net(flip)) < 1e-9
     assert net(flip - 20) < 0 < net(flip + 20)  # short gamma below, long gamma above
-    assert a.zero_gamma.regime_sign == (1 if 5000.0 > flip else -1)
+    assert a.zero_gamma.regime_sign == (1 if flip < 5000.0 else -1)
 
 
 def test_symmetric_chain_flips_near_the_middle() -> None:
