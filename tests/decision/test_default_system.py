@@ -39,3 +39,34 @@ def test_mia_backtest_runs_it_by_default(tmp_path: Path) -> None:
     trades_line = next(line for line in result.output.splitlines() if "Trades" in line)
     assert trades_line.split()[-2] == str(len(trades))
     assert set(trades["exit_reason"]) & {"stop_loss", "take_profit"}
+
+
+def test_its_vectorised_form_trades_like_it_on_real_data() -> None:
+    """The shipped system's real techniques: the vectorised backtest makes the bar-by-bar round trips."""
+    from adapters.bootstrap.backtest import load_series, make_engine
+    from adapters.bootstrap.config import plan_system, read_yaml
+    from adapters.bootstrap.container import build_system
+    from mia_core.engine.backtest import run_backtest
+    from mia_core.engine.core import TradingEngine
+    from mia_core.exchange import SimulatedExchange
+
+    path = default_config()
+    host = host_for(path)
+    data = read_yaml(path) | {"risk_policies": [], "data_feed": {"use": "bundled", "dataset": "nasdaq"}}
+    data["strategy"] = dict(data["strategy"]) | {"entry_grade": "buy"}
+    plan = plan_system(data, host, source="test")
+    trips = []
+    for vectorised in (False, True):
+        system = build_system(plan)
+        series = load_series(system, None, None)
+        exchange = SimulatedExchange(plan.instrument, plan.one("broker").config)
+        if vectorised:
+            vector = system.strategy.vectorised(list(system.techniques))
+            engine = TradingEngine(plan.instrument, vector, signal_filters=(vector.hints_filter(),))
+        else:
+            engine = make_engine(system, 10_000_000)
+        result = run_backtest(series, engine, exchange, vectorised=vectorised)
+        assert result.vectorised is vectorised
+        trips.append([(t.entry_ts, t.exit_ts, t.entry_price, t.exit_price, t.exit_reason) for t in result.round_trips])
+    assert len(trips[0]) > 100
+    assert trips[0] == trips[1]
