@@ -18,6 +18,7 @@ from adapters.bootstrap.plugins import PluginHost, discover
 from adapters.bootstrap.progress import progress_bar
 from adapters.check.cli import check_app
 from adapters.ib.cli import ib_app
+from adapters.research.cli import walkforward_command
 from adapters.risk.cli import risk_app
 from mia_core.errors import MiaError
 
@@ -168,8 +169,6 @@ def run(
         highlight=False,
     )
 
-
-from adapters.research.cli import walkforward_command  # noqa: E402  (its own module, registered here)
 
 app.command("walkforward")(walkforward_command)
 
