@@ -19,6 +19,10 @@ console = Console()
 err = Console(stderr=True)
 
 ConfigArg = Annotated[Path, typer.Argument(help="The system YAML of the session (its catastrophe.state_file).")]
+OptionalConfig = Annotated[
+    Path | None,
+    typer.Argument(help="The system YAML of the session; default: the default state file ~/.mia/risk_state.json."),
+]
 
 
 def _plan(config: Path) -> Any:
@@ -34,6 +38,12 @@ def _plan(config: Path) -> Any:
 
 def _state_file(plan: Any) -> Path:
     return Path(plan.settings.catastrophe.state_file).expanduser()
+
+
+def _target(config: Path | None) -> Path:
+    if config is None:
+        return Path(CatastropheConfig().state_file).expanduser()
+    return _state_file(_plan(config))
 
 
 def _money(cents: Any) -> str:
@@ -139,9 +149,9 @@ def status(config: ConfigArg) -> None:
 
 
 @risk_app.command("rearm")
-def rearm(config: ConfigArg) -> None:
+def rearm(config: OptionalConfig = None) -> None:
     """Clear the catastrophe latch: a running session resumes entries at its next event."""
-    path = _state_file(_plan(config))
+    path = _target(config)
     before = read_latch(path)
     write_latch(path, LatchState(False, "", "", 0, time.time_ns()))
     was = f"was latched by {before.trigger} ({before.detail})" if before and before.latched else "was not latched"
@@ -150,12 +160,12 @@ def rearm(config: ConfigArg) -> None:
 
 @risk_app.command("stop")
 def stop(
-    config: ConfigArg,
+    config: OptionalConfig = None,
     reason: Annotated[str, typer.Option("--reason", help="Why (recorded in the latch and journal).")] = "manual stop",
 ) -> None:
     """Manual stop: latch now; a running session cancels its orders and flattens at its next event."""
-    path = _state_file(_plan(config))
+    path = _target(config)
     before = read_latch(path)
     rearmed = before.rearmed_ns if before is not None else 0
     write_latch(path, LatchState(True, MANUAL, reason, time.time_ns(), rearmed))
-    console.print(f"[bold red]latched[/] ({reason}); state in {path}. Re-arm with: mia risk rearm {config}")
+    console.print(f"[bold red]latched[/] ({reason}); state in {path}. Re-arm with: mia risk rearm {config or ''}")

@@ -73,6 +73,7 @@ class CatastropheMonitor:
         self.loss_limit_cents = round(config.daily_loss_limit * 100)
         self.timeout_ns = round(config.connection_timeout_seconds * NS_PER_SECOND)
         self.lost_since: dict[str, int] = {}
+        self.outage = ""
         self.outcomes: deque[bool] = deque(maxlen=config.error_window)
         self._quiet_day: date | None = cme_trading_day(self.state.rearmed_ns) if self.state.rearmed_ns else None
 
@@ -82,11 +83,18 @@ class CatastropheMonitor:
         return self.state.latched
 
     def on_connection(self, ts: int, source: str, lost: bool) -> None:
-        """Record a link lost (from ``ts``) or back."""
+        """Record a link lost (from ``ts``) or back at ``ts``.
+
+        An outage that lasted more than the timeout trips the monitor even when no
+        event arrived while it lasted: the link coming back is then the first moment
+        the engine hears of it.
+        """
         if lost:
             self.lost_since.setdefault(source, ts)
-        else:
-            self.lost_since.pop(source, None)
+            return
+        since = self.lost_since.pop(source, None)
+        if since is not None and ts - since > self.timeout_ns:
+            self.outage = f"{source} was lost for {(ts - since) / NS_PER_SECOND / 60:.1f} min"
 
     def on_order_outcome(self, rejected: bool) -> None:
         """Record one order accepted (False) or rejected (True)."""
@@ -109,6 +117,9 @@ class CatastropheMonitor:
             drawdown = (self.peak_cents - equity_cents) / self.peak_cents
             if drawdown * 100 > self.config.max_drawdown_pct:
                 return self.trip(ts, DRAWDOWN, f"drawdown {drawdown:.1%} > {self.config.max_drawdown_pct:g}%")
+        if self.outage:
+            detail, self.outage = self.outage, ""
+            return self.trip(ts, CONNECTION, detail)
         for source, since in self.lost_since.items():
             if ts - since > self.timeout_ns:
                 minutes = (ts - since) / NS_PER_SECOND / 60
@@ -138,4 +149,5 @@ class CatastropheMonitor:
         if rearmed and not state.latched:
             self.peak_cents = equity_cents
             self.outcomes.clear()
+            self.outage = ""
             self._quiet_day = cme_trading_day(state.rearmed_ns)

@@ -134,6 +134,15 @@ def test_a_connection_lost_for_more_than_five_minutes_trips_it() -> None:
     assert engine.desk.monitor.state.trigger == "connection_lost"  # type: ignore[union-attr]
 
 
+def test_an_outage_first_heard_of_when_the_link_comes_back_still_trips() -> None:
+    # the IB adapter sends LOST late, stamped when the link went down; no event arrives meanwhile
+    engine = TradingEngine(ES, Scripted({}), catastrophe=MONITOR)
+    engine.handle(ConnectionChanged(T0, "ib", ConnectionState.LOST))
+    commands = engine.handle(ConnectionChanged(T0 + 400 * 1_000_000_000, "ib", ConnectionState.RESTORED))
+    assert any(isinstance(c, RaiseAlert) for c in commands)
+    assert engine.desk.monitor.state.trigger == "connection_lost"  # type: ignore[union-attr]
+
+
 def test_a_restored_connection_does_not_trip() -> None:
     engine = TradingEngine(ES, Scripted({}), catastrophe=MONITOR)
     engine.handle(ConnectionChanged(T0, "ib", ConnectionState.LOST))
