@@ -129,6 +129,8 @@ class DealersBiasAnalyzer:
     def _use(self, snapshot: OptionsChainSnapshot) -> None:
         try:
             self._analysis = analyse(ChainArrays.from_snapshot(snapshot), self._settings)
+            if self._analysis.report.used == 0:
+                raise MiaError(f"no usable option rows ({self._analysis.report.as_dict()})")
         except (MiaError, ValueError, ZeroDivisionError, IndexError) as exc:
             log.warning("dealers_bias: snapshot of %s at %d not usable: %s", snapshot.underlying, snapshot.ts, exc)
             self._fail()
