@@ -56,7 +56,9 @@ class GatewayThread:
         return self.call(wrapped(), timeout)
 
     def stop(self) -> None:
-        """Stop the gateway and its thread."""
+        """Stop the gateway and its thread (idempotent)."""
+        if not self._thread.is_alive():
+            return
         with contextlib.suppress(Exception):
             self.call(self.gateway.stop(), 5.0)
         self.loop.call_soon_threadsafe(self.loop.stop)

@@ -9,10 +9,33 @@ from adapters.ib.connection import IbConnection
 from ports.components import BuildContext, ComponentKind, ComponentSpec
 from ports.hookspecs import hookimpl
 
+CONNECTION_KEYS = (
+    "account_env",
+    "connect_timeout",
+    "request_timeout",
+    "reconnect_initial_delay",
+    "reconnect_max_delay",
+    "disconnect_alert_after",
+    "market_data_type",
+)
+
 
 def shared_connection(config: IbConnectionConfig, context: BuildContext) -> IbConnection:
-    """The one connection for ``config``'s host, port and client id in this system."""
-    return context.shared(config.key, lambda: IbConnection(config, context.clock))
+    """The one connection for ``config``'s host, port and client id in this system.
+
+    Components sharing it must agree on the connection settings; a difference is an
+    error naming the keys (rather than one component's values silently winning).
+    """
+    connection = context.shared(config.key, lambda: IbConnection(config, context.clock))
+    first = connection.config
+    differ = [k for k in CONNECTION_KEYS if getattr(first, k) != getattr(config, k)]
+    if differ:
+        values = ", ".join(f"{k}: {getattr(first, k)!r} vs {getattr(config, k)!r}" for k in differ)
+        raise ValueError(
+            f"the ib broker and ib_feed share the connection {config.host}:{config.port} client id "
+            f"{config.client_id} but disagree on {values}; set the same values, or use another client_id"
+        )
+    return connection
 
 
 def build_ib_broker(config: IbBrokerConfig, context: BuildContext):  # type: ignore[no-untyped-def]

@@ -66,3 +66,43 @@ def test_a_paper_session_trades_through_ib_and_books_what_the_gateway_executed(t
     assert {i for i, e in executions.items() if e.time < last} <= set(ids)  # nothing lost in between
     assert any(o.parent_id for o in orders)  # the strategy's brackets went out as IB brackets
     assert list(JsonLinesJournal(journal).entries("signal"))  # the strategy saw bars built from IB's ticks
+
+
+def test_an_ib_outage_longer_than_the_limit_trips_the_catastrophe_monitor(tmp_path: Path) -> None:
+    from adapters.bootstrap.backtest import make_engine
+    from adapters.bootstrap.container import build_system
+    from adapters.journal.jsonl import MemoryJournal
+    from adapters.live.shell import LiveShell
+
+    gateway = GatewayThread()
+    data = _system(gateway.port, tmp_path / "journal.jsonl")
+    link = {"disconnect_alert_after": 0.3, "reconnect_initial_delay": 0.2}  # shared connection: same on both
+    data["broker"] = {**data["broker"], **link}  # type: ignore[dict-item]
+    data["data_feed"] = {**data["data_feed"], **link, "heartbeat": 0.2}  # type: ignore[dict-item]
+    data["strategy"] = {"use": "sma_cross", "fast": 2, "slow": 3}
+    data["catastrophe"] = {"enabled": True, "connection_timeout_seconds": 1.0,
+                           "state_file": str(tmp_path / "risk_state.json")}
+    plan = plan_system(data, discover(), source="test")
+    system = build_system(plan)
+    engine = make_engine(system, 10_000_000)
+    journal = MemoryJournal()
+    shell = LiveShell(engine, system.broker, system.data_feed, system.clock, journal=journal)
+    stop = asyncio.Event()
+    shell.on_update = lambda _e: stop.set() if list(journal.entries("catastrophe")) else None
+
+    async def session() -> None:
+        loop = asyncio.get_running_loop()
+        loop.call_later(0.5, lambda: loop.run_in_executor(None, gateway.stop))  # the gateway goes away for good
+        loop.call_later(12.0, stop.set)  # bound
+        await shell.run(stop)
+
+    try:
+        asyncio.run(session())
+    finally:
+        system.close()
+        gateway.stop()
+    (lost,) = [e.payload["event"] for e in journal.entries("connection")]
+    (tripped,) = [e.payload["event"] for e in journal.entries("catastrophe")]
+    assert lost.detail.startswith("no connection to IB")
+    assert tripped.trigger == "connection_lost" and "ib lost" in tripped.detail
+    assert tripped.ts - lost.ts > 1_000_000_000  # measured from the moment the link went down
