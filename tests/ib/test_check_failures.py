@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import socket
+import subprocess
+import sys
+import time
 
 from typer.testing import CliRunner
 
@@ -52,3 +57,22 @@ def test_the_command_exits_non_zero_with_the_explanation() -> None:
 def test_account_ids_are_masked() -> None:
     assert mask("DU1234567") == "DU*****67"
     assert mask("abc") == "***"
+
+
+def test_mia_ib_gateway_serves_until_stopped() -> None:
+    port = _closed_port()
+    command = [sys.executable, "-m", "adapters.bootstrap.cli", "ib", "gateway", "--port", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        report = None
+        while time.monotonic() < deadline:
+            report = asyncio.run(run_check(IbConnectionConfig(port=port, client_id=5, connect_timeout=2), "ES", 3))
+            if report.ok or "connection refused" not in report.problem:
+                break
+            time.sleep(0.2)
+        assert report is not None and report.ok, report and report.problem
+    finally:
+        os.kill(process.pid, signal.SIGINT)
+        output, _ = process.communicate(timeout=10)
+    assert f"listening on 127.0.0.1:{port}" in output
