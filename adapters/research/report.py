@@ -63,6 +63,21 @@ def random_rows(result: DatasetResult) -> list[str]:
     ]
 
 
+def by_reason_rows(result: DatasetResult) -> list[str]:
+    """Battle Navale's test-fold trades grouped by what opened them (setup and regime)."""
+    groups: dict[str, list[int]] = {}
+    for fold in result.folds:
+        for trip, reason in zip(fold.test.round_trips, fold.test.entry_reasons, strict=True):
+            groups.setdefault(reason or "unknown", []).append(trip.net_cents)
+    rows = ["| opened by | trades | win rate | profit factor | net P&L |", "|---|---:|---:|---:|---:|"]
+    for reason, nets in sorted(groups.items(), key=lambda item: -len(item[1])):
+        wins, losses = sum(n for n in nets if n > 0), -sum(n for n in nets if n < 0)
+        pf = wins / losses if losses else math.inf if wins else math.nan
+        rate = sum(1 for n in nets if n > 0) / len(nets)
+        rows.append(f"| {reason} | {len(nets)} | {_pct(rate)} | {_num(pf)} | {_money(sum(nets) / 100)} |")
+    return rows
+
+
 def verdict(results: Sequence[DatasetResult]) -> str:
     """Plain words on the seed's claim (75–80% win rate, profit factor above 2.5)."""
     lines = []
@@ -153,6 +168,8 @@ def render(
                 metrics_row("Battle Navale (all test folds)", r.total),
                 metrics_row("buy-and-hold (same folds)", r.buy_hold_total), "",
                 "Random entries, same exits and risk:", "", *random_rows(r), "",
+                "Battle Navale's test-fold trades by the setup and regime that opened them:", "",
+                *by_reason_rows(r), "",
                 "Per test fold:", "",
                 "| test | chosen on train | train trades | train Sharpe | trades | win rate | profit factor "
                 "| net P&L | max drawdown | Sharpe | random median net | buy-and-hold net |",

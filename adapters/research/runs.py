@@ -8,6 +8,7 @@ broker's commission and slippage) cover the window only.
 
 from __future__ import annotations
 
+import bisect
 import copy
 from collections.abc import Mapping
 from typing import Any
@@ -21,8 +22,10 @@ from adapters.bootstrap.config import plan_system
 from adapters.bootstrap.container import build_system
 from adapters.bootstrap.plugins import PluginHost
 from mia_core.accounting import RoundTrip
+from mia_core.journal import JournalEntry
 from mia_core.metrics import PerformanceMetrics, compute_metrics
 from mia_core.series import BarSeries
+from mia_core.signals import Direction
 from mia_core.timeutil import cme_trading_day
 
 WINDOW_FILTER = "walkforward_window"
@@ -38,6 +41,7 @@ class WindowResult:
     initial_cents: int
     metrics: PerformanceMetrics
     bars: int
+    entry_reasons: list[str] = attrs.Factory(list)
 
 
 def _entry(value: Any) -> dict[str, Any]:
@@ -91,7 +95,20 @@ def run_window(
     initial = int(before[-1]) if before.size else run.initial_cash_cents
     trips = list(run.result.round_trips)
     metrics = compute_metrics(trips, ts[inside], equity[inside], initial)
-    return WindowResult(trips, ts[inside], equity[inside], initial, metrics, end - start)
+    reasons = entry_reasons(trips, run.result.journal)
+    return WindowResult(trips, ts[inside], equity[inside], initial, metrics, end - start, reasons)
+
+
+def entry_reasons(trips: list[RoundTrip], journal: list[JournalEntry]) -> list[str]:
+    """For each trade, the reason of the last LONG/SHORT signal before its entry fill (what opened it)."""
+    signals = [(e.ts, e.payload["event"].signal) for e in journal if e.kind == "signal"]
+    entries = [(ts, s.reason) for ts, s in signals if s.direction is not Direction.FLAT]
+    times = [ts for ts, _ in entries]
+    out = []
+    for trip in trips:
+        k = bisect.bisect_left(times, trip.entry_ts) - 1
+        out.append(entries[k][1] if k >= 0 else "unknown")
+    return out
 
 
 def chained(windows: list[WindowResult], initial_cents: int) -> tuple[list[RoundTrip], PerformanceMetrics]:

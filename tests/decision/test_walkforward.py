@@ -118,3 +118,17 @@ def _years(series, first: int, last: int) -> tuple[int, int]:  # type: ignore[no
     years = pd.to_datetime(series.ts, utc=True).tz_convert("America/New_York").year
     index = np.flatnonzero((years >= first) & (years <= last))
     return int(index[0]), int(index[-1]) + 1
+
+
+def test_every_trade_is_traced_to_the_signal_that_opened_it(result: DatasetResult) -> None:
+    setups = {"breakout", "pullback", "continuation", "fade", "mean_reversion", "range_breakout"}
+    for f in result.folds:
+        assert len(f.test.entry_reasons) == len(f.test.round_trips)
+        for reason in f.test.entry_reasons:
+            setup, _, regime = reason.partition(" in ")
+            assert setup in setups and regime in {"trend", "range", "transition", "volatile"}, reason
+        for window in f.random:
+            assert set(window.entry_reasons) <= {"random entry"}
+    page = render([result], SETTINGS, "cmd", "cfg")
+    rows = [line for line in page.splitlines() if line.startswith("| ") and " in " in line.split("|")[1]]
+    assert sum(int(row.split("|")[2]) for row in rows) == result.total.trades
