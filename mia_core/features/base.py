@@ -77,8 +77,12 @@ class Feature:
         """Every output over ``bars`` at once (what feeding them to ``update`` one by one returns)."""
         columns = self._columns(bars)
         out: dict[str, FloatArray] = {}
+        owned: set[int] = set()
         for key in self.outputs:
-            column = np.array(columns[key], dtype=np.float64)
+            column = np.asarray(columns[key], dtype=np.float64)
+            if column.base is not None or id(column) in owned or not column.flags.writeable:
+                column = column.copy()  # never write NaN into a view of the input or into a shared column
+            owned.add(id(column))
             column[: max(0, self.warmup_bars - 1)] = NAN
             out[key] = column
         return out
