@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import TYPE_CHECKING
 
 from mia_core.commands import AlertLevel, Command, RaiseAlert
@@ -15,13 +16,16 @@ from mia_core.risk.exits import OpenTrade, manage_stop
 from mia_core.risk.ledger import RiskLedger
 from mia_core.risk.sizing import AverageTrueRange, EntryPlan, PositionConfig, plan_entry
 from mia_core.risk.status import RiskStatus
+from mia_core.risk.windows import clock_time, in_weekend
 from mia_core.signals import RiskDecision, Signal
+from mia_core.timeutil import CHICAGO
 
 if TYPE_CHECKING:
     from mia_core.engine.core import TradingEngine
     from ports.risk import RiskStateStore
 
 SIZING = "position_sizing"
+SUNDAY_OPEN = time(17, 0)
 CATASTROPHE = "catastrophe"
 
 
@@ -50,6 +54,8 @@ class RiskDesk:
         saved = store.load() if store is not None else None
         self.monitor = CatastropheMonitor(catastrophe, initial, saved) if catastrophe.enabled or saved else None
         self.trade: OpenTrade | None = None
+        cutoff = position.weekend_flatten_at
+        self.weekend_cutoff = None if cutoff is None else clock_time("PositionConfig", "weekend_flatten_at", cutoff)
         self.planned_risk_ticks = 0
         self.counted: set[str] = set()
         self.active = position.enabled or self.monitor is not None or store is not None
@@ -80,6 +86,9 @@ class RiskDesk:
             limit = self.position.exit_after_bars
             if limit is not None and trade.bars >= limit:
                 commands += engine.flatten(f"time_exit: {trade.bars} bars")
+                closing = True
+            elif self.weekend_cutoff is not None and in_weekend(bar.ts, self.weekend_cutoff, SUNDAY_OPEN, CHICAGO):
+                commands += engine.flatten("weekend: flat before the weekend")
                 closing = True
             else:
                 atr = None if self.atr is None else self.atr.value

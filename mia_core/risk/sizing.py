@@ -23,7 +23,9 @@ class PositionConfig:
     at ``max_contracts`` and sent with a real bracket: stop loss and a take profit at
     ``reward_risk`` x the stop distance. Open positions have their stop moved to
     break-even after ``break_even_at_r`` R and trailed ``trailing_atr`` x ATR behind
-    the close; ``exit_after_bars`` closes a trade after that many bars.
+    the close; ``exit_after_bars`` closes a trade after that many bars, and
+    ``weekend_flatten_at`` (``HH:MM`` Chicago) closes any trade still open on Friday
+    from that time (or on a weekend bar), so no position is held over the weekend.
     """
 
     enabled: bool = False
@@ -38,6 +40,7 @@ class PositionConfig:
     trailing_atr: float | None = attrs.field(default=2.0, validator=positive)
     break_even_at_r: float | None = attrs.field(default=1.0, validator=positive)
     exit_after_bars: int | None = attrs.field(default=None, validator=attrs.validators.optional(_ge1))
+    weekend_flatten_at: str | None = None
 
 
 class AverageTrueRange:

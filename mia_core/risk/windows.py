@@ -147,6 +147,13 @@ class NewsBlackout(EntryRule):
         return RiskDecision.reject(self.name, reason)
 
 
+def in_weekend(ns: int, cutoff: time, reopen: time, tz: ZoneInfo) -> bool:
+    """True from Friday ``cutoff`` to Sunday ``reopen``, wall-clock time in ``tz``."""
+    local: datetime = ns_to_datetime(ns).astimezone(tz)
+    weekday, now = local.weekday(), local.time()
+    return (weekday == 4 and now >= cutoff) or weekday == 5 or (weekday == 6 and now < reopen)
+
+
 @attrs.frozen
 class WeekendProtectionConfig:
     """Settings of ``weekend_protection``: no entries from Friday ``friday_cutoff`` to Sunday ``sunday_open``."""
@@ -169,9 +176,7 @@ class WeekendProtection(EntryRule):
 
     def is_weekend(self, ns: int) -> bool:
         """True from Friday's cutoff to Sunday's open, local time."""
-        local: datetime = ns_to_datetime(ns).astimezone(self.zone)
-        weekday, now = local.weekday(), local.time()
-        return (weekday == 4 and now >= self.cutoff) or weekday == 5 or (weekday == 6 and now < self.reopen)
+        return in_weekend(ns, self.cutoff, self.reopen, self.zone)
 
     def judge(self, intent: OrderIntent, context: RiskContext) -> RiskDecision:
         """Reject over the weekend."""

@@ -206,3 +206,14 @@ def test_an_unreadable_state_file_counts_as_latched(tmp_path: Path) -> None:
     engine = TradingEngine(ES, Scripted({}), catastrophe=MONITOR, risk_store=FileRiskStateStore(state_file))
     assert engine.desk.latched
     assert engine.desk.monitor.state.trigger == "state_file_unreadable"  # type: ignore[union-attr]
+
+
+def test_an_open_trade_is_closed_before_the_weekend() -> None:
+    config = PositionConfig(enabled=True, atr_period=3, volatility_adjust=False, weekend_flatten_at="15:45")
+    engine = TradingEngine(ES, Scripted({5: Direction.LONG}), position=config)
+    friday = chicago("2024-03-08 15:30")
+    run(engine, bars_from([5000.0] * 16, friday))  # 15:30 .. 15:45
+    assert engine.portfolio.quantity == 2  # the close goes out at the 15:45 bar and fills at the next open
+    run(engine, bars_from([5000.0], friday + 16 * MINUTE))
+    assert engine.portfolio.quantity == 0
+    assert engine.portfolio.round_trips[-1].exit_reason == "weekend"
