@@ -129,7 +129,9 @@ class HintsFilter:
         if hint is None or signal.direction is Direction.FLAT:
             return signal
         held = context.position.quantity
-        if held and not self.exit_on_reversal and held * int(signal.direction) < 0:
+        if held * int(signal.direction) > 0:  # already on that side: the planner places nothing either way
+            return signal
+        if held and not self.exit_on_reversal:
             return attrs.evolve(signal, direction=Direction.LONG if held > 0 else Direction.SHORT, grade=None)
         return attrs.evolve(
             signal,
