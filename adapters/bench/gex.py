@@ -88,5 +88,5 @@ def gex_table(options: int, timings: list[Timing], runs: int) -> Table:
         table.add_column(column, justify="left" if column == "step" else "right", no_wrap=True)
     for i, t in enumerate(timings):
         budget = ("ok" if t.median_ms < BUDGET_MS else "OVER") + f" <{BUDGET_MS:.0f}" if i < 2 else ""
-        table.add_row(t.step, f"{t.median_ms:.1f}", f"{t.min_ms:.1f}", f"{t.max_ms:.1f}", budget)
+        table.add_row(t.step, f"{t.median_ms:.3f}", f"{t.min_ms:.3f}", f"{t.max_ms:.3f}", budget)
     return table

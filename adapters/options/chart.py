@@ -30,7 +30,7 @@ def _markers(a: GexAnalysis) -> list[tuple[str, float, str]]:
 
 def _title(a: GexAnalysis) -> str:
     return (
-        f"{a.underlying} GEX by strike ($bn per 1% move, expiries <= window) at {iso_utc(a.ts)[:19]}Z; "
+        f"{a.underlying} GEX by strike ($bn per 1% move, window expiries) at {iso_utc(a.ts)[:19]}Z; "
         f"net {a.gex_window / BILLION:+.2f} bn"
     )
 

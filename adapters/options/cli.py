@@ -29,9 +29,9 @@ def _fmt(value: float | None, spec: str = ",.2f") -> str:
     return "-" if value is None else format(value, spec)
 
 
-def levels_table(a: GexAnalysis, basis: float, futures: str) -> Table:
+def levels_table(a: GexAnalysis, basis: float, futures: str, window_days: float) -> Table:
     """Key levels in index points and futures prices."""
-    table = Table(title=f"{a.underlying} levels (window <= expiry window; {futures} = index + {basis:+.2f})")
+    table = Table(title=f"{a.underlying} levels, expiries up to {window_days:g} days; {futures} = index {basis:+.2f}")
     for column in ("level", "index", futures):
         table.add_column(column, justify="right" if column != "level" else "left")
     table.add_row("spot", _fmt(a.spot), _fmt(a.spot + basis))
@@ -112,7 +112,7 @@ def gex_command(
     if len(result.rejected) > 10:
         console.print(f"[yellow]... {len(result.rejected) - 10} more rejected rows[/]")
     console.print(summary_table(a, basis, instrument.multiplier, futures.upper(), a.ts))
-    console.print(levels_table(a, basis, futures.upper()))
+    console.print(levels_table(a, basis, futures.upper(), window_days))
     out.mkdir(parents=True, exist_ok=True)
     stem = snapshot.stem
     paths = [
