@@ -1,0 +1,43 @@
+"""Account, position and P&L as IB reports them, checked against the fills the broker reported."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from adapters.ib.driver import IbGatewayDriver
+from mia_core.events import FillReceived, PositionChanged
+from mia_core.orders import OrderIntent, OrderSide
+
+
+@pytest.fixture
+def driver() -> Iterator[IbGatewayDriver]:
+    d = IbGatewayDriver()
+    yield d
+    d.close()
+
+
+def test_a_round_trip_shows_in_position_and_realized_pnl(driver: IbGatewayDriver) -> None:
+    es = driver.instrument
+    before = driver.broker.account()
+    driver.broker.submit(OrderIntent(es, OrderSide.BUY, 2))
+    driver.settle()
+    (position,) = driver.broker.positions()
+    buys = [e.fill for e in driver.events if isinstance(e, FillReceived)]
+    assert position.quantity == 2 and position.average_price == buys[0].price
+    assert any(isinstance(e, PositionChanged) and e.position.quantity == 2 for e in driver.events)
+    driver.trade_at(driver.reference_price + 8 * es.tick_size)
+    driver.broker.submit(OrderIntent(es, OrderSide.SELL, 2))
+    driver.settle()
+    assert driver.broker.positions() == []
+    fills = [e.fill for e in driver.events if isinstance(e, FillReceived)]
+    assert [f.side for f in fills] == [OrderSide.BUY, OrderSide.SELL]
+    assert all(f.commission_cents == 2 * 225 for f in fills)  # 2.25 per contract, as the gateway charges
+    gross = es.ticks_to_cents(es.to_ticks(fills[1].price) - es.to_ticks(fills[0].price), 2)
+    after = driver.broker.account()
+    assert after.cash_cents - before.cash_cents == gross - 2 * 450  # futures P&L settles into cash, net of fees
+    assert after.realized_pnl_cents - before.realized_pnl_cents in (gross, gross - 2 * 450)  # IB's own figure
+    assert after.unrealized_pnl_cents == 0
+    assert after.equity_cents == after.cash_cents
+    assert after.account_id == "ib"  # the real account id never leaves the broker
