@@ -10,7 +10,7 @@ from mia_core.engine import planner
 from mia_core.events import CatastropheTriggered, ConnectionChanged, ConnectionState, OrderUpdated, RiskChecked
 from mia_core.journal import record
 from mia_core.market import Bar
-from mia_core.orders import Order, OrderIntent, OrderSide, OrderStatus
+from mia_core.orders import Bracket, Order, OrderIntent, OrderSide, OrderStatus
 from mia_core.risk.catastrophe import MANUAL, CatastropheConfig, CatastropheMonitor, LatchState
 from mia_core.risk.exits import OpenTrade, manage_stop
 from mia_core.risk.ledger import RiskLedger
@@ -135,7 +135,7 @@ class RiskDesk:
     # -- decisions --------------------------------------------------------------------
 
     def size_entry(self, signal: Signal, direction: int) -> EntryPlan | None:
-        """Size and bracket an entry; a refusal is journaled as a ``position_sizing`` rejection."""
+        """Size and bracket an entry; the plan (or the refusal) is journaled as a ``position_sizing`` decision."""
         engine = self.engine
         reference = self.ledger.last_price
         atr = None if self.atr is None else self.atr.value
@@ -146,14 +146,17 @@ class RiskDesk:
         else:
             result = plan_entry(self.position, engine.instrument, direction, reference,
                                 engine.portfolio.equity_cents, atr, norm, signal.stop_loss)
+        side = OrderSide.BUY if direction > 0 else OrderSide.SELL
         if isinstance(result, EntryPlan):
             self.planned_risk_ticks = result.risk_ticks
-            return result
-        side = OrderSide.BUY if direction > 0 else OrderSide.SELL
-        intent = OrderIntent(engine.instrument, side, 1, reason="signal_entry")
-        decision = RiskDecision.reject(SIZING, result)
+            bracket = Bracket(stop_loss=result.stop_loss, take_profit=result.take_profit)
+            intent = OrderIntent(engine.instrument, side, result.quantity, bracket=bracket, reason="signal_entry")
+            decision = RiskDecision.allow(SIZING, result.quantity, result.reason)
+        else:
+            intent = OrderIntent(engine.instrument, side, 1, reason="signal_entry")
+            decision = RiskDecision.reject(SIZING, result)
         engine.journal.append(record(engine.now_ns, "risk", {"event": RiskChecked(engine.now_ns, intent, [decision])}))
-        return None
+        return result if isinstance(result, EntryPlan) else None
 
     def plan(self, signal: Signal, working: list[Order]) -> tuple[list[Command], list[OrderIntent]]:
         """The position manager's plan for ``signal``: hold, exit, or a sized bracketed entry."""
