@@ -23,7 +23,10 @@ IB account::
 Optional keyword arguments: ``prices`` (starting price by root), ``clock`` (returns the
 gateway's aware-UTC "now"), ``cash``, ``commission_per_contract`` (2.25), ``minute_bars``
 (root -> one-minute bar CSV/Parquet for intraday history), ``enforce_pacing`` (True: IB's
-historical pacing rules answer 162), ``bar_interval`` (real seconds per 5-second bar).
+historical pacing rules answer 162), ``bar_interval`` (real seconds per 5-second bar),
+``fill_size`` (partial fills: at most this many contracts per order per price update).
+``await gw.replay("ES", bar_series, interval)`` plays bars (a :class:`mia_core.series.BarSeries`)
+as trades: open, low, high, close for an up bar (open, high, low, close for a down bar).
 
 What it lists: ES and NQ quarterly futures (next four months, third-Friday expiries), the
 SPX, NDX and VIX indexes, SPX/SPXW and NDX/NDXP options (reqSecDefOptParams, contract
@@ -34,9 +37,8 @@ for, market data (ticks, snapshots, tick-by-tick, 5-second bars, depth), histori
 with commissions, positions, account values and summary, P&L. See the modules for the
 fill model and each message's layout.
 
-Not simulated: partial fills, combo (BAG) orders and data, keepUpToDate history updates
-(the initial bars are sent), completed-order replay (reqCompletedOrders answers only its
-end marker), news, scanners, FA accounts. Unsupported requests get error 321 naming them.
+Not simulated: combo (BAG) orders and data, completed-order replay (reqCompletedOrders
+answers only its end marker), news, scanners, FA accounts. Unsupported requests get error 321 naming them.
 """
 
 from adapters.ib.gateway.server import SimulatedGateway

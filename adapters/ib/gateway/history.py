@@ -30,6 +30,7 @@ from adapters.ib.gateway.codec import Field, Fields
 from adapters.ib.gateway.contracts import read_contract, resolve_one
 
 if TYPE_CHECKING:
+    from adapters.ib.gateway.quotes import Book
     from adapters.ib.gateway.session import ClientSession
 
 BAR_SECONDS = {"sec": 1, "secs": 1, "min": 60, "mins": 60, "hour": 3600, "hours": 3600, "day": 86400,
@@ -148,7 +149,7 @@ def _minute_frame(path: str) -> pd.DataFrame:
     if column is None:
         raise HistoryError(f"{path}: no ts/time/date column (columns: {', '.join(map(str, frame.columns))})")
     stamps = frame[column]
-    index = pd.to_datetime(stamps, unit="ns", utc=True) if np.issubdtype(stamps.dtype, np.integer) \
+    index = pd.to_datetime(stamps, unit="ns", utc=True) if pd.api.types.is_integer_dtype(stamps) \
         else pd.to_datetime(stamps, utc=True)
     return frame.set_index(index).sort_index()[["open", "high", "low", "close", "volume"]]
 
@@ -203,6 +204,7 @@ def req_historical_data(session: ClientSession, f: Fields) -> None:
     use_rth = f.bool("useRTH")
     what = f.str("whatToShow").upper()
     format_date = f.int("formatDate", 1)
+    keep_up_to_date = f.bool("keepUpToDate") if query.sec_type != "BAG" else False
     spec = resolve_one(session, query)
     if spec is None:
         session.send_error(req_id, 200, "No security definition has been found for the request")
@@ -232,3 +234,39 @@ def req_historical_data(session: ClientSession, f: Fields) -> None:
         session.send_error(req_id, 162, f"Historical Market Data Service error message:{exc}")
         return
     session.send(bar_messages(req_id, bars, end, seconds, format_date))
+    if keep_up_to_date and bar < 86400:
+        session.subscriptions[req_id] = BarUpdates(req_id, spec.root, bar, format_date)
+
+
+class BarUpdates:
+    """keepUpToDate: the current bar as historicalDataUpdate (90) after every trade, a new bar per period."""
+
+    def __init__(self, req_id: int, root: str, bar_seconds: int, format_date: int) -> None:
+        self.req_id, self.root, self.bar_seconds, self.format_date = req_id, root, bar_seconds, format_date
+        self.start = -1
+        self.ohlcv = [0.0, 0.0, 0.0, 0.0, 0.0]
+        self.trades = 0
+
+    def on_price(self, session: ClientSession, book: Book) -> None:
+        """Fold the latest trade into the current bar and send it."""
+        now = int(session.gateway.now().timestamp())
+        start = now - now % self.bar_seconds
+        price = book.last
+        if start != self.start:
+            self.start, self.ohlcv, self.trades = start, [price, price, price, price, 0.0], 0
+        o, h, lo, _, v = self.ohlcv
+        self.ohlcv = [o, max(h, price), min(lo, price), price, v + book.last_size]
+        self.trades += 1
+        date = str(start) if self.format_date == 2 else \
+            dt.datetime.fromtimestamp(start, dt.UTC).strftime("%Y%m%d %H:%M:%S UTC")
+        o, h, lo, c, v = self.ohlcv
+        session.send([90, self.req_id, self.trades, date, o, c, h, lo, round((o + h + lo + c) / 4, 6), v])
+
+    def cancel(self) -> None:
+        """Nothing runs in the background."""
+
+
+def cancel_historical_data(session: ClientSession, f: Fields) -> None:
+    """25|1|reqId: stop keepUpToDate updates."""
+    f.skip()
+    session.subscriptions.pop(f.int("reqId"), None)

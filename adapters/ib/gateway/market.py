@@ -272,7 +272,11 @@ def on_price(session: ClientSession, root: str, book: Book) -> None:
     if session.gateway.faults.competing_session or not session.gateway.faults.trading_allowed:
         return
     for stream in list(session.subscriptions.values()):
-        if not isinstance(stream, Stream) or stream.spec.root != root:
+        if not isinstance(stream, Stream):
+            if getattr(stream, "root", None) == root:
+                stream.on_price(session, book)  # e.g. keepUpToDate history (history.BarUpdates)
+            continue
+        if stream.spec.root != root:
             continue
         if stream.kind == "mkt":
             for message in quote_ticks(session, stream, book, full=False):

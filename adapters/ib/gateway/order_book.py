@@ -1,6 +1,7 @@
 """Orders the simulated gateway holds, and the fill model that works them against the quotes.
 
-Fill model (whole quantity, no partial fills): a market order fills at the ask (buy) or bid
+Fill model (the whole quantity at once, unless the gateway's ``fill_size`` caps each fill, the
+rest waiting for the next price update): a market order fills at the ask (buy) or bid
 (sell); a limit buy fills once the ask is at or below the limit, at the ask (a sell at the
 bid once it is at or above the limit); a stop triggers when the last trade reaches the stop
 price and then fills like a market order (a stop-limit becomes its limit). Orders sent with

@@ -31,9 +31,11 @@ if TYPE_CHECKING:
 class OrderDesk:
     """Orders and executions of the simulated account, worked against the gateway's quotes."""
 
-    def __init__(self, gateway: SimulatedGateway, commission_per_contract: float = 2.25) -> None:
+    def __init__(self, gateway: SimulatedGateway, commission_per_contract: float = 2.25,
+                 fill_size: float | None = None) -> None:
         self.gateway = gateway
         self.commission_per_contract = commission_per_contract
+        self.fill_size = fill_size  # at most this many contracts per order per price update (partial fills)
         self.orders: dict[tuple[int, int], SimOrder] = {}
         self.executions: list[Execution] = []
         self._perm_ids = itertools.count(1_000_001)
@@ -172,27 +174,32 @@ class OrderDesk:
         if not self.gateway.faults.trading_allowed:
             return
         book = self.gateway.quotes.book(root)
+        partly: set[int] = set()  # a partially filled order waits for the next price update
         for _ in range(10):
             progressed = False
             for o in list(self.orders.values()):
-                if o.spec.root != root or o.status not in ("Submitted",):
+                if o.spec.root != root or o.status != "Submitted" or o.perm_id in partly:
                     continue
                 price = fill_price(o, book)
                 if price is not None:
                     self._fill(o, price, book)
                     progressed = True
+                    if o.status != "Filled":
+                        partly.add(o.perm_id)
             if not progressed:
                 return
 
     def _fill(self, o: SimOrder, price: float, book: Book) -> None:
         gw = self.gateway
         qty = o.quantity - o.filled
+        if self.fill_size is not None:
+            qty = min(qty, self.fill_size)
         commission = round(self.commission_per_contract * qty, 2)
         realized = gw.ledger.apply_fill(o.spec, o.sign * qty, price, commission)
         o.avg_fill_price = (o.avg_fill_price * o.filled + price * qty) / (o.filled + qty)
         o.filled += qty
         o.last_fill_price = price
-        o.status = "Filled"
+        o.status = "Filled" if o.filled >= o.quantity - 1e-9 else "Submitted"
         exec_id = f"0000e0d5.{o.perm_id:08x}.{next(self._exec_ids):02d}.01"
         ex = Execution(exec_id, o, gw.now(), qty, price, o.filled, o.avg_fill_price, commission, realized)
         self.executions.append(ex)
@@ -201,6 +208,8 @@ class OrderDesk:
         self._to_owner(o, open_order_fields(o))
         self._to_owner(o, commission_report_fields(ex))
         account_requests.push_after_fill(gw, o.spec)
+        if o.status != "Filled":
+            return
         for child in self._children(o):
             if child.status == "PreSubmitted":
                 child.status = "Submitted"

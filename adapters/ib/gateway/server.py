@@ -11,6 +11,7 @@ from pathlib import Path
 from types import TracebackType
 
 from adapters.ib.gateway import account_requests, contracts, history, market
+from adapters.ib.gateway import replay as replaying
 from adapters.ib.gateway.account import Ledger
 from adapters.ib.gateway.catalog import Catalog
 from adapters.ib.gateway.faults import FaultState, text_for
@@ -19,6 +20,7 @@ from adapters.ib.gateway.order_wire import Execution
 from adapters.ib.gateway.orders import OrderDesk
 from adapters.ib.gateway.quotes import Book, Quotes
 from adapters.ib.gateway.session import ClientSession, Handler
+from mia_core.series import BarSeries
 
 log = logging.getLogger(__name__)
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
@@ -32,12 +34,13 @@ class SimulatedGateway:
     prices by root (ES, NQ, SPX, NDX, VIX); ``clock`` returns the gateway's "now" (aware
     UTC datetime; it dates fills, bars and the futures/option listings); ``minute_bars``
     maps a root to a one-minute bar file (CSV/Parquet) for intraday history;
-    ``bar_interval`` is the real seconds between 5-second real-time bars.
+    ``bar_interval`` is the real seconds between 5-second real-time bars; ``fill_size`` caps
+    the contracts one order fills per price update (partial fills; None fills whole orders).
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, account: str = "DU1234567", server_version: int = 178,
                  *, prices: Mapping[str, float] | None = None, clock: Callable[[], dt.datetime] | None = None,
-                 cash: float = 1_000_000.0, commission_per_contract: float = 2.25,
+                 cash: float = 1_000_000.0, commission_per_contract: float = 2.25, fill_size: float | None = None,
                  minute_bars: Mapping[str, str | Path] | None = None, enforce_pacing: bool = True,
                  bar_interval: float = 5.0, allow_remote: bool = False) -> None:
         if host not in LOOPBACK and not allow_remote:
@@ -54,7 +57,7 @@ class SimulatedGateway:
         self.catalog = Catalog(self.now().date(), spots)
         self.ledger = Ledger(account, cash, self.quotes)
         self.faults = FaultState()
-        self.orders_desk = OrderDesk(self, commission_per_contract)
+        self.orders_desk = OrderDesk(self, commission_per_contract, fill_size)
         self.pacing = history.PacingMonitor()
         self.enforce_pacing = enforce_pacing
         self.minute_bars = {k.upper(): str(v) for k, v in (minute_bars or {}).items()}
@@ -126,7 +129,7 @@ class SimulatedGateway:
             5: desk.req_open_orders, 6: acc.req_account_updates, 7: desk.req_executions, 8: desk.req_ids,
             9: contracts.req_contract_details, 10: market.req_mkt_depth, 11: market.cancel_stream,
             15: acc.ignore, 16: desk.req_open_orders, 17: acc.req_managed_accounts,
-            20: history.req_historical_data, 25: acc.ignore, 49: self._current_time,
+            20: history.req_historical_data, 25: history.cancel_historical_data, 49: self._current_time,
             50: market.req_real_time_bars, 51: market.cancel_stream, 58: desk.global_cancel,
             59: market.req_market_data_type, 61: acc.req_positions, 62: acc.req_account_summary, 63: acc.ignore,
             64: acc.cancel_positions, 76: acc.req_account_updates_multi, 77: acc.ignore,
@@ -150,6 +153,10 @@ class SimulatedGateway:
                 market.on_price(session, root, book)
         self.orders_desk.work(root)
         account_requests.push_marks(self, root)
+
+    async def replay(self, root: str, series: BarSeries, interval: float = 0.0, limit: int | None = None) -> int:
+        """Play bars of ``series`` as trades on ``root`` (see :mod:`adapters.ib.gateway.replay`); bars played."""
+        return await replaying.replay(self, root.upper(), series, interval, limit)
 
     # ---- scripted faults -------------------------------------------------------------------------------------
     async def drop_connections(self) -> None:

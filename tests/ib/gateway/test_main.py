@@ -10,9 +10,10 @@ import sys
 from ib_async import IB, Future
 
 
-def test_module_entry_point_serves_a_client_with_a_price_walk() -> None:
+def test_module_entry_point_serves_a_client_with_replayed_bars() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "adapters.ib.gateway", "--port", "0", "--tick", "0.02", "--lifetime", "30"],
+        [sys.executable, "-m", "adapters.ib.gateway", "--port", "0", "--tick", "0.02", "--lifetime", "30",
+         "--source", "synthetic"],
         stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
@@ -42,7 +43,7 @@ def test_module_entry_point_serves_a_client_with_a_price_walk() -> None:
                 ib.disconnect()
 
         prices = asyncio.run(asyncio.wait_for(client(), 20))
-        assert len(prices) >= 3  # the seeded walk moves ES
+        assert len(prices) >= 3  # the replayed synthetic bars move ES
     finally:
         process.terminate()
         process.wait(timeout=10)
