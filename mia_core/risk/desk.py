@@ -166,7 +166,13 @@ class RiskDesk:
         held = (position > 0) - (position < 0)
         entry = None
         if wanted and wanted != held and not self._entering(wanted, working, position):
-            entry = self.size_entry(signal, wanted)
+            if self.latched:  # no entry: say so once, without sizing it
+                side = OrderSide.BUY if wanted > 0 else OrderSide.SELL
+                intent = OrderIntent(engine.instrument, side, 1, reason="signal_entry")
+                checked = RiskChecked(engine.now_ns, intent, [self.latch_decision()])
+                engine.journal.append(record(engine.now_ns, "risk", {"event": checked}))
+            else:
+                entry = self.size_entry(signal, wanted)
         return planner.plan_managed(signal, engine.instrument, position, working, engine.execution, entry)
 
     @staticmethod
