@@ -20,6 +20,7 @@ from mia_core.gex.codec import iso_utc
 from mia_core.gex.exposure import SignConvention, futures_contracts
 from mia_core.gex.values import index_levels
 from mia_core.instruments import instrument_for
+from ports.options_source import OptionsChainSource
 
 console = Console()
 BILLION = 1e9
@@ -135,18 +136,31 @@ def collect_command(
     underlying: Annotated[str, typer.Option("--underlying")] = "SPX",
     interval: Annotated[float, typer.Option("--interval", help="Seconds between snapshots.")] = 300.0,
     count: Annotated[int | None, typer.Option("--count", help="Stop after this many rounds.")] = None,
+    host: Annotated[str, typer.Option("--host", help="For --source ib: TWS / IB Gateway host.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="For --source ib: API port (4002: Gateway paper).")] = 4002,
+    client_id: Annotated[int, typer.Option("--client-id", help="For --source ib: API client id.")] = 17,
 ) -> None:
     """Take and store a chain snapshot every --interval seconds (5 minutes) until stopped (Ctrl-C)."""
     from adapters.options.scheduler import SnapshotScheduler
     from adapters.options.sources import DirectorySource, SyntheticSource
     from adapters.options.store import SnapshotStore
 
+    closing = None
+    chosen: OptionsChainSource
     if source == "synthetic":
-        chosen: SyntheticSource | DirectorySource = SyntheticSource()
+        chosen = SyntheticSource()
     elif source == "directory" and inbox is not None:
         chosen = DirectorySource(inbox)
+    elif source == "ib":
+        from adapters.clocks import WallClock
+        from adapters.ib.config import IbConnectionConfig
+        from adapters.ib.connection import IbConnection
+        from adapters.ib.options import IbOptionsChainSource
+
+        connection = IbConnection(IbConnectionConfig(host=host, port=port, client_id=client_id), WallClock())
+        chosen, closing = IbOptionsChainSource(connection, WallClock()), connection.close
     else:
-        console.print("[bold red]error:[/] --source synthetic, or --source directory with --inbox DIR")
+        console.print("[bold red]error:[/] --source synthetic, ib, or directory with --inbox DIR")
         raise typer.Exit(2)
     scheduler = SnapshotScheduler(
         chosen,
@@ -155,6 +169,10 @@ def collect_command(
         interval_seconds=interval,
         on_snapshot=lambda s: console.print(f"stored {s.underlying} at {iso_utc(s.ts)[:19]}Z spot {s.spot:,.2f}"),
     )
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(scheduler.run(max_rounds=count))
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(scheduler.run(max_rounds=count))
+    finally:
+        if closing is not None:
+            closing()
     console.print(f"{scheduler.taken} snapshots stored, {scheduler.failed} failed {scheduler.last_error}")

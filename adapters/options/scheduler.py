@@ -61,7 +61,7 @@ class SnapshotScheduler:
             try:
                 snapshot = await self.source.snapshot(underlying)
                 self.store.write(snapshot)
-            except (MiaError, OSError, ValueError) as exc:
+            except Exception as exc:  # any source failure: log, count, try again at the next slot
                 self.failed += 1
                 self.last_error = f"{underlying}: {exc}"
                 log.warning("options snapshot from %s failed: %s", self.source.name, self.last_error)

@@ -95,16 +95,20 @@ def find_zero_gamma(
     """
     xs = grid(spot, low, high, points)
     g = profile.values(xs, weights) if values is None else values
-    signs = np.sign(g)
+    w = profile.w if weights is None else weights
+    # values within rounding noise of zero (e.g. calls and puts cancelling exactly) carry no sign
+    tolerance = 1e-9 * float(np.abs(w).sum()) * spot * _INV_SQRT_2PI
+    nonzero = np.flatnonzero(np.abs(g) > tolerance)
+    signs = np.sign(g[nonzero])
     change = np.flatnonzero(signs[:-1] * signs[1:] < 0)
-    roots = []
-    for i in change:
-        roots.append(float(brentq(lambda x: profile.at(x, weights), xs[i], xs[i + 1], xtol=1e-6 * spot)))
-    roots.extend(float(xs[i]) for i in np.flatnonzero(g == 0))
-    roots.sort()
+    roots = sorted(
+        float(brentq(lambda x: profile.at(x, weights), xs[nonzero[i]], xs[nonzero[i + 1]], xtol=1e-6 * spot))
+        for i in change
+    )
     if not roots:
-        total = float(np.sum(g))
+        total = float(np.sum(g[nonzero]))
         return ZeroGamma(None, (), 1 if total > 0 else -1 if total < 0 else 0, xs[0], xs[-1])
     nearest = min(roots, key=lambda x: abs(x - spot))
     at_spot = profile.at(spot, weights)
-    return ZeroGamma(nearest, tuple(roots), 1 if at_spot > 0 else -1 if at_spot < 0 else 0, xs[0], xs[-1])
+    sign = 0 if abs(at_spot) <= tolerance else (1 if at_spot > 0 else -1)
+    return ZeroGamma(nearest, tuple(roots), sign, xs[0], xs[-1])

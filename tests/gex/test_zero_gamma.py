@@ -66,3 +66,9 @@ def test_ex_0dte_flip_ignores_same_day_contracts() -> None:
     b = analyse(arrays(base), SETTINGS)
     assert a.zero_gamma_ex_0dte.level == pytest.approx(b.zero_gamma.level, rel=1e-6)
     assert a.zero_gamma.level != pytest.approx(b.zero_gamma.level, rel=1e-3)
+
+
+def test_exactly_cancelling_calls_and_puts_have_no_flip_and_no_regime() -> None:
+    quotes = [quote(k, side, 500.0, iv=0.2) for k in (4900.0, 5000.0, 5100.0) for side in ("C", "P")]
+    z = analyse(arrays(quotes), SETTINGS).zero_gamma
+    assert z.level is None and z.roots == () and z.regime_sign == 0
