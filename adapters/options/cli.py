@@ -75,6 +75,21 @@ def summary_table(a: GexAnalysis, basis: float, futures_multiplier: float, futur
     return table
 
 
+def expiry_table(a: GexAnalysis, rows: int = 12) -> Table:
+    """GEX by expiry (settlement instant), nearest first, with the parity forward."""
+    table = Table(title=f"{a.underlying} GEX by expiry ($bn per 1% move, first {rows})")
+    for column in ("settles (UTC)", "days", "GEX", "forward", "parity"):
+        table.add_column(column, justify="right")
+    g = a.groups
+    for i in range(min(rows, g.size)):
+        parity = "-" if not g.forwards.from_parity[i] else f"{g.forwards.parity_error[i] * 100:.2f}%"
+        table.add_row(
+            iso_utc(int(g.settle_ns[i]))[:16], f"{g.t[i] * 365:.2f}", f"{a.gex_by_group[i] / BILLION:+.3f}",
+            f"{g.forwards.forward[i]:,.2f}", parity,
+        )  # fmt: skip
+    return table
+
+
 def gex_command(
     snapshot: Annotated[Path, typer.Argument(help="quotedata.csv, a long-format CSV/Parquet, or a stored .json")],
     fmt: Annotated[str, typer.Option("--format", help=f"One of {', '.join(FORMATS)}.")] = "auto",
@@ -113,6 +128,7 @@ def gex_command(
     if len(result.rejected) > 10:
         console.print(f"[yellow]... {len(result.rejected) - 10} more rejected rows[/]")
     console.print(summary_table(a, basis, instrument.multiplier, futures.upper(), a.ts))
+    console.print(expiry_table(a))
     console.print(levels_table(a, basis, futures.upper(), window_days))
     out.mkdir(parents=True, exist_ok=True)
     stem = snapshot.stem
