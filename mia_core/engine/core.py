@@ -208,9 +208,9 @@ class TradingEngine:
         """Run every policy in order; the smallest allowed size wins, a rejection stops.
 
         While the catastrophe monitor is latched every entry is rejected first (exits
-        pass). An approved intent joins ``batch`` so the next intent of the same
-        decision is judged with it pending; an approved entry's risk is booked in the
-        ledger.
+        pass). A policy that raises rejects the intent (journaled with the error). An
+        approved intent joins ``batch`` so the next intent of the same decision is
+        judged with it pending; an approved entry's risk is booked in the ledger.
         """
         desk = self.desk
         if not self.ledger.track:  # no policy, no desk: nothing to judge or book
@@ -223,7 +223,11 @@ class TradingEngine:
             quantity = 0
         policies = self.risk_policies if quantity else ()
         for policy in policies:
-            decision = policy.evaluate(intent, self.view)
+            try:
+                decision = policy.evaluate(intent, self.view)
+            except Exception as exc:  # a failing rule must stop the order, never the session
+                decision = RiskDecision.reject(getattr(policy, "name", "") or type(policy).__name__,
+                                               f"policy failed ({type(exc).__name__}: {exc}); order refused")
             decisions.append(decision)
             if decision.verdict is RiskVerdict.REJECT:
                 quantity = 0

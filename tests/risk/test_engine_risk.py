@@ -217,3 +217,18 @@ def test_an_open_trade_is_closed_before_the_weekend() -> None:
     run(engine, bars_from([5000.0], friday + 16 * MINUTE))
     assert engine.portfolio.quantity == 0
     assert engine.portfolio.round_trips[-1].exit_reason == "weekend"
+
+
+class Broken:
+    name = "broken"
+
+    def evaluate(self, intent: OrderIntent, context: object) -> object:
+        raise ZeroDivisionError("bug in a third-party rule")
+
+
+def test_a_policy_that_raises_refuses_the_order_and_the_session_goes_on() -> None:
+    engine = TradingEngine(ES, Scripted({2: Direction.LONG, 4: Direction.SHORT}), risk_policies=[Broken()])
+    issued = run(engine, bars_from([5000.0] * 5, T0))
+    assert not any(isinstance(c, SubmitOrder) for step in issued for c in step)
+    reasons = [d.reason for e in engine.journal if e.kind == "risk" for d in e.payload["event"].decisions]
+    assert len(reasons) == 2 and "ZeroDivisionError: bug in a third-party rule" in reasons[0]
