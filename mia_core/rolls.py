@@ -32,8 +32,8 @@ class RollMethod(enum.Enum):
 
 
 def _non_negative_days(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 60:
-        raise DomainValueError(type(instance).__name__, attribute.name, value, "must be a whole number in [0, 60]")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 120:
+        raise DomainValueError(type(instance).__name__, attribute.name, value, "must be a whole number in [0, 120]")
 
 
 @attrs.frozen(slots=True)

@@ -91,7 +91,8 @@ class IbFeedConfig(IbConnectionConfig):
 
     ``bars: realtime`` builds bars of ``bar_seconds`` from IB's 5-second real-time bars;
     ``bars: trades`` builds them from the trade prints. ``depth_rows`` > 0 streams
-    market depth (DepthUpdate) for order book imbalance. After ``heartbeat`` seconds
+    market depth (DepthUpdate) for order book imbalance. ``continuous`` history
+    stitches each month's bars while it was the front, by the roll rule. After ``heartbeat`` seconds
     without data the stream yields a TimerFired, so the engine's clock-driven checks
     (the catastrophe monitor's connection timeout) run during an outage too.
     """
@@ -104,6 +105,7 @@ class IbFeedConfig(IbConnectionConfig):
     what_to_show: Literal["TRADES", "MIDPOINT", "BID", "ASK"] = "TRADES"
     history_bar_size: str = "1 min"
     use_rth: bool = False
+    continuous: bool = True
     heartbeat: float = attrs.field(default=5.0, validator=_positive)
 
     def __attrs_post_init__(self) -> None:

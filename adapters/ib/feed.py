@@ -12,6 +12,7 @@ from ib_async import Contract, util
 
 from adapters.ib.config import IbFeedConfig
 from adapters.ib.connection import IbConnection
+from adapters.ib.continuous import continuous_series
 from adapters.ib.contracts import resolve_front
 from adapters.ib.history import BAR_SIZES, HistoryError, PacedHistory
 from adapters.ib.market import MarketSubscription
@@ -63,7 +64,7 @@ class IbDataFeed:
         return self.contracts[symbol]
 
     def history(self, instrument: Instrument, start_ns: int | None = None, end_ns: int | None = None) -> BarSeries:
-        """Bars of the front month between the bounds (default: the last day), blocking.
+        """Bars between the bounds (default: the last chunk), blocking; continuous across rolls when configured.
 
         Only for use outside a running event loop (``mia backtest``); inside a session
         await :meth:`history_async`.
@@ -77,22 +78,20 @@ class IbDataFeed:
     async def history_async(
         self, instrument: Instrument, start_ns: int | None = None, end_ns: int | None = None
     ) -> BarSeries:
-        """Bars of the front month between the bounds (UTC ns, inclusive)."""
+        """Bars between the bounds (UTC ns, inclusive): continuous across rolls, or the front month only."""
         await self.connection.acquire(self)
+        cfg = self.config
         try:
-            contract = await self.contract_for(instrument)
             end = ns_to_datetime(end_ns) if end_ns is not None else dt.datetime.now(dt.UTC)
-            span = BAR_SIZES.get(self.config.history_bar_size, (0, "", 86400))[2]
+            span = BAR_SIZES.get(cfg.history_bar_size, (0, "", 86400))[2]
             start = ns_to_datetime(start_ns) if start_ns is not None else end - dt.timedelta(seconds=span)
-            return await self.history_client.series(
-                instrument,
-                contract,
-                start,
-                end,
-                self.config.history_bar_size,
-                self.config.what_to_show,
-                self.config.use_rth,
-            )
+            args = (start, end, cfg.history_bar_size, cfg.what_to_show, cfg.use_rth)
+            if cfg.continuous:
+                symbol = cfg.symbol or instrument.symbol
+                ib = self.connection.ib
+                return await continuous_series(ib, self.history_client, instrument, symbol, cfg.roll_rule, *args)
+            contract = await self.contract_for(instrument)
+            return await self.history_client.series(instrument, contract, *args)
         finally:
             await self.connection.release(self)
 

@@ -112,3 +112,31 @@ def test_history_is_a_validated_series_fetched_through_the_pacing_governor(gatew
     assert isinstance(series, BarSeries) and len(series) > 0
     assert list(series.ts) == sorted(series.ts)
     assert feed.governor.sent >= 1 and feed.governor.queue == ()
+
+
+def test_continuous_history_spans_a_roll(gateway: GatewayThread) -> None:
+    import datetime as dt
+
+    from ib_async import IB, Future
+
+    from adapters.ib.continuous import fetch_windows
+    from adapters.ib.contracts import months_of
+
+    async def listed() -> list[object]:
+        ib = IB()
+        await ib.connectAsync("127.0.0.1", gateway.port, clientId=42, timeout=5)
+        try:
+            return list(await ib.reqContractDetailsAsync(Future("ES", exchange="CME", currency="USD")))
+        finally:
+            ib.disconnect()
+
+    months = months_of(asyncio.run(listed()))  # type: ignore[arg-type]
+    end = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    start = end - dt.timedelta(days=20)
+    front = min(m.expiry for m, _ in months)
+    days = (front - (end.date() - dt.timedelta(days=10))).days  # the front month rolled 10 days ago
+    feed = _feed(gateway, history_bar_size="1 hour", roll_days_before_expiry=days)
+    assert len(fetch_windows(months, feed.config.roll_rule, start, end)) == 2
+    series = feed.history(ES, int(start.timestamp() * 1e9), int(end.timestamp() * 1e9))
+    assert len(series) > 0 and list(series.ts) == sorted(series.ts)
+    assert feed.governor.sent >= 2  # both months were asked for

@@ -203,3 +203,20 @@ def test_option_series_are_the_nearest_expiries_around_spot() -> None:
         ("SPXW", "20251126", 5950.0),
         ("SPXW", "20251126", 6000.0),
     ]
+
+
+def test_continuous_history_fetches_each_month_around_its_time_as_the_front() -> None:
+    from adapters.ib.continuous import fetch_windows
+    from mia_core.rolls import FuturesContract
+
+    z5 = FuturesContract("ESZ5", dt.date(2025, 12, 19))
+    h6 = FuturesContract("ESH6", dt.date(2026, 3, 20))
+    m6 = FuturesContract("ESM6", dt.date(2026, 6, 18))
+    months = [(m, Contract(localSymbol=m.key)) for m in (m6, z5, h6)]
+    utc = lambda *a: dt.datetime(*a, tzinfo=dt.UTC)  # noqa: E731
+    windows = fetch_windows(months, RollRule(), utc(2025, 12, 1), utc(2026, 1, 15))
+    # Z5 rolls on Dec 11 (fetched through Dec 12); H6 from Dec 8 (3 days of overlap for the back-adjustment gap)
+    assert [(m.key, lo, hi) for m, _, lo, hi in windows] == [
+        ("ESZ5", utc(2025, 12, 1), utc(2025, 12, 12)),
+        ("ESH6", utc(2025, 12, 8), utc(2026, 1, 15)),
+    ]
