@@ -106,3 +106,26 @@ def test_an_ib_outage_longer_than_the_limit_trips_the_catastrophe_monitor(tmp_pa
     assert lost.detail.startswith("no connection to IB")
     assert tripped.trigger == "connection_lost" and "ib lost" in tripped.detail
     assert tripped.ts - lost.ts > 1_000_000_000  # measured from the moment the link went down
+
+
+def test_a_backtest_runs_on_continuous_ib_history_through_the_same_plan() -> None:
+    import datetime as dt
+
+    from adapters.bootstrap.backtest import backtest_plan
+
+    gateway = GatewayThread()
+    try:
+        today = dt.datetime.now(dt.UTC).date()
+        data = {
+            "mode": "backtest",
+            "data_feed": {"use": "ib_feed", "port": gateway.port, "client_id": 32, "history_bar_size": "1 hour"},
+            "strategy": {"use": "sma_cross", "fast": 3, "slow": 8},
+            "backtest": {"start": str(today - dt.timedelta(days=20)), "end": str(today - dt.timedelta(days=1))},
+        }
+        host = discover()
+        run = backtest_plan(plan_system(data, host, source="test"), host)
+    finally:
+        gateway.stop()
+    hours = run.series.ts[1:] - run.series.ts[:-1]
+    assert len(run.series) > 100 and (hours > 0).all()
+    assert run.result.round_trips  # the same engine traded the bars IB served
