@@ -208,7 +208,7 @@ class TradingEngine:
         """Run every policy in order; the smallest allowed size wins, a rejection stops.
 
         While the catastrophe monitor is latched every entry is rejected first (exits
-        pass). A policy that raises rejects the intent (journaled with the error). An
+        pass). A policy that raises rejects an entry, lets an exit pass (journaled). An
         approved intent joins ``batch`` so the next intent of the same decision is
         judged with it pending; an approved entry's risk is booked in the ledger.
         """
@@ -225,9 +225,11 @@ class TradingEngine:
         for policy in policies:
             try:
                 decision = policy.evaluate(intent, self.view)
-            except Exception as exc:  # a failing rule must stop the order, never the session
-                decision = RiskDecision.reject(getattr(policy, "name", "") or type(policy).__name__,
-                                               f"policy failed ({type(exc).__name__}: {exc}); order refused")
+            except Exception as exc:  # a failing rule stops an entry (never an exit), never the session
+                name = getattr(policy, "name", "") or type(policy).__name__
+                failure = f"policy failed ({type(exc).__name__}: {exc})"
+                decision = (RiskDecision.reject(name, failure + "; entry refused") if entry
+                            else RiskDecision.allow(name, quantity, failure + "; exit allowed"))
             decisions.append(decision)
             if decision.verdict is RiskVerdict.REJECT:
                 quantity = 0

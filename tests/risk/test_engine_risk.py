@@ -226,9 +226,18 @@ class Broken:
         raise ZeroDivisionError("bug in a third-party rule")
 
 
-def test_a_policy_that_raises_refuses_the_order_and_the_session_goes_on() -> None:
+def test_a_policy_that_raises_refuses_entries_lets_exits_pass_and_the_session_goes_on() -> None:
     engine = TradingEngine(ES, Scripted({2: Direction.LONG, 4: Direction.SHORT}), risk_policies=[Broken()])
     issued = run(engine, bars_from([5000.0] * 5, T0))
     assert not any(isinstance(c, SubmitOrder) for step in issued for c in step)
     reasons = [d.reason for e in engine.journal if e.kind == "risk" for d in e.payload["event"].decisions]
     assert len(reasons) == 2 and "ZeroDivisionError: bug in a third-party rule" in reasons[0]
+    # holding a position, the same broken rule cannot trap it
+    holder = TradingEngine(ES, Scripted({2: Direction.LONG, 4: Direction.FLAT}))
+    run(holder, bars_from([5000.0] * 3, T0))
+    assert holder.portfolio.quantity == 1
+    holder.risk_policies = (Broken(),)
+    holder.ledger.track = True
+    issued = run(holder, bars_from([5000.0] * 2, T0 + 3 * MINUTE))
+    assert [c.intent.reason for c in issued[0] if isinstance(c, SubmitOrder)] == ["signal_exit"]
+    assert holder.portfolio.quantity == 0
