@@ -13,6 +13,7 @@ MESSAGES = {
     200: "No security definition has been found for the request",
     326: "Unable to connect as the client id is already in use. Retry with a unique client id.",
     354: "Requested market data is not subscribed.",
+    420: "Invalid Real-time Query:Historical data request pacing violation",
     1100: "Connectivity between IB and Trader Workstation has been lost.",
     1101: "Connectivity between IB and Trader Workstation has been restored - data lost.",
     1102: "Connectivity between IB and Trader Workstation has been restored - data maintained.",

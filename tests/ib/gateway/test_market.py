@@ -136,3 +136,21 @@ def test_intraday_history_bars_are_in_the_window_and_consistent() -> None:
         assert all(b.low <= min(b.open, b.close) <= max(b.open, b.close) <= b.high for b in bars)
 
     run_with_gateway(scenario)
+
+
+def test_delayed_data_flows_where_live_data_is_not_subscribed() -> None:
+    async def scenario(gw: SimulatedGateway, ib: IB) -> None:
+        gw.not_subscribed("ES")
+        errors: list[int] = []
+        ib.errorEvent += lambda req_id, code, text, contract: errors.append(code)
+        (es,) = await ib.qualifyContractsAsync(Future("ES", "202512", "CME"))
+        live = ib.reqMktData(es)
+        await until(lambda: errors == [354])
+        assert live.last != live.last  # nothing arrived (NaN)
+        ib.cancelMktData(es)
+        ib.reqMarketDataType(3)
+        delayed = ib.reqMktData(es)
+        await until(lambda: delayed.last == 6000.0 and delayed.marketDataType == 3)
+        assert (delayed.bid, delayed.ask) == (6000.0, 6000.25)  # delayed tick ids 66/67/68 map to the same fields
+
+    run_with_gateway(scenario)
