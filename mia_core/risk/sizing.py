@@ -7,6 +7,7 @@ import math
 import attrs
 
 from mia_core.instruments import Instrument
+from mia_core.risk.windows import valid_optional_clock
 from mia_core.validation import positive
 
 _ge1 = attrs.validators.ge(1)
@@ -40,7 +41,7 @@ class PositionConfig:
     trailing_atr: float | None = attrs.field(default=2.0, validator=positive)
     break_even_at_r: float | None = attrs.field(default=1.0, validator=positive)
     exit_after_bars: int | None = attrs.field(default=None, validator=attrs.validators.optional(_ge1))
-    weekend_flatten_at: str | None = None
+    weekend_flatten_at: str | None = attrs.field(default=None, validator=valid_optional_clock)
 
 
 class AverageTrueRange:

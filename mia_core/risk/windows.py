@@ -40,6 +40,22 @@ def zone(owner: str, text: str) -> ZoneInfo:
         raise DomainValueError(owner, "timezone", text, "not an IANA time zone (e.g. America/Chicago)") from exc
 
 
+def valid_clock(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    """attrs validator: an ``HH:MM`` time of day."""
+    clock_time(type(instance).__name__, attribute.name, value)
+
+
+def valid_optional_clock(instance: object, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+    """attrs validator: ``HH:MM`` or None."""
+    if value is not None:
+        clock_time(type(instance).__name__, attribute.name, value)
+
+
+def valid_zone(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    """attrs validator: an IANA time zone name."""
+    zone(type(instance).__name__, value)
+
+
 def _check_days(instance: object, attribute: attrs.Attribute[list[str]], value: list[str]) -> None:
     bad = [day for day in value if day not in WEEKDAYS]
     if bad or not value:
@@ -54,9 +70,9 @@ class MarketHoursConfig:
     for the Globex session); the day named is the day the window starts.
     """
 
-    start: str = "08:30"
-    end: str = "15:00"
-    timezone: str = "America/Chicago"
+    start: str = attrs.field(default="08:30", validator=valid_clock)
+    end: str = attrs.field(default="15:00", validator=valid_clock)
+    timezone: str = attrs.field(default="America/Chicago", validator=valid_zone)
     days: list[str] = attrs.field(factory=lambda: ["mon", "tue", "wed", "thu", "fri"], validator=_check_days)
 
 
@@ -112,7 +128,7 @@ class NewsBlackoutConfig:
     path: str
     minutes_before: float = attrs.field(default=5.0, validator=non_negative)
     minutes_after: float = attrs.field(default=5.0, validator=non_negative)
-    timezone: str = "America/New_York"
+    timezone: str = attrs.field(default="America/New_York", validator=valid_zone)
 
 
 class NewsBlackout(EntryRule):
@@ -158,9 +174,9 @@ def in_weekend(ns: int, cutoff: time, reopen: time, tz: ZoneInfo) -> bool:
 class WeekendProtectionConfig:
     """Settings of ``weekend_protection``: no entries from Friday ``friday_cutoff`` to Sunday ``sunday_open``."""
 
-    friday_cutoff: str = "15:00"
-    sunday_open: str = "17:00"
-    timezone: str = "America/Chicago"
+    friday_cutoff: str = attrs.field(default="15:00", validator=valid_clock)
+    sunday_open: str = attrs.field(default="17:00", validator=valid_clock)
+    timezone: str = attrs.field(default="America/Chicago", validator=valid_zone)
 
 
 class WeekendProtection(EntryRule):

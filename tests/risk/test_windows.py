@@ -56,3 +56,17 @@ def test_bad_times_and_zones_name_the_setting() -> None:
         MarketHours(MarketHoursConfig(timezone="Mars/Olympus"))
     with pytest.raises(DomainValueError, match="days"):
         MarketHoursConfig(days=["monday"])
+
+
+def test_config_check_names_the_bad_key() -> None:
+    from adapters.bootstrap.config import plan_system
+    from adapters.bootstrap.errors import ConfigError
+    from adapters.bootstrap.plugins import discover
+
+    data = {"data_feed": "bundled", "strategy": "sma_cross",
+            "risk_policies": [{"use": "max_position"}, {"use": "market_hours", "end": "25:00"}]}
+    with pytest.raises(ConfigError, match=r"risk_policies\[1\]\.end"):
+        plan_system(data, discover(), source="sys.yaml")
+    with pytest.raises(ConfigError, match=r"position\.weekend_flatten_at"):
+        plan_system({"data_feed": "bundled", "strategy": "sma_cross", "position": {"weekend_flatten_at": "late"}},
+                    discover(), source="sys.yaml")
