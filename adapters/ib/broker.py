@@ -107,6 +107,7 @@ class IbBroker(IbEventMapper):
         elif tracked.trade is None or not self.connection.connected:
             self._refuse(tracked, "cannot cancel: not connected to IB (the order is still working there)")
         else:
+            tracked.cancel_requested = True
             self.ib.cancelOrder(tracked.trade.order)
 
     def modify(

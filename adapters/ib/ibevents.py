@@ -34,6 +34,7 @@ class Tracked:
     role: str = ""
     trade: Trade | None = None
     deferred: list[str] = attrs.Factory(list)  # refusals to report once IB has acknowledged the order
+    cancel_requested: bool = False
 
 
 class IbEventMapper:
@@ -51,7 +52,6 @@ class IbEventMapper:
         self.session = secrets.token_hex(3)
         self.seq = 0
         self._last_position = Position(instrument)
-        self._errors: dict[str, str] = {}
         self._attached = False
 
     def attach(self) -> None:
@@ -65,7 +65,6 @@ class IbEventMapper:
         ib.execDetailsEvent += self._on_exec
         ib.commissionReportEvent += self._on_commission
         ib.positionEvent += self._on_position
-        ib.errorEvent += self._on_error
 
     def track(self, tracked: Tracked) -> None:
         """Remember an order (by id and by ref/role)."""
@@ -90,7 +89,13 @@ class IbEventMapper:
         status = domain_status(trade.orderStatus.status, filled, intent.quantity)
         if old.status.is_terminal and not status.is_terminal:
             return
-        reason = self._errors.get(old.order_id, "") if status is OrderStatus.REJECTED else ""
+        reason = ""
+        last = trade.log[-1] if trade.log else None
+        code = getattr(last, "errorCode", 0) or 0
+        if status in (OrderStatus.CANCELLED, OrderStatus.REJECTED) and code and code != 202 and last is not None:
+            reason = f"IB {code}: {last.message}"
+            if status is OrderStatus.CANCELLED and not tracked.cancel_requested and filled == 0:
+                status = OrderStatus.REJECTED  # IB refused it (201 and the like); ib_async calls that Cancelled
         avg = trade.orderStatus.avgFillPrice or None
         new = attrs.evolve(
             old,
@@ -131,10 +136,6 @@ class IbEventMapper:
         if not role:
             self.by_ref[ref] = tracked.order.order_id
         return tracked
-
-    def _on_error(self, req_id: int, code: int, message: str, contract: Any = None) -> None:
-        if str(req_id) in self.orders and code not in (202, 2104, 2106, 2158):
-            self._errors[str(req_id)] = f"IB {code}: {message}"
 
     # --- executions ---------------------------------------------------------------------
 

@@ -140,3 +140,19 @@ def test_a_restarted_mia_recovers_its_orders_and_books_only_unjournaled_fills(tm
         second.close()
     finally:
         gateway.stop()
+
+
+def test_an_order_ib_rejects_is_reported_rejected_with_ibs_reason(make) -> None:  # type: ignore[no-untyped-def]
+    driver = make()
+    driver.gateway.do(lambda: driver.gateway.gateway.reject_next_order("margin too low for this test"))
+    order = driver.broker.submit(_limit(driver, -4))
+    driver.settle()
+    last = [e.order for e in driver.events if hasattr(e, "order") and e.order.order_id == order.order_id][-1]
+    assert last.status is OrderStatus.REJECTED
+    assert last.reject_reason.startswith("IB 201") and "margin too low for this test" in last.reject_reason
+    cancelled = driver.broker.submit(_limit(driver, -4))
+    driver.settle()
+    driver.broker.cancel(cancelled.order_id)
+    driver.settle()
+    final = [e.order for e in driver.events if hasattr(e, "order") and e.order.order_id == cancelled.order_id][-1]
+    assert final.status is OrderStatus.CANCELLED and final.reject_reason == ""
