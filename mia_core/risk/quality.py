@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Literal
 
 import attrs
 
+from mia_core.orders import OrderSide
 from mia_core.risk.limits import EntryRule
 from mia_core.signals import RiskDecision
 from mia_core.validation import unit_interval
@@ -22,11 +23,14 @@ class MinConfluenceConfig:
     """Settings of ``min_confluence``: an entry's signal must have ``confluence`` above ``threshold``.
 
     ``when_missing`` decides for signals without a confluence score (and for
-    intents the engine made itself, which have no signal).
+    intents the engine made itself, which have no signal). Confluence runs from 0
+    (strongly bearish) to 1 (strongly bullish), so with ``mirror_shorts`` a short entry
+    is judged on ``1 - confluence`` (0.75 for longs means below 0.25 for shorts).
     """
 
     threshold: float = attrs.field(default=0.75, validator=unit_interval)
     when_missing: Missing = "reject"
+    mirror_shorts: bool = True
 
 
 @attrs.frozen
@@ -48,11 +52,11 @@ class _ScoreRule(EntryRule):
     when_missing: Missing = "reject"
     label = "score"
 
-    def score(self, context: RiskContext) -> float | None:
+    def score(self, context: RiskContext, intent: OrderIntent) -> float | None:
         return None
 
     def judge(self, intent: OrderIntent, context: RiskContext) -> RiskDecision:
-        value = self.score(context)
+        value = self.score(context, intent)
         if value is None:
             if self.when_missing == "allow":
                 return RiskDecision.allow(self.name, intent.quantity, f"no {self.label}; allowed by configuration")
@@ -71,11 +75,16 @@ class MinConfluence(_ScoreRule):
         self.name = name
         self.threshold = config.threshold
         self.when_missing = config.when_missing
+        self.mirror_shorts = config.mirror_shorts
 
-    def score(self, context: RiskContext) -> float | None:
-        """The signal's confluence, if any."""
+    def score(self, context: RiskContext, intent: OrderIntent) -> float | None:
+        """The signal's confluence in the entry's favour (mirrored for a short entry), if any."""
         signal = context.signal
-        return None if signal is None else signal.confluence
+        if signal is None or signal.confluence is None:
+            return None
+        if self.mirror_shorts and intent.side is OrderSide.SELL:
+            return 1.0 - signal.confluence
+        return signal.confluence
 
 
 class MinMlConfidence(_ScoreRule):
@@ -88,8 +97,8 @@ class MinMlConfidence(_ScoreRule):
         self.key = config.key
         self.label = f"ML confidence ({config.key})"
 
-    def score(self, context: RiskContext) -> float | None:
-        """``signal.components[key]``, if present."""
+    def score(self, context: RiskContext, intent: OrderIntent) -> float | None:
+        """``signal.components[key]``, if present (a probability that the trade works, either side)."""
         signal = context.signal
         if signal is None:
             return None

@@ -130,6 +130,11 @@ def test_min_confluence_is_strictly_above_the_threshold() -> None:
     lenient = quality.MinConfluence(quality.MinConfluenceConfig(when_missing="allow"))
     assert lenient.evaluate(entry(), Context(signal=signal(None))).verdict is ALLOW
     assert policy.evaluate(entry(SELL), Context(quantity=1, signal=signal(0.1))).verdict is ALLOW  # exit
+    # a short entry is judged on 1 - confluence: 0.2 is a strong sell, 0.3 is not strong enough
+    assert policy.evaluate(entry(SELL, stop=5004.0), Context(signal=signal(0.2))).verdict is ALLOW
+    assert policy.evaluate(entry(SELL, stop=5004.0), Context(signal=signal(0.3))).verdict is REJECT
+    plain = quality.MinConfluence(quality.MinConfluenceConfig(mirror_shorts=False))
+    assert plain.evaluate(entry(SELL, stop=5004.0), Context(signal=signal(0.8))).verdict is ALLOW
 
 
 def test_min_ml_confidence_reads_the_signal_component() -> None:
