@@ -53,3 +53,31 @@ def test_the_latch_trips_persists_and_holds_across_a_restart_until_rearmed(tmp_p
     third = session(tmp_path, "third.jsonl")
     assert list(JsonLinesJournal(tmp_path / "third.jsonl").entries("fill"))
     assert third.engine.portfolio.round_trips or third.engine.portfolio.quantity
+
+
+def test_paper_and_backtest_manage_positions_alike(tmp_path: Path) -> None:
+    """Sized bracket entries, break-even and trailing stops: the paper shell books the backtest's trades."""
+    from adapters.bootstrap.backtest import backtest_plan
+
+    def plan(mode: str):  # type: ignore[no-untyped-def]
+        data = {
+            "mode": mode,
+            "data_feed": {"use": "synthetic", "bars": 2500, "seed": 5},
+            "strategy": {"use": "sma_cross", "fast": 5, "slow": 20},
+            "position": {"enabled": True, "risk_per_trade_pct": 1.0, "trailing_atr": 1.5},
+            "risk_policies": [{"use": "max_position"}, {"use": "daily_loss_limit"}],
+            "journal": {"path": str(tmp_path / f"{mode}.jsonl")},
+        }
+        return plan_system(data, discover(), source="test")
+
+    backtest = backtest_plan(plan("backtest"), discover())
+    shell = asyncio.run(run_session(plan("paper"), 0.0, Console(file=io.StringIO()), None))
+    key = lambda t: (t.entry_ts, t.exit_ts, t.side, t.quantity, t.entry_price, t.exit_price, t.exit_reason)  # noqa: E731
+    expected = [key(t) for t in backtest.result.round_trips]
+    assert len(expected) > 10
+    assert {t[-1] for t in expected} >= {"stop_loss"}
+    assert [key(t) for t in shell.engine.portfolio.round_trips][: len(expected)] == expected
+    modified = [e for e in JsonLinesJournal(tmp_path / "paper.jsonl").entries("order")
+                if e.payload["event"]["order"]["parent_id"] and e.payload["event"]["previous_status"] == "working"
+                and e.payload["event"]["order"]["status"] == "working"]
+    assert modified  # stops moved at the broker while working
