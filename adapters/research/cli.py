@@ -11,7 +11,7 @@ from rich.console import Console
 from adapters.bootstrap.config import read_yaml
 from adapters.bootstrap.errors import ConfigError, PluginError
 from adapters.research.report import render
-from adapters.research.walkforward import WalkForwardSettings, walk_forward
+from adapters.research.walkforward import WalkForwardSettings, copied_exits, for_strategy, walk_forward
 
 console = Console()
 
@@ -45,13 +45,18 @@ def walkforward_command(
         )
         host = host_for(path)
         data = read_yaml(path)
+        settings = for_strategy(settings, data, host)
+        exits = copied_exits(data, host)
         results = walk_forward(data, host, settings, report=lambda line: console.print(line, highlight=False))
     except (ConfigError, PluginError, ValueError) as exc:
         raise fail(str(exc)) from exc
     command = _command_line(None if shipped else path, out, settings)
     out.parent.mkdir(parents=True, exist_ok=True)
     policies = [_use(entry) for entry in data.get("risk_policies") or []]
-    out.write_text(render(results, settings, command, path.name if shipped else str(path), policies))
+    use = _use(data.get("strategy"))
+    label = "Battle Navale" if use == "battle_navale" else f"`{use}`"
+    page = render(results, settings, command, path.name if shipped else str(path), policies, label, exits)
+    out.write_text(page)
     console.print(f"wrote {out}", highlight=False)
 
 

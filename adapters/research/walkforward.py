@@ -95,6 +95,12 @@ def _score(metrics: PerformanceMetrics, min_trades: int) -> float:
     return metrics.sharpe
 
 
+def copied_exits(data: Mapping[str, Any], host: PluginHost) -> tuple[str, ...]:
+    """The exit settings the random-entry baseline copies from the system's strategy."""
+    config = plan_system(data, host, source="walk-forward").one("strategy").config
+    return tuple(k for k in EXIT_SETTINGS if hasattr(config, k))
+
+
 def _random_system(data: Mapping[str, Any], host: PluginHost, seed: int, probability: float) -> dict[str, Any]:
     plan = plan_system(data, host, source="walk-forward")
     chosen = plan.one("strategy").config
@@ -179,6 +185,14 @@ def _evaluate_fold(
     report(f"{dataset} {fold.test_label}: {test.metrics.trades} trades, net ${test.metrics.net_pnl:,.0f} "
            f"(chosen on {fold.train_label}: {chosen})")
     return FoldResult(fold, chosen, train.metrics, test, randoms, hold, probability)
+
+
+def for_strategy(settings: WalkForwardSettings, data: Mapping[str, Any], host: PluginHost) -> WalkForwardSettings:
+    """``settings`` with the grid cut to the keys the system's strategy has (a grid for another strategy is dropped)."""
+    config = plan_system(data, host, source="walk-forward").one("strategy").config
+    names = {field.alias or field.name for field in attrs.fields(type(config))}
+    grid = {key: values for key, values in settings.grid.items() if key.split(".")[0] in names}
+    return attrs.evolve(settings, grid=grid)
 
 
 def walk_forward(

@@ -13,7 +13,15 @@ from adapters.replay.bundled import bundled_series
 from adapters.research.folds import rolling_folds
 from adapters.research.report import metrics_row, render
 from adapters.research.runs import with_settings
-from adapters.research.walkforward import DatasetResult, WalkForwardSettings, _random_system, walk_forward
+from adapters.research.walkforward import (
+    DEFAULT_GRID,
+    DatasetResult,
+    WalkForwardSettings,
+    _random_system,
+    copied_exits,
+    for_strategy,
+    walk_forward,
+)
 from mia_core.instruments import ES
 
 from .stand_in import stand_in_system
@@ -132,3 +140,11 @@ def test_every_trade_is_traced_to_the_signal_that_opened_it(result: DatasetResul
     page = render([result], SETTINGS, "cmd", "cfg")
     rows = [line for line in page.splitlines() if line.startswith("| ") and " in " in line.split("|")[1]]
     assert sum(int(row.split("|")[2]) for row in rows) == result.total.trades
+
+
+def test_the_grid_and_copied_exits_follow_the_strategy(host: PluginHost) -> None:
+    sma = stand_in_system() | {"strategy": {"use": "sma_cross", "fast": 5, "slow": 20}}
+    assert for_strategy(WalkForwardSettings(), sma, host).grid == {}
+    assert copied_exits(sma, host) == ()
+    assert dict(for_strategy(WalkForwardSettings(), stand_in_system(), host).grid) == dict(DEFAULT_GRID)
+    assert copied_exits(stand_in_system(), host) == ("atr_period", "stop_atr", "reward_risk", "max_hold_bars")
