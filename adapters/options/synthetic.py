@@ -80,8 +80,9 @@ def synthetic_chain(
         fwd = spot * np.exp((rate - dividend_yield) * t)
         m = np.clip(np.log(strikes / fwd) / np.sqrt(t), -1.5, 1.5)
         sigma = np.clip(0.13 + 0.03 * np.sqrt(t) - 0.12 * m + 0.06 * m * m, 0.06, 1.5)
-        oi_call = rng.poisson(3000 * np.exp(-0.5 * ((strikes / spot - 1.02) / 0.03) ** 2) + 50 * np.exp(-8 * m * m))
-        oi_put = rng.poisson(5000 * np.exp(-0.5 * ((strikes / spot - 0.95) / 0.04) ** 2) + 80 * np.exp(-8 * m * m))
+        round_strike = np.where(strikes % 50 == 0, 3.0, 1.0)  # open interest clusters on round strikes
+        oi_call = rng.poisson(round_strike * (400 * np.exp(-0.5 * ((strikes / spot - 1.02) / 0.012) ** 2) + 15))
+        oi_put = rng.poisson(round_strike * (700 * np.exp(-0.5 * ((strikes / spot - 0.965) / 0.015) ** 2) + 25))
         for is_call, oi in ((True, oi_call), (False, oi_put)):
             price = bsm_price(spot, strikes, t, rate, dividend_yield, sigma, is_call)
             half = np.maximum(0.05, 0.01 * price)
