@@ -103,6 +103,7 @@ class GexAnalysis:
     quality: q.Quality
     components: BiasComponents
     regular_hours: bool
+    inputs: BiasInputs
 
     @property
     def gex_ex_0dte(self) -> float:
@@ -113,6 +114,10 @@ class GexAnalysis:
         """Confidence when used at ``now_ns``: static quality times the age factor."""
         age = (now_ns - self.ts) / 1e9
         return self.quality.with_age(q.age_factor(age, max_age_seconds, self.regular_hours))
+
+    def rescored(self, settings: BiasSettings) -> GexAnalysis:
+        """The same analysis with the components recomputed under other normalisations (e.g. references)."""
+        return attrs.evolve(self, components=components(self.inputs, settings))
 
     def score_at(self, now_ns: int, max_age_seconds: float) -> tuple[float, float]:
         """``(score, confidence)`` when used at ``now_ns``."""
@@ -219,6 +224,7 @@ def analyse(chain: ChainArrays, settings: GexSettings = GexSettings()) -> GexAna
         quality=quality,
         components=components(inputs, s.bias),
         regular_hours=is_regular_hours(clean.ts),
+        inputs=inputs,
     )
 
 

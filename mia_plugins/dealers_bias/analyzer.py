@@ -21,6 +21,7 @@ from mia_core.gex.values import analysis_values
 from mia_core.market import Bar
 from mia_core.options import OptionsChainSnapshot
 from mia_plugins.dealers_bias.history import SnapshotHistory
+from mia_plugins.dealers_bias.references import SessionReferences
 
 log = logging.getLogger("mia.dealers_bias")
 NS = 1_000_000_000
@@ -47,6 +48,9 @@ class DealersBiasConfig:
     pcr_reference: float = attrs.field(default=2.0, validator=attrs.validators.gt(0))
     vol_reference: float = attrs.field(default=18.0, validator=attrs.validators.gt(0))
     contrarian_pcr: bool = False
+    pcr_history_sessions: int = attrs.field(default=60, validator=attrs.validators.ge(1))
+    vol_history_sessions: int = attrs.field(default=252, validator=attrs.validators.ge(1))
+    min_history_sessions: int = attrs.field(default=20, validator=attrs.validators.ge(1))
     weights: BiasWeights = attrs.Factory(BiasWeights)
 
     def settings(self) -> GexSettings:
@@ -93,6 +97,10 @@ class DealersBiasAnalyzer:
         self._error = False
         self._values: dict[str, float] = {}
         self._max_age = config.max_age_hours * 3600.0
+        self._references = SessionReferences(
+            config.pcr_history_sessions, config.vol_history_sessions, config.min_history_sessions
+        )
+        self._refs: tuple[float, float, bool, bool] = (config.pcr_reference, config.vol_reference, False, False)
 
     def on_event(self, event: MarketEvent) -> Mapping[str, float] | None:
         """Take a snapshot event, or on a bar refresh from the directory and re-age the score."""
@@ -137,6 +145,22 @@ class DealersBiasAnalyzer:
             return
         self._error = False
         self._basis, self._basis_live = self._basis_at(snapshot)
+        self._rescore(self._analysis)
+
+    def _rescore(self, analysis: GexAnalysis) -> None:
+        """Use the rolling references of earlier sessions when there are enough, then record this snapshot."""
+        pcr_ref, vol_ref = self._references.pcr(analysis.ts), self._references.vol(analysis.ts)
+        bias = self._settings.bias
+        self._refs = (
+            pcr_ref or bias.pcr_reference,
+            vol_ref or bias.vol_reference,
+            pcr_ref is not None,
+            vol_ref is not None,
+        )
+        if pcr_ref is not None or vol_ref is not None:
+            settings = attrs.evolve(bias, pcr_reference=self._refs[0], vol_reference=self._refs[1])
+            self._analysis = analysis.rescored(settings)
+        self._references.record(analysis.ts, analysis.pcr_oi, analysis.vol_30d)
 
     def _fail(self) -> None:
         self._analysis, self._error = None, True
@@ -165,6 +189,13 @@ class DealersBiasAnalyzer:
         )
         values["error"] = 0.0
         values["live_basis"] = 1.0 if self._basis_live else 0.0
+        pcr_ref, vol_ref, pcr_hist, vol_hist = self._refs
+        values.update(
+            pcr_reference=pcr_ref,
+            vol_reference=vol_ref,
+            pcr_reference_from_history=float(pcr_hist),
+            vol_reference_from_history=float(vol_hist),
+        )
         if math.isnan(values["score"]):
             values["score"], values["confidence"] = 0.0, 0.0
         self._values = values

@@ -143,3 +143,35 @@ def test_other_underlyings_and_events_are_ignored() -> None:
     analyzer = DealersBiasAnalyzer(DealersBiasConfig(underlying="NDX"), futures_multiplier=20.0)
     assert analyzer.on_event(synthetic_chain(TS, expiries=2, strikes_per_expiry=10)) is None
     assert analyzer.latest() == {}
+
+
+def test_references_become_medians_of_earlier_sessions() -> None:
+    from mia_plugins.dealers_bias.references import SessionReferences
+
+    refs = SessionReferences(pcr_sessions=3, vol_sessions=3, min_sessions=2)
+    day = 86_400 * 1_000_000_000
+    refs.record(TS, 1.0, 10.0)
+    assert refs.pcr(TS + day) is None  # one session is not enough
+    refs.record(TS + day, 3.0, 30.0)
+    refs.record(TS + day + MINUTE, 2.0, 20.0)  # the same session: the last snapshot wins
+    assert refs.pcr(TS + day) is None  # the snapshot's own session does not count
+    assert refs.pcr(TS + 2 * day) == 1.5 and refs.vol(TS + 2 * day) == 15.0
+    for i in range(2, 6):
+        refs.record(TS + i * day, 10.0 * i, 10.0 * i)
+    assert refs.pcr(TS + 9 * day) == 40.0  # median of the last three sessions: 30, 40, 50
+
+
+def test_the_analyzer_switches_to_history_references(tmp_path: Path) -> None:
+    day = 86_400 * 1_000_000_000
+    analyzer = DealersBiasAnalyzer(
+        DealersBiasConfig(min_history_sessions=2, pcr_reference=9.0), futures_multiplier=50.0
+    )
+    seen = [
+        analyzer.on_event(synthetic_chain(TS + i * day, expiries=4, strikes_per_expiry=30, seed=i)) for i in range(3)
+    ]
+    assert seen[0] is not None and seen[0]["pcr_reference"] == 9.0 and seen[0]["pcr_reference_from_history"] == 0.0
+    last = seen[2]
+    assert last is not None and last["pcr_reference_from_history"] == 1.0
+    assert last["pcr_reference"] == pytest.approx((seen[0]["pcr_oi"] + seen[1]["pcr_oi"]) / 2)
+    expected = -math.tanh(math.log(last["pcr_oi"] / last["pcr_reference"]) / math.log(2))
+    assert last["s_pcr"] == pytest.approx(expected)
