@@ -9,7 +9,7 @@ from numpy.typing import NDArray
 from mia_core.gex import quality as q
 from mia_core.gex.bias import BiasComponents, BiasInputs, BiasSettings, components, score
 from mia_core.gex.chain import ChainArrays
-from mia_core.gex.dealer_sign import buckets, infer_signs
+from mia_core.gex.dealer_sign import ZERO_DTE_FACTOR, buckets, infer_signs
 from mia_core.gex.expiry import ONE_HOUR_YEARS, is_regular_hours
 from mia_core.gex.exposure import SignConvention, StrikeProfile, by_group, by_strike, dollar_gamma_1pct, fixed_signs
 from mia_core.gex.groups import (
@@ -158,7 +158,11 @@ def analyse(chain: ChainArrays, settings: GexSettings = GexSettings()) -> GexAna
         sign, call_sign, put_sign, sign_q = inferred.signs, inferred.call_sign, inferred.put_sign, inferred.confidence
     else:
         sign = fixed_signs(s.sign_convention, clean.is_call)
-        call_sign, put_sign, sign_q = float(sign[clean.is_call][:1].sum()), float(sign[~clean.is_call][:1].sum()), 1.0
+        call_sign, put_sign = float(sign[clean.is_call][:1].sum()), float(sign[~clean.is_call][:1].sum())
+        # who holds same-day gamma is disputed: its share of the window's gross gamma counts at half confidence
+        window_gross = float(gross[in_window].sum())
+        share_0dte = float(gross[in_window & zero_dte].sum()) / window_gross if window_gross > 0 else 0.0
+        sign_q = 1.0 - (1.0 - ZERO_DTE_FACTOR) * share_0dte
     gex = sign * gross
     contracts = Contracts(clean, group, t, fwd, ivs.iv, gamma, sign, gex, gross, in_window, zero_dte)
     w = in_window

@@ -72,3 +72,13 @@ def test_iv_repaired_from_the_otm_price_matches_the_quoted_iv() -> None:
     repaired = analyse(arrays([quote(5100.0, "C", 1000.0, iv=0.0, bid=price - 1e-9, ask=price + 1e-9)]), _settings())
     assert repaired.repaired_iv == 1 and repaired.report.missing_iv == 1
     assert repaired.gex_total == pytest.approx(quoted.gex_total, rel=1e-6)
+
+
+def test_same_day_gamma_lowers_the_sign_confidence_of_a_fixed_convention() -> None:
+    today = EXPIRY.replace(month=1, day=6)
+    only_later = analyse(arrays([quote(5000.0, "C", 1000.0)]), _settings())
+    assert only_later.quality.sign == 1.0
+    half = analyse(
+        arrays([quote(5000.0, "C", 1000.0, expiry=today), quote(5000.0, "P", 1000.0, expiry=today)]), _settings()
+    )
+    assert half.quality.sign == pytest.approx(0.5)  # all window gamma is same-day
