@@ -131,11 +131,14 @@ class IbGatewayDriver:
         self.settle()
 
     def settle(self, quiet: float = 0.15, limit: float = 5.0) -> None:
-        """Turn the loop until nothing has arrived from the gateway for ``quiet`` seconds (at most ``limit``)."""
+        """Turn the loop until a round trip to the gateway is answered and nothing more arrived for ``quiet`` s."""
 
         async def until_quiet() -> None:
             loop = asyncio.get_running_loop()
             deadline = loop.time() + limit
+            if self.connection.connected:  # a round trip: every message the gateway sent before it has arrived
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(self.connection.ib.reqCurrentTimeAsync(), limit)
             seen = (-1, -1)
             while loop.time() < deadline:
                 await asyncio.sleep(quiet)
