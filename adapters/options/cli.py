@@ -100,7 +100,7 @@ def gex_command(
     ts: Annotated[str | None, typer.Option("--ts", help="Snapshot time, ISO with zone (else from the file).")] = None,
     spot: Annotated[float | None, typer.Option("--spot", help="Index level (else from the file).")] = None,
     basis: Annotated[float, typer.Option("--basis", help="Futures minus index, points.")] = 0.0,
-    futures: Annotated[str, typer.Option("--futures", help="ES or NQ.")] = "ES",
+    futures: Annotated[str | None, typer.Option("--futures", help="ES or NQ (default: NQ for NDX, else ES).")] = None,
     sign: Annotated[SignConvention, typer.Option("--sign", help="Dealer sign convention.")] = SignConvention.NAIVE,
     window_days: Annotated[float, typer.Option("--window-days", help="Expiry window of levels/score.")] = 45.0,
 ) -> None:
@@ -113,6 +113,7 @@ def gex_command(
         if moment is not None and moment.tzinfo is None:
             raise MiaError(f"--ts {ts}: give a time zone (e.g. 2025-01-06T20:57:00-05:00)")
         result = read_any(snapshot, fmt=fmt, underlying=underlying, ts=moment, spot=spot)
+        futures = futures or ("NQ" if result.snapshot.underlying == "NDX" else "ES")
         instrument = instrument_for(futures)
         a = analyse(
             ChainArrays.from_snapshot(result.snapshot), GexSettings(sign_convention=sign, window_days=window_days)

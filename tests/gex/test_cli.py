@@ -57,3 +57,11 @@ def test_bench_gex_runs_on_a_small_chain() -> None:
     result = runner.invoke(app, ["bench", "gex", "--options", "800", "--runs", "2"])
     assert result.exit_code == 0, result.output
     assert "full analysis" in result.output and "800 options" in result.output
+
+
+def test_gex_on_an_ndx_chain_uses_nq(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["gex", str(FIXTURES / "ndx_quotedata_es.csv"), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "NQ contracts per 1%" in result.output
+    with (tmp_path / "ndx_quotedata_es_sierra_levels.csv").open() as handle:
+        assert next(csv.DictReader(handle))["underlying"] == "NDX"
