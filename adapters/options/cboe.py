@@ -125,10 +125,11 @@ def read_cboe(
     level = spot if spot is not None else (_number(last.group(1)) if last else None)
     if not level or level <= 0:
         raise MiaError(f"{path}: line 2 has no 'Last: <price>' for the index; pass --spot")
-    date_text = re.search(r"Date:\s*(.*?)(?:\"?,\s*Bid:|$)", lines[2])
-    moment = to_ns(ts if isinstance(ts, datetime) else parse_cboe_date(date_text.group(1) if date_text else ""))
-    if ts is not None and not isinstance(ts, datetime):
-        moment = int(ts)
+    if ts is None:
+        date_text = re.search(r"Date:\s*(.*?)(?:\"?,\s*Bid:|$)", lines[2])
+        moment = to_ns(parse_cboe_date(date_text.group(1) if date_text else ""))
+    else:
+        moment = to_ns(ts) if isinstance(ts, datetime) else int(ts)
     quotes: list[OptionQuote] = []
     rejected: list[str] = []
     roots: set[str] = set()

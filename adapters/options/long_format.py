@@ -7,6 +7,7 @@ win. Rejected rows are reported with the file name and row number.
 
 from __future__ import annotations
 
+import numbers
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +38,8 @@ def _constant(frame: pd.DataFrame, column: str, path: Path) -> Any:
 
 
 def _timestamp(value: Any, path: Path) -> int:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return int(value)
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return int(value)  # integer UTC nanoseconds (numpy integers included)
     try:
         stamp = pd.Timestamp(str(value))
     except ValueError as exc:

@@ -124,3 +124,13 @@ def test_generated_chain_gex_matches_vollib_gamma(tmp_path: Path) -> None:
 
     b = analyse(ChainArrays.from_snapshot(snap), GexSettings(rate=r, dividend_yield=q, iv_source=IvSource.PRICES))
     assert b.gex_total == pytest.approx(expected, rel=1e-5)
+
+
+def test_an_explicit_time_wins_over_an_unreadable_date(tmp_path: Path) -> None:
+    text = (FIXTURES / "spx_quotedata_gb.csv").read_text().replace("5 April 2023, 19:41 UTC\u22124", "someday")
+    path = tmp_path / "q.csv"
+    path.write_text(text)
+    with pytest.raises(MiaError, match="--ts"):
+        read_cboe(path)
+    moment = datetime(2023, 4, 5, 23, 41, tzinfo=UTC)
+    assert read_cboe(path, ts=moment).snapshot.ts == int(moment.timestamp()) * 1_000_000_000

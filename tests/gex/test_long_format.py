@@ -54,3 +54,11 @@ def test_missing_columns_and_snapshot_values_are_explained(tmp_path: Path) -> No
     )
     with pytest.raises(MiaError, match="no time zone"):
         read_long_format(naive)
+
+
+def test_integer_nanosecond_timestamps_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "ns.csv"
+    path.write_text(
+        f"underlying,ts,spot,expiry,right,strike,bid,ask,open_interest\nSPX,{TS},5000,2025-02-07,C,5100,1,2,3\n"
+    )
+    assert read_long_format(path).snapshot.ts == TS
