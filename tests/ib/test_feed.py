@@ -36,7 +36,12 @@ def _feed(gateway: GatewayThread, **settings: object) -> IbDataFeed:
 
 
 def _collect(
-    feed: IbDataFeed, gateway: GatewayThread, count: int, limit: float = 10.0, restart_at: int | None = None
+    feed: IbDataFeed,
+    gateway: GatewayThread,
+    count: int,
+    limit: float = 10.0,
+    restart_at: int | None = None,
+    data_lost_at: int | None = None,
 ) -> list[object]:
     stop = threading.Event()
 
@@ -47,6 +52,9 @@ def _collect(
                 return
             if i == restart_at:  # the nightly reset: everyone dropped, connections refused for a moment
                 gateway.call(gateway.gateway.restart(downtime=0.3))
+            if i == data_lost_at:  # 1100, then 1101: the socket stays, every market data subscription is gone
+                gateway.call(gateway.gateway.connectivity_lost())
+                gateway.call(gateway.gateway.connectivity_restored(data_lost=True))
             price = prices[i % len(prices)]
             gateway.do(lambda p=price: gateway.gateway.set_price("ES", p))
 
@@ -104,6 +112,13 @@ def test_the_stream_survives_the_nightly_reset(gateway: GatewayThread) -> None:
     assert feed.connection.reconnects >= 1
     trades = [e for e in events if isinstance(e, Trade)]
     assert len(trades) > 40  # only 10 prices were set before the reset: most prints came after it
+
+
+def test_the_stream_resubscribes_after_1101(gateway: GatewayThread) -> None:
+    feed = _feed(gateway, bars="trades", bar_seconds=1)
+    events = _collect(feed, gateway, 120, limit=15.0, data_lost_at=10)
+    assert feed.connection.reconnects == 0  # same socket
+    assert len([e for e in events if isinstance(e, Trade)]) > 40  # only 10 prices were set before 1101
 
 
 def test_history_is_a_validated_series_fetched_through_the_pacing_governor(gateway: GatewayThread) -> None:
