@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from collections.abc import Awaitable, Callable
 
 from ib_async import IB
@@ -24,6 +25,43 @@ from mia_core.events import ConnectionChanged, ConnectionState
 from ports.clock import Clock
 
 log = logging.getLogger("mia.ib")
+_LOGGERS = ("ib_async", "ib_async.ib", "ib_async.client", "ib_async.wrapper", "ib_async.Decoder", "mia.ib")
+
+
+ACCOUNT_ID = re.compile(r"\b(?:DU|DF|U|F)\d{5,9}\b")  # IB's paper, live and advisor account ids
+
+
+class AccountRedactor(logging.Filter):
+    """Masks account ids in log records (ib_async logs whole orders and account values, ids included).
+
+    Anything shaped like an IB account id is masked, and so is every id seen in the
+    configuration or reported by TWS, before the record reaches any handler.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.accounts: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's message with account ids masked; never drops a record."""
+        text = record.getMessage()
+        masked = ACCOUNT_ID.sub(lambda m: _mask(m.group(0)), text)
+        for account in self.accounts:
+            masked = masked.replace(account, _mask(account))
+        if masked != text:
+            record.msg, record.args = masked, ()
+        return True
+
+
+def _mask(account: str) -> str:
+    return account[:2] + "*" * max(len(account) - 4, 0) + account[-2:] if len(account) > 4 else "*" * len(account)
+
+
+REDACTOR = AccountRedactor()
+for _name in _LOGGERS:
+    _logger = logging.getLogger(_name)
+    if REDACTOR not in _logger.filters:
+        _logger.addFilter(REDACTOR)
 
 Restored = Callable[[bool], Awaitable[None]]
 """Called after the link is back; the flag is True when market data must be requested again."""
@@ -41,6 +79,8 @@ class IbConnection:
     """
 
     def __init__(self, config: IbConnectionConfig, clock: Clock, ib: IB | None = None) -> None:
+        if config.account:
+            REDACTOR.accounts.add(config.account)
         self.config = config
         self.clock = clock
         self.ib = ib or IB()
@@ -114,6 +154,7 @@ class IbConnection:
             if self.last_error and self.last_error[0] == 326:
                 raise IbConnectionError(describe(326, self.last_error[1])) from exc
             raise IbConnectionError(explain_connect_failure(exc, cfg.host, cfg.port, cfg.client_id)) from exc
+        REDACTOR.accounts.update(a for a in (cfg.account, *self.ib.managedAccounts()) if a)
         if cfg.market_data_type != "realtime":
             self.ib.reqMarketDataType(cfg.market_data_type_code)
         log.info("connected to IB at %s:%s as client %s", cfg.host, cfg.port, cfg.client_id)

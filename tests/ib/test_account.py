@@ -41,3 +41,18 @@ def test_a_round_trip_shows_in_position_and_realized_pnl(driver: IbGatewayDriver
     assert after.unrealized_pnl_cents == 0
     assert after.equity_cents == after.cash_cents
     assert after.account_id == "ib"  # the real account id never leaves the broker
+
+
+def test_the_account_id_never_reaches_the_logs(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    d = IbGatewayDriver()
+    try:
+        d.broker.submit(OrderIntent(d.instrument, OrderSide.BUY, 1))
+        d.settle()
+    finally:
+        d.close()
+    text = caplog.text
+    assert "placeOrder" in text and "position" in text  # ib_async did log orders, positions and account values
+    assert "DU1234567" not in text and "DU*****67" in text
