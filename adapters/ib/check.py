@@ -11,6 +11,7 @@ import attrs
 from adapters.clocks import WallClock
 from adapters.ib.config import IbConnectionConfig
 from adapters.ib.connection import IbConnection
+from adapters.ib.connection import mask_account as mask
 from adapters.ib.contracts import resolve_front
 from adapters.ib.errors import IbConnectionError, describe
 from mia_core.errors import MiaError
@@ -29,13 +30,6 @@ class CheckReport:
     def ok(self) -> bool:
         """True when every step passed."""
         return not self.problem
-
-
-def mask(account: str) -> str:
-    """An account id shown with only its first two and last two characters (ids are secrets)."""
-    if len(account) <= 4:
-        return "*" * len(account)
-    return account[:2] + "*" * (len(account) - 4) + account[-2:]
 
 
 async def run_check(config: IbConnectionConfig, symbol: str, quote_timeout: float = 10.0) -> CheckReport:

@@ -45,15 +45,16 @@ class AccountRedactor(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the record's message with account ids masked; never drops a record."""
         text = record.getMessage()
-        masked = ACCOUNT_ID.sub(lambda m: _mask(m.group(0)), text)
+        masked = ACCOUNT_ID.sub(lambda m: mask_account(m.group(0)), text)
         for account in self.accounts:
-            masked = masked.replace(account, _mask(account))
+            masked = masked.replace(account, mask_account(account))
         if masked != text:
             record.msg, record.args = masked, ()
         return True
 
 
-def _mask(account: str) -> str:
+def mask_account(account: str) -> str:
+    """An account id with only its first two and last two characters shown."""
     return account[:2] + "*" * max(len(account) - 4, 0) + account[-2:] if len(account) > 4 else "*" * len(account)
 
 
