@@ -56,3 +56,28 @@ def test_the_account_id_never_reaches_the_logs(caplog: pytest.LogCaptureFixture)
     text = caplog.text
     assert "placeOrder" in text and "position" in text  # ib_async did log orders, positions and account values
     assert "DU1234567" not in text and "DU*****67" in text
+
+
+def test_a_bracket_stop_moved_by_modify_protects_at_its_new_price(driver: IbGatewayDriver) -> None:
+    from mia_core.exchange import STOP_LOSS
+    from mia_core.orders import Bracket, OrderStatus
+
+    es, price = driver.instrument, driver.reference_price
+    tick = es.tick_size
+    entry = driver.broker.submit(
+        OrderIntent(es, OrderSide.BUY, 1, bracket=Bracket(stop_loss=price - 12 * tick, take_profit=price + 12 * tick))
+    )
+    driver.settle()
+    children = [o for o in driver.broker.open_orders() if o.parent_id == entry.order_id]
+    stop = next(o for o in children if o.intent.reason == STOP_LOSS)
+    driver.broker.modify(stop.order_id, stop_price=price - 4 * tick)  # trail the stop up
+    driver.settle()
+    at_gateway = next(o for o in driver.gateway.gateway.orders.values() if str(o.order_id) == stop.order_id)
+    assert at_gateway.aux_price == price - 4 * tick
+    driver.trade_at(price - 4 * tick)
+    stop_fills = [e.fill for e in driver.events if isinstance(e, FillReceived) and e.fill.order_id == stop.order_id]
+    assert len(stop_fills) == 1 and driver.broker.positions() == []
+    assert driver.broker.open_orders() == []  # the target was cancelled with the stop's fill (one cancels the other)
+    target = next(o for o in children if o.order_id != stop.order_id)
+    updates = [e.order for e in driver.events if hasattr(e, "order") and e.order.order_id == target.order_id]
+    assert updates[-1].status is OrderStatus.CANCELLED
