@@ -81,3 +81,28 @@ def test_a_bracket_stop_moved_by_modify_protects_at_its_new_price(driver: IbGate
     target = next(o for o in children if o.order_id != stop.order_id)
     updates = [e.order for e in driver.events if hasattr(e, "order") and e.order.order_id == target.order_id]
     assert updates[-1].status is OrderStatus.CANCELLED
+
+
+def test_stop_and_stop_limit_orders_wait_for_their_trigger(driver: IbGatewayDriver) -> None:
+    from mia_core.orders import OrderType
+
+    es, price = driver.instrument, driver.reference_price
+    tick = es.tick_size
+    stop = driver.broker.submit(OrderIntent(es, OrderSide.SELL, 1, OrderType.STOP, stop_price=price - 4 * tick))
+    stop_limit = driver.broker.submit(
+        OrderIntent(
+            es, OrderSide.BUY, 1, OrderType.STOP_LIMIT, stop_price=price + 4 * tick, limit_price=price + 5 * tick
+        )
+    )
+    driver.trade_at(price)
+
+    def fills(order_id: str) -> list[float]:
+        return [e.fill.price for e in driver.events if isinstance(e, FillReceived) and e.fill.order_id == order_id]
+
+    assert fills(stop.order_id) == [] and fills(stop_limit.order_id) == []
+    driver.trade_at(price - 4 * tick)
+    (sold,) = fills(stop.order_id)
+    assert sold <= price - 4 * tick
+    driver.trade_at(price + 4 * tick)
+    (bought,) = fills(stop_limit.order_id)
+    assert price + 4 * tick <= bought <= price + 5 * tick
