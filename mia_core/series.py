@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import attrs
 import numpy as np
@@ -156,65 +157,76 @@ class BarSeries:
 class TrustedBars:
     """Bars of a validated series built on demand, skipping validation (the backtest fast path).
 
-    ``trusted[i]`` equals ``series.bar(i)``; columns are converted to Python lists once.
+    ``trusted[i]`` equals ``series.bar(i)``. Iteration converts the columns to Python
+    values one block of rows at a time, so a million-bar walk never holds a million of
+    them; random access converts whole columns once, on first use.
     """
 
-    __slots__ = ("_ask", "_bid", "_close", "_high", "_instrument", "_low", "_open", "_ts", "_volume")
+    __slots__ = ("_columns", "_series")
+
+    BLOCK = 65_536
 
     def __init__(self, series: BarSeries) -> None:
-        self._instrument = series.instrument
-        self._ts = series.ts.tolist()
-        self._open = series.open.tolist()
-        self._high = series.high.tolist()
-        self._low = series.low.tolist()
-        self._close = series.close.tolist()
-        self._volume = series.volume.tolist()
-        self._bid = None if series.bid_volume is None else series.bid_volume.tolist()
-        self._ask = None if series.ask_volume is None else series.ask_volume.tolist()
+        self._series = series
+        self._columns: tuple[list[Any], ...] | None = None
 
     def __len__(self) -> int:
-        return len(self._ts)
+        return len(self._series)
 
     def __getitem__(self, i: int) -> Bar:
-        bar = object.__new__(Bar)
-        put = object.__setattr__
-        put(bar, "instrument", self._instrument)
-        put(bar, "ts", self._ts[i])
-        put(bar, "open", self._open[i])
-        put(bar, "high", self._high[i])
-        put(bar, "low", self._low[i])
-        put(bar, "close", self._close[i])
-        put(bar, "volume", self._volume[i])
-        bid = None if self._bid is None else self._bid[i]
-        ask = None if self._ask is None else self._ask[i]
-        put(bar, "bid_volume", None if bid is None or bid != bid else bid)
-        put(bar, "ask_volume", None if ask is None or ask != ask else ask)
-        put(bar, "trade_count", None)
-        return bar
+        if self._columns is None:
+            self._columns = self._block(0, len(self._series))
+        ts, open_, high, low, close, volume, bid, ask = self._columns
+        return _make_bar(self._series.instrument, ts[i], open_[i], high[i], low[i], close[i], volume[i], bid[i], ask[i])
+
+    def _block(self, lo: int, hi: int) -> tuple[list[Any], ...]:
+        s = self._series
+        side = [None] * (hi - lo)
+        return (
+            s.ts[lo:hi].tolist(), s.open[lo:hi].tolist(), s.high[lo:hi].tolist(), s.low[lo:hi].tolist(),
+            s.close[lo:hi].tolist(), s.volume[lo:hi].tolist(),
+            side if s.bid_volume is None else s.bid_volume[lo:hi].tolist(),
+            side if s.ask_volume is None else s.ask_volume[lo:hi].tolist(),
+        )  # fmt: skip
 
     def __iter__(self) -> Iterator[Bar]:
         # The same fields as __getitem__, set through the slot descriptors without per-bar indexing.
-        n = len(self._ts)
-        bids = self._bid if self._bid is not None else [None] * n
-        asks = self._ask if self._ask is not None else [None] * n
         new = object.__new__
         slots = [getattr(Bar, name).__set__ for name in _BAR_FIELDS]
         s_instrument, s_ts, s_open, s_high, s_low, s_close, s_volume, s_bid, s_ask, s_count = slots
-        instrument = self._instrument
-        columns = zip(self._ts, self._open, self._high, self._low, self._close, self._volume, bids, asks, strict=True)
-        for ts, open_, high, low, close, volume, bid, ask in columns:
-            bar = new(Bar)
-            s_instrument(bar, instrument)
-            s_ts(bar, ts)
-            s_open(bar, open_)
-            s_high(bar, high)
-            s_low(bar, low)
-            s_close(bar, close)
-            s_volume(bar, volume)
-            s_bid(bar, None if bid is None or bid != bid else bid)
-            s_ask(bar, None if ask is None or ask != ask else ask)
-            s_count(bar, None)
-            yield bar
+        instrument = self._series.instrument
+        n = len(self._series)
+        for lo in range(0, n, self.BLOCK):
+            columns = zip(*self._block(lo, min(n, lo + self.BLOCK)), strict=True)
+            for ts, open_, high, low, close, volume, bid, ask in columns:
+                bar = new(Bar)
+                s_instrument(bar, instrument)
+                s_ts(bar, ts)
+                s_open(bar, open_)
+                s_high(bar, high)
+                s_low(bar, low)
+                s_close(bar, close)
+                s_volume(bar, volume)
+                s_bid(bar, None if bid is None or bid != bid else bid)
+                s_ask(bar, None if ask is None or ask != ask else ask)
+                s_count(bar, None)
+                yield bar
+
+
+def _make_bar(
+    instrument: Instrument, ts: int, open_: float, high: float, low: float, close: float, volume: float,
+    bid: float | None, ask: float | None,
+) -> Bar:  # fmt: skip
+    bar = object.__new__(Bar)
+    put = object.__setattr__
+    for name, value in zip(
+        _BAR_FIELDS,
+        (instrument, ts, open_, high, low, close, volume,
+         None if bid is None or bid != bid else bid, None if ask is None or ask != ask else ask, None),
+        strict=True,
+    ):  # fmt: skip
+        put(bar, name, value)
+    return bar
 
 
 _BAR_FIELDS = (
