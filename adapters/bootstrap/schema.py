@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
 from mia_core.engine.config import ExecutionConfig
 from mia_core.risk.catastrophe import CatastropheConfig
 from mia_core.risk.sizing import PositionConfig
+from mia_core.validation import fail
 from ports.components import ComponentKind, Mode
 
 
@@ -66,6 +67,31 @@ class SessionConfig:
     speed: float = attrs.field(default=60.0, validator=attrs.validators.ge(0))
 
 
+@attrs.frozen
+class OptionsSnapshotsConfig:
+    """Options chain snapshots taken inside paper/live sessions (``mia run``) for dealer's bias.
+
+    Every ``interval_seconds`` (aligned to the clock) each underlying's chain is taken
+    from ``source`` and stored in ``directory`` with its timestamp; point the
+    ``dealers_bias`` analyzer's ``snapshot_dir`` at the same directory. Backtests never
+    take snapshots: they read the ones stored before each bar.
+    """
+
+    enabled: bool = False
+    source: Literal["synthetic", "directory", "ib"] = "synthetic"
+    directory: str = "snapshots"
+    inbox: str | None = None
+    underlyings: list[str] = attrs.Factory(lambda: ["SPX"])
+    interval_seconds: float = attrs.field(default=300.0, validator=attrs.validators.gt(0))
+    ib_host: str = "127.0.0.1"
+    ib_port: int = 4002
+    ib_client_id: int = 17
+
+    def __attrs_post_init__(self) -> None:
+        if self.enabled and self.source == "directory" and not self.inbox:
+            fail(self, "inbox", None, "required when source is 'directory' (the folder where chain files land)")
+
+
 # Top-level keys: (kind, is a list, required)
 COMPONENT_SECTIONS: dict[str, tuple[ComponentKind, bool, bool]] = {
     "data_feed": (ComponentKind.DATA_FEED, False, True),
@@ -94,6 +120,7 @@ class SystemSettings:
     backtest: BacktestConfig = attrs.Factory(BacktestConfig)
     journal: JournalConfig = attrs.Factory(JournalConfig)
     session: SessionConfig = attrs.Factory(SessionConfig)
+    options_snapshots: OptionsSnapshotsConfig = attrs.Factory(OptionsSnapshotsConfig)
 
 
 TOP_LEVEL_KEYS = tuple(attrs.fields_dict(SystemSettings)) + tuple(COMPONENT_SECTIONS)

@@ -15,6 +15,7 @@ from adapters.bootstrap.config import SystemPlan
 from adapters.bootstrap.container import build_system
 from adapters.journal.jsonl import JsonLinesJournal, MemoryJournal
 from adapters.live.shell import LiveShell
+from adapters.options.session import snapshots_during_session
 from adapters.replay.feed import SeriesDataFeed
 from mia_core.clock import ManualClock
 from mia_core.engine.core import TradingEngine
@@ -81,7 +82,8 @@ async def run_session(
             loop.add_signal_handler(signals.SIGINT, stop.set)
             loop.add_signal_handler(signals.SIGTERM, stop.set)
         try:
-            await shell.run(stop)
+            async with snapshots_during_session(plan.settings.options_snapshots, stop):
+                await shell.run(stop)
         finally:
             system.close()
             live.update(status_table(engine, shell.events_seen, tuple(shell.recent_signals)))
