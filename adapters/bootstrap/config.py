@@ -54,7 +54,7 @@ class SystemPlan:
         return self.sections[section]
 
     def require_live_consent(self, live_flag: bool) -> None:
-        """Live mode needs ``live_trading: true`` in the file and ``--live`` on the command line."""
+        """Live mode needs ``live_trading: true``, ``--live`` on the command line and the catastrophe monitor."""
         if self.settings.mode is not Mode.LIVE:
             if live_flag:
                 raise ConfigError(self.source, "mode", f"--live given but mode is {self.settings.mode.value!r}")
@@ -63,6 +63,12 @@ class SystemPlan:
             raise ConfigError(self.source, "live_trading", "mode is 'live': set live_trading: true to trade real money")
         if not live_flag:
             raise ConfigError(self.source, "mode", "mode is 'live': also pass --live on the command line")
+        if not self.settings.catastrophe.enabled:
+            raise ConfigError(
+                self.source,
+                "catastrophe.enabled",
+                "mode is 'live': real money needs the catastrophe monitor; set catastrophe.enabled: true",
+            )
 
 
 def read_yaml(path: str | Path) -> dict[str, Any]:

@@ -246,8 +246,11 @@ def test_the_broker_defaults_to_the_simulated_exchange(tmp_path: Path, kit_host:
 # --- live trading needs two switches ------------------------------------------------------------
 
 
-def plan_in_mode(tmp_path: Path, host: PluginHost, mode: str, live_trading: bool) -> SystemPlan:
+def plan_in_mode(
+    tmp_path: Path, host: PluginHost, mode: str, live_trading: bool, catastrophe: bool = True
+) -> SystemPlan:
     text = BASE + f"mode: {mode}\nlive_trading: {str(live_trading).lower()}\n"
+    text += f"catastrophe: {{enabled: {str(catastrophe).lower()}}}\n"
     return load_plan(write(tmp_path, text), host)
 
 
@@ -260,6 +263,12 @@ def test_live_mode_needs_the_file_switch_and_the_command_line_switch(tmp_path: P
     plan_in_mode(tmp_path, host, "paper", True).require_live_consent(False)
     with pytest.raises(ConfigError, match="--live given but mode is 'backtest'"):
         plan_in_mode(tmp_path, host, "backtest", False).require_live_consent(True)
+
+
+def test_live_mode_needs_the_catastrophe_monitor(tmp_path: Path, host: PluginHost) -> None:
+    with pytest.raises(ConfigError, match=r"catastrophe\.enabled: mode is 'live': real money needs the catastrophe"):
+        plan_in_mode(tmp_path, host, "live", True, catastrophe=False).require_live_consent(True)
+    plan_in_mode(tmp_path, host, "paper", False, catastrophe=False).require_live_consent(False)
 
 
 @pytest.fixture
@@ -285,7 +294,7 @@ def installed_kit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_config_check_enforces_live_consent(
     tmp_path: Path, mode: str, live_trading: str, flag: list[str], code: int, said: str
 ) -> None:
-    path = write(tmp_path, BASE + f"mode: {mode}\nlive_trading: {live_trading}\n")
+    path = write(tmp_path, BASE + f"mode: {mode}\nlive_trading: {live_trading}\ncatastrophe: {{enabled: true}}\n")
     result = CliRunner().invoke(app, ["config", "check", str(path), *flag], env={"COLUMNS": "220"})
     assert result.exit_code == code, result.output
     assert said in " ".join(result.output.split())
