@@ -46,6 +46,7 @@ MONTHS = {
     )
     for m in names
 }
+MERIDIEM = re.compile(r"(?<![A-Za-z])([AaPp])\.\s*[Mm]\.")
 ZONES = {"EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "UTC": 0, "GMT": 0}
 NEW_YORK = ZoneInfo("America/New_York")
 UNDERLYING_BY_ROOT = {"SPX": "SPX", "SPXW": "SPX", "NDX": "NDX", "NDXP": "NDX"}
@@ -55,6 +56,8 @@ def parse_cboe_date(text: str) -> datetime:
     """The quote time of a ``Date:`` field in any of the locale variants seen (aware datetime)."""
     clean = text.replace("\u2212", "-").replace('"', "").strip()
     clean = re.sub(r"^Date:\s*", "", clean)
+    # dotted meridiem markers ("p.m.", Spanish "p. m.") become "pm": word by word they would be lost
+    clean = MERIDIEM.sub(lambda m: f" {m.group(1).lower()}m ", clean)
     words = re.sub(r"[,]", " ", clean).split()
     month = day = year = None
     hour = minute = None

@@ -21,6 +21,7 @@ from .make_quotedata import Series, smile, write_quotedata
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NY = ZoneInfo("America/New_York")
+GMT_MINUS_5 = timezone(timedelta(hours=-5))
 
 
 @pytest.mark.parametrize(
@@ -35,6 +36,20 @@ NY = ZoneInfo("America/New_York")
     ],
 )
 def test_date_variants(text: str, expected: datetime) -> None:
+    assert parse_cboe_date(f"Date: {text}") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("January 6, 2025 at 8:57 p.m. EST", datetime(2025, 1, 6, 20, 57, tzinfo=timezone(timedelta(hours=-5)))),
+        ("12 de enero de 2026, 1:29 p.\u00a0m. GMT-5", datetime(2026, 1, 12, 13, 29, tzinfo=GMT_MINUS_5)),
+        ("12 de enero de 2026, 1:29 p. m. GMT-5", datetime(2026, 1, 12, 13, 29, tzinfo=GMT_MINUS_5)),
+        ("March 3, 2025 at 12:05 a.m.", datetime(2025, 3, 3, 0, 5, tzinfo=NY)),
+    ],
+)
+def test_dotted_am_pm_markers_keep_the_afternoon(text: str, expected: datetime) -> None:
+    # browsers in some locales write "p.m." or "p. m."; read as AM, the snapshot would be stamped 12 h early
     assert parse_cboe_date(f"Date: {text}") == expected
 
 
