@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from mia_core.errors import DomainValueError
-from mia_core.gex.expiry import settlement_for_root
+from mia_core.gex.expiry import settlement_for_root, settlement_without_root
 from mia_core.options import OptionQuote, OptionRight, OptionsChainSnapshot, SettlementStyle
 
 FORMAT = "mia-options-snapshot/1"
@@ -69,17 +69,16 @@ def _quote(row: Mapping[str, Any], underlying: str) -> OptionQuote:
     if right is None:
         raise ValueError(f"right {row['right']!r} is not C/P/call/put")
     root = "" if _missing(row.get("root")) else str(row["root"]).strip()
-    settlement_text = row.get("settlement")
-    settlement = (
-        settlement_for_root(root or underlying)
-        if _missing(settlement_text)
-        else SettlementStyle(str(settlement_text).strip().upper())
-    )
     expiry = row["expiry"]
     if not isinstance(expiry, date):
         expiry = date.fromisoformat(str(expiry).strip()[:10])
     elif isinstance(expiry, datetime):
         expiry = expiry.date()
+    settlement_text = row.get("settlement")
+    if not _missing(settlement_text):
+        settlement = SettlementStyle(str(settlement_text).strip().upper())
+    else:
+        settlement = settlement_for_root(root) if root else settlement_without_root(underlying, expiry)
     return OptionQuote(
         underlying=underlying,
         expiry=expiry,

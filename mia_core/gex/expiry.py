@@ -33,6 +33,29 @@ def settlement_for_root(root: str) -> SettlementStyle:
     return SettlementStyle.AM if root.strip().upper() in AM_ROOTS else SettlementStyle.PM
 
 
+#: Index roots whose AM series are the standard (third-Friday) monthlies only; other dates are PM weeklies.
+MONTHLY_AM_ROOTS = frozenset({"SPX", "NDX", "RUT"})
+
+
+def is_third_friday(expiry: date) -> bool:
+    """True on the third Friday of a month (the standard monthly expiration)."""
+    return expiry.weekday() == 4 and 15 <= expiry.day <= 21
+
+
+def settlement_without_root(underlying: str, expiry: date) -> SettlementStyle:
+    """Best guess of a series' settlement when its root is unknown.
+
+    For SPX/NDX/RUT the AM-settled series exist only on the third-Friday monthly
+    expiration; any other expiry date can only be a PM-settled weekly or daily (SPXW,
+    NDXP, ...). Other underlyings follow :func:`settlement_for_root`. A monthly moved to
+    Thursday by a holiday needs the root or settlement column.
+    """
+    name = underlying.strip().upper()
+    if name in MONTHLY_AM_ROOTS:
+        return SettlementStyle.AM if is_third_friday(expiry) else SettlementStyle.PM
+    return settlement_for_root(name)
+
+
 def settlement_ns(expiry: date, style: SettlementStyle) -> int:
     """UTC nanoseconds of the settlement instant of an option expiring on ``expiry``."""
     clock = AM_SETTLEMENT if style is SettlementStyle.AM else PM_SETTLEMENT

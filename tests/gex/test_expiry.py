@@ -12,6 +12,7 @@ from mia_core.gex.expiry import (
     is_regular_hours,
     settlement_for_root,
     settlement_ns,
+    settlement_without_root,
     years_to_settlement,
 )
 from mia_core.options import SettlementStyle
@@ -39,6 +40,26 @@ def test_roots_choose_am_or_pm() -> None:
     assert settlement_for_root("NDX") is SettlementStyle.AM
     assert settlement_for_root("SPXW") is SettlementStyle.PM
     assert settlement_for_root("NDXP") is SettlementStyle.PM
+
+
+@pytest.mark.parametrize(
+    ("underlying", "day", "style"),
+    [
+        ("SPX", date(2025, 1, 17), SettlementStyle.AM),  # third Friday: the standard monthly
+        ("SPX", date(2025, 2, 21), SettlementStyle.AM),  # third Friday
+        ("SPX", date(2025, 2, 7), SettlementStyle.PM),  # first Friday: only SPXW lists it
+        ("SPX", date(2025, 1, 7), SettlementStyle.PM),  # a Tuesday daily
+        ("SPX", date(2025, 2, 14), SettlementStyle.PM),  # second Friday
+        ("NDX", date(2025, 3, 21), SettlementStyle.AM),  # third Friday
+        ("NDX", date(2025, 3, 20), SettlementStyle.PM),  # the Thursday before it
+        ("SPXW", date(2025, 1, 17), SettlementStyle.PM),  # a PM underlying stays PM
+    ],
+)
+def test_without_a_root_only_standard_monthlies_settle_am(
+    underlying: str, day: date, style: SettlementStyle
+) -> None:
+    # SPX/NDX AM series exist only on the third-Friday monthly; every other date is a PM weekly/daily
+    assert settlement_without_root(underlying, day) is style
 
 
 def test_calendar_time_and_floor() -> None:

@@ -37,7 +37,20 @@ def test_bad_rows_are_rejected_with_their_row_number(tmp_path: Path) -> None:
     assert len(result.snapshot.quotes) == 2
     assert [r.split(":")[0] for r in result.rejected] == ["chain.csv row 3", "chain.csv row 4"]
     assert result.snapshot.quotes[1].iv is None  # an empty IV is missing, not zero
-    assert result.snapshot.quotes[0].root == "" and result.snapshot.quotes[0].settlement.value == "AM"
+    # no root column: 2025-02-07 is not the third Friday, so only a PM (SPXW) series can expire on it
+    assert result.snapshot.quotes[0].root == "" and result.snapshot.quotes[0].settlement.value == "PM"
+
+
+def test_rows_without_root_settle_am_only_on_the_monthly_expiry(tmp_path: Path) -> None:
+    path = tmp_path / "chain.csv"
+    path.write_text(
+        "underlying,ts,spot,expiry,right,strike,bid,ask,open_interest,iv\n"
+        "SPX,2025-01-06T19:00:00Z,5000,2025-01-07,C,5100,10,10.5,100,0.18\n"
+        "SPX,2025-01-06T19:00:00Z,5000,2025-01-17,C,5100,10,10.5,100,0.18\n"
+        "SPX,2025-01-06T19:00:00Z,5000,2025-01-17,P,5100,10,10.5,100,0.18\n"
+    )
+    styles = [q.settlement.value for q in read_long_format(path).snapshot.quotes]
+    assert styles == ["PM", "AM", "AM"]
 
 
 def test_missing_columns_and_snapshot_values_are_explained(tmp_path: Path) -> None:
