@@ -71,7 +71,7 @@ def cut_points(n: int, warmup: int, count: int = 24) -> tuple[int, ...]:
         return ()
     start = max(1, min(warmup, n - 1))
     dense = [*range(1, min(4, n)), *range(start, min(start + count // 3, n))]
-    spread = np.unique(np.geomspace(start, n - 1, num=count - len(dense)).astype(np.int64)).tolist()
+    spread = np.unique(np.geomspace(start, n - 1, num=max(0, count - len(dense))).astype(np.int64)).tolist()
     return tuple(sorted({*dense, *spread, n - 1}))
 
 

@@ -106,3 +106,11 @@ def test_cut_points_cover_the_start_densely_and_reach_the_end() -> None:
     assert list(cuts[3:11]) == list(range(25, 33))
     assert list(cuts) == sorted(set(cuts))
     assert cut_points(1, warmup=1) == ()
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 3, 4])
+def test_few_cuts_asked_for_still_give_valid_cuts(count: int) -> None:
+    # `mia check lookahead --cuts 3` used to crash in numpy (a negative number of samples)
+    cuts = cut_points(1_000, warmup=25, count=count)
+    assert cuts and cuts[-1] == 999
+    assert all(0 < c < 1_000 for c in cuts) and list(cuts) == sorted(set(cuts))
