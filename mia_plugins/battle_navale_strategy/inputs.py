@@ -20,13 +20,15 @@ def feature_scores(
 
     A technique feature missing from ``features`` reads as NaN (no decision); dealer's
     bias is ``(score + 1) / 2`` of the analyzer's latest ``score`` in [-1, 1], or 0.5
-    with the absent flag when no such analyzer has reported (or its score is NaN).
+    with the absent flag when no such analyzer has reported (or its score is NaN, or it
+    reports ``error``).
     """
     nan = math.nan
     scores = {name: features.get(key, nan) for name, key in SCORE_KEYS}
     latest = analyses.get(bias_analyzer)
     bias = latest.get("score") if latest is not None else None
-    if bias is None or bias != bias:
+    failed = latest is not None and latest.get("error", 0.0) > 0.0  # an analyzer in error publishes no real score
+    if bias is None or bias != bias or failed:
         scores["dealers_bias"] = NEUTRAL
         return scores, True
     scores["dealers_bias"] = bias_to_unit(min(1.0, max(-1.0, bias)))

@@ -137,6 +137,9 @@ def test_stale_or_broken_snapshots_give_no_confidence(tmp_path: Path) -> None:
     assert DealersBiasAnalyzer(DealersBiasConfig(), futures_multiplier=50.0).on_event(empty) == {
         "score": 0.0, "confidence": 0.0, "error": 1.0,
     }  # fmt: skip
+    # an analyzer in error has no value: Battle Navale counts it neutral AND flags it absent
+    scores, absent = feature_scores({}, {"dealers_bias": values}, "dealers_bias")
+    assert absent and scores["dealers_bias"] == 0.5
 
 
 def test_other_underlyings_and_events_are_ignored() -> None:
