@@ -30,8 +30,9 @@ def years_of(series: BarSeries) -> np.ndarray:
 def rolling_folds(series: BarSeries, train_years: int, test_years: int) -> list[Fold]:
     """Train on ``train_years`` whole calendar years, test on the next ``test_years``; roll by ``test_years``.
 
-    Only whole years present in the series are used; test periods never overlap, and
-    every test period lies after its train period.
+    Years are the calendar years present in the series (a partial first or last year
+    counts as one: the bundled data holds whole years 1999-2018); test periods never
+    overlap, and every test period lies after its train period.
     """
     if train_years < 1 or test_years < 1:
         raise ValueError("train_years and test_years must be at least 1")
