@@ -64,6 +64,11 @@ class IbBroker(IbEventMapper):
     async def _on_restored(self, resubscribe: bool) -> None:
         self.reconcile()
 
+    @property
+    def outbox_size(self) -> int:
+        """Events decided locally (refusals, rejections) not yet delivered to the handlers."""
+        return len(self._outbox)
+
     def subscribe(self, handler: Callable[[BrokerEvent], None]) -> None:
         """Deliver every later broker event to ``handler`` (registration order)."""
         self.handlers.append(handler)

@@ -24,6 +24,8 @@ from ports.broker import Broker
 
 T = TypeVar("T")
 _CLIENT_IDS = itertools.count(11)
+WAIT_LIMIT = 30.0
+"""Seconds any single wait of the driver may take before it gives up (connects, round trips, conditions)."""
 
 
 class GatewayThread:
@@ -43,11 +45,11 @@ class GatewayThread:
         """The port the gateway listens on."""
         return int(self.gateway.port)
 
-    def call(self, coro: Coroutine[Any, Any, T], timeout: float = 10.0) -> T:
+    def call(self, coro: Coroutine[Any, Any, T], timeout: float = 60.0) -> T:
         """Run ``coro`` on the gateway's loop and wait for its result."""
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
 
-    def do(self, action: Callable[[], T], timeout: float = 10.0) -> T:
+    def do(self, action: Callable[[], T], timeout: float = 60.0) -> T:
         """Run a plain call on the gateway's loop (its state belongs to that thread)."""
 
         async def wrapped() -> T:
@@ -66,7 +68,11 @@ class GatewayThread:
 
 
 class IbGatewayDriver:
-    """A :class:`~adapters.simulated.contract.BrokerDriver` for :class:`IbBroker` over the simulated gateway."""
+    """A :class:`~adapters.simulated.contract.BrokerDriver` for :class:`IbBroker` over the simulated gateway.
+
+    Every wait is for a condition, bounded generously (CI runs on two loaded cores):
+    the timeouts below are ceilings that a healthy run never comes near, not pacing.
+    """
 
     def __init__(
         self,
@@ -83,8 +89,9 @@ class IbGatewayDriver:
         self.loop = asyncio.new_event_loop()
         asyncio.set_event_loop(self.loop)
         defaults: dict[str, Any] = dict(
-            port=self.gateway.port, client_id=next(_CLIENT_IDS), account_env="", connect_timeout=5.0,
-            request_timeout=5.0, reconnect_initial_delay=0.05, reconnect_max_delay=0.5, commission_wait=0.5,
+            port=self.gateway.port, client_id=next(_CLIENT_IDS), account_env="", connect_timeout=WAIT_LIMIT,
+            request_timeout=WAIT_LIMIT, reconnect_initial_delay=0.05, reconnect_max_delay=0.5,
+            commission_wait=WAIT_LIMIT,
         )
         self.config = IbBrokerConfig(**{**defaults, **settings})
         self.clock = WallClock()
@@ -114,7 +121,7 @@ class IbGatewayDriver:
         """Where the gateway's market starts."""
         return self._reference
 
-    def run(self, coro: Coroutine[Any, Any, T], timeout: float = 15.0) -> T:
+    def run(self, coro: Coroutine[Any, Any, T], timeout: float = 2 * WAIT_LIMIT) -> T:
         """Run ``coro`` on the broker's loop, bounded by ``timeout``."""
         return self.loop.run_until_complete(asyncio.wait_for(coro, timeout))
 
@@ -130,26 +137,34 @@ class IbGatewayDriver:
         self.gateway.do(lambda: gw.set_price(symbol, price, bid=price, ask=price + tick))
         self.settle()
 
-    def settle(self, quiet: float = 0.15, limit: float = 5.0) -> None:
-        """Turn the loop until a round trip to the gateway is answered and nothing more arrived for ``quiet`` s."""
+    def settle(self, quiet: float = 0.1, limit: float = 2 * WAIT_LIMIT) -> None:
+        """Turn the loop until everything asked of the gateway so far has been answered and reported.
 
-        async def until_quiet() -> None:
+        Waits, each within ``limit`` s in all, for: a round trip to the gateway (every
+        message it sent before the answer has then arrived, as it answers in order); no
+        fill still waiting for its commission report; the broker's local outbox empty;
+        then ``quiet`` s without any further activity (tasks the reports started).
+        """
+
+        async def until_settled() -> None:
             loop = asyncio.get_running_loop()
             deadline = loop.time() + limit
-            if self.connection.connected:  # a round trip: every message the gateway sent before it has arrived
-                with contextlib.suppress(Exception):
+            if self.connection.connected:
+                with contextlib.suppress(ConnectionError, TimeoutError):  # a drop while waiting ends the round trip
                     await asyncio.wait_for(self.connection.ib.reqCurrentTimeAsync(), limit)
+            while loop.time() < deadline and (self.ib_broker.awaiting_commission or self.ib_broker.outbox_size):
+                await asyncio.sleep(0.01)
             seen = (-1, -1)
             while loop.time() < deadline:
                 await asyncio.sleep(quiet)
                 now = (self._activity, len(self.events))
-                if now == seen:
+                if now == seen and not self.ib_broker.awaiting_commission and not self.ib_broker.outbox_size:
                     return
                 seen = now
 
-        self.loop.run_until_complete(until_quiet())
+        self.loop.run_until_complete(until_settled())
 
-    def wait_for(self, condition: Callable[[], bool], limit: float = 10.0) -> bool:
+    def wait_for(self, condition: Callable[[], bool], limit: float = 2 * WAIT_LIMIT) -> bool:
         """Turn the loop until ``condition()`` holds (True) or ``limit`` seconds pass (False)."""
 
         async def poll() -> bool:
