@@ -167,6 +167,8 @@ class IbConnection:
             if task is not None and not task.done():
                 task.cancel()
         self._reconnect_task = self._alert_task = None
+        # a deliberate close ends the outage being watched: the next connect starts with the link up
+        self._down_since, self._alerted = None, False
         if self.connected:
             self.ib.disconnect()
 
@@ -236,6 +238,10 @@ class IbConnection:
                 await self.ensure_connected()
             except IbConnectionError as exc:
                 log.warning("reconnect failed (next try in %.0f s): %s", delay, exc)
+                delay = min(delay * 2, self.config.reconnect_max_delay)
+                continue
+            except Exception:  # odd data or an ib_async bug must not end the reconnect loop for the session
+                log.exception("reconnect failed unexpectedly (next try in %.0f s)", delay)
                 delay = min(delay * 2, self.config.reconnect_max_delay)
                 continue
             self.reconnects += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import secrets
@@ -48,6 +49,8 @@ class IbEventMapper:
         self.by_ref: dict[str, str] = {}
         self.by_ref_role: dict[tuple[str, str], str] = {}
         self.seen_execs: set[str] = set()
+        self.awaiting_commission: dict[str, asyncio.TimerHandle] = {}  # execId -> when it is booked without one
+        self.executed: dict[str, list[tuple[int, float]]] = {}  # order id -> (shares, price) of each execution
         self.contract: Contract | None = None
         self.session = secrets.token_hex(3)
         self.seq = 0
@@ -140,8 +143,11 @@ class IbEventMapper:
     # --- executions ---------------------------------------------------------------------
 
     def _on_exec(self, trade: Trade, fill: IbFill) -> None:
+        exec_id = fill.execution.execId
         if self.config.commission_wait > 0 and fill.commissionReport.execId == "":
-            util.getLoop().call_later(self.config.commission_wait, self._book, fill, True)
+            if exec_id not in self.seen_execs and exec_id not in self.awaiting_commission:
+                handle = util.getLoop().call_later(self.config.commission_wait, self._book, fill, True)
+                self.awaiting_commission[exec_id] = handle
             return
         self._book(fill)
 
@@ -150,6 +156,9 @@ class IbEventMapper:
 
     def _book(self, fill: IbFill, late: bool = False) -> None:
         execution = fill.execution
+        waiting = self.awaiting_commission.pop(execution.execId, None)
+        if waiting is not None:
+            waiting.cancel()
         if execution.execId in self.seen_execs:
             return
         tracked = self.orders.get(str(execution.orderId))
@@ -188,6 +197,7 @@ class IbEventMapper:
             commission_cents=max(cents, 0),
             fill_id=execution.execId,
         )
+        self.executed.setdefault(tracked.order.order_id, []).append((domain.quantity, price))
         self._emit(FillReceived(self.clock.now_ns(), domain))
 
     # --- positions and account ----------------------------------------------------------
@@ -246,16 +256,40 @@ class IbEventMapper:
         """
         for trade in self.ib.trades():
             self.sync(trade)
-        live_at_ib = {str(t.order.orderId) for t in self.ib.openTrades()}
-        for tracked in list(self.orders.values()):
-            missing = not tracked.order.status.is_terminal and tracked.order.order_id not in live_at_ib
-            if missing and (tracked.trade is None or tracked.trade.orderStatus.status not in ("Filled", "Cancelled")):
-                log.warning("order %s (%s) is not open at IB after reconnect; check TWS", tracked.order.order_id,
-                            tracked.ref)
         for fill in self.ib.fills():
             if fill.execution.execId not in self.seen_execs:
                 self._book(fill)
+        live_at_ib = {str(t.order.orderId) for t in self.ib.openTrades()}
+        for tracked in list(self.orders.values()):
+            missing = not tracked.order.status.is_terminal and tracked.order.order_id not in live_at_ib
+            done_at_ib = tracked.trade is not None and tracked.trade.orderStatus.status in ("Filled", "Cancelled")
+            if not missing or done_at_ib:
+                continue
+            if not self._filled_while_away(tracked):
+                log.warning("order %s (%s) is not open at IB after reconnect; check TWS", tracked.order.order_id,
+                            tracked.ref)
         self._report_position()
+
+    def _filled_while_away(self, tracked: Tracked) -> bool:
+        """An order IB no longer lists whose executions cover its size: report it FILLED (True), else False.
+
+        IB lists only working orders after a reconnect (completed ones only if
+        reqCompletedOrders answers), so an order that filled while MIA was away would
+        otherwise stay WORKING for ever although its fills were booked.
+        """
+        executions = self.executed.get(tracked.order.order_id, [])
+        shares = sum(quantity for quantity, _ in executions)
+        old = tracked.order
+        if shares < old.intent.quantity:
+            return False
+        average = sum(quantity * price for quantity, price in executions) / shares
+        now = self.clock.now_ns()
+        new = attrs.evolve(old, status=OrderStatus.FILLED, filled_quantity=old.intent.quantity,
+                           average_fill_price=average, updated_ts=now)
+        tracked.order = new
+        log.info("order %s (%s) filled at IB while MIA was away", new.order_id, tracked.ref)
+        self._emit(OrderUpdated(now, new, old.status))
+        return True
 
 
 def _intent_from(intent: OrderIntent, trade: Trade) -> OrderIntent:

@@ -156,3 +156,49 @@ def test_an_order_ib_rejects_is_reported_rejected_with_ibs_reason(make) -> None:
     driver.settle()
     final = [e.order for e in driver.events if hasattr(e, "order") and e.order.order_id == cancelled.order_id][-1]
     assert final.status is OrderStatus.CANCELLED and final.reject_reason == ""
+
+
+def test_an_order_filled_during_the_outage_is_reported_filled_not_left_working(make) -> None:  # type: ignore[no-untyped-def]
+    driver = make(reconnect_initial_delay=1.0)
+    order = driver.broker.submit(_limit(driver, -4))
+    driver.settle()
+    _drop(driver)
+    tick = driver.instrument.tick_size
+    limit = driver.reference_price - 4 * tick
+    driver.gateway.do(lambda: driver.gateway.gateway.set_price("ES", limit, bid=limit - tick, ask=limit))
+    assert driver.wait_for(lambda: driver.connection.reconnects >= 1 and driver.connection.connected)
+    assert driver.wait_for(lambda: len(_fills(driver, order.order_id)) == 1)
+    driver.settle()
+    assert driver.broker.open_orders() == []  # IB no longer lists it and its execution covers it
+    last = [e.order for e in driver.events if hasattr(e, "order") and e.order.order_id == order.order_id][-1]
+    assert last.status is OrderStatus.FILLED and last.filled_quantity == 1 and last.average_fill_price == limit
+
+
+def test_connecting_again_after_a_drop_and_a_disconnect_accepts_orders(make) -> None:  # type: ignore[no-untyped-def]
+    driver = make(reconnect_initial_delay=30.0)  # the reconnect loop stays asleep: the user reconnects
+    _drop(driver)
+    assert driver.wait_for(lambda: not driver.connection.connected)
+    driver.run(driver.broker.disconnect())
+    driver.run(driver.broker.connect())
+    accepted = driver.broker.submit(_limit(driver, -4))
+    driver.settle()
+    assert accepted.status is OrderStatus.PENDING and accepted.reject_reason == ""
+    assert accepted.order_id in {o.order_id for o in driver.broker.open_orders()}
+
+
+def test_an_unexpected_error_while_reconnecting_does_not_end_reconnecting(make) -> None:  # type: ignore[no-untyped-def]
+    driver = make()
+    ib = driver.connection.ib
+    real_connect = ib.connectAsync
+    raised: list[str] = []
+
+    async def odd_once(*args: object, **kwargs: object) -> object:  # ib_async choking on odd data, once
+        if not raised:
+            raised.append("ValueError")
+            raise ValueError("could not convert string to float: 'N/A'")
+        return await real_connect(*args, **kwargs)
+
+    ib.connectAsync = odd_once  # type: ignore[method-assign]
+    _drop(driver)
+    assert driver.wait_for(lambda: driver.connection.reconnects >= 1 and driver.connection.connected, limit=30)
+    assert raised == ["ValueError"] and driver.connection.link_up
