@@ -7,6 +7,7 @@ import resource
 import sys
 import time
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 import attrs
@@ -133,13 +134,26 @@ def _child(kind: str, path: str, queue: Any) -> None:
     queue.put(figures)
 
 
+def _result_of(kind: str, process: Any, queue: Any) -> dict[str, Any]:
+    """The child's figures; a child that died without sending them is an error, not a hang."""
+    while True:
+        try:
+            result: dict[str, Any] = queue.get(timeout=1.0)
+            return result
+        except Empty:
+            if not process.is_alive():
+                raise RuntimeError(
+                    f"bench: the {kind} run died (exit code {process.exitcode}) before reporting its figures"
+                ) from None
+
+
 def measure(kind: str, path: Path) -> BenchFigure:
     """Run one engine in a fresh process (so its peak memory is its own)."""
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     process = context.Process(target=_child, args=(kind, str(path), queue))
     process.start()
-    figures = queue.get()
+    figures = _result_of(kind, process, queue)
     process.join()
     return BenchFigure(
         engine=kind,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adapters.bench.engine import engine_bench, ratio
+import pytest
+
+from adapters.bench.engine import engine_bench, measure, ratio
 
 
 def test_bench_measures_mia_and_backtrader_on_the_same_bars(tmp_path: Path) -> None:
@@ -14,3 +16,8 @@ def test_bench_measures_mia_and_backtrader_on_the_same_bars(tmp_path: Path) -> N
     trips = {f.round_trips for f in figures}
     assert len(trips) == 1 and trips.pop() > 10
     assert ratio(figures, "backtrader") == 1.0
+
+
+def test_an_engine_run_that_dies_is_reported_not_waited_for(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match=r"the mia-bar-by-bar run died \(exit code 1\)"):
+        measure("mia-bar-by-bar", tmp_path / "no-such-file.parquet")
