@@ -67,14 +67,18 @@ class PacedHistory:
     async def _turn(self, request: HistoricalRequest) -> None:
         ticket = object()
         self.governor.enqueue(request, ticket)
-        while True:
-            released = {id(item.ticket) for item in self.governor.release()}
-            if id(ticket) in released:
-                return
-            if not any(item.ticket is ticket for item in self.governor.queue):
-                return  # released by another waiter's call to release()
-            wait = self.governor.wait_ns() or 0
-            await asyncio.sleep(max(wait / 1e9, 0.01))
+        try:
+            while True:
+                released = {id(item.ticket) for item in self.governor.release()}
+                if id(ticket) in released:
+                    return
+                if not any(item.ticket is ticket for item in self.governor.queue):
+                    return  # released by another waiter's call to release()
+                wait = self.governor.wait_ns() or 0
+                await asyncio.sleep(max(wait / 1e9, 0.01))
+        except BaseException:  # cancelled or timed out while waiting: never counted as sent, never left queued
+            self.governor.withdraw(ticket)
+            raise
 
     async def bars(
         self,

@@ -132,6 +132,14 @@ class PacingGovernor:
             at = max(at, series.earliest(now))
         return max(at, self._total.earliest(now), self._messages.earliest(now))
 
+    def withdraw(self, ticket: Hashable) -> bool:
+        """Take the request queued with ``ticket`` out of the queue unsent (its caller gave up); False if absent."""
+        for item in self._queue:
+            if item.ticket is ticket:
+                self._queue.remove(item)
+                return True
+        return False
+
     def release(self) -> list[Queued]:
         """Take every queued request that may go now, in queue order, recording each as sent.
 

@@ -140,3 +140,25 @@ def test_limits_reject_nonsense() -> None:
         PacingLimits(messages_per_second=50)
     with pytest.raises(ValueError, match="at least 1"):
         PacingLimits(total_max=0)
+
+
+def test_a_request_given_up_while_waiting_leaves_the_queue_and_is_not_counted_as_sent() -> None:
+    import asyncio
+
+    from ib_async import Contract
+
+    from adapters.ib.history import PacedHistory
+
+    es = Contract(conId=495512563, exchange="CME")
+    paced = PacedHistory(ib=None)  # type: ignore[arg-type]  # never reached: the request waits for its turn
+    same = HistoricalRequest("495512563", "TRADES", "", "1 D", "1 min", False, "CME")  # what bars() asks for
+    paced.governor.enqueue(same)
+    assert len(paced.governor.release()) == 1  # sent a moment ago: an identical request must wait 15 s
+
+    async def give_up() -> None:
+        await asyncio.wait_for(paced.bars(es, None, "1 min"), 0.2)
+
+    with pytest.raises(TimeoutError):
+        asyncio.run(give_up())
+    assert paced.governor.queue == ()
+    assert paced.governor.sent == 1
