@@ -25,7 +25,10 @@ from mia_core.events import ConnectionChanged, ConnectionState
 from ports.clock import Clock
 
 log = logging.getLogger("mia.ib")
-_LOGGERS = ("ib_async", "ib_async.ib", "ib_async.client", "ib_async.wrapper", "ib_async.Decoder", "mia.ib")
+_LOGGERS = (
+    "ib_async", "ib_async.ib", "ib_async.client", "ib_async.wrapper", "ib_async.Decoder", "mia.ib",
+    "eventkit.event",  # logs the values (trades, orders: account ids) of an event whose handler raised
+)
 
 
 ACCOUNT_ID = re.compile(r"\b(?:DU|DF|U|F)\d{5,9}\b")  # IB's paper, live and advisor account ids
@@ -45,12 +48,20 @@ class AccountRedactor(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the record's message with account ids masked; never drops a record."""
         text = record.getMessage()
+        masked = self._mask(text)
+        if masked != text:
+            record.msg, record.args = masked, ()
+        if record.exc_info and not record.exc_text:  # a traceback's messages can hold ids too (orders in reprs)
+            record.exc_text = self._mask(logging.Formatter().formatException(record.exc_info))
+        if record.stack_info:
+            record.stack_info = self._mask(record.stack_info)
+        return True
+
+    def _mask(self, text: str) -> str:
         masked = ACCOUNT_ID.sub(lambda m: mask_account(m.group(0)), text)
         for account in self.accounts:
             masked = masked.replace(account, mask_account(account))
-        if masked != text:
-            record.msg, record.args = masked, ()
-        return True
+        return masked
 
 
 def mask_account(account: str) -> str:

@@ -106,3 +106,18 @@ def test_stop_and_stop_limit_orders_wait_for_their_trigger(driver: IbGatewayDriv
     driver.trade_at(price + 4 * tick)
     (bought,) = fills(stop_limit.order_id)
     assert price + 4 * tick <= bought <= price + 5 * tick
+
+
+def test_account_ids_in_a_logged_traceback_are_masked(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    import adapters.ib.connection  # noqa: F401  # installs the account filter on the IB loggers
+
+    caplog.set_level(logging.DEBUG)
+    for name in ("mia.ib", "eventkit.event"):  # MIA's "after reconnect" failures; a raising ib_async event handler
+        try:
+            raise ValueError("Order(orderId=7, account='DU7654321', orderRef='mia:x')")
+        except ValueError:
+            logging.getLogger(name).exception("handling %s failed", "Trade(order=...)")
+    assert caplog.text.count("ValueError: Order(orderId=7, account='DU*****21'") == 2  # both tracebacks, masked
+    assert "DU7654321" not in caplog.text

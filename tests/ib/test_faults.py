@@ -84,7 +84,7 @@ def test_a_long_outage_reaches_the_engine_as_connection_lost_then_restored(make)
     lost = next(e for e in driver.events if isinstance(e, ConnectionChanged))
     assert lost.source == "ib" and "no connection to IB" in lost.detail
     driver.gateway = GatewayThread(port=port)
-    assert driver.wait_for(lambda: states() == [ConnectionState.LOST, ConnectionState.RESTORED], limit=15)
+    assert driver.wait_for(lambda: states() == [ConnectionState.LOST, ConnectionState.RESTORED])
 
 
 def test_a_short_drop_is_not_reported_as_an_outage(make) -> None:  # type: ignore[no-untyped-def]

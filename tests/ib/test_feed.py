@@ -30,7 +30,7 @@ def gateway() -> Iterator[GatewayThread]:
 
 def _feed(gateway: GatewayThread, **settings: object) -> IbDataFeed:
     config = IbFeedConfig(
-        port=gateway.port, client_id=41, account_env="", connect_timeout=5.0, request_timeout=10.0, **settings
+        port=gateway.port, client_id=41, account_env="", connect_timeout=30.0, request_timeout=30.0, **settings
     )  # type: ignore[arg-type]
     return IbDataFeed(IbConnection(config, WallClock()), config, WallClock())
 

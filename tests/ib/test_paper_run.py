@@ -17,12 +17,12 @@ from adapters.live.session import run_session
 
 
 def _system(port: int, journal: Path) -> dict[str, object]:
-    connection = {"port": port, "client_id": 31, "account_env": "", "connect_timeout": 5.0, "request_timeout": 5.0}
+    connection = {"port": port, "client_id": 31, "account_env": "", "connect_timeout": 30.0, "request_timeout": 30.0}
     return {
         "mode": "paper",
         "instrument": "ES",
         "data_feed": {"use": "ib_feed", **connection, "bars": "trades", "bar_seconds": 1, "heartbeat": 0.5},
-        "broker": {"use": "ib", **connection, "journal_path": str(journal), "commission_wait": 0.5},
+        "broker": {"use": "ib", **connection, "journal_path": str(journal), "commission_wait": 10.0},
         "strategy": {"use": "random_entry", "probability": 1.0, "atr_period": 2, "max_hold_bars": 2, "seed": 3},
         "journal": {"path": str(journal)},
     }
