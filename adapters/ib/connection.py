@@ -153,6 +153,7 @@ class IbConnection:
     async def _connect_once(self) -> None:
         cfg = self.config
         conn = self.ib.client.conn
+        self.last_error = None  # a 326 from an earlier attempt must not explain this one's failure
         if conn.transport is not None and not self.connected:
             # a socket closed on an event loop that no longer runs never reports its end; forget it
             with contextlib.suppress(Exception):

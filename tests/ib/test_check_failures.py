@@ -76,3 +76,33 @@ def test_mia_ib_gateway_serves_until_stopped() -> None:
         os.kill(process.pid, signal.SIGINT)
         output, _ = process.communicate(timeout=10)
     assert f"listening on 127.0.0.1:{port}" in output
+
+
+def test_a_client_id_refused_once_does_not_explain_a_later_refused_connection() -> None:
+    from adapters.clocks import WallClock
+    from adapters.ib.connection import IbConnection
+    from adapters.ib.driver import GatewayThread
+    from adapters.ib.errors import IbConnectionError
+
+    gateway = GatewayThread()
+    gateway.do(lambda: gateway.gateway.refuse_client_id(77))
+    config = IbConnectionConfig(port=gateway.port, client_id=77, account_env="", connect_timeout=3)
+    connection = IbConnection(config, WallClock())
+
+    async def two_attempts() -> list[str]:
+        problems = []
+        for attempt in range(2):
+            try:
+                await connection.ensure_connected()
+            except IbConnectionError as exc:
+                problems.append(str(exc))
+            if attempt == 0:
+                gateway.stop()  # nothing listens any more: the next attempt is refused
+        return problems
+
+    try:
+        in_use, refused = asyncio.run(two_attempts())
+    finally:
+        gateway.stop()
+    assert "326" in in_use and "client id already in use" in in_use
+    assert "connection refused" in refused and "326" not in refused
