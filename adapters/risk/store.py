@@ -61,12 +61,12 @@ def read_latch(path: Path) -> LatchState | None:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError) as exc:  # unreadable, or bytes that are not UTF-8 text
         return LatchState(True, UNREADABLE, f"{path}: {exc}")
     try:
         return latch_from_json(json.loads(text), str(path))
-    except (ValueError, json.JSONDecodeError) as exc:
-        return LatchState(True, UNREADABLE, str(exc))
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError; RecursionError: absurd nesting
+        return LatchState(True, UNREADABLE, f"{path}: {exc}")
 
 
 def write_latch(path: Path, state: LatchState) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from mia_core.accounting import Portfolio
-from mia_core.commands import Command, SubmitOrder
+from mia_core.commands import CancelOrder, Command, SubmitOrder
 from mia_core.engine import planner
 from mia_core.engine.config import ExecutionConfig
 from mia_core.engine.view import EngineView
@@ -89,6 +89,7 @@ class TradingEngine:
         self.view = EngineView(self)
         self.signal: Signal | None = None
         self.batch: list[OrderIntent] = []
+        self.cancelling: frozenset[str] = frozenset()
         self.desk = RiskDesk(self, position or PositionConfig(), catastrophe or CatastropheConfig(), risk_store)
         self.ledger = self.desk.ledger
         self.ledger.track = bool(self.risk_policies) or self.desk.active
@@ -176,13 +177,18 @@ class TradingEngine:
             cancels, intents = planner.plan(signal, self.instrument, self.portfolio.quantity, working, self.execution)
         commands: list[Command] = list(cancels)
         self.signal = signal
-        for intent in intents:
-            approved = self.check_risk(intent)
-            if approved is None:
-                break
-            commands.append(SubmitOrder(approved))
-        self.signal = None
-        self.batch.clear()
+        # orders this decision cancels no longer count: an intent is judged against what will be working
+        self.cancelling = frozenset(c.order_id for c in cancels if isinstance(c, CancelOrder))
+        try:
+            for intent in intents:
+                approved = self.check_risk(intent)
+                if approved is None:
+                    break
+                commands.append(SubmitOrder(approved))
+        finally:
+            self.signal = None
+            self.batch.clear()
+            self.cancelling = frozenset()
         return commands
 
     def flatten(self, reason: str) -> list[Command]:
@@ -197,9 +203,22 @@ class TradingEngine:
         """Clear the catastrophe latch: entries may resume."""
         self.desk.rearm()
 
+    def live_orders(self) -> list[Order]:
+        """Working orders, less those the decision being made cancels."""
+        cancelling = self.cancelling
+        if not cancelling:
+            return list(self.working.values())
+        return [o for o in self.working.values() if o.order_id not in cancelling]
+
     def exposure(self) -> int:
-        """Signed contracts held, plus working parent orders, plus intents approved earlier in this decision."""
-        exposure = pending_exposure(self.portfolio.quantity, self.working.values())
+        """Signed contracts held, plus working parent orders, plus intents approved earlier in this decision.
+
+        Working orders this decision cancels are left out (the shell carries out the
+        cancels before the new orders), so an order that only looks like an exit next
+        to a cancelled entry is judged as the entry it is.
+        """
+        orders = self.live_orders() if self.cancelling else self.working.values()
+        exposure = pending_exposure(self.portfolio.quantity, orders)
         for earlier in self.batch:
             exposure += earlier.quantity * earlier.side.sign
         return exposure
@@ -225,6 +244,8 @@ class TradingEngine:
         for policy in policies:
             try:
                 decision = policy.evaluate(intent, self.view)
+                if not isinstance(decision, RiskDecision):
+                    raise TypeError(f"returned {decision!r}, not a RiskDecision")
             except Exception as exc:  # a failing rule stops an entry (never an exit), never the session
                 name = getattr(policy, "name", "") or type(policy).__name__
                 failure = f"policy failed ({type(exc).__name__}: {exc})"

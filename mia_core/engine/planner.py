@@ -84,14 +84,20 @@ def plan(
     A reversal is two orders: one closing the old position, one opening the new
     (so a bracket protects exactly the new position). Nothing happens when the
     position already matches the target; working protective orders then stay.
+    Adding on the side already held (after a resize or a partial fill) cancels only
+    working entries: the held contracts keep their bracket children and the add-on
+    gets its own bracket from the signal's hints, so a refused add-on never leaves
+    the position unprotected.
     """
     target = target_position(signal, config)
     if target == position:
         return [], []
-    cancels: list[Command] = [CancelOrder(o.order_id, reason="signal changed the target") for o in working]
+    keeps_side = position * target > 0
+    adding = keeps_side and abs(target) > abs(position)
+    cancel = [o for o in working if o.parent_id is None] if adding else working
+    cancels: list[Command] = [CancelOrder(o.order_id, reason="signal changed the target") for o in cancel]
     note = f": {signal.reason}" if signal.reason else ""
     intents: list[OrderIntent] = []
-    keeps_side = position * target > 0
     if position != 0 and not keeps_side:
         side = OrderSide.SELL if position > 0 else OrderSide.BUY
         intents.append(
@@ -104,7 +110,7 @@ def plan(
     if delta:
         bracket = None
         hints = signal.stop_loss is not None or signal.take_profit is not None
-        if position == 0 and config.use_signal_brackets and hints:
+        if (position == 0 or adding) and config.use_signal_brackets and hints:
             bracket = Bracket(stop_loss=signal.stop_loss, take_profit=signal.take_profit)
         side = OrderSide.BUY if delta > 0 else OrderSide.SELL
         reason = "signal_entry" if abs(target) > abs(position) else "signal_exit"

@@ -74,9 +74,9 @@ class EngineView:
 
     @property
     def open_orders(self) -> tuple[Order, ...]:
-        """Working orders, then intents approved earlier in the decision being made (as PENDING orders)."""
+        """Working orders (less those the decision cancels), then intents approved earlier in it (as PENDING orders)."""
         engine = self._engine
-        working = tuple(engine.working.values())
+        working = tuple(engine.live_orders())
         if not engine.batch:
             return working
         now = engine.now_ns

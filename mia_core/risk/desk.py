@@ -237,9 +237,18 @@ class RiskDesk:
         return []
 
     def _tripped(self, ts: int, state: LatchState) -> list[Command]:
+        """Persist the latch, then cancel and flatten; a store that fails must not keep the flatten back."""
+        failure = ""
         if self.store is not None:
-            self.store.save(state)
-        return self._act(ts, state)
+            try:
+                self.store.save(state)
+            except Exception as exc:  # latched in memory all the same; say loudly that it is not on disk
+                failure = f"{type(exc).__name__}: {exc}"
+        commands = self._act(ts, state)
+        if failure:
+            message = f"catastrophe latch not persisted ({failure}): a restart would not be latched"
+            commands.append(RaiseAlert(AlertLevel.CRITICAL, message))
+        return commands
 
     def _act(self, ts: int, state: LatchState) -> list[Command]:
         engine = self.engine

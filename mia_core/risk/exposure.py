@@ -58,9 +58,14 @@ def risk_per_contract_cents(intent: OrderIntent, last_price: float | None) -> in
 
 
 def stop_risk_cents(instrument: Instrument, entry: float, stop: float) -> int:
-    """Cents lost per contract between ``entry`` and ``stop`` (whole ticks, rounded up)."""
+    """Cents lost per contract between ``entry`` and ``stop`` (whole ticks, rounded up, at least one).
+
+    A stop at (or within a tick of) the reference price still risks a tick: a market
+    entry fills at the next price, never exactly at the last one, and a zero risk
+    would let any size through the risk budgets.
+    """
     ticks = math.ceil(abs(entry - stop) / instrument.tick_size - 1e-9)
-    return instrument.ticks_to_cents(max(ticks, 0))
+    return instrument.ticks_to_cents(max(ticks, 1))
 
 
 def intent_risk_cents(intent: OrderIntent, last_price: float | None) -> int | None:
