@@ -79,7 +79,8 @@ class IbDataFeed:
         self, instrument: Instrument, start_ns: int | None = None, end_ns: int | None = None
     ) -> BarSeries:
         """Bars between the bounds (UTC ns, inclusive): continuous across rolls, or the front month only."""
-        await self.connection.acquire(self)
+        user = object()  # its own claim: releasing it must not end a stream this feed is running
+        await self.connection.acquire(user)
         cfg = self.config
         try:
             end = ns_to_datetime(end_ns) if end_ns is not None else dt.datetime.now(dt.UTC)
@@ -93,11 +94,12 @@ class IbDataFeed:
             contract = await self.contract_for(instrument)
             return await self.history_client.series(instrument, contract, *args)
         finally:
-            await self.connection.release(self)
+            await self.connection.release(user)
 
     async def stream(self, instrument: Instrument) -> AsyncIterator[MarketEvent]:
         """Live events for ``instrument`` until the consumer stops iterating."""
-        await self.connection.acquire(self)
+        user = object()  # each stream holds the shared connection on its own
+        await self.connection.acquire(user)
         queue: asyncio.Queue[MarketEvent] = asyncio.Queue()
         contract = await self.contract_for(instrument)
         sub = MarketSubscription(
@@ -132,4 +134,4 @@ class IbDataFeed:
                 self.connection.restored_callbacks.remove(resubscribe)
             self.subscriptions.remove(sub)
             sub.stop()
-            await self.connection.release(self)
+            await self.connection.release(user)

@@ -155,3 +155,31 @@ def test_continuous_history_spans_a_roll(gateway: GatewayThread) -> None:
     series = feed.history(ES, int(start.timestamp() * 1e9), int(end.timestamp() * 1e9))
     assert len(series) > 0 and list(series.ts) == sorted(series.ts)
     assert feed.governor.sent >= 2  # both months were asked for
+
+
+def test_history_fetched_while_streaming_leaves_the_stream_connected(gateway: GatewayThread) -> None:
+    feed = _feed(gateway, history_bar_size="5 mins", heartbeat=0.2)
+
+    async def scenario() -> tuple[bool, BarSeries, list[object]]:
+        stream = feed.stream(ES)
+        await asyncio.wait_for(anext(stream), 30)  # subscribed: a heartbeat or a first tick
+        series = await asyncio.wait_for(feed.history_async(ES), 60)
+        still_connected = feed.connection.connected
+        gateway.do(lambda: gateway.gateway.set_price("ES", 5001.0))
+        later: list[object] = []
+
+        async def until_a_trade() -> None:
+            async for event in stream:
+                later.append(event)
+                if isinstance(event, Trade):
+                    return
+
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(until_a_trade(), 30)
+        await stream.aclose()
+        return still_connected, series, later
+
+    still_connected, series, later = asyncio.run(scenario())
+    assert len(series) > 0
+    assert still_connected  # the history request's end did not close the connection the stream uses
+    assert any(isinstance(e, Trade) and e.price == 5001.0 for e in later)
