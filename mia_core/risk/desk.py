@@ -80,7 +80,7 @@ class RiskDesk:
             commands += engine.flatten(f"{CATASTROPHE}: latched")
             closing = True
         trade = self.trade
-        if not closing and trade is not None and engine.portfolio.quantity:
+        if not closing and trade is not None and engine.portfolio.quantity and not self._closing_in_flight():
             trade.bars += 1
             trade.best = max(trade.best, bar.high) if trade.direction > 0 else min(trade.best, bar.low)
             limit = self.position.exit_after_bars
@@ -96,6 +96,19 @@ class RiskDesk:
         if self.store is not None:
             self.store.publish(self.status())
         return commands, closing
+
+    def _closing_in_flight(self) -> bool:
+        """True when a working order (not a bracket child) already closes the whole position.
+
+        A time or weekend exit then waits for it instead of cancelling and sending it
+        again on every bar (which, with latency, would never let it fill, and live could
+        double the close if a cancel lost the race to the fill).
+        """
+        position = self.engine.portfolio.quantity
+        return any(
+            o.parent_id is None and o.intent.side.sign * position < 0 and o.remaining >= abs(position)
+            for o in self.engine.working.values()
+        )
 
     def on_event_time(self, ts: int) -> list[Command]:
         """Any other timed event (timer, quote, connection): the monitor's clock-driven triggers."""

@@ -16,6 +16,7 @@ from mia_core.market import Bar
 from mia_core.orders import OrderIntent, OrderType
 from mia_core.risk.catastrophe import CatastropheConfig
 from mia_core.risk.limits import MaxRiskPerTrade, MaxRiskPerTradeConfig, MaxTradesPerDay, MaxTradesPerDayConfig
+from mia_core.risk.sizing import PositionConfig
 from mia_core.signals import Direction, RiskVerdict
 from mia_plugins.basic_risk.plugin import MaxPositionConfig, MaxPositionPolicy
 
@@ -151,3 +152,23 @@ def test_an_add_on_carries_its_own_bracket_and_the_held_part_keeps_its_stop() ->
     assert engine.portfolio.quantity == 2
     stops = [o for o in exchange.open_orders() if o.intent.order_type is OrderType.STOP]
     assert sum(o.remaining for o in stops) == 2
+
+
+def test_a_time_exit_in_flight_is_not_cancelled_and_sent_again_every_bar() -> None:
+    # 150 s latency on 1-minute bars: the time exit's market order is still working at the next
+    # bar. The desk flattened again (cancel + a second close) on every bar until it filled; live, a
+    # cancel that loses the race to the fill makes the second close a naked reversal.
+    config = PositionConfig(enabled=True, atr_period=3, volatility_adjust=False, trailing_atr=None,
+                            break_even_at_r=None, exit_after_bars=2)
+    engine = TradingEngine(ES, Scripted({4: Direction.LONG}), position=config)
+    shell = BacktestShell(engine, SimulatedExchange(ES, ExchangeConfig(latency_ms=150_000)))
+    sent: list[SubmitOrder] = []
+    for bar in bars_from([5000.0] * 14, T0):
+        if engine.working:
+            shell.deliver(shell.exchange.on_bar(bar))
+        commands = engine.on_bar(bar)
+        sent += [c for c in commands if isinstance(c, SubmitOrder)]
+        shell.execute(commands)
+    closes = [c for c in sent if c.intent.reason.startswith("time_exit")]
+    assert engine.portfolio.quantity == 0 and engine.portfolio.round_trips[-1].exit_reason == "time_exit"
+    assert len(closes) == 1
