@@ -64,6 +64,7 @@ class MarketSubscription:
     def start(self) -> None:
         """Request ticks (and quotes), real-time bars and depth as configured."""
         cfg = self.config
+        self._detach()  # after 1101 ib_async hands back the same Ticker: a second handler would repeat every tick
         if cfg.trades or cfg.quotes or cfg.bars == "trades":
             self._ticker = self.ib.reqMktData(self.contract, "", False, False)
             self._ticker.updateEvent += self._on_ticker
@@ -73,6 +74,14 @@ class MarketSubscription:
         if cfg.depth_rows:
             self._depth = self.ib.reqMktDepth(self.contract, cfg.depth_rows)
             self._depth.updateEvent += self._on_depth
+
+    def _detach(self) -> None:
+        if self._ticker is not None:
+            self._ticker.updateEvent -= self._on_ticker
+        if self._bars is not None:
+            self._bars.updateEvent -= self._on_bars
+        if self._depth is not None:
+            self._depth.updateEvent -= self._on_depth
 
     def stop(self) -> None:
         """Cancel every request (quietly if the connection is gone)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import threading
 from collections.abc import Iterator
 
@@ -183,3 +184,12 @@ def test_history_fetched_while_streaming_leaves_the_stream_connected(gateway: Ga
     assert len(series) > 0
     assert still_connected  # the history request's end did not close the connection the stream uses
     assert any(isinstance(e, Trade) and e.price == 5001.0 for e in later)
+
+
+def test_after_1101_each_trade_is_delivered_once(gateway: GatewayThread) -> None:
+    feed = _feed(gateway, bars="trades", bar_seconds=1, quotes=False)
+    events = _collect(feed, gateway, 80, data_lost_at=10)
+    trades = [e for e in events if isinstance(e, Trade)]
+    assert len(trades) > 40  # most of them arrived after the resubscription
+    repeats = [a for a, b in itertools.pairwise(trades) if (a.ts, a.price, a.size) == (b.ts, b.price, b.size)]
+    assert repeats == []  # the gateway never prints one price twice in a row: a repeat is the same tick delivered twice
