@@ -78,7 +78,7 @@ def read_status(path: Path) -> dict[str, Any] | None:
     """The figures last published beside the latch file at ``path`` (plain data), if any."""
     try:
         data = json.loads(status_path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
+    except (OSError, ValueError):  # missing, unreadable, not UTF-8 or not JSON: nothing to show
         return None
     return data if isinstance(data, dict) else None
 

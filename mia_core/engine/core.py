@@ -227,7 +227,9 @@ class TradingEngine:
         """Run every policy in order; the smallest allowed size wins, a rejection stops.
 
         While the catastrophe monitor is latched every entry is rejected first (exits
-        pass). A policy that raises rejects an entry, lets an exit pass (journaled). An
+        pass). A policy that raises (or returns something other than a RiskDecision)
+        rejects an entry, lets an exit pass (journaled). Working orders the decision
+        cancels do not count towards exposure when telling entries from exits. An
         approved intent joins ``batch`` so the next intent of the same decision is
         judged with it pending; an approved entry's risk is booked in the ledger.
         """

@@ -124,6 +124,8 @@ def plan_entry(
     if stop_ticks <= 0:
         return f"a stop {ticks} ticks away from {reference} would be at or below zero"
     target_ticks = ref_ticks + direction * max(1, math.ceil(config.reward_risk * ticks - 1e-9))
+    if target_ticks <= 0:
+        return f"a short's target {config.reward_risk:g}R below {reference} would be at or below zero"
     per_contract = instrument.ticks_to_cents(ticks)
     budget = equity_cents * config.risk_per_trade_pct / 100
     factor = 1.0

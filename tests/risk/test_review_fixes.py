@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from adapters.risk.store import FileRiskStateStore, read_latch
+from adapters.risk.store import FileRiskStateStore, read_latch, read_status, status_path
 from mia_core.commands import CancelOrder, RaiseAlert, SubmitOrder
 from mia_core.engine.backtest import BacktestShell
 from mia_core.engine.config import ExecutionConfig
@@ -16,7 +16,7 @@ from mia_core.market import Bar
 from mia_core.orders import OrderIntent, OrderType
 from mia_core.risk.catastrophe import CatastropheConfig
 from mia_core.risk.limits import MaxRiskPerTrade, MaxRiskPerTradeConfig, MaxTradesPerDay, MaxTradesPerDayConfig
-from mia_core.risk.sizing import PositionConfig
+from mia_core.risk.sizing import PositionConfig, plan_entry
 from mia_core.signals import Direction, RiskVerdict
 from mia_plugins.basic_risk.plugin import MaxPositionConfig, MaxPositionPolicy
 
@@ -172,3 +172,15 @@ def test_a_time_exit_in_flight_is_not_cancelled_and_sent_again_every_bar() -> No
     closes = [c for c in sent if c.intent.reason.startswith("time_exit")]
     assert engine.portfolio.quantity == 0 and engine.portfolio.round_trips[-1].exit_reason == "time_exit"
     assert len(closes) == 1
+
+
+def test_risk_status_reads_a_garbage_status_file_as_no_figures(tmp_path: Path) -> None:
+    state_file = tmp_path / "state.json"
+    status_path(state_file).write_bytes(b"\xff\xfe garbage")
+    assert read_status(state_file) is None
+
+
+def test_a_short_whose_target_would_be_below_zero_is_not_planned() -> None:
+    # short at 10.00 with a 40-point stop (2 x ATR 20): the 2R target was planned at -70.00
+    result = plan_entry(PositionConfig(enabled=True), ES, -1, 10.0, 10_000_000_000, 20.0, 20.0)
+    assert isinstance(result, str) and "below zero" in result
