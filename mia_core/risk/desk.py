@@ -76,7 +76,8 @@ class RiskDesk:
         commands += self.poll()
         commands += self.check_catastrophe(bar.ts)
         closing = bool(commands)
-        if not closing and self.latched and engine.portfolio.quantity and not engine.working:
+        if not closing and self.latched and engine.portfolio.quantity and not self._closing_in_flight():
+            # still holding while latched (an entry acked after the trip, a close that was refused): flatten
             commands += engine.flatten(f"{CATASTROPHE}: latched")
             closing = True
         trade = self.trade

@@ -184,3 +184,25 @@ def test_a_short_whose_target_would_be_below_zero_is_not_planned() -> None:
     # short at 10.00 with a 40-point stop (2 x ATR 20): the 2R target was planned at -70.00
     result = plan_entry(PositionConfig(enabled=True), ES, -1, 10.0, 10_000_000_000, 20.0, 20.0)
     assert isinstance(result, str) and "below zero" in result
+
+
+def test_an_entry_acknowledged_after_the_trip_is_still_flattened_while_latched() -> None:
+    # live, the broker's ack of an entry can arrive after a trip: the trip's flatten did not know the
+    # order, the entry filled, and with its bracket children working the latched desk never
+    # flattened again ("no order working" was false): a position held while latched.
+    managed = PositionConfig(enabled=True, atr_period=3, volatility_adjust=False, trailing_atr=None)
+    engine = TradingEngine(ES, Scripted({5: Direction.LONG}), position=managed, catastrophe=MONITOR)
+    exchange = SimulatedExchange(ES)
+    shell = BacktestShell(engine, exchange)
+    bars = bars_from([5000.0] * 9, T0)
+    for bar in bars[:4]:
+        shell.step(bar)
+    (entry_order,) = [c for c in engine.on_bar(bars[4]) if isinstance(c, SubmitOrder)]
+    _, acks = exchange.submit(entry_order.intent, engine.now_ns)  # reached the broker...
+    shell.execute(engine.manual_stop("operator"))  # ...but the trip came before its ack
+    shell.deliver(acks)
+    for bar in bars[5:]:
+        shell.step(bar)
+    assert engine.desk.latched
+    assert engine.portfolio.quantity == 0
+    assert not exchange.open_orders()
