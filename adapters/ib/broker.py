@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import deque
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from ib_async import Contract, util
 from adapters.ib.config import IbBrokerConfig
 from adapters.ib.connection import IbConnection
 from adapters.ib.contracts import resolve_front
+from adapters.ib.errors import IbConnectionError
 from adapters.ib.ibevents import IbEventMapper, Tracked
 from adapters.ib.orders import bracket_orders
 from mia_core.events import BrokerEvent, OrderUpdated
@@ -51,7 +53,16 @@ class IbBroker(IbEventMapper):
         if self.contract is None:
             symbol = self.config.symbol or self.instrument.symbol
             today = ns_to_datetime(self.clock.now_ns()).date()
-            self.contract = await resolve_front(self.ib, symbol, today, self.config.roll_rule)
+            try:  # ib_async waits for contract details without a limit of its own
+                self.contract = await asyncio.wait_for(
+                    resolve_front(self.ib, symbol, today, self.config.roll_rule), self.config.request_timeout
+                )
+            except TimeoutError:
+                raise IbConnectionError(
+                    f"IB did not answer the contract details request for {symbol} futures within "
+                    f"{self.config.request_timeout:.0f} s (request_timeout): check that TWS/IB Gateway is logged "
+                    "in and its data farms are connected (codes 2104/2106/2158 in the log), then connect again"
+                ) from None
             log.info("trading %s (%s)", self.contract.localSymbol, self.contract.lastTradeDateOrContractMonth)
         self.attach()
         self.load_journal()

@@ -202,3 +202,33 @@ def test_an_unexpected_error_while_reconnecting_does_not_end_reconnecting(make) 
     _drop(driver)
     assert driver.wait_for(lambda: driver.connection.reconnects >= 1 and driver.connection.connected, limit=30)
     assert raised == ["ValueError"] and driver.connection.link_up
+
+
+def test_connect_gives_up_with_a_clear_error_when_ib_never_answers_contract_details() -> None:
+    import asyncio
+
+    from adapters.clocks import WallClock
+    from adapters.ib.broker import IbBroker
+    from adapters.ib.config import IbBrokerConfig
+    from adapters.ib.connection import IbConnection
+    from adapters.ib.errors import IbConnectionError
+    from mia_core.instruments import ES
+
+    gateway = GatewayThread()
+    gateway.gateway.handlers[9] = lambda session, fields: None  # reqContractDetails left unanswered (farm down)
+    config = IbBrokerConfig(port=gateway.port, client_id=93, account_env="", connect_timeout=30, request_timeout=1)
+    clock = WallClock()
+    connection = IbConnection(config, clock)
+    broker = IbBroker(connection, ES, clock, config)
+
+    async def connect() -> None:
+        try:
+            await asyncio.wait_for(broker.connect(), 60)  # the test's own bound, far above request_timeout
+        finally:
+            connection.close()
+
+    try:
+        with pytest.raises(IbConnectionError, match="did not answer the contract details request for ES"):
+            asyncio.run(connect())
+    finally:
+        gateway.stop()
