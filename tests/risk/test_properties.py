@@ -155,11 +155,12 @@ def books_balance(engine: TradingEngine, last_close: float, initial: int) -> Non
     manual_stop_at=st.one_of(st.none(), st.integers(0, 140)),
     allow_short=st.booleans(),
     risk_pct=st.sampled_from([0.5, 2.0, 10.0]),
+    latency_ms=st.sampled_from([0, 0, 90_000]),
 )
 def test_risk_invariants_hold_whatever_the_strategy_and_market(
     steps: list[tuple[str, int, int, int]], plan: list[Direction | None], hints: list[int], start: int, step_ns: int,
     max_contracts: int, loss_limit: float, trailing: float | None, break_even: float | None, exit_after: int | None,
-    manual_stop_at: int | None, allow_short: bool, risk_pct: float,
+    manual_stop_at: int | None, allow_short: bool, risk_pct: float, latency_ms: int,
 ) -> None:
     bars = build_bars(steps, start, step_ns)
     position = PositionConfig(enabled=True, atr_period=3, max_contracts=3, risk_per_trade_pct=risk_pct,
@@ -176,7 +177,8 @@ def test_risk_invariants_hold_whatever_the_strategy_and_market(
         position=position,
         catastrophe=CatastropheConfig(enabled=True, daily_loss_limit=loss_limit * 2, max_drawdown_pct=5.0),
     )
-    exchange = SimulatedExchange(ES, ExchangeConfig())
+    # latency above a bar's length keeps orders working across bars (entries and exits in flight)
+    exchange = SimulatedExchange(ES, ExchangeConfig(latency_ms=latency_ms))
     shell = Checked(engine, exchange, round(loss_limit * 100))
     initial = engine.portfolio.equity_cents
     for i, bar in enumerate(bars):
