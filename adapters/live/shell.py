@@ -8,7 +8,16 @@ from collections import deque
 from collections.abc import Callable
 
 from mia_core.clock import ManualClock
-from mia_core.commands import CancelOrder, Command, FlattenPosition, ModifyOrder, RaiseAlert, SubmitOrder
+from mia_core.commands import (
+    AlertLevel,
+    CancelOrder,
+    Command,
+    FlattenPosition,
+    ModifyOrder,
+    RaiseAlert,
+    SubmitOrder,
+)
+from mia_core.engine import planner
 from mia_core.engine.core import TradingEngine
 from mia_core.events import BrokerEvent
 from mia_core.journal import JournalEntry, Notification
@@ -48,6 +57,8 @@ class LiveShell:
         self.notifiers = notifiers
         self.on_update = on_update
         self.events_seen = 0
+        self.component_errors = 0
+        self.halted = False
         self.recent_signals: deque[Signal] = deque(maxlen=5)
         self._pending: deque[BrokerEvent] = deque()
         broker.subscribe(self._pending.append)
@@ -63,8 +74,12 @@ class LiveShell:
                     self.clock.advance_to(max(self.clock.now_ns(), getattr(event, "ts", 0)))
                 if isinstance(self.broker, MarketDrivenBroker):
                     self.broker.on_market(event)
+                if self.halted:  # books in doubt: the broker works the closing orders, the engine decides nothing
+                    self._pending.clear()
+                    self.events_seen += 1
+                    continue
                 await self._drain()
-                await self._execute(self.engine.handle(event))
+                await self._execute(await self._handle(event))
                 await self._drain()
                 self.events_seen += 1
                 if self.on_update is not None:
@@ -74,9 +89,43 @@ class LiveShell:
             await self.broker.disconnect()
 
     async def _drain(self) -> None:
-        while self._pending:
-            await self._execute(self.engine.handle(self._pending.popleft()))
+        while self._pending and not self.halted:
+            await self._execute(await self._handle(self._pending.popleft(), from_broker=True))
         self._persist()
+
+    async def _handle(self, event: object, *, from_broker: bool = False) -> list[Command]:
+        """``engine.handle(event)``, surviving a component that raises: the session goes on.
+
+        A market event that makes a strategy, technique, analyzer or filter raise is
+        skipped (nothing is decided on it) and reported as a warning alert. A broker
+        event that cannot be booked leaves the engine's books in doubt: a critical alert,
+        the catastrophe latch, and the session's trading halts (see ``_halt``).
+        """
+        try:
+            return self.engine.handle(event)
+        except Exception as exc:  # a plugin's bug must not end a session holding a position
+            self.component_errors += 1
+            what = type(event).__name__
+            log.exception("handling %s failed", what)
+            message = f"{what} could not be handled ({type(exc).__name__}: {exc}); it was skipped"
+            if not from_broker:
+                await self._alert(RaiseAlert(AlertLevel.WARNING, message))
+                return []
+            await self._alert(RaiseAlert(AlertLevel.CRITICAL, message + "; books in doubt, trading stopped"))
+            return self._halt(f"broker event not booked: {what}")
+
+    def _halt(self, reason: str) -> list[Command]:
+        """Stop trading for the rest of the session: latch, cancel and close what the *broker* reports.
+
+        The engine's own books missed an event, so its idea of the position cannot be
+        trusted: the latch is set (and persisted) through the engine, but the closing
+        orders follow the broker's open orders and position.
+        """
+        self.halted = True
+        self.engine.manual_stop(reason)  # latch and journal; its flatten would follow the doubtful books
+        instrument = self.engine.instrument
+        held = sum(p.quantity for p in self.broker.positions() if p.instrument == instrument)
+        return planner.close_position(instrument, held, self.broker.open_orders(), reason)
 
     def _persist(self) -> None:
         for entry in self.engine.journal:
