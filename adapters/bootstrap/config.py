@@ -63,6 +63,13 @@ class SystemPlan:
             raise ConfigError(self.source, "live_trading", "mode is 'live': set live_trading: true to trade real money")
         if not live_flag:
             raise ConfigError(self.source, "mode", "mode is 'live': also pass --live on the command line")
+        snapshots = self.settings.options_snapshots
+        if snapshots.enabled and snapshots.source == "synthetic":
+            raise ConfigError(
+                self.source,
+                "options_snapshots.source",
+                "mode is 'live': synthetic option chains would feed dealer's bias; use ib or directory",
+            )
         if not self.settings.catastrophe.enabled:
             raise ConfigError(
                 self.source,

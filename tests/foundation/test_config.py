@@ -271,6 +271,15 @@ def test_live_mode_needs_the_catastrophe_monitor(tmp_path: Path, host: PluginHos
     plan_in_mode(tmp_path, host, "paper", False, catastrophe=False).require_live_consent(False)
 
 
+def test_live_mode_refuses_synthetic_option_chains(tmp_path: Path, host: PluginHost) -> None:
+    text = BASE + "mode: live\nlive_trading: true\ncatastrophe: {enabled: true}\n"
+    plan = load_plan(write(tmp_path, text + "options_snapshots: {enabled: true}\n"), host)
+    with pytest.raises(ConfigError, match=r"options_snapshots\.source: mode is 'live': synthetic option chains"):
+        plan.require_live_consent(True)
+    ib = load_plan(write(tmp_path, text + "options_snapshots: {enabled: true, source: ib}\n"), host)
+    ib.require_live_consent(True)
+
+
 @pytest.fixture
 def installed_kit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The test kit installed as a distribution, so the CLI's own discovery finds ``kit_broker``."""
