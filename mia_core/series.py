@@ -159,25 +159,21 @@ class TrustedBars:
 
     ``trusted[i]`` equals ``series.bar(i)``. Iteration converts the columns to Python
     values one block of rows at a time, so a million-bar walk never holds a million of
-    them; random access converts whole columns once, on first use.
+    them.
     """
 
-    __slots__ = ("_columns", "_series")
+    __slots__ = ("_series",)
 
     BLOCK = 65_536
 
     def __init__(self, series: BarSeries) -> None:
         self._series = series
-        self._columns: tuple[list[Any], ...] | None = None
 
     def __len__(self) -> int:
         return len(self._series)
 
     def __getitem__(self, i: int) -> Bar:
-        if self._columns is None:
-            self._columns = self._block(0, len(self._series))
-        ts, open_, high, low, close, volume, bid, ask = self._columns
-        return _make_bar(self._series.instrument, ts[i], open_[i], high[i], low[i], close[i], volume[i], bid[i], ask[i])
+        return self._series.trusted_bar(i)
 
     def _block(self, lo: int, hi: int) -> tuple[list[Any], ...]:
         s = self._series
@@ -211,22 +207,6 @@ class TrustedBars:
                 s_ask(bar, None if ask is None or ask != ask else ask)
                 s_count(bar, None)
                 yield bar
-
-
-def _make_bar(
-    instrument: Instrument, ts: int, open_: float, high: float, low: float, close: float, volume: float,
-    bid: float | None, ask: float | None,
-) -> Bar:  # fmt: skip
-    bar = object.__new__(Bar)
-    put = object.__setattr__
-    for name, value in zip(
-        _BAR_FIELDS,
-        (instrument, ts, open_, high, low, close, volume,
-         None if bid is None or bid != bid else bid, None if ask is None or ask != ask else ask, None),
-        strict=True,
-    ):  # fmt: skip
-        put(bar, name, value)
-    return bar
 
 
 _BAR_FIELDS = (

@@ -20,7 +20,6 @@ from mia_core.gex.codec import iso_utc
 from mia_core.gex.exposure import SignConvention, futures_contracts
 from mia_core.gex.values import index_levels
 from mia_core.instruments import instrument_for
-from ports.options_source import OptionsChainSource
 
 console = Console()
 BILLION = 1e9
@@ -158,27 +157,22 @@ def collect_command(
     client_id: Annotated[int, typer.Option("--client-id", help="For --source ib: API client id.")] = 17,
 ) -> None:
     """Take and store a chain snapshot every --interval seconds (5 minutes) until stopped (Ctrl-C)."""
+    from adapters.bootstrap.schema import OptionsSnapshotsConfig
     from adapters.options.scheduler import SnapshotScheduler
-    from adapters.options.sources import DirectorySource, SyntheticSource
+    from adapters.options.session import make_source
     from adapters.options.store import SnapshotStore
 
-    closing = None
-    chosen: OptionsChainSource
-    if source == "synthetic":
-        chosen = SyntheticSource()
-    elif source == "directory" and inbox is not None:
-        chosen = DirectorySource(inbox)
-    elif source == "ib":
-        from adapters.clocks import WallClock
-        from adapters.ib.config import IbConnectionConfig
-        from adapters.ib.connection import IbConnection
-        from adapters.ib.options import IbOptionsChainSource
-
-        connection = IbConnection(IbConnectionConfig(host=host, port=port, client_id=client_id), WallClock())
-        chosen, closing = IbOptionsChainSource(connection, WallClock()), connection.close
-    else:
+    if source not in ("synthetic", "directory", "ib") or (source == "directory" and inbox is None):
         console.print("[bold red]error:[/] --source synthetic, ib, or directory with --inbox DIR")
         raise typer.Exit(2)
+    settings = OptionsSnapshotsConfig(
+        source=source,  # type: ignore[arg-type]  # checked just above
+        inbox=None if inbox is None else str(inbox),
+        ib_host=host,
+        ib_port=port,
+        ib_client_id=client_id,
+    )
+    chosen, closing = make_source(settings)
     scheduler = SnapshotScheduler(
         chosen,
         SnapshotStore(store),

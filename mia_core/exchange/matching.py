@@ -51,9 +51,7 @@ class Matcher:
         """Expire DAY orders of a past session, then fill what ``bar`` reaches."""
         registry = self._registry
         ts = bar.ts
-        events: list[ExchangeEvent] = []
-        if ts >= registry.next_expiry:
-            registry.expire(ts, events)
+        events = self._expire(ts)
         eligible = [s for s in registry.active if s.min_bar_ts <= ts]
         if not eligible:
             return events
@@ -86,9 +84,7 @@ class Matcher:
         """Expire DAY orders of a past session, then fill what trades at ``trade.price``."""
         registry = self._registry
         ts = trade.ts
-        events: list[ExchangeEvent] = []
-        if ts >= registry.next_expiry:
-            registry.expire(ts, events)
+        events = self._expire(ts)
         eligible = [s for s in registry.active if s.min_trade_ts <= ts]
         if not eligible:
             return events
@@ -100,6 +96,13 @@ class Matcher:
         finally:
             registry.activated = None
         self._cancel_unfilled_ioc(run)
+        return events
+
+    def _expire(self, ts: int) -> list[ExchangeEvent]:
+        """The events of a market event at ``ts``, starting with DAY orders whose session ended."""
+        events: list[ExchangeEvent] = []
+        if ts >= self._registry.next_expiry:
+            self._registry.expire(ts, events)
         return events
 
     def _budget(self, volume: float) -> int | None:

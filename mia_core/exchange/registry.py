@@ -10,7 +10,7 @@ from mia_core.exchange.book import PositionBook
 from mia_core.exchange.config import ExchangeConfig
 from mia_core.exchange.state import NEVER, OrderState
 from mia_core.instruments import Instrument
-from mia_core.orders import Order, OrderIntent, OrderStatus, OrderType, TimeInForce
+from mia_core.orders import Order, OrderIntent, OrderSide, OrderStatus, OrderType, TimeInForce
 
 ExchangeEvent = OrderUpdated | FillReceived | PositionChanged
 STOP_LOSS = "stop_loss"
@@ -132,27 +132,9 @@ class OrderRegistry:
         side = intent.side.opposite
         legs: list[tuple[str, OrderIntent]] = []
         if bracket.stop_loss is not None:
-            stop = OrderIntent(
-                intent.instrument,
-                side,
-                intent.quantity,
-                OrderType.STOP,
-                stop_price=bracket.stop_loss,
-                time_in_force=TimeInForce.GTC,
-                reason=STOP_LOSS,
-            )
-            legs.append(("SL", stop))
+            legs.append(("SL", _leg(intent, side, OrderType.STOP, STOP_LOSS, stop_price=bracket.stop_loss)))
         if bracket.take_profit is not None:
-            target = OrderIntent(
-                intent.instrument,
-                side,
-                intent.quantity,
-                OrderType.LIMIT,
-                limit_price=bracket.take_profit,
-                time_in_force=TimeInForce.GTC,
-                reason=TAKE_PROFIT,
-            )
-            legs.append(("TP", target))
+            legs.append(("TP", _leg(intent, side, OrderType.LIMIT, TAKE_PROFIT, limit_price=bracket.take_profit)))
         parent_id = parent.order.order_id
         parent.children = []
         for suffix, leg in legs:
@@ -196,3 +178,12 @@ class OrderRegistry:
                 self.set_status(sibling, _CANCELLED, ts, events)
         if parent.live:
             self.set_status(parent, _CANCELLED, ts, events)
+
+
+def _leg(
+    entry: OrderIntent, side: OrderSide, kind: OrderType, reason: str, *,
+    stop_price: float | None = None, limit_price: float | None = None,
+) -> OrderIntent:  # fmt: skip
+    """A bracket child of ``entry``: its size, the other side, good till cancelled."""
+    return OrderIntent(entry.instrument, side, entry.quantity, kind, limit_price=limit_price, stop_price=stop_price,
+                       time_in_force=TimeInForce.GTC, reason=reason)
