@@ -133,6 +133,31 @@ class OrderIntent:
             fail(self, "bracket.take_profit", target, f"must be on the winning side of entry {entry}")
 
 
+STOP_LOSS = "stop_loss"
+TAKE_PROFIT = "take_profit"
+
+
+def bracket_legs(entry: OrderIntent) -> list[OrderIntent]:
+    """The protective children of a bracketed ``entry``: stop loss (STOP) then take profit (LIMIT).
+
+    Each leg is the entry's size on the other side, good till cancelled, with reason
+    ``stop_loss`` or ``take_profit``; empty without a bracket. Every venue (the
+    simulated exchange, IB) builds its children from this one definition.
+    """
+    bracket = entry.bracket
+    if bracket is None:
+        return []
+    side = entry.side.opposite
+    legs: list[OrderIntent] = []
+    if bracket.stop_loss is not None:
+        legs.append(OrderIntent(entry.instrument, side, entry.quantity, OrderType.STOP, stop_price=bracket.stop_loss,
+                                time_in_force=TimeInForce.GTC, reason=STOP_LOSS))
+    if bracket.take_profit is not None:
+        legs.append(OrderIntent(entry.instrument, side, entry.quantity, OrderType.LIMIT,
+                                limit_price=bracket.take_profit, time_in_force=TimeInForce.GTC, reason=TAKE_PROFIT))
+    return legs
+
+
 @attrs.frozen(slots=True)
 class Order:
     """An order the broker knows about: the intent plus its state."""

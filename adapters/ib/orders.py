@@ -6,8 +6,16 @@ from collections.abc import Callable
 
 from ib_async import LimitOrder, MarketOrder, Order, StopLimitOrder, StopOrder
 
-from mia_core.exchange import STOP_LOSS, TAKE_PROFIT
-from mia_core.orders import OrderIntent, OrderSide, OrderStatus, OrderType, TimeInForce
+from mia_core.orders import (
+    STOP_LOSS,
+    TAKE_PROFIT,
+    OrderIntent,
+    OrderSide,
+    OrderStatus,
+    OrderType,
+    TimeInForce,
+    bracket_legs,
+)
 
 REF_PREFIX = "mia:"
 
@@ -84,43 +92,10 @@ def ib_order(intent: OrderIntent) -> Order:
 
 
 def child_intents(intent: OrderIntent) -> list[tuple[str, OrderIntent]]:
-    """The protective children of a bracketed intent, as the simulated exchange builds them."""
-    bracket = intent.bracket
-    if bracket is None:
-        return []
-    side, qty = intent.side.opposite, intent.quantity
-    legs: list[tuple[str, OrderIntent]] = []
-    if bracket.take_profit is not None:
-        legs.append(
-            (
-                "tp",
-                OrderIntent(
-                    intent.instrument,
-                    side,
-                    qty,
-                    OrderType.LIMIT,
-                    limit_price=bracket.take_profit,
-                    time_in_force=TimeInForce.GTC,
-                    reason=TAKE_PROFIT,
-                ),
-            )
-        )
-    if bracket.stop_loss is not None:
-        legs.append(
-            (
-                "sl",
-                OrderIntent(
-                    intent.instrument,
-                    side,
-                    qty,
-                    OrderType.STOP,
-                    stop_price=bracket.stop_loss,
-                    time_in_force=TimeInForce.GTC,
-                    reason=STOP_LOSS,
-                ),
-            )
-        )
-    return legs
+    """The protective children of a bracketed intent (``mia_core.orders.bracket_legs``), target first."""
+    roles = {TAKE_PROFIT: "tp", STOP_LOSS: "sl"}
+    legs = sorted(bracket_legs(intent), key=lambda leg: leg.reason != TAKE_PROFIT)
+    return [(roles[leg.reason], leg) for leg in legs]
 
 
 def bracket_orders(

@@ -10,11 +10,9 @@ from mia_core.exchange.book import PositionBook
 from mia_core.exchange.config import ExchangeConfig
 from mia_core.exchange.state import NEVER, OrderState
 from mia_core.instruments import Instrument
-from mia_core.orders import Order, OrderIntent, OrderSide, OrderStatus, OrderType, TimeInForce
+from mia_core.orders import STOP_LOSS, Order, OrderStatus, bracket_legs
 
 ExchangeEvent = OrderUpdated | FillReceived | PositionChanged
-STOP_LOSS = "stop_loss"
-TAKE_PROFIT = "take_profit"
 _PENDING = OrderStatus.PENDING
 _WORKING = OrderStatus.WORKING
 _PARTIAL = OrderStatus.PARTIALLY_FILLED
@@ -125,19 +123,13 @@ class OrderRegistry:
 
     def add_children(self, parent: OrderState, ts: int, events: list[ExchangeEvent]) -> None:
         """Create the stop-loss (STOP) and take-profit (LIMIT) children of a bracketed entry, pending."""
-        intent = parent.order.intent
-        bracket = intent.bracket
-        if bracket is None:
+        legs = bracket_legs(parent.order.intent)
+        if not legs:
             return
-        side = intent.side.opposite
-        legs: list[tuple[str, OrderIntent]] = []
-        if bracket.stop_loss is not None:
-            legs.append(("SL", _leg(intent, side, OrderType.STOP, STOP_LOSS, stop_price=bracket.stop_loss)))
-        if bracket.take_profit is not None:
-            legs.append(("TP", _leg(intent, side, OrderType.LIMIT, TAKE_PROFIT, limit_price=bracket.take_profit)))
         parent_id = parent.order.order_id
         parent.children = []
-        for suffix, leg in legs:
+        for leg in legs:
+            suffix = "SL" if leg.reason == STOP_LOSS else "TP"
             order = Order(f"{parent_id}-{suffix}", leg, _PENDING, parent_id=parent_id, updated_ts=ts)
             child = self.register(order)
             child.parent = parent
@@ -178,12 +170,3 @@ class OrderRegistry:
                 self.set_status(sibling, _CANCELLED, ts, events)
         if parent.live:
             self.set_status(parent, _CANCELLED, ts, events)
-
-
-def _leg(
-    entry: OrderIntent, side: OrderSide, kind: OrderType, reason: str, *,
-    stop_price: float | None = None, limit_price: float | None = None,
-) -> OrderIntent:  # fmt: skip
-    """A bracket child of ``entry``: its size, the other side, good till cancelled."""
-    return OrderIntent(entry.instrument, side, entry.quantity, kind, limit_price=limit_price, stop_price=stop_price,
-                       time_in_force=TimeInForce.GTC, reason=reason)
