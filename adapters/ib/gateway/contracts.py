@@ -40,6 +40,14 @@ def resolve_one(session: ClientSession, query: ContractQuery) -> ContractSpec | 
     return found[0] if len(found) == 1 else None
 
 
+def resolve_or_refuse(session: ClientSession, req_id: int, query: ContractQuery) -> ContractSpec | None:
+    """``resolve_one``, answering error 200 (no security definition) for ``req_id`` when it finds none."""
+    spec = resolve_one(session, query)
+    if spec is None:
+        session.send_error(req_id, 200, NO_DEFINITION)
+    return spec
+
+
 def req_contract_details(session: ClientSession, f: Fields) -> None:
     """9|8|reqId|C12|includeExpired|secIdType|secId|issuerId -> contractDetails* + end, or error 200."""
     f.skip()  # version

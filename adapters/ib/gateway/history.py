@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from adapters.ib.gateway.codec import Field, Fields
-from adapters.ib.gateway.contracts import read_contract, resolve_one
+from adapters.ib.gateway.contracts import read_contract, resolve_or_refuse
 
 if TYPE_CHECKING:
     from adapters.ib.gateway.quotes import Book
@@ -205,9 +205,8 @@ def req_historical_data(session: ClientSession, f: Fields) -> None:
     what = f.str("whatToShow").upper()
     format_date = f.int("formatDate", 1)
     keep_up_to_date = f.bool("keepUpToDate") if query.sec_type != "BAG" else False
-    spec = resolve_one(session, query)
+    spec = resolve_or_refuse(session, req_id, query)
     if spec is None:
-        session.send_error(req_id, 200, "No security definition has been found for the request")
         return
     scripted = gw.faults.history_failures.popleft() if gw.faults.history_failures else None
     if scripted is not None:

@@ -16,7 +16,7 @@ import attrs
 
 from adapters.ib.gateway.catalog import ContractSpec
 from adapters.ib.gateway.codec import Field, Fields
-from adapters.ib.gateway.contracts import read_contract, resolve_one
+from adapters.ib.gateway.contracts import NO_DEFINITION, read_contract, resolve_one, resolve_or_refuse
 from adapters.ib.gateway.quotes import Book, option_theory
 
 if TYPE_CHECKING:
@@ -116,9 +116,8 @@ def req_mkt_data(session: ClientSession, f: Fields) -> None:
         f.skip(3)
     f.str("genericTickList")
     snapshot = f.bool("snapshot")
-    spec = resolve_one(session, query)
+    spec = resolve_or_refuse(session, req_id, query)
     if spec is None:
-        session.send_error(req_id, 200, "No security definition has been found for the request")
         return
     if not _size_ok(session, req_id, spec):
         return
@@ -163,9 +162,8 @@ def req_tick_by_tick(session: ClientSession, f: Fields) -> None:
     req_id = f.int("reqId")
     query = read_contract(f)
     kind = f.str("tickType").upper()
-    spec = resolve_one(session, query)
+    spec = resolve_or_refuse(session, req_id, query)
     if spec is None:
-        session.send_error(req_id, 200, "No security definition has been found for the request")
         return
     if kind not in TICK_BY_TICK:
         session.send_error(req_id, 321, f"Error validating request: tick-by-tick type {kind!r} "
@@ -207,7 +205,7 @@ def req_mkt_depth(session: ClientSession, f: Fields) -> None:
     rows = f.int("numRows", 5)
     spec = resolve_one(session, query)
     if spec is None or spec.sec_type != "FUT":
-        session.send_error(req_id, 200, "No security definition has been found for the request")
+        session.send_error(req_id, 200, NO_DEFINITION)
         return
     if not _size_ok(session, req_id, spec):
         return
@@ -223,9 +221,8 @@ def req_real_time_bars(session: ClientSession, f: Fields) -> None:
     req_id = f.int("reqId")
     query = read_contract(f)
     f.int("barSize", 5)
-    spec = resolve_one(session, query)
+    spec = resolve_or_refuse(session, req_id, query)
     if spec is None:
-        session.send_error(req_id, 200, "No security definition has been found for the request")
         return
     if not _size_ok(session, req_id, spec):
         return

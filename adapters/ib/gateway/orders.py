@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from adapters.ib.gateway import account_requests
 from adapters.ib.gateway.codec import Fields
-from adapters.ib.gateway.contracts import read_contract, resolve_one
+from adapters.ib.gateway.contracts import NO_DEFINITION, read_contract, resolve_one
 from adapters.ib.gateway.order_book import SimOrder, fill_price, read_order, rejection
 from adapters.ib.gateway.order_wire import (
     Execution,
@@ -71,7 +71,7 @@ class OrderDesk:
         request = read_order(f, session.server_version, order_id)
         spec = resolve_one(session, query)
         if spec is None:
-            session.send_error(order_id, 200, "No security definition has been found for the request")
+            session.send_error(order_id, 200, NO_DEFINITION)
             return
         key = (session.client_id, order_id)
         existing = self.orders.get(key)
