@@ -118,11 +118,17 @@ class BarSeries:
         """``bar(i)`` without re-validating (the series was checked when built); converts no whole column."""
         bid = None if self.bid_volume is None or np.isnan(self.bid_volume[i]) else float(self.bid_volume[i])
         ask = None if self.ask_volume is None or np.isnan(self.ask_volume[i]) else float(self.ask_volume[i])
-        prices = (float(self.open[i]), float(self.high[i]), float(self.low[i]), float(self.close[i]))
-        values = (self.instrument, int(self.ts[i]), *prices, float(self.volume[i]), bid, ask, None)
-        bar = object.__new__(Bar)
-        for name, value in zip(_BAR_FIELDS, values, strict=True):
-            object.__setattr__(bar, name, value)
+        bar = _new(Bar)
+        _put(bar, "instrument", self.instrument)
+        _put(bar, "ts", int(self.ts[i]))
+        _put(bar, "open", float(self.open[i]))
+        _put(bar, "high", float(self.high[i]))
+        _put(bar, "low", float(self.low[i]))
+        _put(bar, "close", float(self.close[i]))
+        _put(bar, "volume", float(self.volume[i]))
+        _put(bar, "bid_volume", bid)
+        _put(bar, "ask_volume", ask)
+        _put(bar, "trade_count", None)
         return bar
 
     def trusted(self) -> TrustedBars:
@@ -209,6 +215,8 @@ class TrustedBars:
                 yield bar
 
 
+_new = object.__new__
+_put = object.__setattr__
 _BAR_FIELDS = (
     "instrument", "ts", "open", "high", "low", "close", "volume", "bid_volume", "ask_volume", "trade_count",
 )  # fmt: skip

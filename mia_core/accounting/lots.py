@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mia_core import trusted
 from mia_core.accounting.roundtrip import RoundTrip
 from mia_core.instruments import Instrument
 from mia_core.orders import Fill
@@ -40,24 +41,8 @@ class Lot:
         self.mae = max(self.mae, -move)
         self.mfe = max(self.mfe, move)
         self.quantity -= quantity
-        tick_value = instrument.tick_value_cents
-        gross = move * tick_value * quantity
-        commission = entry_share + exit_commission
-        return RoundTrip(
-            entry_ts=self.entry_ts,
-            exit_ts=fill.ts,
-            side=fill.side.opposite,
-            quantity=quantity,
-            entry_price=instrument.from_ticks(self.entry_ticks),
-            exit_price=fill.price,
-            gross_cents=gross,
-            commission_cents=commission,
-            net_cents=gross - commission,
-            mae_ticks=self.mae,
-            mfe_ticks=self.mfe,
-            exit_reason=reason,
-            mae_cents=self.mae * tick_value * quantity,
-            mfe_cents=self.mfe * tick_value * quantity,
-            bars_held=self.bars,
-            symbol=instrument.symbol,
-        )
+        return trusted.round_trip(
+            self.entry_ts, fill.ts, fill.side.opposite, quantity, instrument.from_ticks(self.entry_ticks), fill.price,
+            move * instrument.tick_value_cents * quantity, entry_share + exit_commission, self.mae, self.mfe, reason,
+            instrument.tick_value_cents, self.bars, instrument.symbol,
+        )  # fmt: skip

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -37,52 +36,38 @@ def to_ticks(prices: Floats, tick_size: float) -> Ints:
 
 def update_lots(lots: Iterable[Lot], qty: int, ts: Ints, top: Ints, bottom: Ints, last: Ints) -> None:
     """Per-lot bars held and MAE/MFE in ticks over the marks, as ``Portfolio.mark`` updates them."""
+    count = len(ts)
     first_ts = int(ts[0])
     for lot in lots:
         entry = lot.entry_ticks
-        # Marks after the entry start at ``split``; a lot entered before the run (the usual case) needs no search.
-        split = 0 if lot.entry_ts < first_ts else int(np.searchsorted(ts, lot.entry_ts, side="right"))
+        # Marks after the entry start at ``split``; on marks up to the entry only the close counts.
+        if lot.entry_ts < first_ts:
+            split = 0
+        elif count == 1 or int(ts[1]) > lot.entry_ts:
+            split = 1  # entered at the first mark's time (a fill on the run's first bar): no search
+        else:
+            split = int(np.searchsorted(ts, lot.entry_ts, side="right"))
         worst = lot.mae
         best = lot.mfe
-        if split:
+        if split == 1:
+            move = int(last[0]) - entry if qty > 0 else entry - int(last[0])
+            best = max(best, move)
+            worst = max(worst, -move)
+        elif split:
             moves = last[:split] - entry if qty > 0 else entry - last[:split]
             best = max(best, int(moves.max()))
             worst = max(worst, int(-moves.min()))
-        if split < len(ts):
-            lot.bars += len(ts) - split
-            up = int(top[split:].max()) - entry
-            down = entry - int(bottom[split:].min())
+        if split < count:
+            lot.bars += count - split
+            if count - split == 1:
+                up, down = int(top[split]) - entry, entry - int(bottom[split])
+            else:
+                up, down = int(top[split:].max()) - entry, entry - int(bottom[split:].min())
             adverse, favourable = (down, up) if qty > 0 else (up, down)
             worst = max(worst, adverse)
             best = max(best, favourable)
         lot.mae = worst
         lot.mfe = best
-
-
-def record(
-    curves: tuple[array[int], array[int], array[int]],
-    ts: Ints,
-    last: Ints,
-    qty: int,
-    cost: int,
-    tick_value: int,
-    cash: int,
-) -> tuple[int, int]:
-    """Append each mark's ts, equity and position to ``curves``; return the last unrealized P&L and the top equity.
-
-    ``cost`` is the open lots' cost in cents (entry ticks times signed quantity times tick value).
-    """
-    ts_buf, eq_buf, pos_buf = curves
-    count = len(ts)
-    ts_buf.frombytes(ts.tobytes())
-    pos_buf.extend(array("q", (qty,)) * count)
-    if not qty:
-        eq_buf.extend(array("q", (cash,)) * count)
-        return 0, cash
-    values = last * (qty * tick_value)
-    values += cash - cost
-    eq_buf.frombytes(values.tobytes())
-    return int(values[-1]) - cash, int(values.max())
 
 
 def mark_many(portfolio: Portfolio, ts: Ints, high: Floats, low: Floats, close: Floats) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from array import array
 from collections import deque
 from datetime import date
 
@@ -10,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mia_core.accounting import marks
+from mia_core.accounting.curve import EquityCurve
 from mia_core.accounting.lots import Lot
 from mia_core.accounting.roundtrip import RoundTrip
 from mia_core.accounting.tradingdays import cme_day_bounds
@@ -19,6 +19,7 @@ from mia_core.orders import AccountSnapshot, Fill, Position
 from mia_core.timeutil import cme_trading_day
 
 _NEVER = -(2**62)
+_NO_PRICES = np.empty(0, dtype=np.int64)
 
 
 def _whole_cents(value: object, field: str) -> int:
@@ -54,12 +55,17 @@ class Portfolio:
         self._commission = 0
         self._cash = self._initial
         self._unrealized = 0
-        self._peak = self._initial
         self._trips: list[RoundTrip] = []
-        self._ts_buf = array("q")
-        self._eq_buf = array("q")
-        self._pos_buf = array("q")
+        self._curve = EquityCurve(self._initial)
         self._mark_ts = _NEVER
+        # the price series mark_range indexes into (int64 ns and ticks), and the bars marked
+        # since the open lots' excursions were last brought up to date
+        self._times: marks.Ints = _NO_PRICES
+        self._tops: marks.Ints = _NO_PRICES
+        self._bottoms: marks.Ints = _NO_PRICES
+        self._closes: marks.Ints = _NO_PRICES
+        self._lots_from = 0
+        self._lots_to = 0
         self._day: date | None = None
         self._day_start = _NEVER
         self._day_end = _NEVER
@@ -84,6 +90,8 @@ class Portfolio:
             raise DomainValueError(
                 "Portfolio", "fill.instrument", fill.instrument.symbol, f"this portfolio books {self._symbol}"
             )
+        if self._lots_to:
+            self._settle_lots()
         ts = fill.ts
         if not self._day_start <= ts < self._day_end:
             self._roll_day(ts)
@@ -140,6 +148,8 @@ class Portfolio:
         self._mark_ts = ts
         if not self._day_start <= ts < self._day_end:
             self._roll_day(ts)
+        if self._lots_to:
+            self._settle_lots()
         qty = self._qty
         if qty:
             size = self._tick_size
@@ -165,11 +175,7 @@ class Portfolio:
             equity = self._cash + self._unrealized
         else:
             equity = self._cash
-        self._ts_buf.append(ts)
-        self._eq_buf.append(equity)
-        self._pos_buf.append(qty)
-        if equity > self._peak:
-            self._peak = equity
+        self._curve.append(ts, equity, qty)
 
     def mark_ticks(self, ts: marks.Ints, top: marks.Ints, bottom: marks.Ints, last: marks.Ints) -> None:
         """``mark`` for each bar in order, in bulk, prices as ticks (``round(price / tick_size)``).
@@ -186,17 +192,61 @@ class Portfolio:
         self._mark_ts = end
         if not self._day_start <= end < self._day_end:
             self._roll_day(end)  # the last roll of a run of marks decides the day
+        if self._lots_to:
+            self._settle_lots()
         qty = self._qty
         if qty:
             marks.update_lots(self._lots, qty, ts, top, bottom, last)
-        curves = (self._ts_buf, self._eq_buf, self._pos_buf)
-        unrealized, peak = marks.record(
-            curves, ts, last, qty, self._cost_ticks * self._tick_value, self._tick_value, self._cash
-        )
+        base = self._cash - self._cost_ticks * self._tick_value
+        equity = self._curve.extend(ts, last, qty, base, self._tick_value)
         if qty:
-            self._unrealized = unrealized
-        if peak > self._peak:
-            self._peak = peak
+            self._unrealized = equity - self._cash
+
+    def follow(self, ts: marks.Ints, top: marks.Ints, bottom: marks.Ints, last: marks.Ints) -> None:
+        """The price series :meth:`mark_range` marks from: int64 UTC ns and prices as ticks.
+
+        The caller guarantees what ``mark_ticks`` asks for: ``ts`` does not decrease and
+        ``bottom <= top`` on every bar.
+        """
+        if self._lots_to:
+            self._settle_lots()
+        self._times, self._tops, self._bottoms, self._closes = ts, top, bottom, last
+        self._curve.follow(ts, last)
+
+    def mark_range(self, first: int, end: int) -> None:
+        """``mark`` for bars ``first`` to ``end - 1`` of the followed series, computed when needed.
+
+        The equity points and the open lots' excursions are worked out in bulk when
+        something reads them (a fill, the curve, the peak, the open excursions); the
+        position's value, the daily figures and the last mark's time are current at once.
+        """
+        if end <= first:
+            return
+        start = int(self._times[first])
+        if start < self._mark_ts:
+            raise DomainValueError("Portfolio", "mark.ts", start, f"earlier than the previous mark {self._mark_ts}")
+        last_ts = self._mark_ts = int(self._times[end - 1])
+        if not self._day_start <= last_ts < self._day_end:
+            self._roll_day(last_ts)
+        qty = self._qty
+        tick_value = self._tick_value
+        cost = self._cost_ticks * tick_value
+        if qty:
+            if self._lots_to and self._lots_to != first:
+                self._settle_lots()
+            if not self._lots_to:
+                self._lots_from = first
+            self._lots_to = end
+            self._unrealized = int(self._closes[end - 1]) * qty * tick_value - cost
+        self._curve.defer(first, end, qty, self._cash - cost, tick_value)
+
+    def _settle_lots(self) -> None:
+        """Bring the open lots' excursions and bar counts up to date with the deferred marks."""
+        a, b = self._lots_from, self._lots_to
+        self._lots_to = 0
+        if self._qty:
+            times, tops, bottoms, closes = self._times, self._tops, self._bottoms, self._closes
+            marks.update_lots(self._lots, self._qty, times[a:b], tops[a:b], bottoms[a:b], closes[a:b])
 
     def _roll_day(self, ts: int) -> None:
         if ts < self._day_start:
@@ -266,7 +316,8 @@ class Portfolio:
     @property
     def peak_equity_cents(self) -> int:
         """Highest equity at any mark, and at least the initial cash."""
-        return self._peak
+        self._curve.settle()
+        return self._curve.peak
 
     @property
     def round_trips(self) -> list[RoundTrip]:
@@ -301,30 +352,39 @@ class Portfolio:
     @property
     def open_mae_ticks(self) -> int:
         """Largest per-contract adverse excursion among open lots (0 when flat)."""
+        if self._lots_to:
+            self._settle_lots()
         return max((lot.mae for lot in self._lots), default=0)
 
     @property
     def open_mfe_ticks(self) -> int:
         """Largest per-contract favourable excursion among open lots (0 when flat)."""
+        if self._lots_to:
+            self._settle_lots()
         return max((lot.mfe for lot in self._lots), default=0)
 
     @property
     def open_mae_cents(self) -> int:
         """Sum over open lots of their adverse excursion times their quantity, in cents."""
+        if self._lots_to:
+            self._settle_lots()
         return sum(lot.mae * lot.quantity for lot in self._lots) * self._tick_value
 
     @property
     def open_mfe_cents(self) -> int:
         """Sum over open lots of their favourable excursion times their quantity, in cents."""
+        if self._lots_to:
+            self._settle_lots()
         return sum(lot.mfe * lot.quantity for lot in self._lots) * self._tick_value
 
     def equity_curve(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """Copies of the marks' timestamps (UTC ns) and equity (cents), one per ``mark``."""
-        return self._as_int64(self._ts_buf), self._as_int64(self._eq_buf)
+        ts, equity, _ = self._curve.arrays()
+        return ts, equity
 
     def position_curve(self) -> npt.NDArray[np.int64]:
         """Signed position at each mark (aligned with ``equity_curve``); ``!= 0`` is in market."""
-        return self._as_int64(self._pos_buf)
+        return self._curve.arrays()[2]
 
     def snapshot(self, ts: int) -> AccountSnapshot:
         """Account figures now, stamped ``ts``."""
@@ -335,7 +395,3 @@ class Portfolio:
             realized_pnl_cents=self._realized,
             unrealized_pnl_cents=self._unrealized,
         )
-
-    @staticmethod
-    def _as_int64(buffer: array[int]) -> npt.NDArray[np.int64]:
-        return np.frombuffer(buffer, dtype=np.int64).copy() if buffer else np.empty(0, dtype=np.int64)

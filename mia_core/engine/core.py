@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from mia_core import trusted
 from mia_core.accounting import Portfolio
 from mia_core.commands import CancelOrder, Command, SubmitOrder
 from mia_core.engine import planner
@@ -18,10 +19,9 @@ from mia_core.events import (
     OrderUpdated,
     PositionChanged,
     RiskChecked,
-    SignalGenerated,
 )
 from mia_core.instruments import Instrument
-from mia_core.journal import JournalEntry, record
+from mia_core.journal import JournalEntry, record, record_one
 from mia_core.market import Bar
 from mia_core.orders import Order, OrderIntent
 from mia_core.risk.catastrophe import CatastropheConfig
@@ -161,7 +161,7 @@ class TradingEngine:
         if signal is None:
             return commands
         if closing:  # a flatten is on its way: the signal is recorded, not acted on
-            self.journal.append(record(signal.ts, "signal", {"event": SignalGenerated(signal.ts, signal)}))
+            self.journal.append(record_one(signal.ts, "signal", "event", trusted.signal_generated(signal.ts, signal)))
             return commands
         return commands + self.on_signal(signal)
 
@@ -169,7 +169,7 @@ class TradingEngine:
         """Filter the signal, plan orders to its target, pass each through risk."""
         for signal_filter in self.signal_filters:
             signal = signal_filter.apply(signal, self.view)
-        self.journal.append(record(signal.ts, "signal", {"event": SignalGenerated(signal.ts, signal)}))
+        self.journal.append(record_one(signal.ts, "signal", "event", trusted.signal_generated(signal.ts, signal)))
         working = list(self.working.values())
         if self.desk.atr is not None:
             cancels, intents = self.desk.plan(signal, working)
@@ -276,7 +276,7 @@ class TradingEngine:
             self.working.pop(order.order_id, None)
         else:
             self.working[order.order_id] = order
-        self.journal.append(record(event.ts, "order", {"event": event}))
+        self.journal.append(record_one(event.ts, "order", "event", event))
         if self.desk.monitor is not None:
             self.desk.on_order(event)
         return []
@@ -285,14 +285,14 @@ class TradingEngine:
         """Book the fill; closed round trips are journaled."""
         fill = event.fill
         reason = exit_reason(self._reasons.get(fill.order_id, ""))
-        self.journal.append(record(event.ts, "fill", {"event": event}))
+        self.journal.append(record_one(event.ts, "fill", "event", event))
         desk = self.desk
         ledger = self.ledger
         if ledger.track and not ledger.start_ns <= event.ts < ledger.end_ns:
             ledger.roll(event.ts, self.portfolio.equity_cents)
         before = self.portfolio.quantity
         for trip in self.portfolio.apply_fill(fill, reason):
-            self.journal.append(record(event.ts, "round_trip", {"trip": trip}))
+            self.journal.append(record_one(event.ts, "round_trip", "trip", trip))
             if trip.net_cents < 0:
                 ledger.record_loss(event.ts)
         if desk.active:

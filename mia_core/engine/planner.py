@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mia_core import trusted
 from mia_core.commands import CancelOrder, Command, SubmitOrder
 from mia_core.engine.config import ExecutionConfig
 from mia_core.instruments import Instrument
@@ -100,11 +101,7 @@ def plan(
     intents: list[OrderIntent] = []
     if position != 0 and not keeps_side:
         side = OrderSide.SELL if position > 0 else OrderSide.BUY
-        intents.append(
-            OrderIntent(
-                instrument=instrument, side=side, quantity=abs(position), time_in_force=GTC, reason="signal_exit" + note
-            )
-        )
+        intents.append(trusted.market_intent(instrument, side, abs(position), GTC, "signal_exit" + note))
         position = 0
     delta = target - position
     if delta:
@@ -114,16 +111,11 @@ def plan(
             bracket = Bracket(stop_loss=signal.stop_loss, take_profit=signal.take_profit)
         side = OrderSide.BUY if delta > 0 else OrderSide.SELL
         reason = "signal_entry" if abs(target) > abs(position) else "signal_exit"
-        intents.append(
-            OrderIntent(
-                instrument=instrument,
-                side=side,
-                quantity=abs(delta),
-                time_in_force=GTC,
-                bracket=bracket,
-                reason=reason + note,
-            )
-        )
+        if bracket is None:
+            intents.append(trusted.market_intent(instrument, side, abs(delta), GTC, reason + note))
+        else:
+            intents.append(OrderIntent(instrument, side, abs(delta), time_in_force=GTC, bracket=bracket,
+                                       reason=reason + note))  # fmt: skip
     return cancels, intents
 
 

@@ -17,11 +17,12 @@ class PositionBook:
     ``commission_cents`` is the total paid.
     """
 
-    __slots__ = ("_lots", "commission_cents", "instrument", "position", "quantity", "realized_cents")
+    __slots__ = ("_cost_ticks", "_lots", "commission_cents", "instrument", "position", "quantity", "realized_cents")
 
     def __init__(self, instrument: Instrument) -> None:
         self.instrument = instrument
         self._lots: deque[list[int]] = deque()  # [signed quantity, price in ticks]
+        self._cost_ticks = 0  # sum of signed quantity times price over the lots
         self.quantity = 0
         self.realized_cents = 0
         self.commission_cents = 0
@@ -38,12 +39,14 @@ class PositionBook:
             direction = 1 if lot[0] > 0 else -1
             closed = min(abs(lot[0]), abs(remaining))
             realized_ticks += (price_ticks - lot[1]) * closed * direction
+            self._cost_ticks -= lot[1] * closed * direction
             lot[0] -= closed * direction
             remaining += closed * direction
             if lot[0] == 0:
                 lots.popleft()
         if remaining:
             lots.append([remaining, price_ticks])
+            self._cost_ticks += remaining * price_ticks
         self.quantity += signed_quantity
         realized = self.instrument.ticks_to_cents(realized_ticks)
         self.realized_cents += realized
@@ -53,8 +56,8 @@ class PositionBook:
     def _position(self) -> Position:
         if self.quantity == 0:
             return snapshots.position(self.instrument, 0, None)
-        cost = sum(q * p for q, p in self._lots)
-        return snapshots.position(self.instrument, self.quantity, cost / self.quantity * self.instrument.tick_size)
+        average = self._cost_ticks / self.quantity * self.instrument.tick_size
+        return snapshots.position(self.instrument, self.quantity, average)
 
     def unrealized_cents(self, mark_ticks: int | None) -> int:
         """Open P&L marked at ``mark_ticks`` (0 when flat or when no mark is known)."""

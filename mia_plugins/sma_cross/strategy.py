@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Mapping
+from typing import ClassVar
 
 import attrs
 import numpy as np
@@ -37,6 +39,9 @@ class SmaCrossStrategy:
     touching without crossing is not a cross.
     """
 
+    # why each direction fires, for on_bar's signals and the vectorised path's alike
+    signal_reasons: ClassVar[Mapping[int, str]] = {1: "fast SMA crossed above slow", -1: "fast SMA crossed below slow"}
+
     def __init__(self, config: SmaCrossConfig, name: str = "sma_cross") -> None:
         self.name = name
         self.config = config
@@ -61,9 +66,9 @@ class SmaCrossStrategy:
         if previous is None:
             return None
         if diff > 0 > previous:
-            return Signal(ts=bar.ts, source=self.name, direction=Direction.LONG, reason="fast SMA crossed above slow")
+            return Signal(ts=bar.ts, source=self.name, direction=Direction.LONG, reason=self.signal_reasons[1])
         if diff < 0 < previous:
-            return Signal(ts=bar.ts, source=self.name, direction=Direction.SHORT, reason="fast SMA crossed below slow")
+            return Signal(ts=bar.ts, source=self.name, direction=Direction.SHORT, reason=self.signal_reasons[-1])
         return None
 
     def target_directions(self, bars: BarSeries) -> npt.NDArray[np.int8]:

@@ -105,3 +105,32 @@ def test_vectorised_path_books_the_same_round_trips_and_equity() -> None:
     assert len(bar_by_bar.round_trips) > 100
     assert vectorised_run.round_trips == bar_by_bar.round_trips
     assert (vectorised_run.equity_cents == bar_by_bar.equity_cents).all()
+    assert vectorised_run.journal == bar_by_bar.journal
+    assert vectorised_run.final_position == bar_by_bar.final_position
+
+
+def test_a_run_leaves_the_collector_on_and_able_to_collect_cycles() -> None:
+    """The run pauses the cyclic collector and moves what it kept to the oldest generation, nothing more."""
+    import gc
+    import weakref
+
+    class Node:
+        def __init__(self) -> None:
+            self.me = self
+
+    class CyclicStrategy(SmaCrossStrategy):
+        def target_directions(self, bars):  # type: ignore[no-untyped-def]
+            node = Node()  # a garbage cycle made during the run
+            refs.append(weakref.ref(node))
+            return super().target_directions(bars)
+
+    refs: list[weakref.ref[Node]] = []
+    series = bundled_series("sp500", ES).slice(0, 400)
+    engine = TradingEngine(ES, CyclicStrategy(SmaCrossConfig(fast=FAST, slow=SLOW)), initial_cash_cents=10**9)
+    exchange = SimulatedExchange(ES, ExchangeConfig(commission_per_contract=COMMISSION))
+    assert gc.isenabled()
+    run_backtest(series, engine, exchange, vectorised=True)
+    assert gc.isenabled()
+    assert refs and refs[0]() is not None  # the cycle outlived the run
+    gc.collect()
+    assert refs[0]() is None

@@ -1,0 +1,109 @@
+"""The equity curve of a portfolio: one point per mark, recorded now or computed later in bulk.
+
+A backtest marks every bar, but between two fills the position, cash and cost do not
+change, so each bar's equity is ``cash - cost + close * quantity * tick value``: a
+line over the closes. :meth:`EquityCurve.defer` records only that (a run of bar indices
+into a price series and the constants of the line), and the points are computed for
+all deferred runs at once, with numpy, when anything reads the curve or its peak. The
+points are exactly those of one ``Portfolio.mark`` per bar.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+import numpy as np
+import numpy.typing as npt
+
+Ints = npt.NDArray[np.int64]
+_NO_PRICES = np.empty(0, dtype=np.int64)
+
+
+class EquityCurve:
+    """Timestamps (UTC ns), equity (cents) and signed position of each mark, in order."""
+
+    __slots__ = ("_closes", "_equity", "_position", "_runs", "_times", "_ts", "peak")
+
+    def __init__(self, initial_cents: int) -> None:
+        self._ts = array("q")
+        self._equity = array("q")
+        self._position = array("q")
+        self.peak = initial_cents  # highest equity recorded (deferred runs count once computed)
+        self._times: Ints = _NO_PRICES
+        self._closes: Ints = _NO_PRICES
+        # deferred runs, five numbers each: first index, end index, quantity, cash - cost (cents), slope
+        self._runs = array("q")
+
+    def append(self, ts: int, equity: int, quantity: int) -> None:
+        """One point, now (after any deferred runs)."""
+        if self._runs:
+            self.settle()
+        self._ts.append(ts)
+        self._equity.append(equity)
+        self._position.append(quantity)
+        if equity > self.peak:
+            self.peak = equity
+
+    def extend(self, ts: Ints, closes: Ints, quantity: int, base: int, tick_value: int) -> int:
+        """A point per ``ts`` at ``base + closes * quantity * tick_value``, now; returns the last equity."""
+        if self._runs:
+            self.settle()
+        count = len(ts)
+        self._ts.frombytes(ts.tobytes())
+        self._position.extend(array("q", (quantity,)) * count)
+        if not quantity:
+            self._equity.extend(array("q", (base,)) * count)
+            self.peak = max(self.peak, base)
+            return base
+        values = closes * (quantity * tick_value)
+        values += base
+        self._equity.frombytes(values.tobytes())
+        self.peak = max(self.peak, int(values.max()))
+        return int(values[-1])
+
+    def follow(self, ts: Ints, closes: Ints) -> None:
+        """The price series (int64 ns and close ticks) that :meth:`defer` indexes into."""
+        if self._runs:
+            self.settle()
+        self._times = ts
+        self._closes = closes
+
+    def defer(self, first: int, end: int, quantity: int, base: int, tick_value: int) -> None:
+        """Points for bars ``first`` to ``end - 1`` of the followed series, computed later.
+
+        A run that continues the previous one with the same constants extends it.
+        """
+        runs = self._runs
+        if runs and runs[-4] == first and runs[-3] == quantity and runs[-2] == base:
+            runs[-4] = end
+            return
+        runs.extend((first, end, quantity, base, quantity * tick_value))
+
+    def settle(self) -> None:
+        """Compute the deferred runs' points, all at once, and fold them into the curve and its peak."""
+        runs = self._runs
+        if not runs:
+            return
+        self._runs = array("q")
+        first, end, quantity, base, slope = np.frombuffer(runs, dtype=np.int64).reshape(-1, 5).T
+        lengths = end - first
+        total = int(lengths.sum())
+        if not total:
+            return
+        starts = np.cumsum(lengths) - lengths
+        index = np.arange(total, dtype=np.int64) + np.repeat(first - starts, lengths)
+        equity = self._closes[index] * np.repeat(slope, lengths)
+        equity += np.repeat(base, lengths)
+        self._ts.frombytes(self._times[index].tobytes())
+        self._equity.frombytes(equity.tobytes())
+        self._position.frombytes(np.repeat(quantity, lengths).tobytes())
+        self.peak = max(self.peak, int(equity.max()))
+
+    def arrays(self) -> tuple[Ints, Ints, Ints]:
+        """Copies of the timestamps, equity and position of every point."""
+        self.settle()
+        return _copy(self._ts), _copy(self._equity), _copy(self._position)
+
+
+def _copy(buffer: array[int]) -> Ints:
+    return np.frombuffer(buffer, dtype=np.int64).copy() if buffer else np.empty(0, dtype=np.int64)

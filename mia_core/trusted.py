@@ -1,0 +1,124 @@
+"""Cheap constructors for values the engine derives from values it has already checked.
+
+The validating constructors (``Signal(...)``, ``OrderIntent(...)``, ``RoundTrip(...)``)
+stay the way in for anything from outside: strategies, configuration, brokers. Inside a
+backtest the engine builds hundreds of thousands of these from integers it computed
+itself (a position it holds, a timestamp of a checked series, ticks of a fill), and
+re-running attrs converters and validators on them would only cost time. Each helper
+here states the precondition that makes skipping the checks safe, and falls back to the
+validating constructor when the precondition does not hold. The objects are equal to
+what the validating constructors build (``tests/engine/test_trusted.py``).
+"""
+
+from __future__ import annotations
+
+from mia_core.accounting.roundtrip import RoundTrip
+from mia_core.events import SignalGenerated
+from mia_core.instruments import Instrument
+from mia_core.orders import OrderIntent, OrderSide, OrderType, TimeInForce
+from mia_core.signals import _NO_COMPONENTS, Direction, Signal
+
+_new = object.__new__
+_put = object.__setattr__
+
+
+def signal(ts: int, source: str, direction: Direction, reason: str = "") -> Signal:
+    """``Signal(ts=ts, source=source, direction=direction, reason=reason)`` for an int ts and a non-blank source."""
+    if type(ts) is not int or type(source) is not str or not source.strip() or type(direction) is not Direction:
+        return Signal(ts=ts, source=source, direction=direction, reason=reason)
+    new = _new(Signal)
+    _put(new, "ts", ts)
+    _put(new, "source", source)
+    _put(new, "direction", direction)
+    _put(new, "strength", 1.0)
+    _put(new, "confluence", None)
+    _put(new, "components", _NO_COMPONENTS)
+    _put(new, "grade", None)
+    _put(new, "stop_loss", None)
+    _put(new, "take_profit", None)
+    _put(new, "reason", str(reason))
+    return new
+
+
+def signal_generated(ts: int, signal: Signal) -> SignalGenerated:
+    """``SignalGenerated(ts, signal)`` for an int ``ts`` (a Signal's own ``ts`` always is)."""
+    if type(ts) is not int:
+        return SignalGenerated(ts, signal)
+    event = _new(SignalGenerated)
+    _put(event, "ts", ts)
+    _put(event, "signal", signal)
+    return event
+
+
+def market_intent(
+    instrument: Instrument, side: OrderSide, quantity: int, time_in_force: TimeInForce, reason: str
+) -> OrderIntent:
+    """A market ``OrderIntent`` without bracket or prices, for an int ``quantity`` of at least 1.
+
+    A market order has no price to put on the grid and no bracket to check, so only
+    the quantity needs the check, done here.
+    """
+    if type(quantity) is not int or quantity < 1 or type(side) is not OrderSide or type(reason) is not str:
+        return OrderIntent(instrument, side, quantity, time_in_force=time_in_force, reason=reason)
+    new = _new(OrderIntent)
+    _put(new, "instrument", instrument)
+    _put(new, "side", side)
+    _put(new, "quantity", quantity)
+    _put(new, "order_type", OrderType.MARKET)
+    _put(new, "limit_price", None)
+    _put(new, "stop_price", None)
+    _put(new, "time_in_force", time_in_force)
+    _put(new, "bracket", None)
+    _put(new, "client_ref", "")
+    _put(new, "reason", reason)
+    return new
+
+
+def round_trip(
+    entry_ts: int,
+    exit_ts: int,
+    side: OrderSide,
+    quantity: int,
+    entry_price: float,
+    exit_price: float,
+    gross_cents: int,
+    commission_cents: int,
+    mae_ticks: int,
+    mfe_ticks: int,
+    exit_reason: str,
+    tick_value_cents: int,
+    bars_held: int,
+    symbol: str,
+) -> RoundTrip:
+    """A :class:`RoundTrip` from a lot's integers: ``net``, ``mae_cents`` and ``mfe_cents`` derived here.
+
+    The checks that matter for values computed from lots (non-negative integers, exit
+    not before entry, a positive quantity) are made here in a few comparisons; anything
+    unexpected goes through the validating constructor, which names the field.
+    """
+    mae_cents = mae_ticks * tick_value_cents * quantity
+    mfe_cents = mfe_ticks * tick_value_cents * quantity
+    fields = (entry_ts, exit_ts, side, quantity, entry_price, exit_price, gross_cents, commission_cents,
+              gross_cents - commission_cents, mae_ticks, mfe_ticks, exit_reason, mae_cents, mfe_cents, bars_held,
+              symbol)  # fmt: skip
+    if not (
+        type(quantity) is int
+        and quantity >= 1
+        and type(commission_cents) is int
+        and commission_cents >= 0
+        and type(mae_ticks) is int
+        and mae_ticks >= 0
+        and type(mfe_ticks) is int
+        and mfe_ticks >= 0
+        and type(bars_held) is int
+        and bars_held >= 0
+        and exit_ts >= entry_ts
+    ):
+        return RoundTrip(*fields)
+    new = _new(RoundTrip)
+    for name, value in zip(_ROUND_TRIP_FIELDS, fields, strict=True):
+        _put(new, name, value)
+    return new
+
+
+_ROUND_TRIP_FIELDS = tuple(field.name for field in RoundTrip.__attrs_attrs__)
