@@ -80,10 +80,13 @@ def record(ts: int, kind: str, payload: dict[str, Any]) -> JournalEntry:
 
 def record_one(ts: int, kind: str, key: str, value: Any) -> JournalEntry:
     """``record(ts, kind, {key: value})`` without building the dict."""
+    payload = _new(OneItemPayload)
+    payload._key = key
+    payload._value = value
     entry = _new(JournalEntry)
     _put(entry, "ts", ts)
     _put(entry, "kind", kind)
-    _put(entry, "payload", OneItemPayload(key, value))
+    _put(entry, "payload", payload)
     return entry
 
 

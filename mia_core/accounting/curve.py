@@ -99,10 +99,20 @@ class EquityCurve:
         self._position.frombytes(np.repeat(quantity, lengths).tobytes())
         self.peak = max(self.peak, int(equity.max()))
 
-    def arrays(self) -> tuple[Ints, Ints, Ints]:
-        """Copies of the timestamps, equity and position of every point."""
+    def times(self) -> Ints:
+        """A copy of every point's timestamp (UTC ns)."""
         self.settle()
-        return _copy(self._ts), _copy(self._equity), _copy(self._position)
+        return _copy(self._ts)
+
+    def equity(self) -> Ints:
+        """A copy of every point's equity (cents)."""
+        self.settle()
+        return _copy(self._equity)
+
+    def positions(self) -> Ints:
+        """A copy of every point's signed position."""
+        self.settle()
+        return _copy(self._position)
 
 
 def _copy(buffer: array[int]) -> Ints:

@@ -34,40 +34,48 @@ def to_ticks(prices: Floats, tick_size: float) -> Ints:
     return np.rint(prices / tick_size).astype(np.int64)
 
 
-def update_lots(lots: Iterable[Lot], qty: int, ts: Ints, top: Ints, bottom: Ints, last: Ints) -> None:
-    """Per-lot bars held and MAE/MFE in ticks over the marks, as ``Portfolio.mark`` updates them."""
-    count = len(ts)
-    first_ts = int(ts[0])
+def update_lots(lots: Iterable[Lot], qty: int, ts: Ints, top: Ints, bottom: Ints, last: Ints, span: range) -> None:
+    """Per-lot bars held and MAE/MFE in ticks over the marks ``span`` of the arrays, as ``Portfolio.mark`` does.
+
+    ``span`` is a non-empty ``range(first, end)`` of indices (the arrays are not sliced:
+    a backtest calls this once per round trip on the whole series' arrays).
+    """
+    first, end = span.start, span.stop
+    first_ts = int(ts[first])
     for lot in lots:
         entry = lot.entry_ticks
         # Marks after the entry start at ``split``; on marks up to the entry only the close counts.
         if lot.entry_ts < first_ts:
-            split = 0
-        elif count == 1 or int(ts[1]) > lot.entry_ts:
-            split = 1  # entered at the first mark's time (a fill on the run's first bar): no search
+            split = first
+        elif end - first == 1 or int(ts[first + 1]) > lot.entry_ts:
+            split = first + 1  # entered at the first mark's time (a fill on the run's first bar): no search
         else:
-            split = int(np.searchsorted(ts, lot.entry_ts, side="right"))
+            split = first + int(np.searchsorted(ts[first:end], lot.entry_ts, side="right"))
         worst = lot.mae
         best = lot.mfe
-        if split == 1:
-            move = int(last[0]) - entry if qty > 0 else entry - int(last[0])
+        if split == first + 1:
+            move = int(last[first]) - entry if qty > 0 else entry - int(last[first])
             best = max(best, move)
             worst = max(worst, -move)
-        elif split:
-            moves = last[:split] - entry if qty > 0 else entry - last[:split]
-            best = max(best, int(moves.max()))
-            worst = max(worst, int(-moves.min()))
-        if split < count:
-            lot.bars += count - split
-            if count - split == 1:
+        elif split > first:
+            moves = last[first:split] - entry if qty > 0 else entry - last[first:split]
+            best = max(best, int(_highest(moves)))
+            worst = max(worst, -int(_lowest(moves)))
+        if split < end:
+            lot.bars += end - split
+            if end - split == 1:
                 up, down = int(top[split]) - entry, entry - int(bottom[split])
             else:
-                up, down = int(top[split:].max()) - entry, entry - int(bottom[split:].min())
+                up, down = int(_highest(top[split:end])) - entry, entry - int(_lowest(bottom[split:end]))
             adverse, favourable = (down, up) if qty > 0 else (up, down)
             worst = max(worst, adverse)
             best = max(best, favourable)
         lot.mae = worst
         lot.mfe = best
+
+
+_highest = np.maximum.reduce  # the ufuncs themselves: ndarray.max adds a Python layer per call
+_lowest = np.minimum.reduce
 
 
 def mark_many(portfolio: Portfolio, ts: Ints, high: Floats, low: Floats, close: Floats) -> None:

@@ -196,7 +196,7 @@ class Portfolio:
             self._settle_lots()
         qty = self._qty
         if qty:
-            marks.update_lots(self._lots, qty, ts, top, bottom, last)
+            marks.update_lots(self._lots, qty, ts, top, bottom, last, range(len(ts)))
         base = self._cash - self._cost_ticks * self._tick_value
         equity = self._curve.extend(ts, last, qty, base, self._tick_value)
         if qty:
@@ -242,11 +242,10 @@ class Portfolio:
 
     def _settle_lots(self) -> None:
         """Bring the open lots' excursions and bar counts up to date with the deferred marks."""
-        a, b = self._lots_from, self._lots_to
+        span = range(self._lots_from, self._lots_to)
         self._lots_to = 0
         if self._qty:
-            times, tops, bottoms, closes = self._times, self._tops, self._bottoms, self._closes
-            marks.update_lots(self._lots, self._qty, times[a:b], tops[a:b], bottoms[a:b], closes[a:b])
+            marks.update_lots(self._lots, self._qty, self._times, self._tops, self._bottoms, self._closes, span)
 
     def _roll_day(self, ts: int) -> None:
         if ts < self._day_start:
@@ -379,12 +378,11 @@ class Portfolio:
 
     def equity_curve(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """Copies of the marks' timestamps (UTC ns) and equity (cents), one per ``mark``."""
-        ts, equity, _ = self._curve.arrays()
-        return ts, equity
+        return self._curve.times(), self._curve.equity()
 
     def position_curve(self) -> npt.NDArray[np.int64]:
         """Signed position at each mark (aligned with ``equity_curve``); ``!= 0`` is in market."""
-        return self._curve.arrays()[2]
+        return self._curve.positions()
 
     def snapshot(self, ts: int) -> AccountSnapshot:
         """Account figures now, stamped ``ts``."""

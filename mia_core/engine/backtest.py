@@ -63,9 +63,10 @@ class BacktestShell:
 
     def deliver(self, events: Sequence[object]) -> None:
         """Hand exchange events to the engine and carry out what it asks."""
-        handle = self.engine.handle
+        handlers, handle = self.engine.handlers, self.engine.handle
         for event in events:
-            commands = handle(event)
+            handler = handlers.get(type(event))
+            commands = handle(event) if handler is None else handler(event)
             if commands:
                 self.execute(commands)
 
@@ -195,28 +196,23 @@ def _walk_vectorised(series: BarSeries, shell: BacktestShell, progress: Progress
     n = len(series)
     i = k = 0
     while i < n:
-        if not engine.working:
+        if engine.working:  # working orders meet the bar first
+            shell.deliver(shell.exchange.on_bar(series.trusted_bar(i)))
+        if engine.working:  # still working: this bar alone
+            end = i + 1
+        else:  # nothing working: mark in bulk through the next signal's bar
             while signals[k] < i:
                 k += 1
-            j = signals[k]
-            if j > i:  # no orders working and no signal until bar j: mark the run in bulk
-                mark_bars(i, j)
-                engine.now_ns = int(ts_col[j - 1])
-                if progress is not None:
-                    for done in range(-(-i // PROGRESS_EVERY) * PROGRESS_EVERY, j, PROGRESS_EVERY):
-                        progress(done)
-                i = j
-                continue
-        else:
-            shell.deliver(shell.exchange.on_bar(series.trusted_bar(i)))
-        ts = int(ts_col[i])
-        engine.now_ns = ts
-        mark_bars(i, i + 1)
-        direction = int(directions[i])
+            end = min(signals[k] + 1, n)
+        mark_bars(i, end)
+        last = end - 1
+        ts = engine.now_ns = int(ts_col[last])
+        direction = int(directions[last])
         if direction:
             side = _DIRECTIONS.get(direction) or Direction(direction)
             signal = trusted.signal(ts, strategy.name, side, reasons.get(direction, ""))
             shell.execute(engine.on_signal(signal))
-        if progress is not None and i % PROGRESS_EVERY == 0:
-            progress(i)
-        i += 1
+        if progress is not None:
+            for done in range(-(-i // PROGRESS_EVERY) * PROGRESS_EVERY, end, PROGRESS_EVERY):
+                progress(done)
+        i = end

@@ -94,7 +94,8 @@ class TradingEngine:
         self.ledger = self.desk.ledger
         self.ledger.track = bool(self.risk_policies) or self.desk.active
         self._reasons: dict[str, str] = {}
-        self._handlers: dict[type, Any] = {
+        # the handler of each event type that is not a market event (a shell may dispatch through it)
+        self.handlers: dict[type, Any] = {
             Bar: self.on_bar,
             FillReceived: self.on_fill,
             OrderUpdated: self.on_order_updated,
@@ -109,7 +110,7 @@ class TradingEngine:
 
     def handle(self, event: object) -> list[Command]:
         """Process one event; return the commands it calls for."""
-        handler = self._handlers.get(type(event))
+        handler = self.handlers.get(type(event))
         if handler is not None:
             result: list[Command] = handler(event)
             return result

@@ -74,7 +74,7 @@ def test_a_fill_the_engine_cannot_book_stops_trading_and_flattens() -> None:
             raise RuntimeError("books broken")
         return booked(event)  # type: ignore[arg-type]
 
-    engine._handlers[FillReceived] = on_fill_failing_once  # a booking bug, injected at the engine's dispatch
+    engine.handlers[FillReceived] = on_fill_failing_once  # a booking bug, injected at the engine's dispatch
     asyncio.run(shell.run())
     critical = [e.payload["message"] for e in journal.entries("alert") if e.payload["level"] == "critical"]
     assert any("FillReceived could not be handled (RuntimeError: books broken)" in m for m in critical)
