@@ -80,14 +80,21 @@ def record(ts: int, kind: str, payload: dict[str, Any]) -> JournalEntry:
 
 def record_one(ts: int, kind: str, key: str, value: Any) -> JournalEntry:
     """``record(ts, kind, {key: value})`` without building the dict."""
-    payload = _new(OneItemPayload)
-    payload._key = key
-    payload._value = value
+    payload = OneItemPayload(key, value)
     entry = _new(JournalEntry)
     _put(entry, "ts", ts)
     _put(entry, "kind", kind)
     _put(entry, "payload", payload)
     return entry
+
+
+def record_event(kind: str, event: Any) -> JournalEntry:
+    """``record_one(event.ts, kind, "event", event)``: an event the engine handled, stamped with its own time.
+
+    Reading ``event.ts`` here keeps the entry's timestamp the same int object as the
+    event's (a compiled caller would otherwise hand over a fresh copy of it per entry).
+    """
+    return record_one(event.ts, kind, "event", event)
 
 
 @attrs.frozen(slots=True)

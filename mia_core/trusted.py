@@ -40,8 +40,9 @@ def signal(ts: int, source: str, direction: Direction, reason: str = "") -> Sign
     return new
 
 
-def signal_generated(ts: int, signal: Signal) -> SignalGenerated:
-    """``SignalGenerated(ts, signal)`` for an int ``ts`` (a Signal's own ``ts`` always is)."""
+def signal_generated(signal: Signal) -> SignalGenerated:
+    """``SignalGenerated(signal.ts, signal)`` (a Signal's own ``ts`` is always an int)."""
+    ts = signal.ts
     if type(ts) is not int:
         return SignalGenerated(ts, signal)
     event = _new(SignalGenerated)

@@ -16,13 +16,14 @@ import numpy as np
 import numpy.typing as npt
 
 Ints = npt.NDArray[np.int64]
+SETTLE_EVERY = 65_536  # deferred bars computed at once, at most (a few MB of temporaries)
 _NO_PRICES = np.empty(0, dtype=np.int64)
 
 
 class EquityCurve:
     """Timestamps (UTC ns), equity (cents) and signed position of each mark, in order."""
 
-    __slots__ = ("_closes", "_equity", "_position", "_runs", "_times", "_ts", "peak")
+    __slots__ = ("_closes", "_deferred", "_equity", "_position", "_runs", "_times", "_ts", "peak")
 
     def __init__(self, initial_cents: int) -> None:
         self._ts = array("q")
@@ -33,6 +34,7 @@ class EquityCurve:
         self._closes: Ints = _NO_PRICES
         # deferred runs, five numbers each: first index, end index, quantity, cash - cost (cents), slope
         self._runs = array("q")
+        self._deferred = 0  # bars in the deferred runs
 
     def append(self, ts: int, equity: int, quantity: int) -> None:
         """One point, now (after any deferred runs)."""
@@ -76,8 +78,11 @@ class EquityCurve:
         runs = self._runs
         if runs and runs[-4] == first and runs[-3] == quantity and runs[-2] == base:
             runs[-4] = end
-            return
-        runs.extend((first, end, quantity, base, quantity * tick_value))
+        else:
+            runs.extend((first, end, quantity, base, quantity * tick_value))
+        self._deferred += end - first
+        if self._deferred >= SETTLE_EVERY:  # bounds the temporary arrays of one settle
+            self.settle()
 
     def settle(self) -> None:
         """Compute the deferred runs' points, all at once, and fold them into the curve and its peak."""
@@ -85,6 +90,7 @@ class EquityCurve:
         if not runs:
             return
         self._runs = array("q")
+        self._deferred = 0
         first, end, quantity, base, slope = np.frombuffer(runs, dtype=np.int64).reshape(-1, 5).T
         lengths = end - first
         total = int(lengths.sum())

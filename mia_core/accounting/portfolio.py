@@ -42,7 +42,7 @@ class Portfolio:
     of the latest mark or fill; an event older than the current day counts for it.
     """
 
-    def __init__(self, instrument: Instrument, initial_cash_cents: int) -> None:
+    def __init__(self, instrument: Instrument, initial_cash_cents: object) -> None:  # whole cents, checked
         self._instrument = instrument
         self._symbol = instrument.symbol
         self._tick_size = instrument.tick_size
@@ -212,6 +212,14 @@ class Portfolio:
             self._settle_lots()
         self._times, self._tops, self._bottoms, self._closes = ts, top, bottom, last
         self._curve.follow(ts, last)
+
+    def unfollow(self) -> None:
+        """Work out every deferred mark now and let go of the followed price series."""
+        if self._lots_to:
+            self._settle_lots()
+        self._curve.settle()
+        self._times = self._tops = self._bottoms = self._closes = _NO_PRICES
+        self._curve.follow(_NO_PRICES, _NO_PRICES)
 
     def mark_range(self, first: int, end: int) -> None:
         """``mark`` for bars ``first`` to ``end - 1`` of the followed series, computed when needed.

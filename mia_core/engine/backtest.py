@@ -188,7 +188,9 @@ def _walk_vectorised(series: BarSeries, shell: BacktestShell, progress: Progress
     if marks.first_invalid(ts_col, high_col, low_col, portfolio.last_mark_ns) < 0:
         portfolio.follow(ts_col, *(marks.to_ticks(col, size) for col in (high_col, low_col, close_col)))
         mark_bars = portfolio.mark_range
+        followed = True
     else:  # a bar Portfolio.mark would refuse: mark as it does, so that it raises at that bar
+        followed = False
 
         def mark_bars(first: int, end: int) -> None:
             marks.mark_many(portfolio, ts_col[first:end], high_col[first:end], low_col[first:end], close_col[first:end])
@@ -216,3 +218,5 @@ def _walk_vectorised(series: BarSeries, shell: BacktestShell, progress: Progress
             for done in range(-(-i // PROGRESS_EVERY) * PROGRESS_EVERY, end, PROGRESS_EVERY):
                 progress(done)
         i = end
+    if followed:
+        portfolio.unfollow()  # the tick columns are the run's own: free them before the report

@@ -21,7 +21,7 @@ from mia_core.events import (
     RiskChecked,
 )
 from mia_core.instruments import Instrument
-from mia_core.journal import JournalEntry, record, record_one
+from mia_core.journal import JournalEntry, record, record_event, record_one
 from mia_core.market import Bar
 from mia_core.orders import Order, OrderIntent
 from mia_core.risk.catastrophe import CatastropheConfig
@@ -162,7 +162,7 @@ class TradingEngine:
         if signal is None:
             return commands
         if closing:  # a flatten is on its way: the signal is recorded, not acted on
-            self.journal.append(record_one(signal.ts, "signal", "event", trusted.signal_generated(signal.ts, signal)))
+            self.journal.append(record_event("signal", trusted.signal_generated(signal)))
             return commands
         return commands + self.on_signal(signal)
 
@@ -170,7 +170,7 @@ class TradingEngine:
         """Filter the signal, plan orders to its target, pass each through risk."""
         for signal_filter in self.signal_filters:
             signal = signal_filter.apply(signal, self.view)
-        self.journal.append(record_one(signal.ts, "signal", "event", trusted.signal_generated(signal.ts, signal)))
+        self.journal.append(record_event("signal", trusted.signal_generated(signal)))
         working = list(self.working.values())
         if self.desk.atr is not None:
             cancels, intents = self.desk.plan(signal, working)
@@ -277,7 +277,7 @@ class TradingEngine:
             self.working.pop(order.order_id, None)
         else:
             self.working[order.order_id] = order
-        self.journal.append(record_one(event.ts, "order", "event", event))
+        self.journal.append(record_event("order", event))
         if self.desk.monitor is not None:
             self.desk.on_order(event)
         return []
@@ -286,7 +286,7 @@ class TradingEngine:
         """Book the fill; closed round trips are journaled."""
         fill = event.fill
         reason = exit_reason(self._reasons.get(fill.order_id, ""))
-        self.journal.append(record_one(event.ts, "fill", "event", event))
+        self.journal.append(record_event("fill", event))
         desk = self.desk
         ledger = self.ledger
         if ledger.track and not ledger.start_ns <= event.ts < ledger.end_ns:

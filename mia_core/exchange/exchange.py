@@ -54,7 +54,9 @@ class SimulatedExchange:
         registry = self._registry
         ref = intent.client_ref
         if ref and ref in registry.by_ref:
-            return registry.by_id[registry.by_ref[ref]].order, []
+            known = registry.order(registry.by_ref[ref])
+            assert known is not None  # every order is open or finished
+            return known, []
         if type(ts) is int and type(intent) is OrderIntent:
             order = snapshots.new_order(registry.new_id(), intent, ts)
         else:  # let the validating constructor convert or refuse what came from outside
@@ -79,11 +81,9 @@ class SimulatedExchange:
 
     def cancel(self, order_id: str, ts: int) -> list[ExchangeEvent]:
         """Cancel a working or pending order; an unknown or finished one is refused with a reason."""
-        state = self._registry.by_id.get(order_id)
+        state = self._registry.open.get(order_id)
         if state is None:
-            return [self._unknown(order_id, ts, "cancel")]
-        if not state.live:
-            return [_refused(state, ts, f"cannot cancel: order is already {state.status.value}")]
+            return [self._not_live(order_id, ts, "cancel")]
         events: list[ExchangeEvent] = []
         self._registry.finish(state, OrderStatus.CANCELLED, ts, events)
         return events
@@ -102,14 +102,12 @@ class SimulatedExchange:
         A refused change reports the order unchanged (same status) with ``reject_reason``
         set; the order keeps working.
         """
-        state = self._registry.by_id.get(order_id)
+        state = self._registry.open.get(order_id)
         if state is None:
-            return [self._unknown(order_id, ts, "modify")]
-        if not state.live:
-            return [_refused(state, ts, f"cannot modify: order is already {state.status.value}")]
+            return [self._not_live(order_id, ts, "modify")]
         reason = self._modify_refusal(state, quantity, limit_price, stop_price)
         if reason:
-            return [_refused(state, ts, reason)]
+            return [_refused(state.order, ts, reason)]
         changes: dict[str, Any] = {}
         for name, value in (("quantity", quantity), ("limit_price", limit_price), ("stop_price", stop_price)):
             if value is not None:
@@ -117,7 +115,7 @@ class SimulatedExchange:
         try:
             intent = attrs.evolve(state.order.intent, **changes)
         except DomainValueError as exc:
-            return [_refused(state, ts, f"{exc.field}: {exc.reason}")]
+            return [_refused(state.order, ts, f"{exc.field}: {exc.reason}")]
         events: list[ExchangeEvent] = []
         self._registry.update(state, attrs.evolve(state.order, intent=intent, updated_ts=ts), ts, events)
         state.set_prices(limit_price, stop_price, self.instrument.tick_size)
@@ -143,8 +141,7 @@ class SimulatedExchange:
 
     def order(self, order_id: str) -> Order | None:
         """The latest snapshot of any order this exchange has seen, or ``None``."""
-        state = self._registry.by_id.get(order_id)
-        return None if state is None else state.order
+        return self._registry.order(order_id)
 
     def position(self) -> Position:
         """The net position."""
@@ -204,6 +201,13 @@ class SimulatedExchange:
         instrument = self.instrument
         return f"{name} {price!r} is not a positive price on {instrument.symbol}'s tick grid of {instrument.tick_size}"
 
+    def _not_live(self, order_id: str, ts: int, action: str) -> OrderUpdated:
+        """The refusal of a request about a finished order, or about an id never seen."""
+        finished = self._registry.finished.get(order_id)
+        if finished is None:
+            return self._unknown(order_id, ts, action)
+        return _refused(finished, ts, f"cannot {action}: order is already {finished.status.value}")
+
     def _unknown(self, order_id: str, ts: int, action: str) -> OrderUpdated:
         placeholder = OrderIntent(self.instrument, OrderSide.BUY, 1, reason=f"{action} request for an unknown order")
         order = Order(
@@ -212,6 +216,6 @@ class SimulatedExchange:
         return OrderUpdated(ts, order, None)
 
 
-def _refused(state: OrderState, ts: int, reason: str) -> OrderUpdated:
+def _refused(order: Order, ts: int, reason: str) -> OrderUpdated:
     """A refused request about an existing order: the order as it is, with the reason."""
-    return OrderUpdated(ts, attrs.evolve(state.order, reject_reason=reason, updated_ts=ts), state.status)
+    return OrderUpdated(ts, attrs.evolve(order, reject_reason=reason, updated_ts=ts), order.status)

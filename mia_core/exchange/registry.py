@@ -25,14 +25,18 @@ class OrderRegistry:
 
     All state changes go through :meth:`update`, which emits one
     :class:`~mia_core.events.OrderUpdated` per change, so no change goes unreported.
+    Live orders are kept with their fill-model state in ``open``; a finished order
+    keeps only its last snapshot in ``finished`` (a long backtest finishes hundreds of
+    thousands of orders).
     """
 
     def __init__(self, instrument: Instrument, config: ExchangeConfig, id_prefix: str) -> None:
         self.instrument = instrument
         self.book = PositionBook(instrument)
-        self.by_id: dict[str, OrderState] = {}
         self.by_ref: dict[str, str] = {}
-        self.open: dict[str, OrderState] = {}
+        self.open: dict[str, OrderState] = {}  # live orders (pending bracket children included), oldest first
+        # a finished order keeps only its last snapshot: the fill model's record of it is let go
+        self.finished: dict[str, Order] = {}
         self.active: list[OrderState] = []
         self.next_expiry = NEVER
         # While a matching pass runs, orders activated mid-event (bracket children) are appended here.
@@ -41,6 +45,7 @@ class OrderRegistry:
         self._commission = config.commission_cents
         self._prefix = id_prefix
         self._orders = 0
+        self._registered = 0
         self._fills = 0
 
     def new_id(self) -> str:
@@ -50,11 +55,18 @@ class OrderRegistry:
 
     def register(self, order: Order) -> OrderState:
         """Start tracking ``order`` (not yet working)."""
-        state = OrderState(order, len(self.by_id), self._tick)
-        self.by_id[order.order_id] = state
+        state = OrderState(order, self._registered, self._tick)
+        self._registered += 1
         if state.live:
             self.open[order.order_id] = state
+        else:
+            self.finished[order.order_id] = order
         return state
+
+    def order(self, order_id: str) -> Order | None:
+        """The latest snapshot of any order seen, live or finished."""
+        state = self.open.get(order_id)
+        return self.finished.get(order_id) if state is None else state.order
 
     def update(self, state: OrderState, order: Order, ts: int, events: list[ExchangeEvent]) -> None:
         """Replace the order's snapshot with ``order`` and report the change."""
@@ -64,6 +76,7 @@ class OrderRegistry:
         if order.status.is_terminal and state.live:
             state.live = False
             del self.open[order.order_id]
+            self.finished[order.order_id] = order
             if state in self.active:
                 self.active.remove(state)
 

@@ -18,7 +18,7 @@ TS = 1_714_570_000 * 10**9
 def test_signal_equals_the_validated_one() -> None:
     built = trusted.signal(TS, "sma_cross", Direction.SHORT)
     assert built == Signal(ts=TS, source="sma_cross", direction=Direction.SHORT)
-    assert trusted.signal_generated(TS, built) == SignalGenerated(TS, built)
+    assert trusted.signal_generated(built) == SignalGenerated(TS, built)
 
 
 def test_signal_falls_back_to_the_checks() -> None:
