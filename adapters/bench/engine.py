@@ -43,6 +43,15 @@ class BenchFigure:
         return self.bars / (self.run_seconds + self.load_seconds)
 
 
+def engine_build() -> str:
+    """``compiled`` when the engine's hot path was built with mypyc at install (setup.py), else ``pure``."""
+    from importlib.machinery import EXTENSION_SUFFIXES
+
+    from mia_core.engine import core
+
+    return "compiled" if str(core.__file__).endswith(tuple(EXTENSION_SUFFIXES)) else "pure"
+
+
 def write_bench_data(directory: Path, bars: int, seed: int = 7) -> Path:
     """Synthetic ES one-minute bars as Parquet (the same file for every engine)."""
     series = generate_bars(ES, SyntheticConfig(bars=bars, seed=seed))

@@ -193,11 +193,12 @@ def bench(
 
     from rich.table import Table
 
-    from adapters.bench.engine import engine_bench, ratio
+    from adapters.bench.engine import engine_bench, engine_build, ratio
 
     with tempfile.TemporaryDirectory() as tmp:
         figures = engine_bench(Path(tmp), bars, with_backtrader=backtrader)
-    table = Table(title=f"sma_cross on {bars:,} synthetic ES one-minute bars")
+    build = "compiled with mypyc" if engine_build() == "compiled" else "pure Python (no compiler at install)"
+    table = Table(title=f"sma_cross on {bars:,} synthetic ES one-minute bars", caption=f"MIA's engine: {build}")
     for column in ("engine", "bars/s (run)", "bars/s (with loading)", "round trips", "peak RSS MB", "vs backtrader"):
         table.add_column(column, justify="right", no_wrap=True)
     for f in figures:

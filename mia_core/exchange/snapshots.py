@@ -47,7 +47,7 @@ def next_order(
     ts: int,
     *,
     filled_quantity: int | None = None,
-    average_fill_price: float | None = _KEEP,
+    average_fill_price: Any = _KEEP,  # float | None; _KEEP keeps the order's
     intent: OrderIntent | None = None,
 ) -> Order:
     """``attrs.evolve(order, status=..., updated_ts=ts, ...)`` for a change the exchange computed itself."""
