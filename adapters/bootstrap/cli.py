@@ -199,7 +199,7 @@ def bench(
         figures = engine_bench(Path(tmp), bars, with_backtrader=backtrader)
     build = "compiled with mypyc" if engine_build() == "compiled" else "pure Python (no compiler at install)"
     table = Table(title=f"sma_cross on {bars:,} synthetic ES one-minute bars", caption=f"MIA's engine: {build}")
-    for column in ("engine", "bars/s (run)", "bars/s (with loading)", "round trips", "peak RSS MB", "vs backtrader"):
+    for column in ("engine", "bars/s run", "with loading", "trips", "peak MB", "vs backtrader"):
         table.add_column(column, justify="right", no_wrap=True)
     for f in figures:
         versus = ratio(figures, f.engine)
