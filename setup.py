@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 import sys
+from importlib.machinery import EXTENSION_SUFFIXES
+from pathlib import Path
 
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
@@ -47,13 +49,18 @@ def _extensions() -> list[object]:
     except ImportError:  # built without the build requirements (e.g. --no-build-isolation)
         print("mia: mypyc not available; installing pure Python", file=sys.stderr)
         return []
-    return list(mypycify(["--ignore-missing-imports", *COMPILED], opt_level="3"))
+    try:
+        return list(mypycify(["--ignore-missing-imports", *COMPILED], opt_level="3"))
+    except (Exception, SystemExit) as exc:  # a type error a newer mypy finds, or a mypyc crash
+        print(f"mia: mypyc could not translate the engine ({exc!r}); installing pure Python", file=sys.stderr)
+        return []
 
 
 class AllOrNothing(build_ext):
     """Build every extension or none: a half-compiled engine would fail to import."""
 
     def run(self) -> None:
+        self._remove_built_extensions()  # a build/ folder left from an earlier build may hold stale ones
         if self.inplace:  # an editable install: compiled modules beside the sources would hide edits
             print("mia: editable install, engine left as pure Python", file=sys.stderr)
             self.extensions = []
@@ -62,11 +69,18 @@ class AllOrNothing(build_ext):
             super().run()
         except Exception as exc:  # any compiler or linker failure
             print(f"mia: compiling the engine failed ({exc}); installing pure Python", file=sys.stderr)
-            for extension in self.extensions:
-                built = self.get_ext_fullpath(extension.name)
-                if os.path.exists(built):
-                    os.remove(built)
+            self._remove_built_extensions()
             self.extensions = []
+
+    def _remove_built_extensions(self) -> None:
+        """Delete every compiled module of MIA under ``build_lib``: this build's, and any earlier build's."""
+        root = Path(self.build_lib)
+        suffixes = tuple(EXTENSION_SUFFIXES)
+        stale = [p for p in root.glob("*__mypyc*") if p.name.endswith(suffixes)]
+        for package in ("mia_core", "ports", "adapters", "mia_plugins"):
+            stale += [p for p in (root / package).rglob("*") if p.name.endswith(suffixes)]
+        for path in stale:
+            path.unlink()
 
 
 setup(ext_modules=_extensions(), cmdclass={"build_ext": AllOrNothing})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import numbers
 
 import attrs
 
@@ -66,12 +67,21 @@ class OrderStatus(enum.Enum):
 _TERMINAL = frozenset({"filled", "cancelled", "rejected", "expired"})
 
 
+def as_price(value: object) -> object:
+    """A real number (a numpy one included) as a Python float; anything else as given, for the checks to name."""
+    if value is None or type(value) is float:
+        return value
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
 @attrs.frozen(slots=True)
 class Bracket:
     """Protective children of an entry: a stop loss and/or a take profit (one cancels other)."""
 
-    stop_loss: float | None = None
-    take_profit: float | None = None
+    stop_loss: float | None = attrs.field(default=None, converter=as_price)
+    take_profit: float | None = attrs.field(default=None, converter=as_price)
 
     def __attrs_post_init__(self) -> None:
         if self.stop_loss is None and self.take_profit is None:
@@ -91,8 +101,8 @@ class OrderIntent:
     side: OrderSide
     quantity: int = attrs.field(validator=positive_int)
     order_type: OrderType = OrderType.MARKET
-    limit_price: float | None = None
-    stop_price: float | None = None
+    limit_price: float | None = attrs.field(default=None, converter=as_price)
+    stop_price: float | None = attrs.field(default=None, converter=as_price)
     time_in_force: TimeInForce = TimeInForce.DAY
     bracket: Bracket | None = None
     client_ref: str = ""

@@ -150,15 +150,18 @@ def _cyclic_collector_paused() -> Iterator[None]:
     be young when the collector resumes, and be scanned by the next two collections
     (about 0.2 s). ``gc.freeze``/``gc.unfreeze`` moves every tracked object to the oldest
     generation instead, where the next full collection looks at it as usual, so any
-    garbage cycle is still collected (docs/performance.md).
+    garbage cycle is still collected (docs/performance.md). A program that froze objects
+    itself (before forking workers, say) keeps them frozen: the move is skipped then.
     """
     collecting = gc.isenabled()
+    caller_froze = gc.get_freeze_count() > 0
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
-        gc.unfreeze()
+        if not caller_froze:
+            gc.freeze()
+            gc.unfreeze()
         if collecting:
             gc.enable()
 

@@ -68,7 +68,7 @@ class TradingEngine:
         signal_filters: Sequence[SignalFilter] = (),
         risk_policies: Sequence[RiskPolicy] = (),
         execution: ExecutionConfig | None = None,
-        initial_cash_cents: int = 10_000_000,
+        initial_cash_cents: object = 10_000_000,  # whole cents, checked by Portfolio
         position: PositionConfig | None = None,
         catastrophe: CatastropheConfig | None = None,
         risk_store: RiskStateStore | None = None,

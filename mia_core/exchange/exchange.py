@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -93,14 +93,16 @@ class SimulatedExchange:
         order_id: str,
         ts: int,
         *,
-        quantity: int | None = None,
-        limit_price: float | None = None,
-        stop_price: float | None = None,
+        quantity: object = None,
+        limit_price: object = None,
+        stop_price: object = None,
     ) -> list[ExchangeEvent]:
         """Change a live order's size or prices (``None`` keeps a field); refusals carry a reason.
 
         A refused change reports the order unchanged (same status) with ``reject_reason``
-        set; the order keeps working.
+        set; the order keeps working. The new values come from outside and are typed
+        ``object``: anything that is not a whole quantity or a price on the grid (a
+        numpy number, a float quantity) is refused here with a reason, never a crash.
         """
         state = self._registry.open.get(order_id)
         if state is None:
@@ -118,7 +120,7 @@ class SimulatedExchange:
             return [_refused(state.order, ts, f"{exc.field}: {exc.reason}")]
         events: list[ExchangeEvent] = []
         self._registry.update(state, attrs.evolve(state.order, intent=intent, updated_ts=ts), ts, events)
-        state.set_prices(limit_price, stop_price, self.instrument.tick_size)
+        state.set_prices(cast(float | None, limit_price), cast(float | None, stop_price), self.instrument.tick_size)
         if state.children and quantity is not None:
             self._registry.sync_children(state, ts, events)
         return events
@@ -163,9 +165,7 @@ class SimulatedExchange:
                 return self._off_grid(name, price)
         return ""
 
-    def _modify_refusal(
-        self, state: OrderState, quantity: int | None, limit_price: float | None, stop_price: float | None
-    ) -> str:
+    def _modify_refusal(self, state: OrderState, quantity: object, limit_price: object, stop_price: object) -> str:
         if quantity is None and limit_price is None and stop_price is None:
             return "nothing to change: give quantity, limit_price or stop_price"
         kind = state.kind
@@ -188,7 +188,7 @@ class SimulatedExchange:
                 return self._off_grid(name, price)
         return ""
 
-    def _valid_price(self, price: float) -> bool:
+    def _valid_price(self, price: object) -> bool:
         return (
             isinstance(price, int | float)
             and not isinstance(price, bool)
@@ -197,7 +197,7 @@ class SimulatedExchange:
             and self.instrument.on_grid(price)
         )
 
-    def _off_grid(self, name: str, price: float) -> str:
+    def _off_grid(self, name: str, price: object) -> str:
         instrument = self.instrument
         return f"{name} {price!r} is not a positive price on {instrument.symbol}'s tick grid of {instrument.tick_size}"
 

@@ -16,6 +16,11 @@ PRIORITY_LIMIT = 2
 _NO_CHILDREN: list[OrderState] = []  # never appended to: add_children gives a parent its own list
 
 
+def _as_float(price: object) -> float | None:
+    # not cast(float, ...): compiled, a cast checks the type and a numpy float32 would raise
+    return None if price is None else float(price)  # type: ignore[arg-type]
+
+
 def session_end_ns(ts: int) -> int:
     """First instant (UTC ns) after the CME trading day that ``ts`` belongs to (17:00 Chicago)."""
     day = cme_trading_day(ts)
@@ -74,7 +79,8 @@ class OrderState:
         self.stop = 0
         self.level = 0
         self.at_or_below = True
-        self.set_prices(intent.limit_price, intent.stop_price, tick_size)
+        # an intent's prices may be numpy numbers (the exchange refuses them with a reason): read them as floats
+        self.set_prices(_as_float(intent.limit_price), _as_float(intent.stop_price), tick_size)
 
     def set_prices(self, limit_price: float | None, stop_price: float | None, tick_size: float) -> None:
         """Store prices as ticks (``None`` keeps the current one) and refresh the trigger rule."""

@@ -134,3 +134,19 @@ def test_a_run_leaves_the_collector_on_and_able_to_collect_cycles() -> None:
     assert refs and refs[0]() is not None  # the cycle outlived the run
     gc.collect()
     assert refs[0]() is None
+
+
+def test_a_run_leaves_objects_the_caller_froze_frozen() -> None:
+    import gc
+
+    keep = [[i] for i in range(1000)]
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        engine = TradingEngine(ES, SmaCrossStrategy(SmaCrossConfig(fast=FAST, slow=SLOW)), initial_cash_cents=10**9)
+        exchange = SimulatedExchange(ES, ExchangeConfig(commission_per_contract=COMMISSION))
+        run_backtest(bundled_series("sp500", ES).slice(0, 400), engine, exchange, vectorised=True)
+        assert gc.get_freeze_count() > 0.9 * frozen > 0  # objects freed meanwhile leave it; unfrozen would be 0
+    finally:
+        gc.unfreeze()
+    assert keep
