@@ -80,11 +80,10 @@ def record(ts: int, kind: str, payload: dict[str, Any]) -> JournalEntry:
 
 def record_one(ts: int, kind: str, key: str, value: Any) -> JournalEntry:
     """``record(ts, kind, {key: value})`` without building the dict."""
-    payload = OneItemPayload(key, value)
     entry = _new(JournalEntry)
     _put(entry, "ts", ts)
     _put(entry, "kind", kind)
-    _put(entry, "payload", payload)
+    _put(entry, "payload", OneItemPayload(key, value))
     return entry
 
 

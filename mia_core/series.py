@@ -30,6 +30,10 @@ def _first_bad(mask: npt.NDArray[np.bool_]) -> int | None:
     return int(hits[0]) if hits.size else None
 
 
+_new = object.__new__  # trusted_bar builds Bars from a checked series without re-validating
+_put = object.__setattr__
+
+
 @attrs.frozen(slots=True, eq=False)
 class BarSeries:
     """Bars of one instrument as arrays, time-stamped at bar close (UTC ns, ascending).
@@ -215,8 +219,6 @@ class TrustedBars:
                 yield bar
 
 
-_new = object.__new__
-_put = object.__setattr__
 _BAR_FIELDS = (
     "instrument", "ts", "open", "high", "low", "close", "volume", "bid_volume", "ask_volume", "trade_count",
 )  # fmt: skip

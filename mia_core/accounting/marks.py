@@ -78,6 +78,39 @@ _highest = np.maximum.reduce  # the ufuncs themselves: ndarray.max adds a Python
 _lowest = np.minimum.reduce
 
 
+class FollowedBars:
+    """The tick columns of a checked series a portfolio marks from by index (``Portfolio.follow``).
+
+    It also keeps the span of bars marked since the open lots' excursions were last
+    brought up to date: the excursions are worked out over the whole span at once,
+    when a fill or a read needs them, instead of once per run of bars.
+    """
+
+    __slots__ = ("_end", "_first", "bottom", "close", "top", "ts")
+
+    def __init__(self, ts: Ints, top: Ints, bottom: Ints, close: Ints) -> None:
+        self.ts, self.top, self.bottom, self.close = ts, top, bottom, close
+        self._first = 0
+        self._end = 0  # 0: no bar waits for the lots
+
+    def add(self, lots: Iterable[Lot], quantity: int, first: int, end: int) -> None:
+        """Bars ``first`` to ``end - 1`` were marked while ``lots`` (``quantity`` contracts) were open."""
+        if self._end and self._end != first:  # not contiguous: the earlier span first
+            self.settle(lots, quantity)
+        if not self._end:
+            self._first = first
+        self._end = end
+
+    def settle(self, lots: Iterable[Lot], quantity: int) -> None:
+        """Bring ``lots``' excursions and bar counts up to date with the bars added since the last settle."""
+        if not self._end:
+            return
+        span = range(self._first, self._end)
+        self._end = 0
+        if quantity:
+            update_lots(lots, quantity, self.ts, self.top, self.bottom, self.close, span)
+
+
 def mark_many(portfolio: Portfolio, ts: Ints, high: Floats, low: Floats, close: Floats) -> None:
     """Exactly ``portfolio.mark(ts[i], high[i], low[i], close[i])`` for each i in order, computed in bulk."""
     ts = np.ascontiguousarray(ts, dtype=np.int64)

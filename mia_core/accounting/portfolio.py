@@ -22,6 +22,10 @@ _NEVER = -(2**62)
 _NO_PRICES = np.empty(0, dtype=np.int64)
 
 
+def _not_following() -> marks.FollowedBars:
+    return marks.FollowedBars(_NO_PRICES, _NO_PRICES, _NO_PRICES, _NO_PRICES)
+
+
 def _whole_cents(value: object, field: str) -> int:
     if type(value) is int:
         return value
@@ -58,14 +62,7 @@ class Portfolio:
         self._trips: list[RoundTrip] = []
         self._curve = EquityCurve(self._initial)
         self._mark_ts = _NEVER
-        # the price series mark_range indexes into (int64 ns and ticks), and the bars marked
-        # since the open lots' excursions were last brought up to date
-        self._times: marks.Ints = _NO_PRICES
-        self._tops: marks.Ints = _NO_PRICES
-        self._bottoms: marks.Ints = _NO_PRICES
-        self._closes: marks.Ints = _NO_PRICES
-        self._lots_from = 0
-        self._lots_to = 0
+        self._followed = _not_following()  # the series mark_range indexes into
         self._day: date | None = None
         self._day_start = _NEVER
         self._day_end = _NEVER
@@ -90,8 +87,7 @@ class Portfolio:
             raise DomainValueError(
                 "Portfolio", "fill.instrument", fill.instrument.symbol, f"this portfolio books {self._symbol}"
             )
-        if self._lots_to:
-            self._settle_lots()
+        self._followed.settle(self._lots, self._qty)
         ts = fill.ts
         if not self._day_start <= ts < self._day_end:
             self._roll_day(ts)
@@ -148,8 +144,7 @@ class Portfolio:
         self._mark_ts = ts
         if not self._day_start <= ts < self._day_end:
             self._roll_day(ts)
-        if self._lots_to:
-            self._settle_lots()
+        self._followed.settle(self._lots, self._qty)
         qty = self._qty
         if qty:
             size = self._tick_size
@@ -192,8 +187,7 @@ class Portfolio:
         self._mark_ts = end
         if not self._day_start <= end < self._day_end:
             self._roll_day(end)  # the last roll of a run of marks decides the day
-        if self._lots_to:
-            self._settle_lots()
+        self._followed.settle(self._lots, self._qty)
         qty = self._qty
         if qty:
             marks.update_lots(self._lots, qty, ts, top, bottom, last, range(len(ts)))
@@ -208,17 +202,15 @@ class Portfolio:
         The caller guarantees what ``mark_ticks`` asks for: ``ts`` does not decrease and
         ``bottom <= top`` on every bar.
         """
-        if self._lots_to:
-            self._settle_lots()
-        self._times, self._tops, self._bottoms, self._closes = ts, top, bottom, last
+        self._followed.settle(self._lots, self._qty)
+        self._followed = marks.FollowedBars(ts, top, bottom, last)
         self._curve.follow(ts, last)
 
     def unfollow(self) -> None:
         """Work out every deferred mark now and let go of the followed price series."""
-        if self._lots_to:
-            self._settle_lots()
+        self._followed.settle(self._lots, self._qty)
         self._curve.settle()
-        self._times = self._tops = self._bottoms = self._closes = _NO_PRICES
+        self._followed = _not_following()
         self._curve.follow(_NO_PRICES, _NO_PRICES)
 
     def mark_range(self, first: int, end: int) -> None:
@@ -230,30 +222,20 @@ class Portfolio:
         """
         if end <= first:
             return
-        start = int(self._times[first])
+        followed = self._followed
+        start = int(followed.ts[first])
         if start < self._mark_ts:
             raise DomainValueError("Portfolio", "mark.ts", start, f"earlier than the previous mark {self._mark_ts}")
-        last_ts = self._mark_ts = int(self._times[end - 1])
+        last_ts = self._mark_ts = int(followed.ts[end - 1])
         if not self._day_start <= last_ts < self._day_end:
             self._roll_day(last_ts)
         qty = self._qty
         tick_value = self._tick_value
         cost = self._cost_ticks * tick_value
         if qty:
-            if self._lots_to and self._lots_to != first:
-                self._settle_lots()
-            if not self._lots_to:
-                self._lots_from = first
-            self._lots_to = end
-            self._unrealized = int(self._closes[end - 1]) * qty * tick_value - cost
+            followed.add(self._lots, qty, first, end)
+            self._unrealized = int(followed.close[end - 1]) * qty * tick_value - cost
         self._curve.defer(first, end, qty, self._cash - cost, tick_value)
-
-    def _settle_lots(self) -> None:
-        """Bring the open lots' excursions and bar counts up to date with the deferred marks."""
-        span = range(self._lots_from, self._lots_to)
-        self._lots_to = 0
-        if self._qty:
-            marks.update_lots(self._lots, self._qty, self._times, self._tops, self._bottoms, self._closes, span)
 
     def _roll_day(self, ts: int) -> None:
         if ts < self._day_start:
@@ -359,29 +341,25 @@ class Portfolio:
     @property
     def open_mae_ticks(self) -> int:
         """Largest per-contract adverse excursion among open lots (0 when flat)."""
-        if self._lots_to:
-            self._settle_lots()
+        self._followed.settle(self._lots, self._qty)
         return max((lot.mae for lot in self._lots), default=0)
 
     @property
     def open_mfe_ticks(self) -> int:
         """Largest per-contract favourable excursion among open lots (0 when flat)."""
-        if self._lots_to:
-            self._settle_lots()
+        self._followed.settle(self._lots, self._qty)
         return max((lot.mfe for lot in self._lots), default=0)
 
     @property
     def open_mae_cents(self) -> int:
         """Sum over open lots of their adverse excursion times their quantity, in cents."""
-        if self._lots_to:
-            self._settle_lots()
+        self._followed.settle(self._lots, self._qty)
         return sum(lot.mae * lot.quantity for lot in self._lots) * self._tick_value
 
     @property
     def open_mfe_cents(self) -> int:
         """Sum over open lots of their favourable excursion times their quantity, in cents."""
-        if self._lots_to:
-            self._settle_lots()
+        self._followed.settle(self._lots, self._qty)
         return sum(lot.mfe * lot.quantity for lot in self._lots) * self._tick_value
 
     def equity_curve(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:

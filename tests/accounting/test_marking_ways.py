@@ -26,9 +26,10 @@ BASE = 16_000
 bar_st = st.tuples(st.integers(-300, 300), st.integers(0, 9), st.integers(0, 9))
 # ("bars", n): mark the next n bars; ("fill", buy, quantity, offset, when): a fill at the last marked bar's
 # time (0), at the time of the bar about to be marked, as a backtest fills at a bar's open (1), or 1 ns after
-# the last fill (2); ("read",): read the figures that settle deferred marks
+# the last fill (2); ("read",): read the figures that settle deferred marks; ("skip", n): leave n bars unmarked
 step_st = st.one_of(
     st.tuples(st.just("bars"), st.integers(1, 6)),
+    st.tuples(st.just("skip"), st.integers(1, 3)),
     st.tuples(st.just("fill"), st.booleans(), st.integers(1, 3), st.integers(-300, 300), st.integers(0, 2)),
     st.tuples(st.just("read")),
 )
@@ -66,6 +67,8 @@ def test_mark_mark_ticks_and_mark_range_keep_the_same_books(
             bulk.mark_ticks(ts[done:end], top[done:end], bottom[done:end], close[done:end])
             deferred.mark_range(done, end)
             done = end
+        elif step[0] == "skip":
+            done = min(len(bars), done + int(step[1]))  # type: ignore[call-overload]
         elif step[0] == "fill":
             _, buy, quantity, offset, when = step
             if when == 0 and done:
