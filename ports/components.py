@@ -9,6 +9,7 @@ from typing import Any, Protocol, TypeVar
 
 import attrs
 
+from mia_core.calc.session_calendar import SessionCalendar
 from mia_core.instruments import Instrument
 from ports.clock import Clock
 
@@ -53,6 +54,17 @@ class BuildContext(Protocol):
     @property
     def clock(self) -> Clock:
         """The session's clock (manual in backtests, wall clock live)."""
+        ...
+
+    @property
+    def sessions(self) -> SessionCalendar:
+        """The exchange's trading sessions: CME Globex equity index futures, 1990 to 2035.
+
+        Trading days with their open, London, regular-hours and close boundaries in
+        UTC ns (``mia_core.calc.session_calendar``), holidays left out and early
+        closes kept. Built by the composition root from pandas-market-calendars on
+        first use, so a plugin reads sessions without importing a calendar library.
+        """
         ...
 
     def shared(self, key: str, create: Callable[[], T]) -> T:

@@ -10,21 +10,15 @@ import attrs
 import numpy as np
 
 from adapters.bootstrap.plugins import discover
-from mia_core.clock import ManualClock
+from adapters.bootstrap.standalone import StandaloneBuildContext
 from mia_core.instruments import ES
 from mia_core.synthetic import SyntheticConfig, generate_bars
-from ports.components import ComponentKind, Mode
+from ports.components import ComponentKind
 
-FEATURE_PLUGINS = ("battle_navale", "elite_techniques")
-
-
-class _Context:
-    instrument = ES
-    mode = Mode.BACKTEST
-    clock = ManualClock()
-
-    def shared(self, key: str, create: Any) -> Any:
-        return create()
+FEATURE_PLUGINS = (
+    "battle_navale", "tick_momentum", "delta_divergence", "volatility_regime", "session_optimizer", "smart_money",
+    "order_book_imbalance",
+)
 
 
 @attrs.frozen
@@ -55,7 +49,7 @@ def built_in_features() -> list[tuple[str, Any]]:
     for kind in (ComponentKind.TECHNIQUE, ComponentKind.ANALYZER):
         for name in host.names(kind):
             spec, provider = host.component(kind, name)
-            component = spec.factory(spec.config_class(), _Context())
+            component = spec.factory(spec.config_class(), StandaloneBuildContext())
             if provider.name in FEATURE_PLUGINS and callable(getattr(component, "compute", None)):
                 out.append((kind.value, component))
     return out

@@ -29,7 +29,6 @@ from adapters.bootstrap.backtest import load_series
 from adapters.bootstrap.config import plan_system
 from adapters.bootstrap.container import System, build_system
 from adapters.bootstrap.plugins import PluginHost, discover
-from mia_core.decision import FEATURES
 from mia_core.engine.backtest import run_backtest, supports_vectorised
 from mia_core.engine.core import TradingEngine
 from mia_core.exchange import ExchangeConfig, SimulatedExchange
@@ -39,7 +38,11 @@ from mia_core.series import BarSeries
 from ports.components import ComponentKind
 
 COMMISSION = 2.25
-TECHNIQUES = FEATURES[:-1]  # dealer's bias comes from an options analyzer, absent here (neutral)
+# the system is named as YAML names it (dealer's bias, the eighth feature, is an options analyzer: absent, neutral)
+TECHNIQUES = (
+    "vwap_trend", "volume_imbalance", "price_action", "momentum_flow",
+    "support_resistance", "market_structure", "session_analysis",
+)
 
 
 @attrs.frozen

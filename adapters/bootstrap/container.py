@@ -10,7 +10,9 @@ from dependency_injector import containers, providers
 
 from adapters.bootstrap.config import PlannedComponent, SystemPlan
 from adapters.bootstrap.errors import PluginError
+from adapters.calendars.cme import cme_calendar
 from adapters.clocks import WallClock
+from mia_core.calc.session_calendar import SessionCalendar
 from mia_core.clock import ManualClock
 from mia_core.instruments import Instrument
 from ports import Analyzer, Broker, DataFeed, Notifier, RiskPolicy, SignalFilter, Strategy, Technique
@@ -39,6 +41,11 @@ class SystemBuildContext:
         self.instrument = instrument
         self.mode = mode
         self.clock = clock
+
+    @property
+    def sessions(self) -> SessionCalendar:
+        """The CME Globex equity calendar, built once per process."""
+        return cme_calendar()
 
     def shared(self, key: str, create: Callable[[], T]) -> T:
         """One object per ``key``, held by a Singleton provider on the container."""

@@ -1,1 +1,1 @@
-"""Battle Navale's seven bar features as technique components (the eighth, dealer's bias, is an analyzer)."""
+"""Battle Navale: seven bar features, their confluence, the regime detector, setups, selector and the strategy."""

@@ -7,11 +7,11 @@ import numpy.typing as npt
 import pytest
 
 from adapters.replay.bundled import bundled_series
-from mia_core.decision import FEATURES, Decider, DecisionConfig, decide_arrays
-from mia_core.decision.selector import SelectorConfig, StrategyChoice
 from mia_core.instruments import ES
 from mia_core.series import BarSeries
 from mia_core.synthetic import SyntheticConfig, generate_bars
+from mia_plugins.battle_navale.decision import FEATURES, Decider, DecisionConfig, decide_arrays
+from mia_plugins.battle_navale.decision.selector import SelectorConfig, StrategyChoice
 
 
 def fake_features(n: int, seed: int) -> dict[str, npt.NDArray[np.float64]]:

@@ -15,7 +15,7 @@ from adapters.bootstrap.backtest import load_series
 from adapters.bootstrap.plugins import PluginHost
 from mia_core.instruments import ES
 from mia_core.synthetic import SyntheticConfig, generate_bars
-from mia_plugins.battle_navale_strategy.strategy import BattleNavaleConfig, BattleNavaleStrategy
+from mia_plugins.battle_navale.strategy import BattleNavaleConfig, BattleNavaleStrategy
 
 from .test_strategy import techniques
 

@@ -7,8 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from mia_core.decision.confidence import ConfidenceWeights, confidence
-from mia_core.decision.confluence import (
+from mia_core.errors import DomainValueError
+from mia_core.signals import SignalGrade
+from mia_plugins.battle_navale.decision.confidence import ConfidenceWeights, confidence
+from mia_plugins.battle_navale.decision.confluence import (
     FEATURES,
     ConfluenceWeights,
     GradeThresholds,
@@ -17,8 +19,6 @@ from mia_core.decision.confluence import (
     grade_array,
     grade_of,
 )
-from mia_core.errors import DomainValueError
-from mia_core.signals import SignalGrade
 
 MISSION = {"vwap_trend": 0.20, "volume_imbalance": 0.15, "price_action": 0.15, "momentum_flow": 0.15,
            "support_resistance": 0.10, "market_structure": 0.10, "session_analysis": 0.10, "dealers_bias": 0.05}

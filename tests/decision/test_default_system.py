@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from adapters.bootstrap.cli import app, default_config, host_for
 from adapters.bootstrap.config import load_plan
-from mia_core.decision import FEATURES, ConfluenceWeights
+from mia_plugins.battle_navale.decision import FEATURES, ConfluenceWeights
 
 SEVEN = list(FEATURES[:-1])
 

@@ -6,11 +6,18 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mia_core.decision import FEATURES, ConfluenceWeights, Decider, DecisionConfig, GradeThresholds, decide_arrays
-from mia_core.decision.confluence import GRADE_CODES, confluence_score, grade_of
-from mia_core.decision.regime import RegimeConfig
-from mia_core.decision.selector import SelectorConfig, StrategyChoice
-from mia_core.decision.setups import RangeConfig
+from mia_plugins.battle_navale.decision import (
+    FEATURES,
+    ConfluenceWeights,
+    Decider,
+    DecisionConfig,
+    GradeThresholds,
+    decide_arrays,
+)
+from mia_plugins.battle_navale.decision.confluence import GRADE_CODES, confluence_score, grade_of
+from mia_plugins.battle_navale.decision.regime import RegimeConfig
+from mia_plugins.battle_navale.decision.selector import SelectorConfig, StrategyChoice
+from mia_plugins.battle_navale.decision.setups import RangeConfig
 
 unit = st.floats(0.0, 1.0, allow_nan=False)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mia_core.decision.regime import MarketRegime, RegimeConfig, classify, efficiency, volatility_ratio
-from mia_core.decision.setups import RangeConfig, Setup, TrendConfig, range_setup, trend_setup
-from mia_core.decision.state import MarketState, StatePeriods, StateTracker, state_arrays
+from mia_plugins.battle_navale.decision.regime import MarketRegime, RegimeConfig, classify, efficiency, volatility_ratio
+from mia_plugins.battle_navale.decision.setups import RangeConfig, Setup, TrendConfig, range_setup, trend_setup
+from mia_plugins.battle_navale.decision.state import MarketState, StatePeriods, StateTracker, state_arrays
 
 PERIODS = StatePeriods(atr_period=3, volatility_period=6, efficiency_period=4, ma_period=4, channel_period=3)
 

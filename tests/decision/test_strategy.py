@@ -12,7 +12,6 @@ from adapters.bootstrap.config import plan_system
 from adapters.bootstrap.container import build_system
 from adapters.bootstrap.plugins import PluginHost
 from adapters.replay.bundled import bundled_series
-from mia_core.decision import Decider
 from mia_core.engine.backtest import run_backtest
 from mia_core.engine.core import TradingEngine
 from mia_core.events import SignalGenerated
@@ -20,8 +19,9 @@ from mia_core.exchange import ExchangeConfig, SimulatedExchange
 from mia_core.instruments import ES
 from mia_core.signals import Direction, Signal
 from mia_core.synthetic import SyntheticConfig, generate_bars
-from mia_plugins.battle_navale_strategy.strategy import BattleNavaleConfig, BattleNavaleStrategy
-from mia_plugins.battle_navale_strategy.vectorised import VectorisedBattleNavale, tick_columns
+from mia_plugins.battle_navale.decision import Decider
+from mia_plugins.battle_navale.strategy import BattleNavaleConfig, BattleNavaleStrategy
+from mia_plugins.battle_navale.vectorised import VectorisedBattleNavale, tick_columns
 
 from .stand_in import SEVEN, StandInConfig, UpCloseShare, stand_in_system
 

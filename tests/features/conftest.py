@@ -2,36 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 import pytest
 
 from adapters.bootstrap.plugins import discover
+from adapters.bootstrap.standalone import StandaloneBuildContext
 from adapters.replay.bundled import bundled_series
-from mia_core.clock import ManualClock
 from mia_core.instruments import ES, NQ, Instrument
 from mia_core.series import BarSeries
 from mia_core.synthetic import SyntheticConfig, generate_bars
-from ports.components import ComponentKind, ComponentSpec, Mode
+from ports.components import ComponentKind, ComponentSpec
 
 T = TypeVar("T")
-OUR_PLUGINS = ("battle_navale", "elite_techniques")
+OUR_PLUGINS = (
+    "battle_navale", "tick_momentum", "delta_divergence", "volatility_regime", "session_optimizer", "smart_money",
+)
 
 
-class PlainBuildContext:
-    """A real BuildContext for building one component outside a system."""
-
-    def __init__(self, instrument: Instrument = ES) -> None:
-        self.instrument = instrument
-        self.mode = Mode.BACKTEST
-        self.clock = ManualClock()
-        self._shared: dict[str, Any] = {}
-
-    def shared(self, key: str, create: Callable[[], T]) -> T:
-        if key not in self._shared:
-            self._shared[key] = create()
-        return self._shared[key]  # type: ignore[no-any-return]
+PlainBuildContext = StandaloneBuildContext
 
 
 def feature_specs() -> list[ComponentSpec]:

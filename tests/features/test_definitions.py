@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from mia_core.features.flow import FlowEstimator, estimate_delta
-from mia_core.features.market_structure import MarketStructure, MarketStructureConfig
-from mia_core.features.momentum_flow import MomentumFlow, MomentumFlowConfig
-from mia_core.features.patterns import detect
-from mia_core.features.price_action import PriceAction, PriceActionConfig
-from mia_core.features.support_resistance import SupportResistance, SupportResistanceConfig
-from mia_core.features.volume_imbalance import VolumeImbalance, VolumeImbalanceConfig
-from mia_core.features.vwap_trend import VwapTrend, VwapTrendConfig
+from mia_core.calc.order_flow import FlowEstimator, estimate_delta
+from mia_plugins.battle_navale.features.market_structure import MarketStructure, MarketStructureConfig
+from mia_plugins.battle_navale.features.momentum_flow import MomentumFlow, MomentumFlowConfig
+from mia_plugins.battle_navale.features.patterns import detect
+from mia_plugins.battle_navale.features.price_action import PriceAction, PriceActionConfig
+from mia_plugins.battle_navale.features.support_resistance import SupportResistance, SupportResistanceConfig
+from mia_plugins.battle_navale.features.volume_imbalance import VolumeImbalance, VolumeImbalanceConfig
+from mia_plugins.battle_navale.features.vwap_trend import VwapTrend, VwapTrendConfig
 
 from .bars import last, series
 

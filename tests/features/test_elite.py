@@ -7,16 +7,16 @@ import math
 import numpy as np
 import pytest
 
-from mia_core.features.delta_divergence import DeltaDivergence, DeltaDivergenceConfig
-from mia_core.features.localtime import ChicagoMinutes, chicago_minutes
-from mia_core.features.order_book import OrderBookImbalanceConfig
-from mia_core.features.session_optimizer import SessionOptimizer, SessionOptimizerConfig
-from mia_core.features.smart_money import SmartMoney, SmartMoneyConfig
-from mia_core.features.tick_momentum import TickMomentum, TickMomentumConfig
-from mia_core.features.volatility_regime import VolatilityRegime, VolatilityRegimeConfig
+from mia_core.calc.chicago_time import ChicagoMinutes, chicago_minutes
 from mia_core.instruments import ES
 from mia_core.market import BookSide, DepthAction, DepthUpdate
-from mia_plugins.elite.order_book import OrderBookImbalanceAnalyzer
+from mia_plugins.delta_divergence.technique import DeltaDivergence, DeltaDivergenceConfig
+from mia_plugins.order_book_imbalance.analyzer import OrderBookImbalanceAnalyzer
+from mia_plugins.order_book_imbalance.imbalance import OrderBookImbalanceConfig
+from mia_plugins.session_optimizer.technique import SessionOptimizer, SessionOptimizerConfig
+from mia_plugins.smart_money.technique import SmartMoney, SmartMoneyConfig
+from mia_plugins.tick_momentum.technique import TickMomentum, TickMomentumConfig
+from mia_plugins.volatility_regime.technique import VolatilityRegime, VolatilityRegimeConfig
 
 from .bars import at, bar, last, series
 

@@ -9,7 +9,7 @@ import numpy as np
 from mia_core.engine.core import TradingEngine
 from mia_core.market import Bar
 from mia_core.series import BarSeries
-from mia_plugins.elite.order_book import OrderBookImbalanceAnalyzer
+from mia_plugins.order_book_imbalance.analyzer import OrderBookImbalanceAnalyzer
 
 from .conftest import SPECS, build
 

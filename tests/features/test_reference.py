@@ -11,17 +11,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mia_core.features.delta_divergence import DeltaDivergence
-from mia_core.features.momentum_flow import MomentumFlow
-from mia_core.features.session_analysis import SessionAnalysis
-from mia_core.features.support_resistance import SupportResistance
-from mia_core.features.tick_momentum import TickMomentum
-from mia_core.features.volatility_regime import VolatilityRegime
-from mia_core.features.volume_imbalance import VolumeImbalance
-from mia_core.features.vwap_trend import VwapTrend
+from adapters.calendars.cme import cme_calendar
 from mia_core.series import BarSeries
 from mia_core.timeutil import CHICAGO
-from mia_plugins.sessions.cme import cme_calendar
+from mia_plugins.battle_navale.features.momentum_flow import MomentumFlow
+from mia_plugins.battle_navale.features.session_analysis import SessionAnalysis
+from mia_plugins.battle_navale.features.support_resistance import SupportResistance
+from mia_plugins.battle_navale.features.volume_imbalance import VolumeImbalance
+from mia_plugins.battle_navale.features.vwap_trend import VwapTrend
+from mia_plugins.delta_divergence.technique import DeltaDivergence
+from mia_plugins.tick_momentum.technique import TickMomentum
+from mia_plugins.volatility_regime.technique import VolatilityRegime
 
 
 def frame(bars: BarSeries) -> pd.DataFrame:

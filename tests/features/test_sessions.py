@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from adapters.calendars.cme import build_calendar, cme_calendar
+from mia_core.calc.session_calendar import ASIA, CLOSED, LONDON, POST, RTH, SessionCalendar
 from mia_core.errors import DomainValueError
-from mia_core.features.calendar import ASIA, CLOSED, LONDON, POST, RTH, SessionCalendar
-from mia_core.features.session_analysis import SessionAnalysis
-from mia_plugins.sessions.cme import build_calendar, cme_calendar
+from mia_plugins.battle_navale.features.session_analysis import SessionAnalysis
 
 from .bars import at, bar, last, series
 

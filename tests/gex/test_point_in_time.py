@@ -14,7 +14,7 @@ from mia_core.engine.core import TradingEngine
 from mia_core.instruments import ES
 from mia_core.market import Bar
 from mia_core.signals import Signal
-from mia_plugins.battle_navale_strategy.inputs import feature_scores
+from mia_plugins.battle_navale.inputs import feature_scores
 from mia_plugins.dealers_bias.analyzer import DealersBiasAnalyzer, DealersBiasConfig
 from ports.context import StrategyContext
 

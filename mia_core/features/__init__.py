@@ -1,1 +1,0 @@
-"""Battle Navale's features and the elite techniques: pure, each in an incremental and a vectorised form."""

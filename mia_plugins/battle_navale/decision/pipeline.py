@@ -1,0 +1,228 @@
+"""The decision pipeline: state, regime, selector, setup, confluence gate, confidence, stop and target.
+
+Per bar: track the market state; classify the regime; the selector picks the trend
+strategy, the range strategy or none; the chosen strategy's setup gives a direction;
+the confluence score must agree (see :class:`DecisionConfig`); the confidence must
+reach ``min_confidence``; the stop is ``stop_atr`` ATRs away (whole ticks, rounded
+up) and the target ``reward_risk`` times as far. :class:`Decider` is the incremental
+form, :func:`decide_arrays` the vectorised one; they agree bar for bar.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Literal
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from mia_plugins.battle_navale.decision.confidence import ConfidenceWeights, confidence, confidence_array
+from mia_plugins.battle_navale.decision.confluence import (
+    GRADE_CODES,
+    ConfluenceWeights,
+    GradeThresholds,
+    confluence_array,
+    confluence_score,
+    grade_array,
+    grade_of,
+)
+from mia_plugins.battle_navale.decision.regime import (
+    MarketRegime,
+    RegimeConfig,
+    classify,
+    classify_array,
+    efficiency,
+    efficiency_array,
+    volatility_ratio,
+    volatility_ratio_array,
+)
+from mia_plugins.battle_navale.decision.selector import SelectorConfig, StrategyChoice, regime_fit
+from mia_plugins.battle_navale.decision.setups import (
+    RangeConfig,
+    Setup,
+    TrendConfig,
+    range_setup,
+    range_setup_arrays,
+    trend_setup,
+    trend_setup_arrays,
+)
+from mia_plugins.battle_navale.decision.state import IntArray, StatePeriods, StateTracker, state_arrays, warm
+
+FloatArray = npt.NDArray[np.float64]
+Int8Array = npt.NDArray[np.int8]
+GradeName = Literal["buy", "strong_buy"]
+_LEVEL = {"buy": 1, "strong_buy": 2}
+
+
+@attrs.frozen(slots=True)
+class DecisionConfig:
+    """Every setting of the decision layer (defaults: the mission's numbers).
+
+    ``entry_grade``: a trend setup or a range breakout needs the confluence on its side
+    at this grade or stronger (``strong_buy``: score above 0.75 for a long, below 0.25
+    for a short). ``reversal_veto``: a fade or mean reversion is refused when the
+    confluence points against it at this grade or stronger.
+    """
+
+    weights: ConfluenceWeights = attrs.Factory(ConfluenceWeights)
+    thresholds: GradeThresholds = attrs.Factory(GradeThresholds)
+    regime: RegimeConfig = attrs.Factory(RegimeConfig)
+    selector: SelectorConfig = attrs.Factory(SelectorConfig)
+    trend: TrendConfig = attrs.Factory(TrendConfig)
+    range: RangeConfig = attrs.Factory(RangeConfig)
+    confidence: ConfidenceWeights = attrs.Factory(ConfidenceWeights)
+    entry_grade: GradeName = attrs.field(default="strong_buy", validator=attrs.validators.in_(("buy", "strong_buy")))
+    reversal_veto: GradeName = attrs.field(default="buy", validator=attrs.validators.in_(("buy", "strong_buy")))
+    min_confidence: float = attrs.field(default=0.0, validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)])
+    atr_period: int = attrs.field(default=14, validator=attrs.validators.ge(1))
+    ma_period: int = attrs.field(default=20, validator=attrs.validators.ge(1))
+    channel_period: int = attrs.field(default=20, validator=attrs.validators.ge(1))
+    stop_atr: float = attrs.field(default=2.0, validator=attrs.validators.gt(0.0))
+    reward_risk: float = attrs.field(default=2.0, validator=attrs.validators.gt(0.0))
+
+    @property
+    def periods(self) -> StatePeriods:
+        """The state windows these settings need."""
+        return StatePeriods(
+            atr_period=self.atr_period,
+            volatility_period=self.regime.volatility_period,
+            efficiency_period=self.regime.efficiency_period,
+            ma_period=self.ma_period,
+            channel_period=self.channel_period,
+        )
+
+
+@attrs.frozen(slots=True)
+class Decision:
+    """An entry the pipeline proposes at one bar; distances in whole ticks from the close."""
+
+    direction: int
+    setup: Setup
+    regime: MarketRegime
+    score: float
+    confidence: float
+    close_ticks: int
+    stop_ticks: int
+    target_ticks: int
+
+
+def _stop_ticks(atr_sum: int, config: DecisionConfig) -> int:
+    return max(1, math.ceil(config.stop_atr * atr_sum / config.atr_period))
+
+
+def _target_ticks(stop: int, config: DecisionConfig) -> int:
+    return max(1, math.ceil(config.reward_risk * stop))
+
+
+def _gate(direction: int, setup: Setup, grade_code: int, config: DecisionConfig) -> bool:
+    agreement = grade_code * direction
+    if setup.is_reversal:
+        return agreement > -_LEVEL[config.reversal_veto]
+    return agreement >= _LEVEL[config.entry_grade]
+
+
+class Decider:
+    """The incremental pipeline: call :meth:`update` once per bar, in order."""
+
+    def __init__(self, config: DecisionConfig) -> None:
+        self.config = config
+        self.periods = config.periods
+        self.tracker = StateTracker(self.periods)
+        self.regime: MarketRegime | None = None
+
+    def reset(self) -> None:
+        """Forget every bar."""
+        self.tracker.reset()
+        self.regime = None
+
+    def update(self, o: int, h: int, lo: int, c: int, features: Mapping[str, float]) -> Decision | None:
+        """Consume one bar (tick prices) and its eight feature scores; the proposed entry, if any.
+
+        ``features`` maps each of ``FEATURES`` to its score in [0, 1]; a NaN score (a
+        feature still warming up) means no decision at this bar.
+        """
+        config = self.config
+        state = self.tracker.update(o, h, lo, c)
+        if state is None:
+            return None
+        regime = self.regime = classify(efficiency(state), volatility_ratio(state, self.periods), config.regime)
+        choice = config.selector.choose(regime)
+        if choice is StrategyChoice.NONE:
+            return None
+        if choice is StrategyChoice.TREND:
+            direction, setup = trend_setup(state, config.ma_period, config.trend)
+        else:
+            direction, setup = range_setup(state, config.ma_period, config.atr_period, config.range)
+        if direction == 0:
+            return None
+        score = confluence_score(features, config.weights)
+        if score != score:  # NaN: a feature is warming up
+            return None
+        if not _gate(direction, setup, GRADE_CODES[grade_of(score, config.thresholds)], config):
+            return None
+        trust = confidence(score, features, direction, regime_fit(regime, choice), config.weights, config.confidence)
+        if trust < config.min_confidence:
+            return None
+        stop = _stop_ticks(state.atr_sum, config)
+        return Decision(direction, setup, regime, score, trust, c, stop, _target_ticks(stop, config))
+
+
+@attrs.frozen
+class DecisionArrays:
+    """The vectorised pipeline's output, one value per bar (direction 0: no entry)."""
+
+    direction: Int8Array
+    setup: Int8Array
+    regime: Int8Array
+    score: FloatArray
+    confidence: FloatArray
+    stop_ticks: IntArray
+    target_ticks: IntArray
+
+
+def decide_arrays(
+    o: IntArray, h: IntArray, lo: IntArray, c: IntArray, features: Mapping[str, FloatArray], config: DecisionConfig
+) -> DecisionArrays:
+    """The vectorised :class:`Decider` over whole columns (tick prices, feature score arrays)."""
+    periods = config.periods
+    n = len(c)
+    state = state_arrays(o, h, lo, c, periods)
+    regimes = classify_array(efficiency_array(state), volatility_ratio_array(state, periods), config.regime)
+    regimes[~warm(n, periods)] = int(MarketRegime.TRANSITION)
+    direction, setup = np.zeros(n, dtype=np.int8), np.zeros(n, dtype=np.int8)
+    for choice in (StrategyChoice.TREND, StrategyChoice.RANGE):
+        mask = config.selector.mask(regimes, choice) & warm(n, periods)
+        if choice is StrategyChoice.TREND:
+            d, s = trend_setup_arrays(state, config.ma_period, config.trend)
+        else:
+            d, s = range_setup_arrays(state, config.ma_period, config.atr_period, config.range)
+        direction[mask], setup[mask] = d[mask], s[mask]
+    scores = confluence_array(features, config.weights)
+    grades = grade_array(scores, config.thresholds).astype(np.int64) * direction
+    reversal = (setup == int(Setup.FADE)) | (setup == int(Setup.MEAN_REVERSION))
+    allowed = np.where(reversal, grades > -_LEVEL[config.reversal_veto], grades >= _LEVEL[config.entry_grade])
+    fits = _fit_array(regimes, config.selector)
+    trust = confidence_array(scores, features, direction, fits, config.weights, config.confidence)
+    keep = (direction != 0) & ~np.isnan(scores) & allowed & (trust >= config.min_confidence)
+    stops = np.maximum(1, np.ceil(config.stop_atr * state["atr_sum"] / config.atr_period)).astype(np.int64)
+    targets = np.maximum(1, np.ceil(config.reward_risk * stops)).astype(np.int64)
+    return DecisionArrays(
+        direction=np.where(keep, direction, 0).astype(np.int8),
+        setup=np.where(keep, setup, 0).astype(np.int8),
+        regime=regimes,
+        score=scores,
+        confidence=trust,
+        stop_ticks=stops,
+        target_ticks=targets,
+    )
+
+
+def _fit_array(regimes: Int8Array, selector: SelectorConfig) -> FloatArray:
+    fits = np.full(len(regimes), 0.5)
+    for regime in MarketRegime:
+        choice = selector.choose(regime)
+        if choice is not StrategyChoice.NONE:
+            fits[regimes == int(regime)] = regime_fit(regime, choice)
+    return fits

@@ -1,0 +1,91 @@
+"""Market structure: confirmed swing highs and lows, higher highs / lower lows, and breaks of structure."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Mapping
+
+import attrs
+import numpy as np
+
+from mia_core.calc.rolling import rolling_max, rolling_min
+from mia_core.calc.technique_base import NAN, Feature, FloatArray
+from mia_core.market import Bar
+from mia_core.series import BarSeries
+
+
+@attrs.frozen
+class MarketStructureConfig:
+    """Settings of ``market_structure``: bars on each side of a swing point."""
+
+    strength: int = attrs.field(default=3, validator=attrs.validators.ge(1))
+
+
+def _last_two(confirmed: np.ndarray, values: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """The latest and the previous pivot value known at each bar (NaN before there is one)."""
+    found = values[confirmed]
+    count = np.cumsum(confirmed)
+    padded = np.concatenate(([np.nan, np.nan], found))
+    return padded[count + 1], padded[count]
+
+
+class MarketStructure(Feature):
+    """Swing points of ``strength`` k, confirmed k bars after they form (so never looked ahead).
+
+    Bar ``i`` is a swing high when its high exceeds the k highs before it and is not
+    exceeded by the k highs after it (mirror for swing lows); it becomes known at bar
+    ``i + k``. With the latest (1) and previous (2) confirmed swings:
+    ``higher_high = sh1 > sh2``, ``lower_low = sl1 < sl2``, ``trend`` +1 when
+    ``sh1 > sh2`` and ``sl1 > sl2``, -1 when ``sh1 < sh2`` and ``sl1 < sl2``, else 0;
+    ``break`` +1 when close is above ``sh1``, -1 below ``sl1`` (0 when both or neither);
+    ``score = 0.5 + 0.25 * trend + 0.25 * break``. Swing levels are NaN until one is confirmed.
+    """
+
+    name = "market_structure"
+    outputs = ("score", "trend", "higher_high", "lower_low", "break", "swing_high", "swing_low")
+
+    def __init__(self, config: MarketStructureConfig | None = None) -> None:
+        self.config = config or MarketStructureConfig()
+        self.warmup_bars = 2 * self.config.strength + 1
+        super().__init__()
+
+    def _reset(self) -> None:
+        size = 2 * self.config.strength + 1
+        self._highs: deque[float] = deque(maxlen=size)
+        self._lows: deque[float] = deque(maxlen=size)
+        self._sh1 = self._sh2 = self._sl1 = self._sl2 = NAN
+
+    def _step(self, bar: Bar) -> tuple[float, ...]:
+        k = self.config.strength
+        highs, lows = self._highs, self._lows
+        highs.append(bar.high)
+        lows.append(bar.low)
+        if len(highs) == 2 * k + 1:
+            high, low = highs[k], lows[k]
+            if high > max(highs[i] for i in range(k)) and high >= max(highs[i] for i in range(k + 1, 2 * k + 1)):
+                self._sh2, self._sh1 = self._sh1, high
+            if low < min(lows[i] for i in range(k)) and low <= min(lows[i] for i in range(k + 1, 2 * k + 1)):
+                self._sl2, self._sl1 = self._sl1, low
+        sh1, sh2, sl1, sl2 = self._sh1, self._sh2, self._sl1, self._sl2
+        higher_high = 1.0 if sh1 > sh2 else 0.0
+        lower_low = 1.0 if sl1 < sl2 else 0.0
+        trend = 1.0 if sh1 > sh2 and sl1 > sl2 else -1.0 if sh1 < sh2 and sl1 < sl2 else 0.0
+        brk = (1.0 if bar.close > sh1 else 0.0) - (1.0 if bar.close < sl1 else 0.0)
+        return 0.5 + 0.25 * trend + 0.25 * brk, trend, higher_high, lower_low, brk, sh1, sl1
+
+    def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
+        k, n = self.config.strength, len(bars)
+        high, low, close = bars.high, bars.low, bars.close
+        t = np.arange(n)
+        ready = t >= 2 * k
+        rmax, rmin = rolling_max(high, k), rolling_min(low, k)
+        cand = np.maximum(t - k, 0)
+        left = np.maximum(t - k - 1, 0)
+        is_high = ready & (high[cand] > rmax[left]) & (high[cand] >= rmax)
+        is_low = ready & (low[cand] < rmin[left]) & (low[cand] <= rmin)
+        sh1, sh2 = _last_two(is_high, high[cand])
+        sl1, sl2 = _last_two(is_low, low[cand])
+        trend = np.where((sh1 > sh2) & (sl1 > sl2), 1.0, np.where((sh1 < sh2) & (sl1 < sl2), -1.0, 0.0))
+        brk = np.where(close > sh1, 1.0, 0.0) - np.where(close < sl1, 1.0, 0.0)
+        return {"score": 0.5 + 0.25 * trend + 0.25 * brk, "trend": trend, "higher_high": np.where(sh1 > sh2, 1.0, 0.0),
+                "lower_low": np.where(sl1 < sl2, 1.0, 0.0), "break": brk, "swing_high": sh1, "swing_low": sl1}

@@ -1,0 +1,64 @@
+"""Price action: recent candlestick patterns and where bars close within their ranges."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+import numpy as np
+
+from mia_core.calc.rolling import RollingSum, rolling_sum
+from mia_core.calc.technique_base import Feature, FloatArray, clip, safe_div_array
+from mia_core.market import Bar
+from mia_core.series import BarSeries
+from mia_plugins.battle_navale.features.patterns import detect, detect_arrays
+
+
+@attrs.frozen
+class PriceActionConfig:
+    """Settings of ``price_action``: how many bars of patterns and of close location count."""
+
+    memory: int = attrs.field(default=3, validator=attrs.validators.ge(1))
+
+
+class PriceAction(Feature):
+    """``score = 0.5 + 0.25 * clip(Σ signal over memory bars) + 0.25 * mean close location over memory bars``.
+
+    ``signal`` is the patterns detector's net direction of a bar
+    (``mia_plugins.battle_navale.features.patterns``); close location is ``(2c - h - l) / (h - l)`` in
+    [-1, 1] (0 for a bar without range). The pattern flags of the current bar are
+    outputs too.
+    """
+
+    name = "price_action"
+    outputs = ("score", "signal", "close_location", "engulfing", "pin_bar", "inside_bar", "outside_bar", "doji")
+
+    def __init__(self, config: PriceActionConfig | None = None) -> None:
+        self.config = config or PriceActionConfig()
+        self.warmup_bars = self.config.memory + 1
+        super().__init__()
+
+    def _reset(self) -> None:
+        self._prev: tuple[float, float, float, float] | None = None
+        self._signals, self._locations = RollingSum(self.config.memory), RollingSum(self.config.memory)
+
+    def _step(self, bar: Bar) -> tuple[float, ...]:
+        o, h, lo, c = bar.open, bar.high, bar.low, bar.close
+        found = detect(o, h, lo, c, self._prev)
+        self._prev = (o, h, lo, c)
+        span = h - lo
+        location = (2.0 * c - h - lo) / span if span > 0 else 0.0
+        signal = found.signal
+        recent = clip(self._signals.push(signal))
+        mean_location = clip(self._locations.push(location) / self.config.memory)
+        score = 0.5 + 0.25 * recent + 0.25 * mean_location
+        return (score, signal, location, found.engulfing, found.pin_bar, found.inside_bar, found.outside_bar,
+                found.doji)
+
+    def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
+        o, h, lo, c = bars.open, bars.high, bars.low, bars.close
+        found = detect_arrays(o, h, lo, c)
+        location = safe_div_array(2.0 * c - h - lo, h - lo)
+        recent = np.clip(rolling_sum(found["signal"], self.config.memory), -1, 1)
+        mean_location = np.clip(rolling_sum(location, self.config.memory) / self.config.memory, -1, 1)
+        return {"score": 0.5 + 0.25 * recent + 0.25 * mean_location, "close_location": location, **found}

@@ -1,0 +1,129 @@
+"""Session analysis: which CME session a bar is in, time to the close, and the session's VWAP and ranges."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+import numpy as np
+
+from mia_core.calc.session_calendar import ASIA, CLOSED, LONDON, RTH, SessionCalendar
+from mia_core.calc.technique_base import NAN, Feature, FloatArray, clip
+from mia_core.market import Bar
+from mia_core.series import BarSeries
+
+NS_PER_MINUTE = 60 * 10**9
+
+
+@attrs.frozen
+class SessionAnalysisConfig:
+    """Settings of ``session_analysis`` (none yet: the calendar is CME Globex equity)."""
+
+
+class SessionAnalysis(Feature):
+    """Where a bar sits in its CME trading day, from the exchange calendar it is given.
+
+    Outputs: ``session_id`` (0 Asia, 1 London, 2 New York regular hours, 3 post-close,
+    4 closed: see ``mia_core.calc.session_calendar``), ``is_rth`` and ``is_overnight``
+    (1/0; both 0 when closed), ``minutes_to_close`` (to the Globex close of the trading
+    day, early closes included), ``minutes_to_rth_close`` (negative after it),
+    ``is_early_close``; statistics of the trading day so far (bars grouped by calendar
+    day; a closed bar joins the next session): ``session_vwap`` (volume-weighted
+    typical price), ``session_high``, ``session_low``, ``range_position`` (close in the
+    day's range, 0 low .. 1 high, 0.5 without range), ``overnight_high`` and
+    ``overnight_low`` (Asia and London bars of the day; NaN before any), ``vwap_distance``
+    = ``(close - session_vwap) / (session_high - session_low)`` (0 without range).
+    ``score = 0.5 + 0.5 * clip(2 * vwap_distance)``: above the session VWAP is bullish.
+    """
+
+    name = "session_analysis"
+    outputs = ("score", "session_id", "is_rth", "is_overnight", "minutes_to_close", "minutes_to_rth_close",
+               "is_early_close", "session_vwap", "session_high", "session_low", "range_position",
+               "overnight_high", "overnight_low", "vwap_distance")
+
+    def __init__(self, calendar: SessionCalendar, config: SessionAnalysisConfig | None = None) -> None:
+        self.config = config or SessionAnalysisConfig()
+        self.calendar = calendar
+        self._closes = calendar.close.tolist()
+        self._rth_closes = calendar.rth_close.tolist()
+        super().__init__()
+
+    def _reset(self) -> None:
+        self._day = -1
+        self._pv = self._tp = self._v = self._count = 0.0
+        self._high = self._low = self._on_high = self._on_low = NAN
+
+    def _step(self, bar: Bar) -> tuple[float, ...]:
+        day, segment = self.calendar.locate(bar.ts)
+        if day != self._day:
+            self._day = day
+            self._pv = self._tp = self._v = self._count = 0.0
+            self._high, self._low, self._on_high, self._on_low = bar.high, bar.low, NAN, NAN
+        tp3 = bar.high + bar.low + bar.close
+        self._pv += tp3 * bar.volume
+        self._tp += tp3
+        self._v += bar.volume
+        self._count += 1.0
+        self._high = max(self._high, bar.high)
+        self._low = min(self._low, bar.low)
+        if segment in (ASIA, LONDON):
+            self._on_high = bar.high if self._on_high != self._on_high else max(self._on_high, bar.high)
+            self._on_low = bar.low if self._on_low != self._on_low else min(self._on_low, bar.low)
+        vwap = self._pv / (3.0 * self._v) if self._v > 0 else self._tp / (3.0 * self._count)
+        span = self._high - self._low
+        position = (bar.close - self._low) / span if span > 0 else 0.5
+        distance = (bar.close - vwap) / span if span > 0 else 0.0
+        known = day < len(self._closes)
+        to_close = (self._closes[day] - bar.ts) / NS_PER_MINUTE if known else 0.0
+        to_rth_close = (self._rth_closes[day] - bar.ts) / NS_PER_MINUTE if known else 0.0
+        is_rth = 1.0 if segment == RTH else 0.0
+        overnight = 0.0 if segment in (RTH, CLOSED) else 1.0
+        early = 1.0 if self.calendar.is_early_close(day) else 0.0
+        score = 0.5 + 0.5 * clip(2.0 * distance)
+        return (score, float(segment), is_rth, overnight, to_close, to_rth_close, early, vwap, self._high, self._low,
+                position, self._on_high, self._on_low, distance)
+
+    def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
+        cal, n = self.calendar, len(self.calendar)
+        day, segment = cal.locate_all(bars.ts)
+        known = day < n
+        d = np.minimum(day, max(n - 1, 0))
+        tp3 = bars.high + bars.low + bars.close
+        starts = np.flatnonzero(np.diff(day, prepend=day[:1] - 1))
+        ends = np.append(starts[1:], len(bars))
+        overnight_bar = (segment == ASIA) | (segment == LONDON)
+        pv, tp, v = np.empty(len(bars)), np.empty(len(bars)), np.empty(len(bars))
+        high, low, on_high, on_low = np.empty(len(bars)), np.empty(len(bars)), np.empty(len(bars)), np.empty(len(bars))
+        on_h_src = np.where(overnight_bar, bars.high, -np.inf)
+        on_l_src = np.where(overnight_bar, bars.low, np.inf)
+        for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+            pv[a:b] = np.cumsum(tp3[a:b] * bars.volume[a:b])
+            tp[a:b] = np.cumsum(tp3[a:b])
+            v[a:b] = np.cumsum(bars.volume[a:b])
+            high[a:b] = np.maximum.accumulate(bars.high[a:b])
+            low[a:b] = np.minimum.accumulate(bars.low[a:b])
+            on_high[a:b] = np.maximum.accumulate(on_h_src[a:b])
+            on_low[a:b] = np.minimum.accumulate(on_l_src[a:b])
+        count = (np.arange(len(bars)) - np.repeat(starts, ends - starts) + 1).astype(np.float64)
+        vwap = np.where(v > 0, pv / (3.0 * np.where(v > 0, v, 1.0)), tp / (3.0 * count))
+        span = high - low
+        has_span = span > 0
+        safe_span = np.where(has_span, span, 1.0)
+        distance = np.where(has_span, (bars.close - vwap) / safe_span, 0.0)
+        ts = bars.ts
+        return {
+            "score": 0.5 + 0.5 * np.clip(2.0 * distance, -1, 1),
+            "session_id": segment.astype(np.float64),
+            "is_rth": np.where(segment == RTH, 1.0, 0.0),
+            "is_overnight": np.where((segment == RTH) | (segment == CLOSED), 0.0, 1.0),
+            "minutes_to_close": np.where(known, (cal.close[d] - ts) / NS_PER_MINUTE, 0.0),
+            "minutes_to_rth_close": np.where(known, (cal.rth_close[d] - ts) / NS_PER_MINUTE, 0.0),
+            "is_early_close": np.where(known & cal.early_close[d], 1.0, 0.0),
+            "session_vwap": vwap,
+            "session_high": high,
+            "session_low": low,
+            "range_position": np.where(has_span, (bars.close - low) / safe_span, 0.5),
+            "overnight_high": np.where(np.isfinite(on_high), on_high, NAN),
+            "overnight_low": np.where(np.isfinite(on_low), on_low, NAN),
+            "vwap_distance": distance,
+        }

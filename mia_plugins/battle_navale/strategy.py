@@ -1,0 +1,108 @@
+"""The ``battle_navale`` strategy: the decision pipeline driven by the engine, bar by bar."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import attrs
+
+from mia_core.market import Bar
+from mia_core.signals import Direction, Signal
+from mia_plugins.battle_navale.decision.confluence import grade_of
+from mia_plugins.battle_navale.decision.pipeline import Decider, Decision, DecisionConfig
+from mia_plugins.battle_navale.inputs import SCORE_KEYS, feature_scores
+from mia_plugins.battle_navale.vectorised import VectorisedBattleNavale
+from ports.context import StrategyContext
+from ports.technique import VectorisedTechnique
+
+log = logging.getLogger("mia.battle_navale")
+
+
+@attrs.frozen(slots=True)
+class BattleNavaleConfig(DecisionConfig):
+    """Settings of ``battle_navale``: the decision layer's plus how positions are exited.
+
+    ``exit_on_reversal``: an opposite entry while in a position reverses it.
+    ``max_hold_bars``: close a position held this many bars (0: no time exit).
+    ``bracket``: send the stop/target as price hints (the planner makes them a real bracket).
+    ``dealers_bias_analyzer``: the analyzer whose ``score`` in [-1, 1] is dealer's bias.
+    """
+
+    exit_on_reversal: bool = True
+    max_hold_bars: int = attrs.field(default=0, validator=attrs.validators.ge(0))
+    bracket: bool = True
+    dealers_bias_analyzer: str = "dealers_bias"
+
+
+class BattleNavaleStrategy:
+    """Regime-selected trend/range setups gated by the confluence score (docs/decision.md).
+
+    Reads the seven technique scores (``"<feature>.score"``) and dealer's bias from the
+    context; enters only when flat (or reverses, if allowed), with stop and target
+    hints ``stop_atr`` ATRs and ``reward_risk`` times that away from the close.
+    """
+
+    def __init__(self, config: BattleNavaleConfig, name: str = "battle_navale") -> None:
+        self.name = name
+        self.config = config
+        self.decider = Decider(config)
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget every bar."""
+        self.decider.reset()
+        self._held = 0
+        self._checked = False
+
+    def vectorised(self, techniques: Sequence[VectorisedTechnique]) -> VectorisedBattleNavale:
+        """This strategy's array form over ``techniques``' ``compute`` (for the engine's vectorised path)."""
+        return VectorisedBattleNavale(self.config, techniques, self.name)
+
+    def on_bar(self, bar: Bar, context: StrategyContext) -> Signal | None:
+        """Update the pipeline with ``bar``; a signal to enter, reverse or leave on time, else None."""
+        config = self.config
+        size = bar.instrument.tick_size
+        if not self._checked:
+            self._checked = True
+            missing = [key for _, key in SCORE_KEYS if key not in context.features]
+            if missing:
+                log.warning("%s: no technique outputs %s; compose the Battle Navale techniques under their own "
+                            "names (the strategy cannot trade without them)", self.name, ", ".join(missing))
+        scores, bias_absent = feature_scores(context.features, context.analyses, config.dealers_bias_analyzer)
+        decision = self.decider.update(
+            round(bar.open / size), round(bar.high / size), round(bar.low / size), round(bar.close / size), scores
+        )
+        position = context.position.quantity
+        self._held = self._held + 1 if position else 0
+        if decision is not None and (position == 0 or (config.exit_on_reversal and position * decision.direction < 0)):
+            self._held = 0
+            return self._entry(bar, decision, scores, bias_absent)
+        if position and config.max_hold_bars and self._held >= config.max_hold_bars:
+            return Signal(ts=bar.ts, source=self.name, direction=Direction.FLAT, reason="time exit")
+        return None
+
+    def _entry(self, bar: Bar, decision: Decision, scores: dict[str, float], bias_absent: bool) -> Signal:
+        size = bar.instrument.tick_size
+        d = decision.direction
+        components = dict(scores)
+        components["dealers_bias_absent"] = 1.0 if bias_absent else 0.0
+        components["regime"] = float(decision.regime)
+        components["setup"] = float(decision.setup)
+        stop = take = None
+        if self.config.bracket:
+            stop_ticks = decision.close_ticks - d * decision.stop_ticks
+            stop = stop_ticks * size if stop_ticks > 0 else None
+            take = (decision.close_ticks + d * decision.target_ticks) * size
+        return Signal(
+            ts=bar.ts,
+            source=self.name,
+            direction=Direction.LONG if d > 0 else Direction.SHORT,
+            strength=decision.confidence,
+            confluence=min(1.0, max(0.0, decision.score)),
+            components=components,
+            grade=grade_of(decision.score, self.config.thresholds),
+            stop_loss=stop,
+            take_profit=take,
+            reason=f"{decision.setup.name.lower()} in {decision.regime.name.lower()}",
+        )

@@ -1,0 +1,143 @@
+"""Battle Navale's array form: feature techniques' ``compute`` plus :func:`decide_arrays`.
+
+:class:`VectorisedBattleNavale` offers ``target_directions`` for the engine's
+vectorised backtest path, which takes a strategy and no techniques: it owns the
+vectorised techniques itself and computes every feature over the whole series first.
+
+That path hands the engine a bare direction per bar. The stop and target, confidence,
+confluence and grade of each entry are kept by bar time and put back on the signal by
+the companion signal filter (:meth:`VectorisedBattleNavale.hints_filter`), so with
+that filter composed the vectorised run trades like the bar-by-bar strategy (same
+brackets, same reversals; ``exit_on_reversal: false`` is honoured by the filter).
+Only ``max_hold_bars`` (time exits) has no vectorised form: the array path ignores it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from mia_core.series import BarSeries
+from mia_core.signals import Direction, Signal, SignalGrade
+from mia_plugins.battle_navale.decision.confluence import grade_of
+from mia_plugins.battle_navale.decision.pipeline import DecisionArrays, DecisionConfig, decide_arrays
+from mia_plugins.battle_navale.inputs import NEUTRAL, SCORE_KEYS
+from ports.context import StrategyContext
+from ports.technique import VectorisedTechnique
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def feature_columns(bars: BarSeries, techniques: Sequence[VectorisedTechnique]) -> dict[str, FloatArray]:
+    """Every technique output over ``bars``, keyed ``"<technique>.<output>"`` as the engine keys them."""
+    columns: dict[str, FloatArray] = {}
+    for technique in techniques:
+        for key, values in technique.compute(bars).items():
+            columns[f"{technique.name}.{key}"] = np.asarray(values, dtype=np.float64)
+    return columns
+
+
+def score_columns(columns: Mapping[str, FloatArray], n: int, bias: FloatArray | None = None) -> dict[str, FloatArray]:
+    """The eight score columns (missing technique: NaN; dealer's bias: ``bias`` in [0, 1] or neutral)."""
+    scores = {name: columns.get(key, np.full(n, np.nan)) for name, key in SCORE_KEYS}
+    scores["dealers_bias"] = np.full(n, NEUTRAL) if bias is None else bias
+    return scores
+
+
+def tick_columns(bars: BarSeries) -> tuple[npt.NDArray[np.int64], ...]:
+    """Open, high, low, close in whole ticks."""
+    size = bars.instrument.tick_size
+    return tuple(np.round(col / size).astype(np.int64) for col in (bars.open, bars.high, bars.low, bars.close))
+
+
+@attrs.frozen(slots=True)
+class EntryHint:
+    """What the bar-by-bar strategy would put on an entry signal besides its direction."""
+
+    stop_loss: float | None
+    take_profit: float | None
+    strength: float
+    confluence: float
+    grade: SignalGrade
+
+
+class VectorisedBattleNavale:
+    """The whole feature + decision pipeline over arrays (see the module docstring)."""
+
+    def __init__(self, config: DecisionConfig, techniques: Sequence[VectorisedTechnique], name: str = "battle_navale"):
+        self.name = name
+        self.config = config
+        self.techniques = tuple(techniques)
+        self.hints: dict[int, EntryHint] = {}
+
+    def decide(self, bars: BarSeries) -> DecisionArrays:
+        """Features then decisions for every bar of ``bars``."""
+        o, h, lo, c = tick_columns(bars)
+        scores = score_columns(feature_columns(bars, self.techniques), len(bars))
+        return decide_arrays(o, h, lo, c, scores, self.config)
+
+    def target_directions(self, bars: BarSeries) -> npt.NDArray[np.int8]:
+        """+1/-1 at bars with a long/short entry, 0 elsewhere; each entry's hint is kept by bar time."""
+        arrays = self.decide(bars)
+        self.hints = self._hints(bars, arrays)
+        return arrays.direction
+
+    def _hints(self, bars: BarSeries, arrays: DecisionArrays) -> dict[int, EntryHint]:
+        size = bars.instrument.tick_size
+        bracket = getattr(self.config, "bracket", True)
+        close = tick_columns(bars)[3]
+        hints = {}
+        for i in np.flatnonzero(arrays.direction).tolist():
+            d, c = int(arrays.direction[i]), int(close[i])
+            stop_ticks, score = c - d * int(arrays.stop_ticks[i]), float(arrays.score[i])
+            hints[int(bars.ts[i])] = EntryHint(
+                stop_loss=stop_ticks * size if bracket and stop_ticks > 0 else None,
+                take_profit=(c + d * int(arrays.target_ticks[i])) * size if bracket else None,
+                strength=float(arrays.confidence[i]),
+                confluence=min(1.0, max(0.0, score)),
+                grade=grade_of(score, self.config.thresholds),
+            )
+        return hints
+
+    def hints_filter(self) -> HintsFilter:
+        """The signal filter that puts each entry's hint back on the engine's bare signal."""
+        return HintsFilter(self)
+
+    def reset(self) -> None:
+        """Forget the hints of the last series."""
+        self.hints = {}
+
+    def on_bar(self, bar: object, context: object) -> None:
+        """Not used: this form only runs through ``target_directions``."""
+        raise TypeError("VectorisedBattleNavale runs on the vectorised path only (target_directions)")
+
+
+class HintsFilter:
+    """Restores stop/target, strength, confluence and grade on the vectorised path's signals."""
+
+    def __init__(self, owner: VectorisedBattleNavale, name: str = "battle_navale_hints") -> None:
+        self.name = name
+        self.owner = owner
+        self.exit_on_reversal = bool(getattr(owner.config, "exit_on_reversal", True))
+
+    def apply(self, signal: Signal, context: StrategyContext) -> Signal:
+        """The signal with its entry's hint; an unwanted reversal becomes the held side (no order)."""
+        hint = self.owner.hints.get(signal.ts)
+        if hint is None or signal.direction is Direction.FLAT:
+            return signal
+        held = context.position.quantity
+        if held * int(signal.direction) > 0:  # already on that side: the planner places nothing either way
+            return signal
+        if held and not self.exit_on_reversal:
+            return attrs.evolve(signal, direction=Direction.LONG if held > 0 else Direction.SHORT, grade=None)
+        return attrs.evolve(
+            signal,
+            stop_loss=hint.stop_loss,
+            take_profit=hint.take_profit,
+            strength=hint.strength,
+            confluence=hint.confluence,
+            grade=hint.grade,
+        )

@@ -1,1 +1,0 @@
-"""The elite techniques, one component each (entry point ``elite_techniques``)."""

@@ -1,1 +1,0 @@
-"""CME Globex sessions from pandas-market-calendars: holidays, early closes, daylight-saving changes."""

@@ -1,0 +1,1 @@
+"""The ``smart_money`` elite technique: large-lot bars and absorption."""

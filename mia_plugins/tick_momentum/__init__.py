@@ -1,0 +1,1 @@
+"""The ``tick_momentum`` elite technique: net ticks over a window and how directly they were travelled."""
