@@ -54,12 +54,14 @@ def section(text: str, heading: str) -> Section:
 
 @attrs.frozen
 class Block:
-    """A fenced code block: its language, text, first line number and whether it is marked not-a-system."""
+    """A fenced code block: its language, text, first line number, whether it is marked not-a-system,
+    and the last non-blank line before it (where a marker such as ``<!-- file: ... -->`` sits)."""
 
     lang: str
     text: str
     line: int
     not_a_system: bool
+    before: str = ""
 
 
 def fenced_blocks(text: str) -> list[Block]:
@@ -78,6 +80,6 @@ def fenced_blocks(text: str) -> list[Block]:
             end += 1
         body = "\n".join(line.removeprefix(indent) for line in lines[i + 1 : end]) + "\n"
         before = next((lines[j].strip() for j in range(i - 1, -1, -1) if lines[j].strip()), "")
-        blocks.append(Block(opening.group("lang"), body, i + 2, before == NOT_A_SYSTEM))
+        blocks.append(Block(opening.group("lang"), body, i + 2, before == NOT_A_SYSTEM, before))
         i = end + 1
     return blocks

@@ -13,9 +13,11 @@ from adapters.bootstrap.container import PORT_BY_KIND
 from ports import hookspecs
 from ports.components import BuildContext
 
-from .markdown import DOCS, section
+from .markdown import DOCS, fenced_blocks, section
 
 PLUGINS_MD = (DOCS / "plugins.md").read_text()
+EXAMPLE_PACKAGE = DOCS / "examples" / "mia-example-strategy"
+FILE_MARK, EXCERPT_MARK = "<!-- file: ", "<!-- excerpt: "
 HOOKSPECS: dict[str, Callable[..., Any]] = {
     name: fn for name, fn in vars(hookspecs).items() if name.startswith("mia_") and hasattr(fn, "mia_spec")
 }
@@ -55,9 +57,42 @@ def test_the_example_plugin_is_shown_as_it_is_packaged() -> None:
     (name, module), *_ = project["project"]["entry-points"]["mia"].items()
     assert f'{name} = "{module}"' in PLUGINS_MD
     assert f'name = "{project["project"]["name"]}"' in PLUGINS_MD
-    plugin_source = (DOCS / "examples" / "mia-example-strategy" / "mia_example_strategy" / "plugin.py").read_text()
-    summary = next(line.strip() for line in plugin_source.splitlines() if line.strip().startswith("summary="))
-    assert summary in PLUGINS_MD
+
+
+def _marked(mark: str) -> list[tuple[str, str]]:
+    """(path inside the example package, block text) of each block preceded by ``mark``."""
+    return [
+        (block.before.removeprefix(mark).removesuffix("-->").strip(), block.text)
+        for block in fenced_blocks(PLUGINS_MD)
+        if block.before.startswith(mark)
+    ]
+
+
+def test_every_file_of_the_example_is_shown_as_it_is() -> None:
+    shown = dict(_marked(FILE_MARK))
+    sources = sorted(
+        str(path.relative_to(EXAMPLE_PACKAGE)) for path in (EXAMPLE_PACKAGE / "mia_example_strategy").glob("*.py")
+    )
+    assert sorted(shown) == [name for name in sources if not name.endswith("__init__.py")]
+    for name, text in shown.items():
+        assert text == (EXAMPLE_PACKAGE / name).read_text(), f"docs/plugins.md shows an old {name}: copy the file"
+
+
+def test_every_excerpt_of_the_example_is_in_its_file() -> None:
+    excerpts = _marked(EXCERPT_MARK)
+    assert excerpts
+    for name, text in excerpts:
+        assert text in (EXAMPLE_PACKAGE / name).read_text(), f"docs/plugins.md: the excerpt of {name} is not in it"
+
+
+def test_the_system_file_shown_uses_every_component_of_the_example() -> None:
+    system = (DOCS / "examples" / "example_breakout.yaml").read_text()
+    plugin_source = (EXAMPLE_PACKAGE / "mia_example_strategy" / "plugin.py").read_text()
+    names = [line.split('"')[1] for line in plugin_source.splitlines() if line.strip().startswith("name=")]
+    assert len(names) == 4
+    for name in names:
+        assert f"use: {name}" in system
+        assert f"use: {name}" in PLUGINS_MD
 
 
 def test_the_rendering_matches_a_known_protocol() -> None:

@@ -1,11 +1,12 @@
-"""An N-bar breakout: stop-and-reverse on a close beyond the previous N bars' range."""
+"""A channel breakout with a bracket: stop at the far side of the channel, target a multiple of the risk."""
 
 from __future__ import annotations
 
-from collections import deque
+import math
 
 import attrs
 
+from mia_core.instruments import Instrument
 from mia_core.market import Bar
 from mia_core.signals import Direction, Signal
 from ports.context import StrategyContext
@@ -15,46 +16,63 @@ from ports.context import StrategyContext
 class BreakoutConfig:
     """Settings of ``example_breakout`` (the YAML keys under ``strategy:``).
 
-    ``lookback``: how many previous bars form the range. ``stop_ticks``: when above
-    zero, each entry signal carries a protective stop this many ticks from the close.
+    ``channel``: the instance name of the ``example_channel`` technique to read.
+    ``reward_ratio``: the target's distance from the close, in multiples of the stop's.
+    ``volume``/``min_volume_ratio``: the ``example_volume`` analyzer to read and the
+    volume ratio an entry needs (0 reads no analyzer).
     """
 
-    lookback: int = attrs.field(default=20, validator=attrs.validators.ge(2))
-    stop_ticks: int = attrs.field(default=0, validator=attrs.validators.ge(0))
+    channel: str = "example_channel"
+    reward_ratio: float = attrs.field(default=2.0, validator=attrs.validators.gt(0))
+    volume: str = "example_volume"
+    min_volume_ratio: float = attrs.field(default=0.0, validator=attrs.validators.ge(0))
 
 
 class BreakoutStrategy:
-    """LONG when a bar closes above the highest high of the previous ``lookback`` bars,
-    SHORT when it closes below their lowest low; it says so once per breakout.
+    """LONG on a close above the channel's upper line, SHORT below its lower line, once per breakout.
+
+    Each entry carries a bracket: the stop at the other side of the channel, the target
+    ``reward_ratio`` times as far on the winning side (rounded away from the entry to
+    the tick grid).
     """
 
-    def __init__(self, config: BreakoutConfig, tick_size: float, name: str = "example_breakout") -> None:
+    def __init__(self, config: BreakoutConfig, instrument: Instrument, name: str = "example_breakout") -> None:
         self.name = name
         self.config = config
-        self.tick_size = tick_size
+        self.instrument = instrument
         self.reset()
 
     def reset(self) -> None:
-        """Forget every bar (a new run)."""
-        self._highs: deque[float] = deque(maxlen=self.config.lookback)
-        self._lows: deque[float] = deque(maxlen=self.config.lookback)
+        """Forget the direction of the last breakout (a new run)."""
         self._direction = Direction.FLAT
 
     def on_bar(self, bar: Bar, context: StrategyContext) -> Signal | None:
-        """Compare the close with the range of the bars before it, then add this bar to the range."""
-        signal = None
-        if len(self._highs) == self.config.lookback:
-            if bar.close > max(self._highs) and self._direction is not Direction.LONG:
-                signal = self._signal(bar, Direction.LONG, f"close above the {self.config.lookback}-bar high")
-            elif bar.close < min(self._lows) and self._direction is not Direction.SHORT:
-                signal = self._signal(bar, Direction.SHORT, f"close below the {self.config.lookback}-bar low")
-        self._highs.append(bar.high)
-        self._lows.append(bar.low)
-        return signal
-
-    def _signal(self, bar: Bar, direction: Direction, reason: str) -> Signal:
+        """Compare the close with the channel the technique published for this bar."""
+        upper = context.features[f"{self.config.channel}.upper"]
+        lower = context.features[f"{self.config.channel}.lower"]
+        if math.isnan(upper):  # warm-up
+            return None
+        if bar.close > upper and self._direction is not Direction.LONG:
+            direction, stop = Direction.LONG, lower
+        elif bar.close < lower and self._direction is not Direction.SHORT:
+            direction, stop = Direction.SHORT, upper
+        else:
+            return None
+        note = f"channel {lower}-{upper}"
+        if self.config.min_volume_ratio:
+            ratio = context.analyses.get(self.config.volume, {}).get("ratio", 0.0)
+            if ratio < self.config.min_volume_ratio:
+                return None
+            note += f", volume ratio {ratio:.2f}"
         self._direction = direction
-        stop = None
-        if self.config.stop_ticks:
-            stop = bar.close - int(direction) * self.config.stop_ticks * self.tick_size
-        return Signal(ts=bar.ts, source=self.name, direction=direction, stop_loss=stop, reason=reason)
+        risk_ticks = abs(self.instrument.to_ticks(bar.close) - self.instrument.to_ticks(stop))
+        reward_ticks = math.ceil(risk_ticks * self.config.reward_ratio)
+        target = bar.close + int(direction) * self.instrument.from_ticks(reward_ticks)
+        return Signal(
+            ts=bar.ts,
+            source=self.name,
+            direction=direction,
+            stop_loss=stop,
+            take_profit=target,
+            reason=f"close {bar.close} beyond {note}",
+        )
