@@ -9,8 +9,8 @@ it is documented.
 """
 
 from __future__ import annotations
-
 import __future__
+
 import enum
 import inspect
 import sys

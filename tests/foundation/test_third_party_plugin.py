@@ -39,8 +39,12 @@ EXAMPLE = REPO_ROOT / "docs" / "examples" / "mia-example-strategy"
 SYSTEM = REPO_ROOT / "docs" / "examples" / "example_breakout.yaml"
 CLI = "from adapters.bootstrap.cli import main; main()"
 DAY_NS = 86_400 * 1_000_000_000
-COMPONENTS = ["analyzer: example_volume", "risk_policy: example_stop_distance", "strategy: example_breakout",
-              "technique: example_channel"]
+COMPONENTS = [
+    "analyzer: example_volume",
+    "risk_policy: example_stop_distance",
+    "strategy: example_breakout",
+    "technique: example_channel",
+]
 
 
 def _setuptools_builds_wheels() -> bool:
@@ -214,8 +218,15 @@ class _Context:
 
 
 def _bar(close: float, i: int = 0) -> Bar:
-    return Bar(ES, ts=1_700_000_000_000_000_000 + i * DAY_NS, open=close, high=close + 1, low=close - 1, close=close,
-               volume=100)
+    return Bar(
+        ES,
+        ts=1_700_000_000_000_000_000 + i * DAY_NS,
+        open=close,
+        high=close + 1,
+        low=close - 1,
+        close=close,
+        volume=100,
+    )
 
 
 def test_the_strategy_sends_a_bracket_once_per_breakout(example: object) -> None:

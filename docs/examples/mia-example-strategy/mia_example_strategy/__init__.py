@@ -1,1 +1,1 @@
-"""An example third-party MIA plugin: a channel technique, a breakout strategy with brackets, a volume analyzer and a stop-distance risk policy."""
+"""An example third-party MIA plugin: a channel technique, a breakout strategy, a volume analyzer, a risk policy."""
