@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 
@@ -14,9 +16,11 @@ from adapters.bootstrap.config import load_plan
 from adapters.bootstrap.container import build_system
 from adapters.bootstrap.errors import ConfigError, DuplicateComponentError, PluginError
 from adapters.bootstrap.plugins import DISABLE_ENV, PluginHost, PluginInfo
-from ports.components import ComponentKind
+from ports.components import ComponentKind, ComponentSpec
+from ports.hookspecs import hookimpl
 
 from .conftest import FAKES, MakeDistribution, write_distribution
+from .fake_plugins.kit import KitStrategy, spec
 from .test_plugins import _table
 
 K = ComponentKind
@@ -277,3 +281,45 @@ def test_config_check_error_is_a_config_error_for_programmatic_use(tmp_path: Pat
         load_plan(path, kit_host)
     assert caught.value.path == "plugins.disable[0]"
     assert "did you mean 'kit'?" in str(caught.value)
+
+
+# --- the edges of the hook and factory contracts ---------------------------------------------------
+
+
+def test_any_iterable_of_specs_is_accepted_and_one_plugin_may_not_repeat_a_name() -> None:
+    class Generous:
+        @hookimpl
+        def mia_register_strategies(self) -> Iterator[ComponentSpec]:
+            yield spec(K.STRATEGY, "from_generator", lambda c, ctx: KitStrategy(c))
+
+        @hookimpl
+        def mia_register_notifiers(self) -> tuple[ComponentSpec, ...]:
+            return ()
+
+    class Repeating:
+        @hookimpl
+        def mia_register_strategies(self) -> list[ComponentSpec]:
+            return [spec(K.STRATEGY, "again", lambda c, ctx: KitStrategy(c))] * 2
+
+    host = PluginHost()
+    host.add_plugin(Generous(), PluginInfo("generous", "mia-generous", "1", "generous"))
+    host.add_plugin(Repeating(), PluginInfo("repeating", "mia-repeating", "1", "repeating"))
+    assert host.names(K.STRATEGY) == ["from_generator"]
+    (info,) = host.failures
+    assert info.error == "strategy 'again' is registered twice by this plugin"
+
+
+def test_a_factory_calling_sys_exit_is_a_failed_build_naming_the_component(
+    tmp_path: Path, kit_host: PluginHost
+) -> None:
+    class Quitting:
+        @hookimpl
+        def mia_register_strategies(self) -> list[ComponentSpec]:
+            return [spec(K.STRATEGY, "quitting", lambda c, ctx: sys.exit("no GPU"))]
+
+    kit_host.add_plugin(Quitting(), PluginInfo("quitting", "mia-quitting", "0.1", "quitting"))
+    with pytest.raises(PluginError) as caught:
+        build_system(load_plan(write(tmp_path, KIT_SYSTEM + "strategy: quitting\n"), kit_host))
+    assert str(caught.value) == (
+        "strategy: building strategy 'quitting' from quitting (mia-quitting 0.1) failed: SystemExit: no GPU"
+    )
