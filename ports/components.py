@@ -93,8 +93,10 @@ class ComponentSpec:
 
     ``factory(config, context)`` builds the component from an instance of
     ``config_class`` (an attrs class whose fields are the YAML settings, with
-    defaults) and a :class:`BuildContext`. ``name`` is what YAML's ``use:`` names and
-    must be unique across all installed plugins.
+    defaults) and a :class:`BuildContext`; it constructs the component and opens no
+    connection (that is ``connect()``'s work), as ``mia config check`` builds every
+    component. ``name`` is what YAML's ``use:`` names and must be unique across all
+    installed plugins: a name two plugins register fails any system that uses it.
     """
 
     kind: ComponentKind

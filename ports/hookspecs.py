@@ -2,8 +2,11 @@
 
 A plugin is a module named by an entry point in the group ``mia``; it implements any
 of these hooks with ``@hookimpl``. Each hook returns the plugin's component specs
-of one kind. Hooks take no arguments and must be cheap: they are called once at
-start-up to build the registry.
+of one kind as a list (or another iterable; ``[]`` registers nothing). ``None``, a
+bare ``ComponentSpec``, a string or a mapping is refused: the plugin is recorded as
+failed with the hook's name and what it returned, and the other plugins load. Hooks
+take no arguments and must be cheap: they are called once at start-up to build the
+registry.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from mia_core.metrics import PerformanceMetrics, compute_metrics
 from mia_core.orders import Fill, OrderSide
 from mia_core.series import BarSeries
 from mia_core.timeutil import CHICAGO
-from ports.components import ComponentKind
+from ports.components import ComponentKind, Mode
 
 
 @attrs.frozen
@@ -92,12 +92,11 @@ def make_engine(system: System, initial_cash_cents: int, *, persist_risk: bool =
     )
 
 
-def run_system(system: System, series: BarSeries, progress: Progress | None = None) -> BacktestRun:
-    """Backtest ``system`` over ``series`` and compute its metrics (after costs)."""
+def _backtest_engine(system: System) -> tuple[TradingEngine, ExchangeConfig, bool]:
+    """The engine, the simulated exchange's settings and whether the vectorised path runs."""
     plan = system.plan
     config = exchange_config(plan)
-    initial = round(config.initial_cash * 100)
-    engine = make_engine(system, initial)
+    engine = make_engine(system, round(config.initial_cash * 100))
     wanted = plan.settings.backtest.vectorised
     allowed = supports_vectorised(engine)
     if wanted and not allowed:
@@ -107,7 +106,29 @@ def run_system(system: System, series: BarSeries, progress: Progress | None = No
             "this system needs the bar-by-bar path (techniques, analyzers, a strategy without target_directions, "
             "position management, the catastrophe monitor or risk policies with daily figures)",
         )
-    vectorised = allowed if wanted is None else wanted
+    return engine, config, allowed if wanted is None else wanted
+
+
+def check_startable(plan: SystemPlan) -> None:
+    """Build every component of ``plan`` as a run would, then release them; no broker is connected.
+
+    Factories only construct objects (connections open in ``Broker.connect``), so a
+    system that passes here starts; in backtest mode the engine is assembled too, as
+    ``mia backtest`` does before reading history.
+    """
+    system = build_system(plan)
+    try:
+        if plan.settings.mode is Mode.BACKTEST:
+            _backtest_engine(system)
+    finally:
+        system.close()
+
+
+def run_system(system: System, series: BarSeries, progress: Progress | None = None) -> BacktestRun:
+    """Backtest ``system`` over ``series`` and compute its metrics (after costs)."""
+    plan = system.plan
+    engine, config, vectorised = _backtest_engine(system)
+    initial = round(config.initial_cash * 100)
     exchange = SimulatedExchange(plan.instrument, config)
     result = run_backtest(series, engine, exchange, vectorised=vectorised, progress=progress)
     if plan.settings.backtest.close_at_end and engine.portfolio.position.quantity:

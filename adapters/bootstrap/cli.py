@@ -53,14 +53,13 @@ def host_for(config: Path | None = None) -> PluginHost:
 
 @plugins_app.command("list")
 def plugins_list() -> None:
-    """Each plugin with its distribution, version and components by kind."""
-    try:
-        host = discover()
-    except PluginError as exc:
-        raise fail(str(exc)) from exc
+    """Each plugin with its distribution, version and components by kind; failures and name clashes after."""
+    host = discover()
     console.print(views.plugins_table(host))
     for info in host.failures:
         err.print(f"[yellow]plugin {info.label} failed:[/] {info.error}", highlight=False)
+    for clash in host.clashes:
+        err.print(f"[yellow]clash:[/] {clash.message}", highlight=False)
 
 
 @config_app.command("check")
@@ -70,11 +69,14 @@ def config_check(
         bool, typer.Option("--live", help="Consent to live trading (also needs live_trading: true).")
     ] = False,
 ) -> None:
-    """Validate a system file and print the resolved system."""
+    """Validate a system file, build every component (no broker connection) and print the resolved system."""
+    from adapters.bootstrap.backtest import check_startable
+
     try:
         host = host_for(config)
         plan = load_plan(config, host)
         plan.require_live_consent(live)
+        check_startable(plan)
     except (ConfigError, PluginError) as exc:
         raise fail(str(exc)) from exc
     console.print(views.plan_tree(plan))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ import attrs
 import yaml
 from dependency_injector import providers
 
-from adapters.bootstrap.errors import ConfigError, UnknownComponentError
+from adapters.bootstrap.errors import ConfigError, DuplicateComponentError, UnknownComponentError
 from adapters.bootstrap.plugins import PluginHost, PluginInfo
 from adapters.bootstrap.schema import (
     COMPONENT_SECTIONS,
@@ -118,11 +119,26 @@ def plan_system(data: Mapping[str, Any], host: PluginHost, source: str = "<confi
         raise ConfigError(source, exc.path, exc.message) from exc
     except DomainValueError as exc:
         raise ConfigError(source, "instrument", f"{settings.instrument!r} is {exc.reason}") from exc
+    _check_disabled(settings.plugins.disable, host, source)
     sections = {
         section: tuple(_plan_component(ref, host, source) for ref in _refs(data, section, source))
         for section in COMPONENT_SECTIONS
     }
     return SystemPlan(source=source, settings=settings, instrument=instrument, sections=sections)
+
+
+def _check_disabled(names: list[str], host: PluginHost, source: str) -> None:
+    known = host.known_names()
+    for i, name in enumerate(names):
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ConfigError(
+                source,
+                f"plugins.disable[{i}]",
+                f"no installed plugin is named {name!r}{hint}; installed (entry-point or distribution "
+                f"names): {', '.join(known) or 'none'}",
+            )
 
 
 def _refs(data: Mapping[str, Any], section: str, source: str) -> list[ComponentRef]:
@@ -171,7 +187,7 @@ def _check_unique(refs: list[ComponentRef], source: str) -> None:
 def _plan_component(ref: ComponentRef, host: PluginHost, source: str) -> PlannedComponent:
     try:
         spec, provider = host.component(ref.kind, ref.use)
-    except UnknownComponentError as exc:
+    except (UnknownComponentError, DuplicateComponentError) as exc:
         raise ConfigError(source, f"{ref.path}.use", str(exc)) from exc
     try:
         config = structure_attrs(spec.config_class, ref.settings, ref.path)

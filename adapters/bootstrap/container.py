@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
 from dependency_injector import containers, providers
@@ -67,19 +67,46 @@ class SystemBuildContext:
                 provider.reset()
 
 
+def port_members(port: type) -> list[str]:
+    """The public members a runtime-checkable protocol declares (methods, properties and attributes)."""
+    names: set[str] = set()
+    for base in port.__mro__:
+        if base in (object, Protocol, Generic) or not getattr(base, "_is_protocol", False):
+            continue
+        names.update(n for n in (*vars(base), *getattr(base, "__annotations__", {})) if not n.startswith("_"))
+    return sorted(names)
+
+
+def port_gaps(component: object, port: type) -> str:
+    """What ``component`` lacks to satisfy ``port`` (``missing a, b; not callable: c``), or '' if nothing."""
+    members = port_members(port)
+    missing = [m for m in members if not hasattr(component, m)]
+    methods = [m for m in members if m not in missing and callable(getattr(port, m, None))]
+    not_callable = [m for m in methods if not callable(getattr(component, m))]
+    gaps = ([f"missing {', '.join(missing)}"] if missing else []) + (
+        [f"not callable: {', '.join(not_callable)}"] if not_callable else []
+    )
+    if not gaps and not isinstance(component, port):
+        gaps = ["isinstance() refuses it"]
+    return "; ".join(gaps)
+
+
 def _checked(planned: PlannedComponent, build: SystemBuildContext) -> Any:
     try:
         component = planned.spec.factory(planned.config, build)
-    except Exception as exc:
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # a factory's sys.exit() is a failed build, named
         raise PluginError(
             f"{planned.ref.path}: building {planned.ref.kind.value} {planned.ref.use!r} "
             f"from {planned.provider.label} failed: {type(exc).__name__}: {exc}"
         ) from exc
     port = PORT_BY_KIND[planned.ref.kind]
-    if not isinstance(component, port):
+    gaps = port_gaps(component, port)
+    if gaps:
         raise PluginError(
             f"{planned.ref.path}: {planned.ref.use!r} from {planned.provider.label} built "
-            f"{type(component).__name__}, which does not satisfy the {port.__name__} port"
+            f"{type(component).__name__}, which does not satisfy the {port.__name__} port: {gaps}"
         )
     return component
 

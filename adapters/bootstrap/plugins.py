@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import traceback
 from collections.abc import Iterable, Mapping
 from importlib import metadata
 from typing import Any
@@ -13,6 +12,7 @@ import attrs
 import pluggy
 
 from adapters.bootstrap.errors import DuplicateComponentError, UnknownComponentError
+from adapters.bootstrap.registration import HookError, call_hook, check_unique, describe
 from ports import hookspecs
 from ports.components import ComponentKind, ComponentSpec
 
@@ -49,6 +49,30 @@ class PluginInfo:
         """``name (distribution version)`` for messages."""
         return f"{self.name} ({self.distribution} {self.version})"
 
+    @property
+    def entry_point(self) -> str:
+        """``name = module`` as the distribution declares it."""
+        return f"{self.name} = {self.module}"
+
+
+@attrs.frozen
+class Clash:
+    """One component name registered by several plugins: only a system that uses it fails."""
+
+    kind: ComponentKind
+    name: str
+    providers: tuple[PluginInfo, ...]
+
+    @property
+    def message(self) -> str:
+        """What clashes, who provides it and how to resolve it."""
+        by = " and by ".join(p.label for p in self.providers)
+        names = " or ".join(repr(p.name) for p in self.providers)
+        return (
+            f"{self.kind.value} {self.name!r} is registered by {by}; add one of them to plugins.disable "
+            f"in the system file ({names}) or to {DISABLE_ENV}"
+        )
+
 
 class _MiaPluginManager(pluggy.PluginManager):
     """Treats every ``mia_*`` function as a hook implementation, marked or not.
@@ -70,12 +94,6 @@ def disabled_from_env(environ: Mapping[str, str] | None = None) -> frozenset[str
     return frozenset(part.strip() for part in raw.split(",") if part.strip())
 
 
-def _describe(exc: BaseException) -> str:
-    last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
-    where = f" (at {last[0].filename}:{last[0].lineno})" if last else ""
-    return f"{type(exc).__name__}: {exc}{where}"
-
-
 def _unknown_hooks(plugin: Any) -> list[str]:
     names = [n for n in dir(plugin) if n.startswith("mia_") and callable(getattr(plugin, n))]
     return [n for n in names if n not in HOOK_NAMES]
@@ -88,12 +106,25 @@ class PluginHost:
         self.manager = _MiaPluginManager(hookspecs.PROJECT)
         self.manager.add_hookspecs(hookspecs)
         self.plugins: list[PluginInfo] = []
-        self._components: dict[tuple[ComponentKind, str], tuple[ComponentSpec, PluginInfo]] = {}
+        self._components: dict[tuple[ComponentKind, str], list[tuple[ComponentSpec, PluginInfo]]] = {}
 
     @property
     def failures(self) -> list[PluginInfo]:
         """Plugins that failed to load or register."""
         return [p for p in self.plugins if p.error is not None]
+
+    @property
+    def clashes(self) -> list[Clash]:
+        """Component names registered by more than one plugin."""
+        return [
+            Clash(kind, name, tuple(info for _, info in provided))
+            for (kind, name), provided in self._components.items()
+            if len(provided) > 1
+        ]
+
+    def known_names(self) -> list[str]:
+        """Every entry-point and distribution name seen (loaded, failed or disabled), sorted."""
+        return sorted({p.name for p in self.plugins} | {p.distribution for p in self.plugins})
 
     def load_entry_points(
         self, disabled: Iterable[str] = (), entry_points: Iterable[metadata.EntryPoint] | None = None
@@ -101,7 +132,9 @@ class PluginHost:
         """Load every entry point of group ``mia``, one at a time, skipping ``disabled``.
 
         A plugin that fails to import or register is recorded with its distribution
-        and version and the error; the others still load.
+        and version and the error; the others still load. That includes ``sys.exit()``
+        and other ``BaseException``s at import; only ``KeyboardInterrupt`` propagates,
+        so Ctrl-C during a slow import still stops MIA.
         """
         skip = frozenset(disabled) | disabled_from_env()
         found = entry_points if entry_points is not None else metadata.entry_points(group=ENTRY_POINT_GROUP)
@@ -115,8 +148,10 @@ class PluginHost:
                 continue
             try:
                 plugin = ep.load()
-            except Exception as exc:  # a broken plugin must not take the host down
-                self.plugins.append(attrs.evolve(base, error=f"import failed: {_describe(exc)}"))
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # a broken plugin, even one calling sys.exit(), must not end MIA
+                self.plugins.append(attrs.evolve(base, error=f"import failed: {describe(exc)}"))
                 continue
             self.add_plugin(plugin, base)
 
@@ -131,12 +166,12 @@ class PluginHost:
             self.manager.check_pending()
         except Exception as exc:
             self._forget(plugin)
-            return self._record(attrs.evolve(info, error=f"registration failed: {_describe(exc)}"))
+            return self._record(attrs.evolve(info, error=f"registration failed: {describe(exc)}"))
         try:
-            specs = self._collect(plugin)
-        except Exception as exc:
+            specs = self._collect(plugin, info)
+        except HookError as exc:
             self._forget(plugin)
-            return self._record(attrs.evolve(info, error=f"a registration hook failed: {_describe(exc)}"))
+            return self._record(attrs.evolve(info, error=str(exc)))
         recorded = self._record(attrs.evolve(info, components=tuple(specs)))
         for spec in specs:
             self._add_component(spec, recorded)
@@ -154,28 +189,17 @@ class PluginHost:
         self.plugins.append(info)
         return info
 
-    def _collect(self, plugin: Any) -> list[ComponentSpec]:
+    def _collect(self, plugin: Any, info: PluginInfo) -> list[ComponentSpec]:
         specs: list[ComponentSpec] = []
         for kind, hook_name in HOOK_BY_KIND.items():
-            impls = [i for i in getattr(self.manager.hook, hook_name).get_hookimpls() if i.plugin is plugin]
-            results = [impl.function() for impl in impls]
-            for spec in (s for result in results for s in (result or ())):
-                if not isinstance(spec, ComponentSpec):
-                    raise TypeError(f"{hook_name} returned {spec!r}, not a ComponentSpec")
-                if spec.kind is not kind:
-                    raise TypeError(f"{hook_name} returned {spec.name!r} of kind {spec.kind.value}")
-                specs.append(spec)
+            for impl in getattr(self.manager.hook, hook_name).get_hookimpls():
+                if impl.plugin is plugin:
+                    specs.extend(call_hook(hook_name, kind, impl.function, info.entry_point))
+        check_unique(specs)
         return specs
 
     def _add_component(self, spec: ComponentSpec, info: PluginInfo) -> None:
-        key = (spec.kind, spec.name)
-        if key in self._components:
-            _, first = self._components[key]
-            raise DuplicateComponentError(
-                f"{spec.kind.value} {spec.name!r} is registered twice: by {first.label} "
-                f"and by {info.label}; disable one (config plugins.disable or {DISABLE_ENV})"
-            )
-        self._components[key] = (spec, info)
+        self._components.setdefault((spec.kind, spec.name), []).append((spec, info))
 
     def names(self, kind: ComponentKind) -> list[str]:
         """Registered component names of ``kind``, sorted."""
@@ -183,13 +207,15 @@ class PluginHost:
 
     def component(self, kind: ComponentKind, name: str) -> tuple[ComponentSpec, PluginInfo]:
         """The spec registered as ``name`` and the plugin that provides it."""
-        try:
-            return self._components[(kind, name)]
-        except KeyError:
+        provided = self._components.get((kind, name), [])
+        if len(provided) > 1:
+            raise DuplicateComponentError(Clash(kind, name, tuple(info for _, info in provided)).message)
+        if not provided:
             allowed = ", ".join(self.names(kind)) or "none registered"
-            broken = ", ".join(p.label for p in self.failures)
+            broken = "; ".join(f"{p.label}: {p.error}" for p in self.failures)
             note = f"; plugins that failed to load: {broken}" if broken else ""
-            raise UnknownComponentError(f"unknown {kind.value} {name!r}; allowed: {allowed}{note}") from None
+            raise UnknownComponentError(f"unknown {kind.value} {name!r}; allowed: {allowed}{note}")
+        return provided[0]
 
 
 def discover(disabled: Iterable[str] = ()) -> PluginHost:

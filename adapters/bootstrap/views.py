@@ -11,16 +11,19 @@ from adapters.bootstrap.structure import unstructure
 
 
 def plugins_table(host: PluginHost) -> Table:
-    """One row per plugin: name, distribution, version, components by kind, status."""
+    """One row per plugin: name, distribution, version, components by kind, status (loaded, failed, disabled, clash)."""
     table = Table(title="MIA plugins (entry-point group 'mia')")
     for column in ("plugin", "distribution", "version", "components", "status"):
         table.add_column(column)
+    clashing = {p.name for clash in host.clashes for p in clash.providers}
     for info in host.plugins:
         by_kind: dict[str, list[str]] = {}
         for spec in info.components:
             by_kind.setdefault(spec.kind.value, []).append(spec.name)
         components = "\n".join(f"{kind}: {', '.join(names)}" for kind, names in sorted(by_kind.items()))
         status = "disabled" if info.disabled else ("[red]failed[/]" if info.error else "[green]loaded[/]")
+        if info.name in clashing:
+            status = "[yellow]clash[/]"
         table.add_row(info.name, info.distribution, info.version, components, status)
     return table
 

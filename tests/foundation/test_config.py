@@ -319,7 +319,7 @@ def test_config_check_honours_the_file_plugin_list(tmp_path: Path) -> None:
 
 @pytest.mark.usefixtures("installed_kit")
 def test_config_check_prints_the_resolved_system(tmp_path: Path) -> None:
-    path = write(tmp_path, BASE)
+    path = write(tmp_path, BASE + "mode: paper\n")  # a backtest would need the simulated broker
     result = CliRunner().invoke(app, ["config", "check", str(path)], env={"COLUMNS": "220"})
     assert result.exit_code == 0, result.output
     out = result.stdout
