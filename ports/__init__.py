@@ -10,6 +10,7 @@ from ports.journal import Journal
 from ports.notifier import Notifier
 from ports.risk import RiskPolicy
 from ports.signal_filter import SignalFilter
+from ports.snapshot_archive import SnapshotArchive
 from ports.strategy import Strategy
 from ports.technique import Technique, VectorisedTechnique
 
@@ -27,6 +28,7 @@ __all__ = [
     "RiskContext",
     "RiskPolicy",
     "SignalFilter",
+    "SnapshotArchive",
     "Strategy",
     "StrategyContext",
     "Technique",

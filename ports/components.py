@@ -12,6 +12,7 @@ import attrs
 from mia_core.calc.session_calendar import SessionCalendar
 from mia_core.instruments import Instrument
 from ports.clock import Clock
+from ports.snapshot_archive import SnapshotArchive
 
 T = TypeVar("T")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -64,6 +65,16 @@ class BuildContext(Protocol):
         UTC ns (``mia_core.calc.session_calendar``), holidays left out and early
         closes kept. Built by the composition root from pandas-market-calendars on
         first use, so a plugin reads sessions without importing a calendar library.
+        """
+        ...
+
+    def snapshot_archive(self, directory: str) -> SnapshotArchive:
+        """The options chain snapshots stored in ``directory``, for a plugin that reads them.
+
+        ``directory`` is a path as the user's YAML gives it (relative paths from the
+        working directory), such as the ``dealers_bias`` analyzer's ``snapshot_dir``.
+        It need not exist yet: the archive is empty until snapshots are stored there.
+        Each call returns a new archive; reading costs nothing until it is asked.
         """
         ...
 

@@ -1,4 +1,4 @@
-"""``mia bench gex``: a full SPX-like chain of 20,000 options through greeks, GEX, zero gamma and score.
+"""``mia bench gex``: a full SPX-like chain of 20,000 options through greeks, GEX, zero gamma and the bias score.
 
 The chain is synthetic (``adapters.options.synthetic``: 40 expiries × 250 strikes ×
 call/put, SPX and SPXW, 0DTE included). Timed with ``perf_counter`` after warm-up runs,
@@ -6,9 +6,10 @@ median of ``runs`` runs each:
 
 - ``analyse`` from columns with the chain's own IVs (missing ones implied from prices):
   screening, parity forwards, greeks, GEX by strike/expiry, zero gamma (and ex-0DTE)
-  by re-pricing over 81 spots + Brent, walls, ratios, quality and the score components;
+  by re-pricing over 81 spots + Brent, walls, ratios and quality;
 - the same with every IV implied from OTM mid prices (``iv_source: prices``);
-- ``analysis_values`` (the analyzer's published mapping, score and confidence at a time);
+- the values the ``dealers_bias`` analyzer (built from the plugin registry) publishes on a
+  bar five minutes after the snapshot: levels, GEX, quality, score and confidence at that time;
 - turning the snapshot's 20,000 quote objects into columns (paid once per snapshot).
 """
 
@@ -23,11 +24,13 @@ from datetime import UTC, datetime
 import attrs
 from rich.table import Table
 
+from adapters.options.dealers_bias import bias_analyzer
 from adapters.options.synthetic import synthetic_chain
 from mia_core.gex.analysis import GexSettings, analyse
 from mia_core.gex.chain import ChainArrays
 from mia_core.gex.groups import IvSource
-from mia_core.gex.values import analysis_values
+from mia_core.instruments import ES
+from mia_core.market import Bar
 
 BUDGET_MS = 50.0
 SNAPSHOT_TIME = datetime(2025, 1, 6, 19, 0, tzinfo=UTC)  # a Monday, 14:00 New York: 0DTE still live
@@ -66,13 +69,14 @@ def gex_bench(options: int = 20_000, runs: int = 15) -> tuple[int, list[Timing]]
     chain = ChainArrays.from_snapshot(snapshot)
     quotes_settings = GexSettings()
     prices_settings = GexSettings(iv_source=IvSource.PRICES)
-    analysis = analyse(chain, quotes_settings)
+    analyzer = bias_analyzer(ES, {"underlying": snapshot.underlying})
+    analyzer.on_event(snapshot)
     later = snapshot.ts + 5 * 60 * 1_000_000_000
+    bar = Bar(ES, later, snapshot.spot, snapshot.spot, snapshot.spot, snapshot.spot, 0.0)
     steps: list[tuple[str, Callable[[], object]]] = [
         ("full analysis, chain IVs", lambda: analyse(chain, quotes_settings)),
         ("full analysis, IVs from prices", lambda: analyse(chain, prices_settings)),
-        ("published values", lambda: analysis_values(
-            analysis, later, basis=0.0, futures_multiplier=50.0, max_age_seconds=72 * 3600)),
+        ("published values", lambda: analyzer.on_event(bar)),
         ("quotes to columns", lambda: ChainArrays.from_snapshot(snapshot)),
     ]  # fmt: skip
     return len(snapshot.quotes), [attrs.evolve(_time(fn, runs), step=name) for name, fn in steps]
@@ -82,7 +86,7 @@ def gex_table(options: int, timings: list[Timing], runs: int) -> Table:
     """The figures as a rich table, against the 50 ms budget."""
     table = Table(
         title=f"dealer's bias, synthetic chain of {options:,} options, {runs} runs",
-        caption="full analysis = screening, IVs, greeks, GEX, zero gamma (+ex-0DTE), walls, quality, score",
+        caption="full analysis = screening, IVs, greeks, GEX, zero gamma (+ex-0DTE), walls, ratios, quality",
     )
     for column in ("step", "median ms", "min ms", "max ms", "budget ms"):
         table.add_column(column, justify="left" if column == "step" else "right", no_wrap=True)

@@ -6,11 +6,13 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from adapters.calendars.cme import cme_calendar
+from adapters.options.archive import StoredSnapshots
 from mia_core.calc.session_calendar import SessionCalendar
 from mia_core.clock import ManualClock
 from mia_core.instruments import ES, Instrument
 from ports.clock import Clock
 from ports.components import Mode
+from ports.snapshot_archive import SnapshotArchive
 
 T = TypeVar("T")
 
@@ -32,6 +34,10 @@ class StandaloneBuildContext:
     def sessions(self) -> SessionCalendar:
         """The CME Globex equity calendar (built once per process)."""
         return cme_calendar()
+
+    def snapshot_archive(self, directory: str) -> SnapshotArchive:
+        """The snapshots the point-in-time store keeps in ``directory`` (``adapters.options.archive``)."""
+        return StoredSnapshots(directory)
 
     def shared(self, key: str, create: Callable[[], T]) -> T:
         """One object per ``key``, created on first use."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -26,7 +28,7 @@ BILLION = 1e9
 
 
 def _fmt(value: float | None, spec: str = ",.2f") -> str:
-    return "-" if value is None else format(value, spec)
+    return "-" if value is None or math.isnan(value) else format(value, spec)
 
 
 def levels_table(a: GexAnalysis, basis: float, futures: str, window_days: float) -> Table:
@@ -40,10 +42,15 @@ def levels_table(a: GexAnalysis, basis: float, futures: str, window_days: float)
     return table
 
 
-def summary_table(a: GexAnalysis, basis: float, futures_multiplier: float, futures: str, now_ns: int) -> Table:
-    """GEX totals, ratios, quality and the score."""
-    score, confidence = a.score_at(now_ns, 72 * 3600)
+def summary_table(
+    a: GexAnalysis, bias: Mapping[str, float], basis: float, futures_multiplier: float, futures: str
+) -> Table:
+    """GEX totals, ratios and quality, with the score the ``dealers_bias`` analyzer published in ``bias``.
+
+    ``bias`` holds the analyzer's values at the snapshot's time (``-`` for what it lacks).
+    """
     fut = a.spot + basis
+    components = (bias.get(name) for name in ("s_gex", "s_flip", "s_wall", "s_pcr", "s_vol"))
     r = a.report
     contracts = futures_contracts(a.gex_window, fut, futures_multiplier)
     rows = [
@@ -57,14 +64,13 @@ def summary_table(a: GexAnalysis, basis: float, futures_multiplier: float, futur
         ("ATM IV front / 30-day vol", f"{_fmt(a.atm_iv, '.4f')} / {_fmt(a.vol_30d, '.2f')}"),
         ("dealer sign calls / puts", f"{a.call_sign:+.2f} / {a.put_sign:+.2f}"),
         ("regime (gamma sign at spot)", f"{a.zero_gamma.regime_sign:+d}"),
-        ("components gex/flip/wall/pcr/vol",
-         " / ".join(_fmt(v, "+.2f") for v in (a.components.gex, a.components.flip, a.components.wall,
-                                                a.components.pcr, a.components.vol))),
+        ("components gex/flip/wall/pcr/vol", " / ".join(_fmt(v, "+.2f") for v in components)),
         ("quality iv/parity/coverage/parse/sign/flip",
          " / ".join(f"{v:.2f}" for v in (a.quality.iv, a.quality.parity, a.quality.coverage, a.quality.parse,
                                          a.quality.sign, a.quality.flip))),
-        ("raw score", f"{a.components.raw:+.3f}"),
-        (f"score / confidence at {iso_utc(now_ns)[:19]}Z", f"{score:+.3f} / {confidence:.2f}"),
+        ("raw score", _fmt(bias.get("raw_score"), "+.3f")),
+        (f"score / confidence at {iso_utc(a.ts)[:19]}Z",
+         f"{_fmt(bias.get('score'), '+.3f')} / {_fmt(bias.get('confidence'), '.2f')}"),
     ]  # fmt: skip
     table = Table(title=f"{a.underlying} at {iso_utc(a.ts)[:19]}Z, spot {a.spot:,.2f}")
     table.add_column("figure")
@@ -105,6 +111,7 @@ def gex_command(
 ) -> None:
     """Print the GEX levels of a chain snapshot; write a GEX-by-strike chart (PNG, HTML) and the Sierra levels."""
     from adapters.options.chart import write_html, write_png
+    from adapters.options.dealers_bias import bias_values
     from adapters.options.sierra_export import write_sierra_levels
 
     try:
@@ -127,7 +134,13 @@ def gex_command(
         console.print(f"[yellow]rejected[/] {line}", highlight=False)
     if len(result.rejected) > 10:
         console.print(f"[yellow]... {len(result.rejected) - 10} more rejected rows[/]")
-    console.print(summary_table(a, basis, instrument.multiplier, futures.upper(), a.ts))
+    try:
+        settings = {"sign_convention": sign.value, "window_days": window_days}
+        bias: Mapping[str, float] = bias_values(result.snapshot, instrument, settings)
+    except MiaError as exc:  # the levels are the core's: show them without the plugin's score
+        console.print(f"[yellow]no score:[/] {exc}", highlight=False)
+        bias = {}
+    console.print(summary_table(a, bias, basis, instrument.multiplier, futures.upper()))
     console.print(expiry_table(a))
     console.print(levels_table(a, basis, futures.upper(), window_days))
     out.mkdir(parents=True, exist_ok=True)

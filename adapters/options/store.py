@@ -59,10 +59,9 @@ class SnapshotStore:
 def read_snapshot(path: str | Path) -> OptionsChainSnapshot:
     """Read one stored JSON snapshot; a file with rejected rows is an error (the store wrote it whole)."""
     try:
-        document = json.loads(Path(path).read_text())
-    except (OSError, json.JSONDecodeError) as exc:
-        raise MiaError(f"{path}: not a readable snapshot document ({exc})") from exc
-    snapshot, rejected = from_document(document)
+        snapshot, rejected = from_document(json.loads(Path(path).read_text()))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise MiaError(f"{path}: not a valid snapshot document ({exc})") from exc
     if rejected:
         raise MiaError(f"{path}: {len(rejected)} invalid rows, first: {rejected[0]}")
     return snapshot

@@ -1,4 +1,5 @@
-"""Dealer's bias from an options chain: greeks, gamma exposure, levels, quality and the bias score.
+"""Greeks and gamma exposure from an options chain: pricing, implied vol, GEX, zero gamma, levels, data quality.
 
-Pure and vectorised (numpy, scipy.special): no I/O. Entry point :func:`mia_core.gex.analysis.analyse`.
+Pure and vectorised (numpy, scipy.special): no I/O, and no score (plugins build theirs on the analysis).
+Entry point :func:`mia_core.gex.analysis.analyse`.
 """

@@ -1,4 +1,4 @@
-"""From a chain snapshot to GEX, levels, zero gamma, quality and the bias score (one call)."""
+"""From a chain snapshot to GEX, levels, zero gamma, ratios and data quality (one call)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mia_core.gex import quality as q
-from mia_core.gex.bias import BiasComponents, BiasInputs, BiasSettings, components, score
 from mia_core.gex.chain import ChainArrays
 from mia_core.gex.dealer_sign import ZERO_DTE_FACTOR, buckets, infer_signs
 from mia_core.gex.expiry import ONE_HOUR_YEARS, is_regular_hours
@@ -47,7 +46,28 @@ class GexSettings:
     flip_points: int = 81
     time_floor_years: float = ONE_HOUR_YEARS
     max_relative_spread: float = 1.0
-    bias: BiasSettings = attrs.Factory(BiasSettings)
+
+
+@attrs.frozen(slots=True)
+class GexSummary:
+    """The headline figures of the window's expiries (index points; ``None`` when unavailable).
+
+    ``gex_net`` and ``gex_gross`` are the signed and unsigned GEX sums ($ per 1 % move),
+    ``flip`` the zero-gamma level with ``regime_sign`` the sign of dealer gamma at spot,
+    ``atm_iv`` the front ATM IV (a fraction), ``pcr`` the open-interest put/call ratio and
+    ``vol`` the 30-day ATM volatility in points. What a score built on the analysis reads.
+    """
+
+    spot: float
+    gex_net: float
+    gex_gross: float
+    flip: float | None
+    regime_sign: int
+    atm_iv: float | None
+    call_wall: float | None
+    put_wall: float | None
+    pcr: float | None
+    vol: float | None
 
 
 @attrs.frozen(slots=True, eq=False)
@@ -72,7 +92,7 @@ class GexAnalysis:
     """Everything computed from one snapshot; levels in index points; GEX in $ per 1 % move.
 
     ``window`` totals, levels, ratios and the flip use expiries up to ``window_days``
-    (0DTE included); ``total`` sums every expiry. ``score_at`` adds the snapshot's age.
+    (0DTE included); ``total`` sums every expiry. ``confidence_at`` adds the snapshot's age.
     """
 
     underlying: str
@@ -101,9 +121,8 @@ class GexAnalysis:
     call_sign: float
     put_sign: float
     quality: q.Quality
-    components: BiasComponents
     regular_hours: bool
-    inputs: BiasInputs
+    summary: GexSummary
 
     @property
     def gex_ex_0dte(self) -> float:
@@ -115,18 +134,9 @@ class GexAnalysis:
         age = (now_ns - self.ts) / 1e9
         return self.quality.with_age(q.age_factor(age, max_age_seconds, self.regular_hours))
 
-    def rescored(self, settings: BiasSettings) -> GexAnalysis:
-        """The same analysis with the components recomputed under other normalisations (e.g. references)."""
-        return attrs.evolve(self, components=components(self.inputs, settings))
-
-    def score_at(self, now_ns: int, max_age_seconds: float) -> tuple[float, float]:
-        """``(score, confidence)`` when used at ``now_ns``."""
-        c = self.confidence_at(now_ns, max_age_seconds)
-        return score(self.components.raw, c), c
-
 
 def analyse(chain: ChainArrays, settings: GexSettings = GexSettings()) -> GexAnalysis:
-    """Screen, price, aggregate and score one chain."""
+    """Screen, price and aggregate one chain."""
     s, r = settings, settings.rate
     clean, report = screen(chain, s.max_moneyness)
     settle, group = group_rows(clean)
@@ -187,7 +197,7 @@ def analyse(chain: ChainArrays, settings: GexSettings = GexSettings()) -> GexAna
     vol30 = thirty_day_vol(groups)
     quality = _quality(contracts, groups, report, atm, flip, sign_q)
     gex_window, gross_window = float(gex[w].sum()), float(gross[w].sum())
-    inputs = BiasInputs(
+    summary = GexSummary(
         spot,
         gex_window,
         gross_window,
@@ -226,9 +236,8 @@ def analyse(chain: ChainArrays, settings: GexSettings = GexSettings()) -> GexAna
         call_sign=call_sign,
         put_sign=put_sign,
         quality=quality,
-        components=components(inputs, s.bias),
         regular_hours=is_regular_hours(clean.ts),
-        inputs=inputs,
+        summary=summary,
     )
 
 

@@ -1,4 +1,4 @@
-"""Data-quality factors, each in [0, 1]; their product is the confidence of the bias score."""
+"""Data-quality factors, each in [0, 1]; their product is the confidence in what a snapshot shows."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""An analysis as the flat ``name -> float`` mapping analyzers publish (NaN where there is no value).
+"""An analysis as a flat ``name -> float`` mapping an analyzer can publish (NaN where there is no value).
 
 Levels are given in futures prices (index level + ``basis``) under their plain names
 (``zero_gamma``, ``call_wall``, ...) and in index points with an ``_index`` suffix.
@@ -45,17 +45,14 @@ def index_levels(a: GexAnalysis) -> dict[str, float | None]:
 def analysis_values(
     a: GexAnalysis, now_ns: int, *, basis: float, futures_multiplier: float, max_age_seconds: float
 ) -> dict[str, float]:
-    """Everything a strategy may read, as of ``now_ns`` (the score and confidence depend on the age)."""
+    """Levels, GEX, ratios and data quality as of ``now_ns`` (the confidence and ``q_age`` depend on the age)."""
     age = (now_ns - a.ts) / 1e9
     age_factor = q.age_factor(age, max_age_seconds, a.regular_hours)
     confidence = a.quality.with_age(age_factor)
-    score, _ = a.score_at(now_ns, max_age_seconds)
-    comp, qual = a.components, a.quality
+    qual = a.quality
     futures_price = a.spot + basis
     out: dict[str, float] = {
-        "score": score,
         "confidence": confidence,
-        "raw_score": comp.raw,
         "spot": futures_price,
         "spot_index": a.spot,
         "basis": basis,
@@ -77,11 +74,6 @@ def analysis_values(
         vol_30d=_f(a.vol_30d),
         dealer_sign_call=a.call_sign,
         dealer_sign_put=a.put_sign,
-        s_gex=_f(comp.gex),
-        s_flip=_f(comp.flip),
-        s_wall=_f(comp.wall),
-        s_pcr=_f(comp.pcr),
-        s_vol=_f(comp.vol),
         q_age=age_factor,
         q_iv=qual.iv,
         q_parity=qual.parity,

@@ -6,22 +6,21 @@ import logging
 import math
 from collections import deque
 from collections.abc import Mapping
-from pathlib import Path
 
 import attrs
 
 from mia_core.errors import MiaError
 from mia_core.events import MarketEvent
 from mia_core.gex.analysis import GexAnalysis, GexSettings, analyse
-from mia_core.gex.bias import BiasSettings, BiasWeights
 from mia_core.gex.chain import ChainArrays
 from mia_core.gex.exposure import SignConvention
 from mia_core.gex.groups import IvSource
 from mia_core.gex.values import analysis_values
 from mia_core.market import Bar
 from mia_core.options import OptionsChainSnapshot
-from mia_plugins.dealers_bias.history import SnapshotHistory
 from mia_plugins.dealers_bias.references import SessionReferences
+from mia_plugins.dealers_bias.score import BiasComponents, BiasSettings, BiasWeights, components, score_values
+from ports.snapshot_archive import SnapshotArchive
 
 log = logging.getLogger("mia.dealers_bias")
 NS = 1_000_000_000
@@ -54,7 +53,7 @@ class DealersBiasConfig:
     weights: BiasWeights = attrs.Factory(BiasWeights)
 
     def settings(self) -> GexSettings:
-        """The pure core's settings."""
+        """The core's settings of the gamma-exposure analysis."""
         return GexSettings(
             rate=self.rate,
             dividend_yield=self.dividend_yield,
@@ -63,37 +62,54 @@ class DealersBiasConfig:
             window_days=self.window_days,
             sign_convention=self.sign_convention,
             iv_source=self.iv_source,
-            bias=BiasSettings(
-                weights=self.weights,
-                gamma_tilt_k=self.gamma_tilt_k,
-                pcr_reference=self.pcr_reference,
-                vol_reference=self.vol_reference,
-                contrarian_pcr=self.contrarian_pcr,
-            ),
+        )
+
+    def score_settings(self) -> BiasSettings:
+        """The score's weights and normalisations (references as configured)."""
+        return BiasSettings(
+            weights=self.weights,
+            gamma_tilt_k=self.gamma_tilt_k,
+            pcr_reference=self.pcr_reference,
+            vol_reference=self.vol_reference,
+            contrarian_pcr=self.contrarian_pcr,
         )
 
 
 class DealersBiasAnalyzer:
     """Publishes ``score``, ``confidence``, ``zero_gamma``, ``call_wall``, ``put_wall`` and more.
 
-    Snapshots come as :class:`OptionsChainSnapshot` events, or from ``snapshot_dir``:
-    on each bar the latest stored snapshot taken strictly before the bar's timestamp
-    is used, so a backtest never sees a later chain. Levels are futures prices: index
+    Snapshots come as :class:`OptionsChainSnapshot` events, or from ``snapshot_dir``
+    through ``archive`` (the factory asks ``BuildContext.snapshot_archive``): on each bar
+    the latest stored snapshot taken strictly before the bar's timestamp is used, so a
+    backtest never sees a later chain. Levels are futures prices: index
     level plus the basis (fixed, or live: the last futures close at or before the
     snapshot minus the snapshot's index spot). A snapshot that cannot be analysed
     publishes score 0 with confidence 0 and ``error`` 1; nothing is raised into the engine.
     """
 
-    def __init__(self, config: DealersBiasConfig, futures_multiplier: float, name: str = "dealers_bias") -> None:
+    def __init__(
+        self,
+        config: DealersBiasConfig,
+        futures_multiplier: float,
+        name: str = "dealers_bias",
+        archive: SnapshotArchive | None = None,
+    ) -> None:
+        if config.snapshot_dir and archive is None:
+            raise ValueError(
+                f"{name}: snapshot_dir {config.snapshot_dir!r} needs the archive to read it "
+                "(build the analyzer through its factory, which asks BuildContext.snapshot_archive)"
+            )
         self.name = name
         self.config = config
         self.futures_multiplier = futures_multiplier
         self._settings = config.settings()
-        self._history = SnapshotHistory(config.snapshot_dir, config.underlying) if config.snapshot_dir else None
+        self._score_settings = config.score_settings()
+        self._archive = archive if config.snapshot_dir else None
         self._closes: deque[tuple[int, float]] = deque(maxlen=2048)
         self._analysis: GexAnalysis | None = None
+        self._components: BiasComponents | None = None
         self._basis, self._basis_live = config.basis, False
-        self._current: tuple[int, Path] | None = None
+        self._current: int | None = None
         self._error = False
         self._values: dict[str, float] = {}
         self._max_age = config.max_age_hours * 3600.0
@@ -111,11 +127,11 @@ class DealersBiasAnalyzer:
             return self._publish(event.ts)
         if isinstance(event, Bar):
             self._closes.append((event.ts, event.close))
-            if self._history is not None:
-                found = self._history.latest_path_before(event.ts)
+            if self._archive is not None:
+                found = self._archive.latest_before(self.config.underlying, event.ts)
                 if found is not None and found != self._current:
                     self._current = found
-                    self._load(found[1])
+                    self._load(self._archive, found)
             if self._analysis is None and not self._error:
                 return None
             return self._publish(event.ts)
@@ -125,9 +141,9 @@ class DealersBiasAnalyzer:
         """The values last published (empty before the first snapshot)."""
         return self._values
 
-    def _load(self, path: Path) -> None:
+    def _load(self, archive: SnapshotArchive, ts: int) -> None:
         try:
-            snapshot = SnapshotHistory.load(path)
+            snapshot = archive.load(self.config.underlying, ts)
         except MiaError as exc:
             log.warning("dealers_bias: %s", exc)
             self._fail()
@@ -148,9 +164,9 @@ class DealersBiasAnalyzer:
         self._rescore(self._analysis)
 
     def _rescore(self, analysis: GexAnalysis) -> None:
-        """Use the rolling references of earlier sessions when there are enough, then record this snapshot."""
+        """Score with the rolling references of earlier sessions when there are enough, then record this snapshot."""
         pcr_ref, vol_ref = self._references.pcr(analysis.ts), self._references.vol(analysis.ts)
-        bias = self._settings.bias
+        bias = self._score_settings
         self._refs = (
             pcr_ref or bias.pcr_reference,
             vol_ref or bias.vol_reference,
@@ -158,12 +174,12 @@ class DealersBiasAnalyzer:
             vol_ref is not None,
         )
         if pcr_ref is not None or vol_ref is not None:
-            settings = attrs.evolve(bias, pcr_reference=self._refs[0], vol_reference=self._refs[1])
-            self._analysis = analysis.rescored(settings)
+            bias = attrs.evolve(bias, pcr_reference=self._refs[0], vol_reference=self._refs[1])
+        self._components = components(analysis.summary, bias)
         self._references.record(analysis.ts, analysis.pcr_oi, analysis.vol_30d)
 
     def _fail(self) -> None:
-        self._analysis, self._error = None, True
+        self._analysis, self._components, self._error = None, None, True
 
     def _basis_at(self, snapshot: OptionsChainSnapshot) -> tuple[float, bool]:
         """(basis, measured live): the last futures close at or before the snapshot minus its spot."""
@@ -177,7 +193,7 @@ class DealersBiasAnalyzer:
         return self.config.basis, False
 
     def _publish(self, now_ns: int) -> dict[str, float]:
-        if self._analysis is None:
+        if self._analysis is None or self._components is None:
             self._values = {"score": 0.0, "confidence": 0.0, "error": 1.0}
             return self._values
         values = analysis_values(
@@ -187,6 +203,7 @@ class DealersBiasAnalyzer:
             futures_multiplier=self.futures_multiplier,
             max_age_seconds=self._max_age,
         )
+        values.update(score_values(self._components, values["confidence"]))
         values["error"] = 0.0
         values["live_basis"] = 1.0 if self._basis_live else 0.0
         pcr_ref, vol_ref, pcr_hist, vol_hist = self._refs

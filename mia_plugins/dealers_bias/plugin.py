@@ -10,7 +10,8 @@ from ports.hookspecs import hookimpl
 
 
 def _build(config: DealersBiasConfig, context: BuildContext) -> DealersBiasAnalyzer:
-    return DealersBiasAnalyzer(config, futures_multiplier=context.instrument.multiplier)
+    archive = context.snapshot_archive(config.snapshot_dir) if config.snapshot_dir else None
+    return DealersBiasAnalyzer(config, futures_multiplier=context.instrument.multiplier, archive=archive)
 
 
 @hookimpl

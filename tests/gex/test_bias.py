@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mia_core.gex.bias import BiasInputs, BiasSettings, BiasWeights, components, label, score
+from mia_core.gex.analysis import GexSummary
 from mia_core.gex.quality import Quality, age_factor
+from mia_plugins.dealers_bias.score import BiasSettings, BiasWeights, components, label, score
 
 finite = st.floats(min_value=-1e12, max_value=1e12, allow_nan=False)
 level = st.one_of(st.none(), st.floats(min_value=1.0, max_value=10_000.0))
@@ -26,14 +27,14 @@ def test_every_component_and_the_score_stay_in_bounds(
     net: float, gross: float, flip: float | None, sign: int, iv: float | None, cw: float | None,
     pw: float | None, pcr: float | None, vol: float | None, c: float,
 ) -> None:  # fmt: skip
-    comp = components(BiasInputs(5000.0, net, gross, flip, sign, iv, cw, pw, pcr, vol), BiasSettings())
+    comp = components(GexSummary(5000.0, net, gross, flip, sign, iv, cw, pw, pcr, vol), BiasSettings())
     for value in (comp.gex, comp.flip, comp.wall, comp.pcr, comp.vol, comp.raw):
         assert value is None or -1.0 <= value <= 1.0
     assert -1.0 <= score(comp.raw, c) <= 1.0
 
 
 def test_hand_computed_components() -> None:
-    inputs = BiasInputs(
+    inputs = GexSummary(
         spot=5000.0, gex_net=1e9, gex_gross=4e9, flip=4950.0, regime_sign=1, atm_iv=0.16,
         call_wall=5100.0, put_wall=4900.0, pcr=2.0, vol=27.0,
     )  # fmt: skip
@@ -49,7 +50,7 @@ def test_hand_computed_components() -> None:
 
 
 def test_missing_components_are_dropped_and_weights_renormalised() -> None:
-    inputs = BiasInputs(5000.0, 1e9, 2e9, None, 1, None, 5000.0, 5100.0, None, None)  # CW < PW: no wall
+    inputs = GexSummary(5000.0, 1e9, 2e9, None, 1, None, 5000.0, 5100.0, None, None)  # CW < PW: no wall
     comp = components(inputs, BiasSettings())
     assert comp.wall is None and comp.pcr is None and comp.vol is None
     assert comp.flip == 1.0  # no flip: the regime sign
@@ -57,7 +58,7 @@ def test_missing_components_are_dropped_and_weights_renormalised() -> None:
 
 
 def test_contrarian_pcr_flips_its_component() -> None:
-    inputs = BiasInputs(5000.0, 0.0, 1.0, None, 0, None, None, None, 4.0, None)
+    inputs = GexSummary(5000.0, 0.0, 1.0, None, 0, None, None, None, 4.0, None)
     plain = components(inputs, BiasSettings()).pcr
     contrarian = components(inputs, BiasSettings(contrarian_pcr=True)).pcr
     assert plain == pytest.approx(-math.tanh(1.0)) and contrarian == pytest.approx(-plain)

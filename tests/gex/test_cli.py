@@ -65,3 +65,31 @@ def test_gex_on_an_ndx_chain_uses_nq(tmp_path: Path) -> None:
     assert "NQ contracts per 1%" in result.output
     with (tmp_path / "ndx_quotedata_es_sierra_levels.csv").open() as handle:
         assert next(csv.DictReader(handle))["underlying"] == "NDX"
+
+
+def test_gex_prints_the_score_the_registered_analyzer_publishes(tmp_path: Path) -> None:
+    from adapters.options.dealers_bias import bias_values
+    from adapters.options.files import read_any
+    from mia_core.instruments import ES
+
+    snapshot = read_any(FIXTURES / "spx_quotedata.csv").snapshot
+    values = bias_values(snapshot, ES, {"sign_convention": "inferred", "window_days": 30.0})
+    assert values["error"] == 0.0
+    result = runner.invoke(
+        app, ["gex", str(FIXTURES / "spx_quotedata.csv"), "--out", str(tmp_path), "--sign", "inferred",
+              "--window-days", "30"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert f"{values['score']:+.3f} / {values['confidence']:.2f}" in result.output
+    assert f"{values['raw_score']:+.3f}" in result.output
+
+
+def test_gex_without_the_dealers_bias_plugin_still_prints_the_levels(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["gex", str(FIXTURES / "spx_quotedata.csv"), "--out", str(tmp_path)],
+        env={"MIA_DISABLE_PLUGINS": "dealers_bias", "COLUMNS": "200"},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "no score:" in result.output and "'dealers_bias' analyzer" in result.output
+    assert "call wall" in result.output and "zero gamma" in result.output
+    assert "- / -" in result.output  # score and confidence

@@ -8,6 +8,8 @@ from pathlib import Path
 import attrs
 import pytest
 
+from adapters.bootstrap.plugins import discover
+from adapters.bootstrap.standalone import StandaloneBuildContext
 from adapters.options.store import SnapshotStore, read_snapshot
 from adapters.options.synthetic import synthetic_chain
 from mia_core.engine.core import TradingEngine
@@ -16,6 +18,7 @@ from mia_core.market import Bar
 from mia_core.signals import Signal
 from mia_plugins.battle_navale.inputs import feature_scores
 from mia_plugins.dealers_bias.analyzer import DealersBiasAnalyzer, DealersBiasConfig
+from ports.components import ComponentKind
 from ports.context import StrategyContext
 
 from .chains import TS
@@ -37,6 +40,14 @@ class Recorder:
 
     def reset(self) -> None:
         self.seen.clear()
+
+
+def from_directory(directory: Path, **settings: object) -> DealersBiasAnalyzer:
+    """Built as a YAML system builds it: the registered factory, the snapshot archive from the BuildContext."""
+    spec, _ = discover().component(ComponentKind.ANALYZER, "dealers_bias")
+    analyzer = spec.factory(DealersBiasConfig(snapshot_dir=str(directory), **settings), StandaloneBuildContext())
+    assert isinstance(analyzer, DealersBiasAnalyzer) and analyzer.futures_multiplier == 50.0
+    return analyzer
 
 
 def bar(ts: int, price: float = 5010.0) -> Bar:
@@ -64,7 +75,7 @@ def test_store_round_trip_keeps_every_field(tmp_path: Path) -> None:
 
 def test_a_backtest_sees_only_snapshots_taken_before_each_bar(tmp_path: Path) -> None:
     directory, times = _store(tmp_path)
-    analyzer = DealersBiasAnalyzer(DealersBiasConfig(snapshot_dir=str(directory)), futures_multiplier=50.0)
+    analyzer = from_directory(directory)
     recorder = Recorder()
     engine = TradingEngine(ES, recorder, analyzers=[analyzer])
     bar_times = [TS - MINUTE, TS, TS + MINUTE, TS + 5 * MINUTE, TS + 6 * MINUTE, TS + 10 * MINUTE, TS + 11 * MINUTE]
@@ -84,7 +95,7 @@ def test_a_backtest_sees_only_snapshots_taken_before_each_bar(tmp_path: Path) ->
 
 def test_a_snapshot_written_later_is_picked_up_without_restarting(tmp_path: Path) -> None:
     directory = tmp_path / "live"
-    analyzer = DealersBiasAnalyzer(DealersBiasConfig(snapshot_dir=str(directory)), futures_multiplier=50.0)
+    analyzer = from_directory(directory)
     assert analyzer.on_event(bar(TS + MINUTE)) is None
     SnapshotStore(directory).write(synthetic_chain(TS + 2 * MINUTE, expiries=4, strikes_per_expiry=30))
     assert analyzer.on_event(bar(TS + 2 * MINUTE)) is None  # same instant: not before the bar
@@ -130,7 +141,7 @@ def test_stale_or_broken_snapshots_give_no_confidence(tmp_path: Path) -> None:
     directory = tmp_path / "broken"
     directory.mkdir()
     (directory / "SPX_20250106T185000_000000000Z.json").write_text("{not json")
-    broken = DealersBiasAnalyzer(DealersBiasConfig(snapshot_dir=str(directory)), futures_multiplier=50.0)
+    broken = from_directory(directory)
     values = broken.on_event(bar(TS))
     assert values == {"score": 0.0, "confidence": 0.0, "error": 1.0}
     empty = attrs.evolve(snap, quotes=())

@@ -1,4 +1,4 @@
-"""The dealer's-bias score in [−1, 1] (docs/dealers_bias.md gives every input and normalisation).
+"""The dealer's-bias score in [−1, 1] from an analysis's summary (docs/dealers_bias.md, section 5).
 
 Five bounded components, a weighted mean over the available ones, times the
 data-quality confidence ``c``::
@@ -19,7 +19,10 @@ import math
 
 import attrs
 
+from mia_core.gex.analysis import GexSummary
 from mia_core.validation import non_negative, positive
+
+NAN = math.nan
 
 
 @attrs.frozen(slots=True)
@@ -45,22 +48,6 @@ class BiasSettings:
 
 
 @attrs.frozen(slots=True)
-class BiasInputs:
-    """What the score is computed from (index points; ``None`` when unavailable)."""
-
-    spot: float
-    gex_net: float
-    gex_gross: float
-    flip: float | None
-    regime_sign: int
-    atm_iv: float | None
-    call_wall: float | None
-    put_wall: float | None
-    pcr: float | None
-    vol: float | None
-
-
-@attrs.frozen(slots=True)
 class BiasComponents:
     """Each component in [−1, 1], ``None`` when its inputs are missing; ``raw`` is their weighted mean."""
 
@@ -72,29 +59,29 @@ class BiasComponents:
     raw: float
 
 
-def components(inputs: BiasInputs, settings: BiasSettings) -> BiasComponents:
-    """The five components and their weighted mean (before the confidence)."""
-    s_gex = math.tanh(settings.gamma_tilt_k * inputs.gex_net / inputs.gex_gross) if inputs.gex_gross > 0 else None
+def components(summary: GexSummary, settings: BiasSettings) -> BiasComponents:
+    """The five components of ``summary`` and their weighted mean (before the confidence)."""
+    s_gex = math.tanh(settings.gamma_tilt_k * summary.gex_net / summary.gex_gross) if summary.gex_gross > 0 else None
     s_flip: float | None
-    if inputs.flip is not None and inputs.atm_iv and inputs.atm_iv > 0:
-        s_flip = math.tanh((inputs.spot - inputs.flip) / (inputs.spot * inputs.atm_iv / math.sqrt(252)))
-    elif inputs.flip is None and inputs.regime_sign != 0 and inputs.gex_gross > 0:
-        s_flip = float(inputs.regime_sign)
+    if summary.flip is not None and summary.atm_iv and summary.atm_iv > 0:
+        s_flip = math.tanh((summary.spot - summary.flip) / (summary.spot * summary.atm_iv / math.sqrt(252)))
+    elif summary.flip is None and summary.regime_sign != 0 and summary.gex_gross > 0:
+        s_flip = float(summary.regime_sign)
     else:
         s_flip = None
     s_wall = None
-    cw, pw = inputs.call_wall, inputs.put_wall
+    cw, pw = summary.call_wall, summary.put_wall
     if cw is not None and pw is not None and cw > pw:
-        position = (2 * inputs.spot - cw - pw) / (cw - pw)
+        position = (2 * summary.spot - cw - pw) / (cw - pw)
         s_wall = -max(-1.0, min(1.0, position)) * (1 + (s_flip if s_flip is not None else 0.0)) / 2
     s_pcr = None
-    if inputs.pcr is not None and inputs.pcr > 0:
-        s_pcr = -math.tanh(math.log(inputs.pcr / settings.pcr_reference) / math.log(2))
+    if summary.pcr is not None and summary.pcr > 0:
+        s_pcr = -math.tanh(math.log(summary.pcr / settings.pcr_reference) / math.log(2))
         if settings.contrarian_pcr:
             s_pcr = -s_pcr
     s_vol = None
-    if inputs.vol is not None and inputs.vol > 0:
-        s_vol = -math.tanh(math.log(inputs.vol / settings.vol_reference) / math.log(1.5))
+    if summary.vol is not None and summary.vol > 0:
+        s_vol = -math.tanh(math.log(summary.vol / settings.vol_reference) / math.log(1.5))
     w = settings.weights
     pairs = [(w.gex, s_gex), (w.flip, s_flip), (w.wall, s_wall), (w.pcr, s_pcr), (w.vol, s_vol)]
     total = sum(weight for weight, value in pairs if value is not None)
@@ -110,3 +97,20 @@ def score(raw: float, confidence: float) -> float:
 def label(value: float) -> str:
     """'supportive' above +0.33 (long gamma), 'destabilising' below −0.33, else 'neutral'."""
     return "supportive" if value > 0.33 else "destabilising" if value < -0.33 else "neutral"
+
+
+def _f(value: float | None) -> float:
+    return NAN if value is None else float(value)
+
+
+def score_values(comp: BiasComponents, confidence: float) -> dict[str, float]:
+    """What the analyzer publishes about the score: ``score``, ``raw_score`` and ``s_*`` (NaN when missing)."""
+    return {
+        "score": score(comp.raw, confidence),
+        "raw_score": comp.raw,
+        "s_gex": _f(comp.gex),
+        "s_flip": _f(comp.flip),
+        "s_wall": _f(comp.wall),
+        "s_pcr": _f(comp.pcr),
+        "s_vol": _f(comp.vol),
+    }
