@@ -1,4 +1,4 @@
-"""The dealer's-bias score in [−1, 1] (docs/dealers_bias.md gives every input and normalisation).
+"""The dealer's-bias score in [−1, 1] (every input and normalisation: see docs/gex.md and the page it links).
 
 Five bounded components, a weighted mean over the available ones, times the
 data-quality confidence ``c``::
