@@ -12,9 +12,10 @@ import typer
 from rich.console import Console
 
 from adapters.bootstrap import views
-from adapters.bootstrap.config import load_plan, read_yaml
+from adapters.bootstrap.cli_shared import default_config, err, fail, host_for
+from adapters.bootstrap.config import load_plan
 from adapters.bootstrap.errors import ConfigError, PluginError
-from adapters.bootstrap.plugins import PluginHost, discover
+from adapters.bootstrap.plugins import discover
 from adapters.bootstrap.progress import progress_bar
 from adapters.check.cli import check_app
 from adapters.ib.cli import ib_app
@@ -31,24 +32,8 @@ app.add_typer(check_app, name="check")
 app.add_typer(risk_app, name="risk")
 app.add_typer(ib_app, name="ib")
 console = Console()
-err = Console(stderr=True)
 
 ConfigPath = Annotated[Path, typer.Argument(help="A system YAML file.")]
-
-
-def fail(message: str, code: int = 2) -> typer.Exit:
-    """Print ``message`` as an error and return the Exit to raise."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(code)
-
-
-def host_for(config: Path | None = None) -> PluginHost:
-    """Discover plugins, honouring ``plugins.disable`` of ``config`` when given."""
-    disabled: list[str] = []
-    if config is not None:
-        raw = read_yaml(config).get("plugins") or {}
-        disabled = list(raw.get("disable") or []) if isinstance(raw, dict) else []
-    return discover(disabled)
 
 
 @plugins_app.command("list")
@@ -94,14 +79,6 @@ def init(
     text = resources.files("adapters.bootstrap").joinpath("templates", "system.yaml").read_text()
     path.write_text(text)
     console.print(f"wrote {path}; check it with: mia config check {path}")
-
-
-DEFAULT_SYSTEM = "battle_navale.yaml"  # Battle Navale (docs/decision.md); `mia init` writes system.yaml
-
-
-def default_config() -> Path:
-    """The shipped default system (written next to nothing: read from the package)."""
-    return Path(str(resources.files("adapters.bootstrap").joinpath("templates", DEFAULT_SYSTEM)))
 
 
 @app.command("backtest")

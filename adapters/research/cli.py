@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from adapters.bootstrap.cli_shared import default_config, fail, host_for
 from adapters.bootstrap.config import read_yaml
 from adapters.bootstrap.errors import ConfigError, PluginError
 from adapters.research.report import render
@@ -29,8 +30,6 @@ def walkforward_command(
     last_year: Annotated[int | None, typer.Option("--last-year", help="Ignore bars after this year.")] = None,
 ) -> None:
     """Walk-forward evaluation on the bundled real history: out of sample, after costs, beside baselines."""
-    from adapters.bootstrap.cli import default_config, fail, host_for
-
     shipped = config is None
     path = default_config() if config is None else config
 

@@ -10,6 +10,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from adapters.bootstrap.cli_shared import fail, host_for
+from adapters.bootstrap.config import load_plan
+from adapters.bootstrap.errors import ConfigError, PluginError
 from adapters.risk.store import read_latch, read_status, status_path, write_latch
 from mia_core.risk.catastrophe import MANUAL, CatastropheConfig, LatchState, money
 from mia_core.timeutil import ns_to_datetime
@@ -26,10 +29,6 @@ OptionalConfig = Annotated[
 
 
 def _plan(config: Path) -> Any:
-    from adapters.bootstrap.cli import fail, host_for
-    from adapters.bootstrap.config import load_plan
-    from adapters.bootstrap.errors import ConfigError, PluginError
-
     try:
         return load_plan(config, host_for(config))
     except (ConfigError, PluginError) as exc:

@@ -3,18 +3,44 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from mia_core.accounting.lots import Lot
-
-if TYPE_CHECKING:
-    from mia_core.accounting.portfolio import Portfolio
+from mia_core.instruments import Instrument
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
+
+
+class Markable(Protocol):
+    """What ``mark_many`` needs of a portfolio (``Portfolio`` is one; this module does not import it).
+
+    ``mark`` values the position at one bar and refuses a bar that goes back in time or
+    whose low is above its high; ``mark_ticks`` does the same for many bars, prices in
+    ticks, trusting the caller to have checked them; ``last_mark_ns`` is the latest mark's
+    time (UTC ns).
+    """
+
+    @property
+    def instrument(self) -> Instrument:
+        """The instrument whose tick size turns prices into ticks."""
+        ...
+
+    @property
+    def last_mark_ns(self) -> int:
+        """Timestamp of the latest mark."""
+        ...
+
+    def mark(self, ts: int, high: float, low: float, close: float) -> None:
+        """Value the position at one bar (raises on a bar it refuses)."""
+        ...
+
+    def mark_ticks(self, ts: Ints, top: Ints, bottom: Ints, last: Ints) -> None:
+        """``mark`` for each of many checked bars, prices in ticks."""
+        ...
 
 
 def first_invalid(ts: Ints, high: Floats, low: Floats, after_ts: int) -> int:
@@ -111,7 +137,7 @@ class FollowedBars:
             update_lots(lots, quantity, self.ts, self.top, self.bottom, self.close, span)
 
 
-def mark_many(portfolio: Portfolio, ts: Ints, high: Floats, low: Floats, close: Floats) -> None:
+def mark_many(portfolio: Markable, ts: Ints, high: Floats, low: Floats, close: Floats) -> None:
     """Exactly ``portfolio.mark(ts[i], high[i], low[i], close[i])`` for each i in order, computed in bulk."""
     ts = np.ascontiguousarray(ts, dtype=np.int64)
     bad = first_invalid(ts, high, low, portfolio.last_mark_ns)

@@ -2,16 +2,67 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from mia_core.accounting import Portfolio
 from mia_core.instruments import Instrument
-from mia_core.orders import Order, OrderStatus, Position
+from mia_core.orders import Order, OrderIntent, OrderStatus, Position
+from mia_core.risk.desk import RiskDesk
 from mia_core.signals import Signal
 
-if TYPE_CHECKING:
-    from mia_core.engine.core import TradingEngine
+
+class ViewedEngine(Protocol):
+    """The engine state an ``EngineView`` reads (``TradingEngine`` is one), as it is at each read."""
+
+    @property
+    def now_ns(self) -> int:
+        """Instant of the event being processed (UTC ns)."""
+        ...
+
+    @property
+    def instrument(self) -> Instrument:
+        """The traded instrument."""
+        ...
+
+    @property
+    def portfolio(self) -> Portfolio:
+        """Position, cash, P&L and equity."""
+        ...
+
+    @property
+    def features(self) -> Mapping[str, float]:
+        """Latest technique outputs, ``<technique>.<output>``."""
+        ...
+
+    @property
+    def analyses(self) -> Mapping[str, Mapping[str, float]]:
+        """Latest analyzer values by analyzer name."""
+        ...
+
+    @property
+    def batch(self) -> Sequence[OrderIntent]:
+        """Intents approved earlier in the decision being made."""
+        ...
+
+    @property
+    def signal(self) -> Signal | None:
+        """The signal being acted on (``None`` outside a signal's decision)."""
+        ...
+
+    @property
+    def desk(self) -> RiskDesk:
+        """The risk desk: ledger, ATR, catastrophe latch."""
+        ...
+
+    def live_orders(self) -> list[Order]:
+        """Working orders, less those the decision being made cancels."""
+        ...
+
+    def exposure(self) -> int:
+        """Signed position plus working parent orders plus intents approved earlier in this decision."""
+        ...
 
 
 class EngineView:
@@ -19,7 +70,7 @@ class EngineView:
 
     __slots__ = ("_engine",)
 
-    def __init__(self, engine: TradingEngine) -> None:
+    def __init__(self, engine: ViewedEngine) -> None:
         self._engine = engine
 
     @property

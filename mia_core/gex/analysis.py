@@ -32,7 +32,7 @@ F8 = NDArray[np.float64]
 
 @attrs.frozen(slots=True)
 class GexSettings:
-    """How a snapshot is analysed (defaults follow docs/dealers_bias.md)."""
+    """How a snapshot is analysed (docs/gex.md links the source of every default)."""
 
     rate: float = 0.045
     dividend_yield: float = 0.013

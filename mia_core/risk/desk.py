@@ -13,6 +13,7 @@ from mia_core.market import Bar
 from mia_core.orders import Bracket, Order, OrderIntent, OrderSide, OrderStatus
 from mia_core.risk.catastrophe import MANUAL, CatastropheConfig, CatastropheMonitor, LatchState
 from mia_core.risk.exits import OpenTrade, manage_stop
+from mia_core.risk.host import DeskHost
 from mia_core.risk.ledger import RiskLedger
 from mia_core.risk.sizing import AverageTrueRange, EntryPlan, PositionConfig, plan_entry
 from mia_core.risk.status import RiskStatus
@@ -21,7 +22,6 @@ from mia_core.signals import RiskDecision, Signal
 from mia_core.timeutil import CHICAGO
 
 if TYPE_CHECKING:
-    from mia_core.engine.core import TradingEngine
     from ports.risk import RiskStateStore
 
 SIZING = "position_sizing"
@@ -40,7 +40,7 @@ class RiskDesk:
 
     def __init__(
         self,
-        engine: TradingEngine,
+        engine: DeskHost,
         position: PositionConfig,
         catastrophe: CatastropheConfig,
         store: RiskStateStore | None = None,

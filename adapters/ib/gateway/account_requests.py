@@ -17,8 +17,7 @@ from adapters.ib.gateway.codec import Fields
 
 if TYPE_CHECKING:
     from adapters.ib.gateway.catalog import ContractSpec
-    from adapters.ib.gateway.server import SimulatedGateway
-    from adapters.ib.gateway.session import ClientSession
+    from adapters.ib.gateway.session import ClientSession, Gateway
 
 
 def req_positions(session: ClientSession, f: Fields) -> None:
@@ -101,7 +100,7 @@ def cancel_pnl(session: ClientSession, f: Fields) -> None:
     session.pnl_subscriptions.pop(f.int("reqId"), None)
 
 
-def push_after_fill(gw: SimulatedGateway, spec: ContractSpec) -> None:
+def push_after_fill(gw: Gateway, spec: ContractSpec) -> None:
     """Fresh position (61) to position subscribers, portfolio and values to account subscribers, P&L."""
     h = gw.ledger.holdings.get(spec.con_id)
     for session in list(gw.sessions):
@@ -115,7 +114,7 @@ def push_after_fill(gw: SimulatedGateway, spec: ContractSpec) -> None:
     push_pnl(gw)
 
 
-def push_marks(gw: SimulatedGateway, root: str) -> None:
+def push_marks(gw: Gateway, root: str) -> None:
     """After a price change: portfolio lines of that root's holdings and the P&L streams."""
     held = [h for h in gw.ledger.holdings.values() if h.spec.root == root and h.quantity]
     if not held:
@@ -127,7 +126,7 @@ def push_marks(gw: SimulatedGateway, root: str) -> None:
     push_pnl(gw)
 
 
-def push_pnl(gw: SimulatedGateway) -> None:
+def push_pnl(gw: Gateway) -> None:
     """Every P&L subscription's current figures."""
     for session in list(gw.sessions):
         for req_id, con_id in list(session.pnl_subscriptions.items()):

@@ -6,7 +6,7 @@ import collections
 
 import attrs
 
-from adapters.ib.gateway.history import PACING_TEXT
+from adapters.ib.gateway.pacing import PACING_TEXT
 
 MESSAGES = {
     162: PACING_TEXT,

@@ -16,7 +16,6 @@ with error 162 "... pacing violation", as IB does.
 
 from __future__ import annotations
 
-import collections
 import datetime as dt
 import re
 from functools import lru_cache
@@ -28,6 +27,7 @@ import pandas as pd
 
 from adapters.ib.gateway.codec import Field, Fields
 from adapters.ib.gateway.contracts import read_contract, resolve_or_refuse
+from adapters.ib.gateway.pacing import PACING_TEXT
 
 if TYPE_CHECKING:
     from adapters.ib.gateway.quotes import Book
@@ -39,7 +39,6 @@ DURATION_SECONDS = {"S": 1, "D": 86400, "W": 7 * 86400, "M": 31 * 86400, "Y": 36
 DAILY_FILE = {"ES": "sp500_daily.csv.gz", "SPX": "sp500_daily.csv.gz", "NQ": "nasdaq_daily.csv.gz",
               "NDX": "nasdaq_daily.csv.gz", "VIX": "vix_daily.csv.gz"}
 WHAT_TO_SHOW = frozenset({"TRADES", "MIDPOINT", "BID", "ASK", "BID_ASK"})
-PACING_TEXT = "Historical Market Data Service error message:Historical data request pacing violation"
 MAX_BARS = 50_000
 SEED = {"ES": 11, "NQ": 12, "SPX": 13, "NDX": 14, "VIX": 15}
 
@@ -175,23 +174,6 @@ def bar_messages(req_id: int, bars: pd.DataFrame, end: dt.datetime, seconds: int
         fields += [date, float(row.open), float(row.high), float(row.low), float(row.close), float(row.volume),
                    wap, max(int(row.volume // 3), 1) if row.volume else 0]
     return fields
-
-
-class PacingMonitor:
-    """IB's historical-data pacing rules over the gateway's monotonic clock."""
-
-    def __init__(self) -> None:
-        self.recent: collections.deque[tuple[float, tuple[object, ...]]] = collections.deque()
-
-    def violation(self, now: float, key: tuple[object, ...], contract_key: tuple[object, ...]) -> bool:
-        """Record a request; True when it breaks a rule (the refused request is recorded too, as IB counts it)."""
-        while self.recent and now - self.recent[0][0] > 600:
-            self.recent.popleft()
-        identical = any(k == key and now - t < 15 for t, k in self.recent)
-        burst = sum(1 for t, k in self.recent if k[:2] == contract_key and now - t < 2) >= 6
-        too_many = len(self.recent) >= 60
-        self.recent.append((now, key))
-        return identical or burst or too_many
 
 
 def req_historical_data(session: ClientSession, f: Fields) -> None:

@@ -24,14 +24,13 @@ from adapters.ib.gateway.order_wire import (
 from adapters.ib.gateway.quotes import Book
 
 if TYPE_CHECKING:
-    from adapters.ib.gateway.server import SimulatedGateway
-    from adapters.ib.gateway.session import ClientSession
+    from adapters.ib.gateway.session import ClientSession, Gateway
 
 
 class OrderDesk:
     """Orders and executions of the simulated account, worked against the gateway's quotes."""
 
-    def __init__(self, gateway: SimulatedGateway, commission_per_contract: float = 2.25,
+    def __init__(self, gateway: Gateway, commission_per_contract: float = 2.25,
                  fill_size: float | None = None) -> None:
         self.gateway = gateway
         self.commission_per_contract = commission_per_contract

@@ -11,7 +11,7 @@ from mia_core.series import BarSeries
 from mia_core.synthetic import SyntheticConfig, generate_bars
 
 if TYPE_CHECKING:
-    from adapters.ib.gateway.server import SimulatedGateway
+    from adapters.ib.gateway.session import Gateway
 
 
 def bar_path(open_: float, high: float, low: float, close: float) -> tuple[float, float, float, float]:
@@ -19,7 +19,7 @@ def bar_path(open_: float, high: float, low: float, close: float) -> tuple[float
     return (open_, low, high, close) if close >= open_ else (open_, high, low, close)
 
 
-async def replay(gw: SimulatedGateway, root: str, series: BarSeries, interval: float = 0.0,
+async def replay(gw: Gateway, root: str, series: BarSeries, interval: float = 0.0,
                  limit: int | None = None) -> int:
     """Play up to ``limit`` bars of ``series`` on ``root``: four trades per bar, ``interval`` s between bars."""
     count = len(series.ts) if limit is None else min(limit, len(series.ts))

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
 
-from adapters.ib.gateway import account_requests, contracts, history, market
+from adapters.ib.gateway import account_requests, contracts, history, market, pacing
 from adapters.ib.gateway import replay as replaying
 from adapters.ib.gateway.account import Ledger
 from adapters.ib.gateway.catalog import Catalog
@@ -58,7 +58,7 @@ class SimulatedGateway:
         self.ledger = Ledger(account, cash, self.quotes)
         self.faults = FaultState()
         self.orders_desk = OrderDesk(self, commission_per_contract, fill_size)
-        self.pacing = history.PacingMonitor()
+        self.pacing = pacing.PacingMonitor()
         self.enforce_pacing = enforce_pacing
         self.minute_bars = {k.upper(): str(v) for k, v in (minute_bars or {}).items()}
         self.bar_interval = bar_interval
@@ -117,6 +117,10 @@ class SimulatedGateway:
         session = ClientSession(self, reader, writer)
         self.sessions.append(session)
         await session.run()
+
+    def next_order_id(self, client_id: int) -> int:
+        """The next valid order id for a client: above every order id it used."""
+        return self.orders_desk.next_order_id(client_id)
 
     def _forget(self, session: ClientSession) -> None:
         if session in self.sessions:

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from adapters.ib.gateway import handshake
+from adapters.ib.gateway.account import Ledger
+from adapters.ib.gateway.catalog import Catalog
 from adapters.ib.gateway.codec import Field, Fields, ProtocolError, decode_payload, encode, read_frame
-
-if TYPE_CHECKING:
-    from adapters.ib.gateway.server import SimulatedGateway
+from adapters.ib.gateway.faults import FaultState
+from adapters.ib.gateway.pacing import PacingMonitor
+from adapters.ib.gateway.quotes import Book, Quotes
 
 log = logging.getLogger(__name__)
 Handler = Callable[["ClientSession", Fields], Any]
@@ -37,10 +40,55 @@ REQUEST_NAMES = {
 }
 
 
+class Gateway(Protocol):
+    """The gateway as its sessions and request handlers see it (``SimulatedGateway`` is the one).
+
+    Handlers read and change this shared state (quotes, ledger, faults, pacing) from the
+    event loop's one thread; a session adds itself to ``sessions`` and is forgotten when it ends.
+    """
+
+    account: str
+    server_version: int
+    catalog: Catalog
+    quotes: Quotes
+    ledger: Ledger
+    faults: FaultState
+    pacing: PacingMonitor
+    enforce_pacing: bool
+    minute_bars: dict[str, str]
+    bar_interval: float
+    farms_ok: bool
+    refused_client_ids: set[int]
+    sessions: list[ClientSession]
+    handlers: dict[int, Handler]
+
+    @property
+    def now(self) -> Callable[[], dt.datetime]:
+        """The gateway's clock: aware UTC "now" (dates fills, bars and listings)."""
+        ...
+
+    def monotonic(self) -> float:
+        """The event loop's clock (pacing windows)."""
+        ...
+
+    def next_order_id(self, client_id: int) -> int:
+        """The next valid order id for a client: above every order id it used."""
+        ...
+
+    def set_price(self, root: str, price: float, size: int = 1, bid: float | None = None,
+                  ask: float | None = None) -> Book:
+        """A trade of ``size`` at ``price`` on ``root``: ticks out, orders worked."""
+        ...
+
+    def _forget(self, session: ClientSession) -> None:
+        """Drop a session that ended."""
+        ...
+
+
 class ClientSession:
     """The server side of one API client: its id, version, subscriptions and outgoing messages."""
 
-    def __init__(self, gateway: SimulatedGateway, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    def __init__(self, gateway: Gateway, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.gateway, self.reader, self.writer = gateway, reader, writer
         self.client_id: int | None = None
         self.server_version = 0
@@ -132,7 +180,7 @@ class ClientSession:
             return False
         self.client_id = client_id
         self.ready = True
-        for message in handshake.startup_messages([gw.account], gw.orders_desk.next_order_id(client_id)):
+        for message in handshake.startup_messages([gw.account], gw.next_order_id(client_id)):
             if message[0] == 4 and not gw.farms_ok:
                 continue
             self.send(message)

@@ -1,0 +1,36 @@
+"""What the ``mia`` subcommands share: the error exit, a system file's plugin host, the shipped default system."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from adapters.bootstrap.config import read_yaml
+from adapters.bootstrap.plugins import PluginHost, discover
+
+err = Console(stderr=True)
+
+DEFAULT_SYSTEM = "battle_navale.yaml"  # Battle Navale (docs/decision.md); `mia init` writes system.yaml
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print ``message`` as an error and return the Exit to raise."""
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def host_for(config: Path | None = None) -> PluginHost:
+    """Discover plugins, honouring ``plugins.disable`` of ``config`` when given."""
+    disabled: list[str] = []
+    if config is not None:
+        raw = read_yaml(config).get("plugins") or {}
+        disabled = list(raw.get("disable") or []) if isinstance(raw, dict) else []
+    return discover(disabled)
+
+
+def default_config() -> Path:
+    """The shipped default system (written next to nothing: read from the package)."""
+    return Path(str(resources.files("adapters.bootstrap").joinpath("templates", DEFAULT_SYSTEM)))
