@@ -99,14 +99,14 @@ def _check_array(component: Any, kind: str, bars: BarSeries, full: BarSeries, re
         cuts, scope = _cut_plan(n, int(getattr(component, "warmup_bars", 1)), reference is not None, settings)
         result.coverage.append(Coverage("cut", form, scope))
         for c in cuts:
-            result.compare("cut", form, values, run(component, cut_copy(full, c)), c, full,
+            result.compare("cut", form, run(component, cut_copy(full, c)), values, c, full,
                            f"with all bars, against the data cut after bar {c - 1}")
         probes = cut_points(n, int(getattr(component, "warmup_bars", 1)), settings.cuts)
         result.coverage.append(Coverage("shared memory", form, f"{len(probes)} cuts as views of the later bars"))
         for c in probes:
             own = run(component, cut_copy(full, c))
             result.compare("shared memory", form, own, run(component, bars.slice(0, c)), c, full,
-                           f"on the first {c} bars as a view sharing memory with later bars, against a copy")
+                           f"on the data cut after bar {c - 1} as a view sharing memory with later bars")
         c = n
         run(component, full)  # hand the full history last: the rerun shows a bar form reading it
     except Exception as exc:  # a third-party component failing is a finding, not a crash of the check

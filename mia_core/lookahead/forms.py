@@ -49,19 +49,23 @@ def differ(a: FloatArray, b: FloatArray) -> npt.NDArray[np.bool_]:
 
 def first_difference(expected: Mapping[str, FloatArray], got: Mapping[str, FloatArray],
                      n: int) -> tuple[str, int, float, float] | None:
-    """The earliest bar below ``n`` where an output of ``expected`` differs in ``got`` (a missing value is NaN).
+    """The earliest bar below ``n`` where an output differs between ``expected`` and ``got`` (missing: NaN).
 
     Returns the output, the bar and both values, or ``None`` when all agree.
     """
     best: tuple[str, int, float, float] | None = None
-    for key, values in expected.items():
-        column = got.get(key)
-        other = np.full(n, np.nan)
-        if column is not None:
-            m = min(n, len(column))
-            other[:m] = column[:m]
-        bad = np.flatnonzero(differ(values[:n], other))
+    for key in sorted(expected.keys() | got.keys()):
+        want, have = _padded(expected.get(key), n), _padded(got.get(key), n)
+        bad = np.flatnonzero(differ(want, have))
         if bad.size and (best is None or int(bad[0]) < best[1]):
             i = int(bad[0])
-            best = (key, i, float(values[i]), float(other[i]))
+            best = (key, i, float(want[i]), float(have[i]))
     return best
+
+
+def _padded(column: FloatArray | None, n: int) -> FloatArray:
+    out = np.full(n, np.nan)
+    if column is not None:
+        m = min(n, len(column))
+        out[:m] = column[:m]
+    return out
