@@ -162,6 +162,16 @@ def _close_at_end(engine: TradingEngine, series: BarSeries, config: ExchangeConf
     engine.portfolio.mark(int(series.ts[last]), float(series.high[last]), float(series.low[last]), fill.price)
 
 
+def plan_with_data(plan: SystemPlan, host: PluginHost, data: Path | None) -> SystemPlan:
+    """``plan`` with its data feed replaced by the ``file`` feed reading ``data`` (``plan`` itself when ``None``)."""
+    if data is None:
+        return plan
+    spec, config = file_feed(host, data, plan.source)
+    sections = dict(plan.sections)
+    sections["data_feed"] = (attrs.evolve(plan.one("data_feed"), spec=spec, config=config),)
+    return attrs.evolve(plan, sections=sections)
+
+
 def backtest_plan(
     plan: SystemPlan,
     host: PluginHost,
@@ -172,13 +182,7 @@ def backtest_plan(
     progress: Progress | None = None,
 ) -> BacktestRun:
     """Build the system of ``plan`` (its data feed replaced by ``data`` if given) and backtest it."""
-    if data is not None:
-        spec, config = file_feed(host, data, plan.source)
-        feed = plan.one("data_feed")
-        sections = dict(plan.sections)
-        sections["data_feed"] = (attrs.evolve(feed, spec=spec, config=config),)
-        plan = attrs.evolve(plan, sections=sections)
-    system = build_system(plan)
+    system = build_system(plan_with_data(plan, host, data))
     try:
         window = plan.settings.backtest
         series = load_series(system, start or window.start, end or window.end)

@@ -88,9 +88,12 @@ def backtest(
     start: Annotated[datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day.")] = None,
     end: Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day.")] = None,
     report: Annotated[Path | None, typer.Option("--report", help="Report directory.")] = None,
+    check_lookahead: Annotated[bool, typer.Option("--check-lookahead", help="Run `mia check lookahead` on the "
+                                                  "same data first; report nothing if it fails.")] = False,
 ) -> None:
     """Run a system on history; print the summary and write the report."""
     from adapters.bootstrap.backtest import backtest_plan
+    from adapters.check.cli import print_check
     from adapters.reporting.files import write_csvs
     from adapters.reporting.html import write_html
     from adapters.reporting.summary import summary_table
@@ -100,6 +103,10 @@ def backtest(
         host = host_for(path)
         plan = load_plan(path, host)
         plan.require_live_consent(False)
+        window = plan.settings.backtest
+        first, last = (start.date() if start else window.start), (end.date() if end else window.end)
+        if check_lookahead and not print_check(path, first, last, data=data):
+            raise fail("the look-ahead check failed: no backtest results are reported", 1)
         with progress_bar("backtest") as advance:
             run = backtest_plan(
                 plan,

@@ -1,24 +1,20 @@
-"""Run the look-ahead harness over every technique of a system composed from YAML."""
+"""Run the look-ahead check over every technique, analyzer and the strategy of a system composed from YAML."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import attrs
-from rich.table import Table
 
-from adapters.bootstrap.backtest import load_series
+from adapters.bootstrap.backtest import load_series, plan_with_data
 from adapters.bootstrap.config import PlannedComponent, SystemPlan, load_plan, read_yaml
 from adapters.bootstrap.container import build_system
 from adapters.bootstrap.plugins import PluginHost, discover
-from mia_core.lookahead import LookaheadReport, check_lookahead, cut_points
+from mia_core.lookahead import CheckSettings, ComponentReport, check_components
 from mia_core.series import BarSeries
-from mia_core.timeutil import ns_to_datetime
 
-FORM_LABELS = {"vectorised": "vec", "incremental": "inc"}
+SECTIONS = {"analyzer": "analyzers", "technique": "techniques", "strategy": "strategy"}
 
 
 @attrs.frozen
@@ -28,7 +24,20 @@ class CheckedComponent:
     section: str
     use: str
     provider: str
-    report: LookaheadReport
+    report: ComponentReport
+
+
+@attrs.frozen
+class SystemCheck:
+    """The look-ahead check of a system: the bars it ran on and one report per component."""
+
+    series: BarSeries
+    components: tuple[CheckedComponent, ...]
+
+    @property
+    def failed(self) -> tuple[str, ...]:
+        """Names of the components that failed."""
+        return tuple(item.use for item in self.components if not item.report.passed)
 
 
 def host_for(config: Path) -> PluginHost:
@@ -38,68 +47,37 @@ def host_for(config: Path) -> PluginHost:
     return discover(disabled)
 
 
-def _checkable(component: Any) -> bool:
-    has_vectorised = callable(getattr(component, "compute", None))
-    has_incremental = callable(getattr(component, "update", None)) and callable(getattr(component, "reset", None))
-    return hasattr(component, "outputs") and (has_vectorised or has_incremental)
+def _provider(planned: PlannedComponent) -> str:
+    return f"{planned.provider.name} ({planned.provider.distribution})"
 
 
-def _components(plan: SystemPlan, built: dict[str, tuple[Any, ...]]) -> Iterator[tuple[str, PlannedComponent, Any]]:
-    for section in ("techniques", "analyzers"):
-        for planned, component in zip(plan.sections.get(section, ()), built[section], strict=True):
-            if section == "techniques" or _checkable(component):
-                yield section, planned, component
+def check_plan(plan: SystemPlan, start: dt.date | None, end: dt.date | None, bars: int | None = None,
+               settings: CheckSettings | None = None) -> SystemCheck:
+    """Build the system of ``plan`` afresh, load its history (the first ``bars`` bars) and check every component.
 
-
-def check_system(config: Path, bars: int | None, start: dt.date | None, end: dt.date | None,
-                 cuts: int | None = None) -> tuple[BarSeries, list[CheckedComponent]]:
-    """Build the system of ``config``, load its history (the first ``bars`` bars) and check each technique.
-
-    Analyzers that also offer a bar form (``outputs`` with ``compute`` or ``update``)
-    are checked too.
+    The components are built for the check alone: nothing they were handed before
+    (in a backtest, say) can hide a look-ahead from the first bar-by-bar pass.
     """
-    host = host_for(config)
-    plan = load_plan(config, host)
     system = build_system(plan)
     try:
         series = load_series(system, start, end)
         if bars:
             series = series.slice(0, min(bars, len(series)))
-        built = {"techniques": system.techniques, "analyzers": system.analyzers}
-        checked = []
-        for section, planned, component in _components(plan, built):
-            chosen = None if cuts is None else cut_points(len(series), int(getattr(component, "warmup_bars", 1)), cuts)
-            report = check_lookahead(component, series, chosen)
-            provider = f"{planned.provider.name} ({planned.provider.distribution})"
-            checked.append(CheckedComponent(section, planned.ref.instance_name, provider, report))
+        reports = check_components(series, system.techniques, system.analyzers, system.strategy, settings)
     finally:
         system.close()
-    return series, checked
+    planned = {"analyzer": list(plan.sections.get("analyzers", ())),
+               "technique": list(plan.sections.get("techniques", ())), "strategy": [plan.one("strategy")]}
+    checked = []
+    for report in reports:
+        origin = planned[report.kind].pop(0)
+        checked.append(CheckedComponent(report.kind, origin.ref.instance_name, _provider(origin), report))
+    return SystemCheck(series, tuple(checked))
 
 
-def _when(series: BarSeries, bar: int) -> str:
-    return ns_to_datetime(int(series.ts[bar])).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def report_table(series: BarSeries, checked: list[CheckedComponent]) -> Table:
-    """A rich table: one row per checked component, pass/FAIL and the first offending bar."""
-    span = f"{_when(series, 0)} .. {_when(series, len(series) - 1)}" if len(series) else "no bars"
-    table = Table(title=f"look-ahead check on {len(series):,} bars ({span})")
-    for column in ("component", "plugin", "forms", "cuts", "result", "first offending bar", "forms agree"):
-        table.add_column(column, overflow="fold")
-    for item in checked:
-        r = item.report
-        if r.error is not None:
-            result, where = "[red]FAIL[/]", r.error
-        elif r.offence is not None:
-            o = r.offence
-            result = "[red]FAIL[/]"
-            where = (f"bar {o.bar} ({_when(series, o.bar)}), {o.form} {o.output}: {o.full_value:.6g} with all bars, "
-                     f"{o.cut_value:.6g} cut after bar {o.cut - 1}")
-        else:
-            result, where = "[green]pass[/]", "-"
-        agree = "-" if r.forms_agree is None else ("yes" if r.forms_agree else "[yellow]no[/]")
-        name = item.use if item.section == "techniques" else f"{item.use} (analyzer)"
-        forms = "+".join(FORM_LABELS.get(f, f) for f in r.forms) or "none"
-        table.add_row(name, item.provider, forms, str(len(r.cuts)), result, where, agree)
-    return table
+def check_system(config: Path, bars: int | None, start: dt.date | None, end: dt.date | None,
+                 settings: CheckSettings | None = None, data: Path | None = None) -> SystemCheck:
+    """Load the system file ``config`` (its data feed replaced by ``data`` if given) and check it."""
+    host = host_for(config)
+    plan = plan_with_data(load_plan(config, host), host, data)
+    return check_plan(plan, start, end, bars, settings)

@@ -8,9 +8,11 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
-from adapters.bootstrap.cli import app
+from adapters.bootstrap.cli import app, default_config
+from adapters.check.lookahead import check_system
 
 BUILT_INS = ("vwap_trend", "volume_imbalance", "price_action", "momentum_flow", "support_resistance",
              "market_structure", "session_analysis")
@@ -66,7 +68,7 @@ def mia_register_techniques():
 '''
 
 
-def system(tmp_path: Path, techniques: list[str]) -> Path:
+def system(tmp_path: Path, techniques: list[str], strategy: str = "sma_cross") -> Path:
     path = tmp_path / "system.yaml"
     path.write_text(textwrap.dedent(f"""\
         mode: backtest
@@ -74,19 +76,37 @@ def system(tmp_path: Path, techniques: list[str]) -> Path:
         data_feed: {{use: bundled, dataset: sp500}}
         broker: simulated
         techniques: [{", ".join(techniques)}]
-        strategy: sma_cross
+        strategy: {strategy}
         """))
     return path
 
 
-def test_every_built_in_feature_passes(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["check", "lookahead", str(system(tmp_path, list(BUILT_INS))), "--bars", "1500"],
-                                env={"COLUMNS": "200"})
+@pytest.mark.parametrize("strategy", ["sma_cross", "random_entry", "battle_navale"])
+def test_every_built_in_feature_and_strategy_passes(tmp_path: Path, strategy: str) -> None:
+    config = system(tmp_path, list(BUILT_INS), strategy)
+    checked = check_system(config, 1500, None, None)
+    assert not checked.failed, "\n".join(item.report.describe() for item in checked.components)
+    assert [item.use for item in checked.components] == [*BUILT_INS, strategy]
+    result = CliRunner().invoke(app, ["check", "lookahead", str(config), "--bars", "1500"])
     assert result.exit_code == 0, result.output
-    for name in BUILT_INS:
-        assert name in result.output
-    assert result.output.count("pass") == len(BUILT_INS)
-    assert "no look-ahead in 7 component(s)" in result.output
+    assert "no look-ahead in 8 component(s)" in result.output
+
+
+def test_the_shipped_default_system_passes_on_all_its_bars() -> None:
+    checked = check_system(default_config(), None, None, None)
+    assert not checked.failed, "\n".join(item.report.describe() for item in checked.components)
+    assert len(checked.series) == 5031 and len(checked.components) == 8
+    result = CliRunner().invoke(app, ["check", "lookahead"])
+    assert result.exit_code == 0, result.output
+
+
+def test_an_analyzer_is_checked_with_its_forms(tmp_path: Path) -> None:
+    path = system(tmp_path, ["vwap_trend"])
+    path.write_text(path.read_text() + "analyzers: [order_book_imbalance]\n")
+    checked = check_system(path, 1500, None, None)
+    analyzer = checked.components[0]
+    assert (analyzer.section, analyzer.use) == ("analyzer", "order_book_imbalance")
+    assert analyzer.report.passed and analyzer.report.forms == ("incremental", "vectorised")
 
 
 def test_an_unknown_technique_is_a_config_error(tmp_path: Path) -> None:
@@ -113,5 +133,5 @@ def test_a_third_party_peeking_technique_fails_with_its_first_offending_bar(tmp_
     rows = {line.split("│")[1].strip(): line for line in done.stdout.splitlines() if line.count("│") > 5}
     assert "pass" in rows["vwap_trend"] and "pass" in rows["bar_range"]
     assert "peeky (peeky)" in rows["tomorrows_close"] and "FAIL" in rows["tomorrows_close"]
-    assert "bar 0 (1999-01-04 21:00 UTC), vectorised close" in rows["tomorrows_close"]
+    assert "forms: vectorised close at bar 0 (1999-01-04T21:00:00Z)" in rows["tomorrows_close"]
     assert "look-ahead found in: tomorrows_close" in done.stdout

@@ -47,7 +47,7 @@ def awkward() -> BarSeries:
 def test_forms_agree_and_nothing_looks_ahead_on_awkward_bars(spec: Any, awkward: BarSeries) -> None:
     assert_agree(build(spec), awkward)
     report = check_lookahead(build(spec), awkward)
-    assert report.passed, report.offence.describe() if report.offence else report.error
+    assert report.passed, report.describe()
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)

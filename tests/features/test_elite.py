@@ -123,4 +123,5 @@ def test_the_order_book_analyzer_is_an_analyzer_whose_bar_forms_agree_and_do_not
     for data in (intraday, sp500):
         assert_agree(analyzer, data)  # type: ignore[arg-type]
         report = check_lookahead(analyzer, data.slice(0, 10_000))  # type: ignore[attr-defined]
-        assert report.passed and report.forms_agree
+        assert report.passed, report.describe()
+        assert report.forms == ("incremental", "vectorised")
