@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from adapters.bootstrap.cli_shared import default_config
 from adapters.bootstrap.errors import ConfigError, PluginError
 from mia_core.errors import MiaError
 from mia_core.lookahead import CheckSettings
@@ -52,8 +53,6 @@ def lookahead(
 
     Exit status 1 when any component fails, 2 when the system cannot be built.
     """
-    from adapters.bootstrap.cli import default_config
-
     try:
         passed = print_check(config or default_config(), start.date() if start else None,
                              end.date() if end else None, data=data, bars=bars or None,

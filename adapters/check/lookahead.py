@@ -8,9 +8,9 @@ from pathlib import Path
 import attrs
 
 from adapters.bootstrap.backtest import load_series, plan_with_data
-from adapters.bootstrap.config import PlannedComponent, SystemPlan, load_plan, read_yaml
+from adapters.bootstrap.cli_shared import host_for
+from adapters.bootstrap.config import PlannedComponent, SystemPlan, load_plan
 from adapters.bootstrap.container import build_system
-from adapters.bootstrap.plugins import PluginHost, discover
 from mia_core.lookahead import CheckSettings, ComponentReport, check_components
 from mia_core.series import BarSeries
 
@@ -38,13 +38,6 @@ class SystemCheck:
     def failed(self) -> tuple[str, ...]:
         """Names of the components that failed."""
         return tuple(item.use for item in self.components if not item.report.passed)
-
-
-def host_for(config: Path) -> PluginHost:
-    """Plugins discovered for ``config`` (its ``plugins.disable`` honoured)."""
-    raw = read_yaml(config).get("plugins") or {}
-    disabled = list(raw.get("disable") or []) if isinstance(raw, dict) else []
-    return discover(disabled)
 
 
 def _provider(planned: PlannedComponent) -> str:
