@@ -1,0 +1,68 @@
+"""A signal's stop/target hints made safe to send: rounded onto the tick grid towards the entry, or refused."""
+
+from __future__ import annotations
+
+import math
+
+import attrs
+
+from mia_core.engine.failures import is_number, iso_utc
+from mia_core.instruments import Instrument
+from mia_core.signals import Direction, Signal
+
+#: The name a refusal is journaled under (a ``risk`` entry, like a risk policy's rejection).
+REFUSER = "signal_bracket"
+_GRID = 1e-9  # prices within this many ticks of the grid are on it (float noise)
+
+
+def _towards(price: float, tick: float, up: bool) -> float:
+    ticks = price / tick
+    whole = round(ticks)
+    if abs(ticks - whole) <= _GRID:
+        return price
+    return (math.ceil(ticks) if up else math.floor(ticks)) * tick
+
+
+def check(signal: Signal, instrument: Instrument, reference: float) -> tuple[Signal, str, str]:
+    """``(signal to plan with, what was rounded, why refused)``; the strings are empty when nothing was.
+
+    Off-grid hints are rounded towards the entry: a long's stop up and target down, a
+    short's stop down and target up (less risk, a nearer target). ``reference`` is the
+    entry price the hints are judged against: the bar's close, since the planner's
+    entries are market orders whose fill price is not known yet (NaN: not judged). A
+    stop at or beyond it on the winning side, or a target at or beyond it on the
+    losing side, is refused; so is a hint that is not a finite number.
+    """
+    sign = int(signal.direction)
+    if sign == 0:
+        return signal, "", ""
+    side = "long" if sign > 0 else "short"
+    when = iso_utc(signal.ts)
+    head = f"strategy {signal.source!r}: a {side} signal at {when}"
+    changes: dict[str, float] = {}
+    notes: list[str] = []
+    for field, up, gain in (("stop_loss", sign > 0, "less risk"), ("take_profit", sign < 0, "a nearer target")):
+        price = getattr(signal, field)
+        if price is None:
+            continue
+        if not is_number(price) or not math.isfinite(price):
+            return signal, "", f"{head}: {field} {price!r} is not a finite price; entry refused"
+        rounded = _towards(float(price), instrument.tick_size, up)
+        if rounded != price:
+            changes[field] = rounded
+            notes.append(f"{field} {price!r} to {rounded!r} ({gain})")
+        losing = field == "stop_loss"
+        if math.isfinite(reference) and (rounded - reference) * sign * (-1 if losing else 1) <= 0:
+            where = ("below" if sign > 0 else "above") if losing else ("above" if sign > 0 else "below")
+            return signal, "", (f"{head}: {field} {price!r} is not {where} the entry reference {reference!r} "
+                                "(the bar's close); entry refused")
+    if not changes:
+        return signal, "", ""
+    said = (f"strategy {signal.source!r}: a signal at {when} had prices off {instrument.symbol}'s tick grid of "
+            f"{instrument.tick_size}: rounded towards the entry, {'; '.join(notes)} (said once per strategy)")
+    return attrs.evolve(signal, **changes), said, ""
+
+
+def without(signal: Signal) -> Signal:
+    """``signal`` with no stop/target hints."""
+    return attrs.evolve(signal, stop_loss=None, take_profit=None) if signal.direction is not Direction.FLAT else signal
