@@ -18,6 +18,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from mia_core.engine.failures import describe_arrays, describe_outputs, iso_utc
+from mia_core.errors import MiaError
 from mia_core.series import BarSeries
 
 FloatArray = npt.NDArray[np.float64]
@@ -88,16 +90,27 @@ def run_incremental(feature: Any, bars: BarSeries) -> dict[str, FloatArray]:
     feature.reset()
     outputs = tuple(feature.outputs)
     rows = []
-    for bar in bars.trusted():
+    for i, bar in enumerate(bars.trusted()):
         row = feature.update(bar)
-        rows.append([float(row.get(key, np.nan)) for key in outputs])
+        wrong = describe_outputs(row, outputs)
+        if wrong:
+            raise MalformedResult(f"update {wrong} (bar {i}, {iso_utc(bar.ts)})")
+        rows.append([float(row[key]) for key in outputs])
     table = np.array(rows, dtype=np.float64).reshape(len(rows), len(outputs))
     return {key: table[:, j] for j, key in enumerate(outputs)}
 
 
 def run_vectorised(feature: Any, bars: BarSeries) -> dict[str, FloatArray]:
     """``feature.compute(bars)`` as float arrays."""
-    return {key: np.asarray(value, dtype=np.float64) for key, value in feature.compute(bars).items()}
+    result = feature.compute(bars)
+    wrong = describe_arrays(result, tuple(feature.outputs), len(bars))
+    if wrong:
+        raise MalformedResult(f"compute {wrong}")
+    return {key: np.asarray(value, dtype=np.float64) for key, value in result.items()}
+
+
+class MalformedResult(MiaError):
+    """A form returned something else than its declared outputs (the report's ``error`` says what)."""
 
 
 def _first_offence(form: str, full: Mapping[str, FloatArray], cut: Mapping[str, FloatArray], c: int,
@@ -152,6 +165,9 @@ def check_lookahead(feature: Any, bars: BarSeries, cuts: Sequence[int] | None = 
             for c in form_cuts:
                 found = _first_offence(form, full[form], run(feature, bars.slice(0, c)), c, bars)
                 offence = _earliest(offence, found)
+        except MalformedResult as exc:
+            error = f"{form} form on the first {c} bars: {exc}"
+            return LookaheadReport(str(feature.name), tuple(forms), chosen, offence, None, error)
         except Exception as exc:  # a third-party feature failing is a finding, not a crash of the check
             error = f"{form} form raised on the first {c} bars: {type(exc).__name__}: {exc}"
             return LookaheadReport(str(feature.name), tuple(forms), chosen, offence, None, error)
