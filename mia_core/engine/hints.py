@@ -60,7 +60,8 @@ def check(signal: Signal, instrument: Instrument, reference: float) -> tuple[Sig
         return signal, "", ""
     said = (f"strategy {signal.source!r}: a signal at {when} had prices off {instrument.symbol}'s tick grid of "
             f"{instrument.tick_size}: rounded towards the entry, {'; '.join(notes)} (said once per strategy)")
-    return attrs.evolve(signal, **changes), said, ""
+    stop, target = changes.get("stop_loss", signal.stop_loss), changes.get("take_profit", signal.take_profit)
+    return attrs.evolve(signal, stop_loss=stop, take_profit=target), said, ""
 
 
 def without(signal: Signal) -> Signal:
