@@ -153,12 +153,11 @@ def run_backtest(
     except ComponentError as error:  # a plugin failed: name the bar, keep what ran until then
         bars = 0 if error.ts is None else int(np.searchsorted(series.ts, error.ts, side="right"))
         error.bar = bars - 1 if bars else None
-        raise BacktestStopped(error, _result(series, engine, vectorised, bars, error.stopped)) from error
-    return _result(series, engine, vectorised, len(series), None)
+        raise BacktestStopped(error, _result(engine, vectorised, bars, error.stopped)) from error
+    return _result(engine, vectorised, len(series), None)
 
 
-def _result(series: BarSeries, engine: TradingEngine, vectorised: bool, bars: int,
-            stopped: str | None) -> BacktestResult:
+def _result(engine: TradingEngine, vectorised: bool, bars: int, stopped: str | None) -> BacktestResult:
     equity_ts, equity = engine.portfolio.equity_curve()
     return BacktestResult(
         bars=bars,

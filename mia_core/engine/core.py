@@ -182,7 +182,7 @@ class TradingEngine:
             except Exception as exc:
                 found = failures.describe_outputs(values, technique.outputs) or f"{type(exc).__name__}: {exc}"
                 error = failures.ComponentError(failures.TECHNIQUE, prefix[:-1], index, "update", bar.ts, found)
-                raise error from exc
+                raise failures.chained(error, exc) from exc
 
     def _ask_strategy(self, bar: Bar) -> Signal | None:
         """The strategy's ``on_bar``: a Signal or None, or an error naming the strategy."""

@@ -68,7 +68,13 @@ def raised(kind: str, name: str, index: int, method: str, ts: int | None, exc: B
     """The error for a component whose ``method`` raised ``exc`` (chain it: ``raise ... from exc``)."""
     if isinstance(exc, ComponentError):  # already named (a component calling another): keep the innermost
         return exc
-    return ComponentError(kind, name, index, method, ts, f"raised {type(exc).__name__}: {exc}")
+    return chained(ComponentError(kind, name, index, method, ts, f"raised {type(exc).__name__}: {exc}"), exc)
+
+
+def chained(error: ComponentError, cause: BaseException) -> ComponentError:
+    """``error`` with ``cause`` as its ``__cause__`` (what ``raise error from cause`` does, also in compiled code)."""
+    error.__cause__ = cause  # mypyc's ``raise ... from`` leaves __cause__ unset; setting it suppresses the context too
+    return error
 
 
 def _shown(value: object) -> str:
