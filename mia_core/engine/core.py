@@ -10,7 +10,7 @@ import attrs
 
 from mia_core import trusted
 from mia_core.accounting import Portfolio
-from mia_core.commands import AlertLevel, CancelOrder, Command, RaiseAlert, SubmitOrder
+from mia_core.commands import CancelOrder, Command, SubmitOrder
 from mia_core.engine import failures, hints, planner
 from mia_core.engine.config import ExecutionConfig
 from mia_core.engine.published import FeatureMap, publishing
@@ -226,15 +226,10 @@ class TradingEngine:
         else:
             refused = ""
             if (signal.stop_loss is not None or signal.take_profit is not None) and self.execution.use_signal_brackets:
-                signal, rounded, refused = hints.check(signal, self.instrument, self.last_close)
-                if rounded and signal.source not in self.told:
-                    self.told.add(signal.source)
-                    commands.append(RaiseAlert(AlertLevel.WARNING, rounded))
-                if refused:
-                    signal = hints.without(signal)
+                signal, refused = hints.judge(self, signal, commands)
             cancels, intents = planner.plan(signal, self.instrument, self.portfolio.quantity, working, self.execution)
             if refused:
-                intents = self._refuse_entries(intents, refused)
+                intents = hints.refuse_entries(self, intents, refused)
         commands.extend(cancels)
         self.signal = signal
         # orders this decision cancels no longer count: an intent is judged against what will be working
@@ -250,17 +245,6 @@ class TradingEngine:
             self.batch.clear()
             self.cancelling = frozenset()
         return commands
-
-    def _refuse_entries(self, intents: list[OrderIntent], reason: str) -> list[OrderIntent]:
-        """Drop the entries of a signal whose bracket was refused, journaled as ``risk`` rejections; exits stay."""
-        kept: list[OrderIntent] = []
-        for intent in intents:
-            if intent.reason.startswith("signal_entry"):
-                decision = RiskDecision.reject(hints.REFUSER, reason)
-                self.journal.append(record(self.now_ns, "risk", {"event": RiskChecked(self.now_ns, intent, [decision])}))
-            else:
-                kept.append(intent)
-        return kept
 
     def flatten(self, reason: str) -> list[Command]:
         """Commands that cancel every working order and close the position at market."""

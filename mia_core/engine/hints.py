@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import attrs
 
+from mia_core.commands import AlertLevel, Command, RaiseAlert
 from mia_core.engine.failures import is_number, iso_utc
+from mia_core.events import RiskChecked
 from mia_core.instruments import Instrument
-from mia_core.signals import Direction, Signal
+from mia_core.journal import record
+from mia_core.orders import OrderIntent
+from mia_core.signals import RiskDecision, Signal
+
+if TYPE_CHECKING:
+    from mia_core.engine.core import TradingEngine
 
 #: The name a refusal is journaled under (a ``risk`` entry, like a risk policy's rejection).
 REFUSER = "signal_bracket"
@@ -64,6 +72,29 @@ def check(signal: Signal, instrument: Instrument, reference: float) -> tuple[Sig
     return attrs.evolve(signal, stop_loss=stop, take_profit=target), said, ""
 
 
-def without(signal: Signal) -> Signal:
-    """``signal`` with no stop/target hints."""
-    return attrs.evolve(signal, stop_loss=None, take_profit=None) if signal.direction is not Direction.FLAT else signal
+def judge(engine: TradingEngine, signal: Signal, commands: list[Command]) -> tuple[Signal, str]:
+    """``(signal to plan with, why its entry is refused or '')`` against the engine's last close.
+
+    A rounding is said once per strategy: a warning alert appended to ``commands``. A
+    refused signal is planned without hints, so that its exit still goes out.
+    """
+    checked, rounded, refused = check(signal, engine.instrument, engine.last_close)
+    if rounded and signal.source not in engine.told:
+        engine.told.add(signal.source)
+        commands.append(RaiseAlert(AlertLevel.WARNING, rounded))
+    if refused:
+        return attrs.evolve(signal, stop_loss=None, take_profit=None), refused
+    return checked, ""
+
+
+def refuse_entries(engine: TradingEngine, intents: list[OrderIntent], reason: str) -> list[OrderIntent]:
+    """Drop the entries of a signal whose bracket was refused, journaled as ``risk`` rejections; exits stay."""
+    kept: list[OrderIntent] = []
+    now = engine.now_ns
+    for intent in intents:
+        if intent.reason.startswith("signal_entry"):
+            checked = RiskChecked(now, intent, [RiskDecision.reject(REFUSER, reason)])
+            engine.journal.append(record(now, "risk", {"event": checked}))
+        else:
+            kept.append(intent)
+    return kept

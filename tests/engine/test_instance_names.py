@@ -61,7 +61,8 @@ def test_the_engine_publishes_under_the_names_given() -> None:
     recorder = _Recorder()
     engine = TradingEngine(ES, recorder, techniques=(Drift(DriftConfig()), Drift(DriftConfig(window=5))),
                            technique_names=("fast", "slow"))
-    bar = Bar(instrument=ES, ts=1_700_000_000_000_000_000, open=5000.0, high=5001.0, low=4999.0, close=5000.5, volume=10.0)
+    bar = Bar(instrument=ES, ts=1_700_000_000_000_000_000, open=5000.0, high=5001.0, low=4999.0, close=5000.5,
+              volume=10.0)
     engine.on_bar(bar)
     assert recorder.keys == {"fast.change", "fast.up", "slow.change", "slow.up"}
 

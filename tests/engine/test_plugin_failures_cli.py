@@ -1,4 +1,4 @@
-"""`mia backtest` with a third party's plugin that fails mid-run: the error names it, the report says where it stopped."""
+"""`mia backtest` with a third party's plugin failing mid-run: the error names it, the report says where it stopped."""
 
 from __future__ import annotations
 
