@@ -15,8 +15,10 @@ from adapters.bootstrap.errors import ConfigError
 from adapters.bootstrap.plugins import PluginHost
 from adapters.bootstrap.structure import StructureError, structure_attrs
 from adapters.risk.store import FileRiskStateStore
-from mia_core.engine.backtest import BacktestResult, Progress, run_backtest, supports_vectorised
+from mia_core.engine.backtest import BacktestResult, BacktestStopped, Progress, run_backtest, supports_vectorised
 from mia_core.engine.core import TradingEngine
+from mia_core.engine.failures import ComponentError
+from mia_core.errors import MiaError
 from mia_core.exchange import ExchangeConfig, SimulatedExchange
 from mia_core.metrics import PerformanceMetrics, compute_metrics
 from mia_core.orders import Fill, OrderSide
@@ -34,6 +36,31 @@ class BacktestRun:
     result: BacktestResult
     metrics: PerformanceMetrics
     initial_cash_cents: int
+
+
+class BacktestRunStopped(MiaError):
+    """A plugin's component failed during the backtest: ``run`` is what ran until then, ``error`` names it.
+
+    ``run.result.stopped`` says where and why (``None`` in ``run`` when it failed before the first bar).
+    """
+
+    def __init__(self, error: ComponentError, run: BacktestRun | None) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.run = run
+
+
+_SECTIONS = {"technique": "techniques", "strategy": "strategy", "analyzer": "analyzers",
+             "signal_filter": "signal_filters"}
+
+
+def _named(error: ComponentError, plan: SystemPlan) -> ComponentError:
+    """``error`` with the component's YAML instance name and its plugin."""
+    planned = plan.sections.get(_SECTIONS.get(error.kind, ""), ())
+    if 0 <= error.index < len(planned):
+        error.name = planned[error.index].ref.instance_name
+        error.plugin = planned[error.index].provider.label
+    return error
 
 
 def _bound_ns(day: dt.date | None, end: bool) -> int | None:
@@ -81,6 +108,7 @@ def make_engine(system: System, initial_cash_cents: int, *, persist_risk: bool =
         system.plan.instrument,
         system.strategy,
         techniques=system.techniques,
+        technique_names=system.technique_names,
         analyzers=system.analyzers,
         signal_filters=system.signal_filters,
         risk_policies=system.risk_policies,
@@ -130,7 +158,18 @@ def run_system(system: System, series: BarSeries, progress: Progress | None = No
     engine, config, vectorised = _backtest_engine(system)
     initial = round(config.initial_cash * 100)
     exchange = SimulatedExchange(plan.instrument, config)
-    result = run_backtest(series, engine, exchange, vectorised=vectorised, progress=progress)
+    try:
+        result = run_backtest(series, engine, exchange, vectorised=vectorised, progress=progress)
+    except BacktestStopped as stopped:
+        error = _named(stopped.error, plan)
+        partial = attrs.evolve(stopped.result, stopped=error.stopped)
+        run = None
+        if partial.bars:
+            in_market = engine.portfolio.position_curve() != 0
+            metrics = compute_metrics(partial.round_trips, partial.equity_ts, partial.equity_cents, initial,
+                                      in_market=in_market)
+            run = BacktestRun(plan=plan, series=series, result=partial, metrics=metrics, initial_cash_cents=initial)
+        raise BacktestRunStopped(error, run) from error
     if plan.settings.backtest.close_at_end and engine.portfolio.position.quantity:
         _close_at_end(engine, series, config)
         equity_ts, equity = engine.portfolio.equity_curve()

@@ -6,7 +6,7 @@ import logging
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -22,6 +22,9 @@ from adapters.ib.cli import ib_app
 from adapters.research.cli import walkforward_command
 from adapters.risk.cli import risk_app
 from mia_core.errors import MiaError
+
+if TYPE_CHECKING:
+    from adapters.bootstrap.backtest import BacktestRun
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="MIA: automated trading of ES/NQ futures.")
 plugins_app = typer.Typer(no_args_is_help=True, help="Installed plugins.")
@@ -92,13 +95,11 @@ def backtest(
                                                   "same data first; report nothing if it fails.")] = False,
 ) -> None:
     """Run a system on history; print the summary and write the report."""
-    from adapters.bootstrap.backtest import backtest_plan
+    from adapters.bootstrap.backtest import BacktestRunStopped, backtest_plan
     from adapters.check.cli import print_check
-    from adapters.reporting.files import write_csvs
-    from adapters.reporting.html import write_html
-    from adapters.reporting.summary import summary_table
 
     path = config or default_config()
+    directory = report or Path("reports") / path.stem
     try:
         host = host_for(path)
         plan = load_plan(path, host)
@@ -118,11 +119,26 @@ def backtest(
             )
     except (ConfigError, PluginError) as exc:
         raise fail(str(exc)) from exc
+    except BacktestRunStopped as stopped:  # a plugin failed: report what ran, then the error, no traceback
+        if stopped.run is not None:
+            _report(stopped.run, directory)
+        raise fail(str(stopped), code=1) from stopped
+    _report(run, directory)
+
+
+def _report(run: BacktestRun, directory: Path) -> None:
+    """Print the summary and the warnings, write the CSV files and the HTML page."""
+    from adapters.reporting.files import write_csvs
+    from adapters.reporting.html import write_html
+    from adapters.reporting.summary import summary_table, warnings
+
     console.print(summary_table(run))
-    directory = report or Path("reports") / path.stem
+    for warning in warnings(run.result.journal):
+        err.print(f"[yellow]warning:[/] {warning}", highlight=False)
     trades, equity = write_csvs(run.result, directory)
     page = write_html(run, directory / "report.html")
-    console.print(f"report: {page}  (trades: {trades}, equity: {equity})", highlight=False)
+    note = " (incomplete: the run stopped early)" if run.result.stopped else ""
+    console.print(f"report{note}: {page}  (trades: {trades}, equity: {equity})", highlight=False)
 
 
 @app.command("run")

@@ -152,6 +152,16 @@ class System:
     notifiers: tuple[Notifier, ...]
     build_context: SystemBuildContext
 
+    @property
+    def technique_names(self) -> tuple[str, ...] | None:
+        """The name each technique publishes its outputs under: its YAML instance name (``as:``, else ``use:``).
+
+        ``None`` when the techniques are not the plan's (a test overrode the provider):
+        each then publishes under its own ``name``.
+        """
+        planned = self.plan.many("techniques")
+        return tuple(p.ref.instance_name for p in planned) if len(planned) == len(self.techniques) else None
+
     def close(self) -> None:
         """Release shared resources (connections)."""
         self.build_context.close_shared()

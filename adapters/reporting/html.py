@@ -79,8 +79,12 @@ def write_html(run: BacktestRun, path: Path) -> Path:
     charts = [_equity_chart(run), _price_chart(run), _monthly_chart(run)]
     parts = [fig.to_html(full_html=False, include_plotlyjs=(i == 0)) for i, fig in enumerate(charts)]
     title = html.escape(f"MIA backtest: {run.plan.source} ({run.plan.instrument.symbol})")
+    stopped = ""
+    if run.result.stopped:
+        title = "INCOMPLETE " + title
+        stopped = f"<p><strong>Incomplete: {html.escape(run.result.stopped)}</strong></p>"
     page = (f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title></head><body>"
-            f"<h1>{title}</h1><p>{run.result.bars} bars; statistics after commissions and slippage.</p>"
+            f"<h1>{title}</h1>{stopped}<p>{run.result.bars} bars; statistics after commissions and slippage.</p>"
             f"<table>{rows}</table>{risk}{''.join(parts)}</body></html>")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")

@@ -14,7 +14,10 @@ import numpy.typing as npt
 from mia_core import trusted
 from mia_core.accounting import RoundTrip, marks
 from mia_core.commands import CancelOrder, Command, FlattenPosition, ModifyOrder, RaiseAlert, SubmitOrder
+from mia_core.engine import failures
 from mia_core.engine.core import TradingEngine
+from mia_core.engine.failures import ComponentError
+from mia_core.errors import MiaError
 from mia_core.exchange import SimulatedExchange
 from mia_core.journal import JournalEntry
 from mia_core.market import Bar
@@ -52,6 +55,24 @@ class BacktestResult:
     journal: list[JournalEntry]
     final_position: int
     vectorised: bool
+    #: ``None`` for a run over every bar; else why it stopped early: "stopped at bar N (time): <reason>"
+    stopped: str | None = None
+
+
+class BacktestStopped(MiaError):
+    """A component failed during a backtest: ``error`` names it, ``result`` is what ran until then.
+
+    ``result.stopped`` says where and why; the ``ComponentError`` (chained to the
+    original exception) is also the ``__cause__``.
+    """
+
+    def __init__(self, error: ComponentError, result: BacktestResult) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.result = result
+
+    def __str__(self) -> str:
+        return str(self.error)  # the shell composing the system may name the plugin after this was raised
 
 
 class BacktestShell:
@@ -120,23 +141,33 @@ def run_backtest(
     needs a strategy with ``target_directions`` and no techniques or analyzers.
     """
     shell = BacktestShell(engine, exchange)
-    with _cyclic_collector_paused():
-        if vectorised:
-            _walk_vectorised(series, shell, progress)
-        else:
-            for i, bar in enumerate(series.trusted()):
-                shell.step(bar)
-                if progress is not None and i % PROGRESS_EVERY == 0:
-                    progress(i)
+    try:
+        with _cyclic_collector_paused():
+            if vectorised:
+                _walk_vectorised(series, shell, progress)
+            else:
+                for i, bar in enumerate(series.trusted()):
+                    shell.step(bar)
+                    if progress is not None and i % PROGRESS_EVERY == 0:
+                        progress(i)
+    except ComponentError as error:  # a plugin failed: name the bar, keep what ran until then
+        bars = 0 if error.ts is None else int(np.searchsorted(series.ts, error.ts, side="right"))
+        error.bar = bars - 1 if bars else None
+        raise BacktestStopped(error, _result(engine, vectorised, bars, error.stopped)) from error
+    return _result(engine, vectorised, len(series), None)
+
+
+def _result(engine: TradingEngine, vectorised: bool, bars: int, stopped: str | None) -> BacktestResult:
     equity_ts, equity = engine.portfolio.equity_curve()
     return BacktestResult(
-        bars=len(series),
+        bars=bars,
         round_trips=list(engine.portfolio.round_trips),
         equity_ts=equity_ts,
         equity_cents=equity,
         journal=engine.journal,
         final_position=engine.portfolio.position.quantity,
         vectorised=vectorised,
+        stopped=stopped,
     )
 
 
@@ -181,7 +212,13 @@ def _walk_vectorised(series: BarSeries, shell: BacktestShell, progress: Progress
     if not supports_vectorised(engine):
         raise ValueError("the vectorised path needs a strategy with target_directions and no techniques or analyzers")
     strategy: VectorisedSignals = engine.strategy  # type: ignore[assignment]
-    directions = strategy.target_directions(series)
+    try:
+        directions = strategy.target_directions(series)
+    except Exception as exc:
+        raise failures.raised(failures.STRATEGY, strategy.name, 0, "target_directions", None, exc) from exc
+    wrong = failures.describe_directions(directions, len(series))
+    if wrong:
+        raise failures.ComponentError(failures.STRATEGY, strategy.name, 0, "target_directions", None, wrong)
     reasons: Mapping[int, str] = getattr(strategy, "signal_reasons", None) or {}
     signals = np.flatnonzero(directions).tolist()
     signals.append(len(series))
@@ -200,26 +237,29 @@ def _walk_vectorised(series: BarSeries, shell: BacktestShell, progress: Progress
 
     n = len(series)
     i = k = 0
-    while i < n:
-        if engine.working:  # working orders meet the bar first
-            shell.deliver(shell.exchange.on_bar(series.trusted_bar(i)))
-        if engine.working:  # still working: this bar alone
-            end = i + 1
-        else:  # nothing working: mark in bulk through the next signal's bar
-            while signals[k] < i:
-                k += 1
-            end = min(signals[k] + 1, n)
-        mark_bars(i, end)
-        last = end - 1
-        ts = engine.now_ns = int(ts_col[last])
-        direction = int(directions[last])
-        if direction:
-            side = _DIRECTIONS.get(direction) or Direction(direction)
-            signal = trusted.signal(ts, strategy.name, side, reasons.get(direction, ""))
-            shell.execute(engine.on_signal(signal))
-        if progress is not None:
-            for done in range(-(-i // PROGRESS_EVERY) * PROGRESS_EVERY, end, PROGRESS_EVERY):
-                progress(done)
-        i = end
-    if followed:
-        portfolio.unfollow()  # the tick columns are the run's own: free them before the report
+    try:
+        while i < n:
+            if engine.working:  # working orders meet the bar first
+                shell.deliver(shell.exchange.on_bar(series.trusted_bar(i)))
+            if engine.working:  # still working: this bar alone
+                end = i + 1
+            else:  # nothing working: mark in bulk through the next signal's bar
+                while signals[k] < i:
+                    k += 1
+                end = min(signals[k] + 1, n)
+            mark_bars(i, end)
+            last = end - 1
+            ts = engine.now_ns = int(ts_col[last])
+            engine.last_close = float(close_col[last])
+            direction = int(directions[last])
+            if direction:
+                side = _DIRECTIONS.get(direction) or Direction(direction)
+                signal = trusted.signal(ts, strategy.name, side, reasons.get(direction, ""))
+                shell.execute(engine.on_signal(signal))
+            if progress is not None:
+                for done in range(-(-i // PROGRESS_EVERY) * PROGRESS_EVERY, end, PROGRESS_EVERY):
+                    progress(done)
+            i = end
+    finally:
+        if followed:  # the tick columns are the run's own: free them before the report (a partial one too)
+            portfolio.unfollow()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -10,8 +11,9 @@ import attrs
 from mia_core import trusted
 from mia_core.accounting import Portfolio
 from mia_core.commands import CancelOrder, Command, SubmitOrder
-from mia_core.engine import planner
+from mia_core.engine import failures, hints, planner
 from mia_core.engine.config import ExecutionConfig
+from mia_core.engine.published import FeatureMap, publishing
 from mia_core.engine.view import EngineView
 from mia_core.events import (
     ConnectionChanged,
@@ -64,6 +66,7 @@ class TradingEngine:
         strategy: Strategy,
         *,
         techniques: Sequence[Technique] = (),
+        technique_names: Sequence[str] | None = None,
         analyzers: Sequence[Analyzer] = (),
         signal_filters: Sequence[SignalFilter] = (),
         risk_policies: Sequence[RiskPolicy] = (),
@@ -82,7 +85,11 @@ class TradingEngine:
         self.execution = execution or ExecutionConfig()
         self.portfolio = Portfolio(instrument, initial_cash_cents)
         self.working: dict[str, Order] = {}
-        self.features: dict[str, float] = {}
+        self.features: dict[str, float] = FeatureMap()
+        # each technique with the prefix it publishes under (its instance name, YAML `as:`) and its place
+        self.publishing: list[tuple[Technique, str, int, frozenset[str]]] = publishing(self.techniques, technique_names)
+        self.last_close = math.nan  # the latest bar's close: the entry reference of a market order's bracket
+        self.told: set[str] = set()  # strategies already warned that their brackets were rounded to the grid
         self.analyses: dict[str, Mapping[str, float]] = {}
         self.journal: list[JournalEntry] = []
         self.now_ns = 0
@@ -135,6 +142,7 @@ class TradingEngine:
     def on_bar(self, bar: Bar) -> list[Command]:
         """Roll the risk ledger, mark, update analyzers and techniques, let the risk desk act, ask the strategy."""
         ts = self.now_ns = bar.ts
+        self.last_close = bar.close
         ledger = self.ledger
         if ledger.track:
             if not ledger.start_ns <= ts < ledger.end_ns:
@@ -142,23 +150,55 @@ class TradingEngine:
             ledger.last_price = bar.close
         self.portfolio.mark(ts, bar.high, bar.low, bar.close)
         if self.analyzers:
-            for analyzer in self.analyzers:
-                values = analyzer.on_event(bar)
+            for i, analyzer in enumerate(self.analyzers):
+                try:
+                    values = analyzer.on_event(bar)
+                except Exception as exc:
+                    raise failures.raised(failures.ANALYZER, analyzer.name, i, "on_event", ts, exc) from exc
                 if values is not None:
                     self.analyses[analyzer.name] = values
-        if self.techniques:
-            for technique in self.techniques:
-                prefix = technique.name + "."
-                for key, value in technique.update(bar).items():
-                    self.features[prefix + key] = value
+        if self.publishing:
+            self._update_techniques(bar)
         if self.desk.active:
             return self._desk_bar(bar)
-        signal = self.strategy.on_bar(bar, self.view)
+        signal = self._ask_strategy(bar)
         return [] if signal is None else self.on_signal(signal)
+
+    def _update_techniques(self, bar: Bar) -> None:
+        """Each technique's ``update``, published as ``<instance name>.<output>``; a failure names the technique."""
+        features = self.features
+        for technique, prefix, index, declared in self.publishing:
+            try:
+                values = technique.update(bar)
+            except Exception as exc:
+                raise failures.raised(failures.TECHNIQUE, prefix[:-1], index, "update", bar.ts, exc) from exc
+            try:
+                if values.keys() != declared:
+                    raise ValueError("not its declared outputs")
+                for key, value in values.items():
+                    if type(value) is not float and not failures.is_number(value):
+                        raise TypeError("not a number")
+                    features[prefix + key] = value
+            except Exception as exc:
+                found = failures.describe_outputs(values, technique.outputs) or f"{type(exc).__name__}: {exc}"
+                error = failures.ComponentError(failures.TECHNIQUE, prefix[:-1], index, "update", bar.ts, found)
+                raise failures.chained(error, exc) from exc
+
+    def _ask_strategy(self, bar: Bar) -> Signal | None:
+        """The strategy's ``on_bar``: a Signal or None, or an error naming the strategy."""
+        strategy = self.strategy
+        try:
+            result: object = strategy.on_bar(bar, self.view)
+        except Exception as exc:
+            raise failures.raised(failures.STRATEGY, strategy.name, 0, "on_bar", bar.ts, exc) from exc
+        if result is None or isinstance(result, Signal):
+            return result
+        reason = f"returned {type(result).__name__} {result!r:.60}; expected a Signal or None"
+        raise failures.ComponentError(failures.STRATEGY, strategy.name, 0, "on_bar", bar.ts, reason)
 
     def _desk_bar(self, bar: Bar) -> list[Command]:
         commands, closing = self.desk.after_bar(bar)
-        signal = self.strategy.on_bar(bar, self.view)
+        signal = self._ask_strategy(bar)
         if signal is None:
             return commands
         if closing:  # a flatten is on its way: the signal is recorded, not acted on
@@ -168,15 +208,29 @@ class TradingEngine:
 
     def on_signal(self, signal: Signal) -> list[Command]:
         """Filter the signal, plan orders to its target, pass each through risk."""
-        for signal_filter in self.signal_filters:
-            signal = signal_filter.apply(signal, self.view)
+        for i, signal_filter in enumerate(self.signal_filters):
+            try:
+                filtered: object = signal_filter.apply(signal, self.view)
+            except Exception as exc:
+                raise failures.raised(failures.SIGNAL_FILTER, signal_filter.name, i, "apply", self.now_ns, exc) from exc
+            if not isinstance(filtered, Signal):
+                reason = f"returned {type(filtered).__name__} {filtered!r:.60}; expected a Signal"
+                raise failures.ComponentError(failures.SIGNAL_FILTER, signal_filter.name, i, "apply", self.now_ns,
+                                              reason)
+            signal = filtered
         self.journal.append(record_event("signal", trusted.signal_generated(signal)))
         working = list(self.working.values())
-        if self.desk.atr is not None:
+        commands: list[Command] = []
+        if self.desk.atr is not None:  # the position manager sizes from the stop hint and places its own bracket
             cancels, intents = self.desk.plan(signal, working)
         else:
+            refused = ""
+            if (signal.stop_loss is not None or signal.take_profit is not None) and self.execution.use_signal_brackets:
+                signal, refused = hints.judge(self, signal, commands)
             cancels, intents = planner.plan(signal, self.instrument, self.portfolio.quantity, working, self.execution)
-        commands: list[Command] = list(cancels)
+            if refused:
+                intents = hints.refuse_entries(self, intents, refused)
+        commands.extend(cancels)
         self.signal = signal
         # orders this decision cancels no longer count: an intent is judged against what will be working
         self.cancelling = frozenset(c.order_id for c in cancels if isinstance(c, CancelOrder))

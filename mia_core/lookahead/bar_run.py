@@ -10,7 +10,7 @@ import attrs
 import numpy as np
 
 from mia_core.instruments import Instrument
-from mia_core.lookahead.forms import Columns, FloatArray, has_incremental
+from mia_core.lookahead.forms import Columns, FloatArray, checked_row, has_incremental
 from mia_core.lookahead.report import iso
 from mia_core.market import Bar
 from mia_core.orders import Position
@@ -87,7 +87,7 @@ class Recorded:
 
 def _row(kind: str, component: Any, bar: Bar, context: CheckContext) -> Mapping[str, float]:
     if kind == "incremental":
-        return component.update(bar)  # type: ignore[no-any-return]
+        return checked_row(component, component.update(bar))
     if kind == "events":
         component.on_event(bar)
         return component.latest()  # type: ignore[no-any-return]

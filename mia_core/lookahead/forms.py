@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from mia_core.engine.failures import describe_arrays, describe_outputs
+from mia_core.errors import MiaError
 from mia_core.series import BarSeries
 
 FloatArray = npt.NDArray[np.float64]
@@ -15,6 +17,18 @@ Columns = dict[str, FloatArray]
 ArrayRun = Callable[[Any, BarSeries], Columns]
 RTOL = 1e-9
 ATOL = 1e-12
+
+
+class MalformedResult(MiaError):
+    """A form returned something else than its declared outputs (the report's error says what)."""
+
+
+def checked_row(feature: Any, row: object) -> Mapping[str, float]:
+    """``row`` as ``update`` returned it, or :class:`MalformedResult` saying how it differs from ``outputs``."""
+    wrong = describe_outputs(row, tuple(feature.outputs))
+    if wrong:
+        raise MalformedResult(f"update {wrong}")
+    return row  # type: ignore[return-value]
 
 
 def has_incremental(component: Any) -> bool:
@@ -33,8 +47,12 @@ def has_fast(strategy: Any) -> bool:
 
 
 def run_vectorised(feature: Any, bars: BarSeries) -> Columns:
-    """``feature.compute(bars)`` as float arrays."""
-    return {str(key): np.asarray(value, dtype=np.float64) for key, value in feature.compute(bars).items()}
+    """``feature.compute(bars)`` as float arrays (:class:`MalformedResult` when they are not its declared outputs)."""
+    result = feature.compute(bars)
+    wrong = describe_arrays(result, tuple(feature.outputs), len(bars))
+    if wrong:
+        raise MalformedResult(f"compute {wrong}")
+    return {str(key): np.asarray(value, dtype=np.float64) for key, value in result.items()}
 
 
 def run_directions(strategy: Any, bars: BarSeries) -> Columns:

@@ -82,3 +82,20 @@ def test_a_fill_the_engine_cannot_book_stops_trading_and_flattens() -> None:
     # The closing orders followed the broker's own position and orders, not the engine's doubtful books.
     assert shell.broker.positions() == [] or all(p.quantity == 0 for p in shell.broker.positions())
     assert shell.broker.open_orders() == []
+
+
+def test_the_skipped_event_alert_names_the_component_its_method_and_the_bar_time() -> None:
+    from mia_core.engine.failures import iso_utc
+    from tests.engine.third_party import Drift, DriftConfig, Follow, FollowConfig
+
+    engine = TradingEngine(ES, Follow(FollowConfig(), ES.tick_size), techniques=(Drift(DriftConfig(fail_at=9,
+                                                                                                    fault="list")),))
+    journal = MemoryJournal()
+    shell = _shell(engine, journal)
+    asyncio.run(shell.run())
+    assert shell.events_seen == len(BARS) and shell.component_errors == 1
+    (alert,) = journal.entries("alert")
+    message = alert.payload["message"]
+    assert message.startswith(f"Bar could not be handled (ComponentError: technique 'drift': update at "
+                              f"{iso_utc(int(BARS.ts[9]))}: returned [")
+    assert message.endswith("expected a mapping of its declared outputs ('change', 'up') to floats); it was skipped")
