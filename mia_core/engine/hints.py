@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import attrs
 
@@ -11,12 +11,22 @@ from mia_core.commands import AlertLevel, Command, RaiseAlert
 from mia_core.engine.failures import is_number, iso_utc
 from mia_core.events import RiskChecked
 from mia_core.instruments import Instrument
-from mia_core.journal import record
+from mia_core.journal import JournalEntry, record
 from mia_core.orders import OrderIntent
 from mia_core.signals import RiskDecision, Signal
 
-if TYPE_CHECKING:
-    from mia_core.engine.core import TradingEngine
+
+class HintJudge(Protocol):
+    """What judging hints reads and writes on the engine (declared here so this module needs no engine import)."""
+
+    @property
+    def instrument(self) -> Instrument: ...
+    @property
+    def now_ns(self) -> int: ...
+    last_close: float
+    told: set[str]
+    journal: list[JournalEntry]
+
 
 #: The name a refusal is journaled under (a ``risk`` entry, like a risk policy's rejection).
 REFUSER = "signal_bracket"
@@ -72,7 +82,7 @@ def check(signal: Signal, instrument: Instrument, reference: float) -> tuple[Sig
     return attrs.evolve(signal, stop_loss=stop, take_profit=target), said, ""
 
 
-def judge(engine: TradingEngine, signal: Signal, commands: list[Command]) -> tuple[Signal, str]:
+def judge(engine: HintJudge, signal: Signal, commands: list[Command]) -> tuple[Signal, str]:
     """``(signal to plan with, why its entry is refused or '')`` against the engine's last close.
 
     A rounding is said once per strategy: a warning alert appended to ``commands``. A
@@ -87,7 +97,7 @@ def judge(engine: TradingEngine, signal: Signal, commands: list[Command]) -> tup
     return checked, ""
 
 
-def refuse_entries(engine: TradingEngine, intents: list[OrderIntent], reason: str) -> list[OrderIntent]:
+def refuse_entries(engine: HintJudge, intents: list[OrderIntent], reason: str) -> list[OrderIntent]:
     """Drop the entries of a signal whose bracket was refused, journaled as ``risk`` rejections; exits stay."""
     kept: list[OrderIntent] = []
     now = engine.now_ns
