@@ -35,7 +35,6 @@ from .markdown import DOCS, fenced_blocks, section
 
 API_MD = (DOCS / "plugin_api.md").read_text()
 EXAMPLE_PLUGIN = DOCS / "examples" / "mia-example-strategy"
-AGREED = ("<!-- agreed-behaviours: start -->", "<!-- agreed-behaviours: end -->")
 
 # section heading -> the objects whose public members that section must name
 SECTIONS: dict[str, tuple[type, ...]] = {
@@ -113,11 +112,12 @@ def test_every_python_block_runs_in_order(example_importable: None) -> None:
             pytest.fail(f"docs/plugin_api.md, the python block at line {block.line}: {type(exc).__name__}: {exc}")
 
 
-def test_the_agreed_behaviours_are_one_marked_section() -> None:
-    start, end = (API_MD.index(marker) for marker in AGREED)
-    assert API_MD.count(AGREED[0]) == 1 and start < end
+def test_the_failure_section_points_at_the_guide_s_tables() -> None:
     failing = "\n".join(section(API_MD, "When a plugin fails").lines)
-    assert AGREED[0] in failing and AGREED[1] in failing
+    guide = (DOCS / "plugins.md").read_text()
+    for anchor, heading in (("when-a-component-fails-during-a-run", "## When a component fails during a run"),
+                            ("when-a-plugin-is-broken", "## When a plugin is broken")):
+        assert f"(plugins.md#{anchor})" in failing and heading in guide
 
 
 def test_the_page_is_linked_from_the_plugin_guide_and_the_readme() -> None:
