@@ -10,16 +10,13 @@ from dependency_injector import containers, providers
 
 from adapters.bootstrap.config import PlannedComponent, SystemPlan
 from adapters.bootstrap.errors import PluginError
-from adapters.calendars.cme import cme_calendar
+from adapters.bootstrap.standalone import ContextServices
 from adapters.clocks import WallClock
-from adapters.options.archive import StoredSnapshots
-from mia_core.calc.session_calendar import SessionCalendar
 from mia_core.clock import ManualClock
 from mia_core.instruments import Instrument
 from ports import Analyzer, Broker, DataFeed, Notifier, RiskPolicy, SignalFilter, Strategy, Technique
 from ports.clock import Clock
 from ports.components import ComponentKind, Mode
-from ports.snapshot_archive import SnapshotArchive
 
 T = TypeVar("T")
 
@@ -35,7 +32,7 @@ PORT_BY_KIND: dict[ComponentKind, type] = {
 }
 
 
-class SystemBuildContext:
+class SystemBuildContext(ContextServices):
     """The BuildContext handed to factories; owns shared objects (one per key)."""
 
     def __init__(self, container: containers.DynamicContainer, instrument: Instrument, mode: Mode, clock: Clock):
@@ -43,15 +40,6 @@ class SystemBuildContext:
         self.instrument = instrument
         self.mode = mode
         self.clock = clock
-
-    @property
-    def sessions(self) -> SessionCalendar:
-        """The CME Globex equity calendar, built once per process."""
-        return cme_calendar()
-
-    def snapshot_archive(self, directory: str) -> SnapshotArchive:
-        """The snapshots the point-in-time store keeps in ``directory`` (``adapters.options.archive``)."""
-        return StoredSnapshots(directory)
 
     def shared(self, key: str, create: Callable[[], T]) -> T:
         """One object per ``key``, held by a Singleton provider on the container."""

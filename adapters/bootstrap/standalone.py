@@ -17,7 +17,20 @@ from ports.snapshot_archive import SnapshotArchive
 T = TypeVar("T")
 
 
-class StandaloneBuildContext:
+class ContextServices:
+    """The BuildContext members every context serves alike: the exchange calendar and stored options snapshots."""
+
+    @property
+    def sessions(self) -> SessionCalendar:
+        """The CME Globex equity calendar (built once per process)."""
+        return cme_calendar()
+
+    def snapshot_archive(self, directory: str) -> SnapshotArchive:
+        """The snapshots the point-in-time store keeps in ``directory`` (``adapters.options.archive``)."""
+        return StoredSnapshots(directory)
+
+
+class StandaloneBuildContext(ContextServices):
     """What a system hands a factory, without a system: a backtest-mode context on a manual clock.
 
     ``spec.factory(spec.config_class(), StandaloneBuildContext())`` builds a registered
@@ -29,15 +42,6 @@ class StandaloneBuildContext:
         self.mode = mode
         self.clock: Clock = clock if clock is not None else ManualClock()
         self._shared: dict[str, Any] = {}
-
-    @property
-    def sessions(self) -> SessionCalendar:
-        """The CME Globex equity calendar (built once per process)."""
-        return cme_calendar()
-
-    def snapshot_archive(self, directory: str) -> SnapshotArchive:
-        """The snapshots the point-in-time store keeps in ``directory`` (``adapters.options.archive``)."""
-        return StoredSnapshots(directory)
 
     def shared(self, key: str, create: Callable[[], T]) -> T:
         """One object per ``key``, created on first use."""
