@@ -85,8 +85,9 @@ def test_a_fill_the_engine_cannot_book_stops_trading_and_flattens() -> None:
 
 
 def test_the_skipped_event_alert_names_the_component_its_method_and_the_bar_time() -> None:
-    from mia_core.engine.failures import iso_utc
     from engine.third_party import Drift, DriftConfig, Follow, FollowConfig
+
+    from mia_core.engine.failures import iso_utc
 
     engine = TradingEngine(ES, Follow(FollowConfig(), ES.tick_size), techniques=(Drift(DriftConfig(fail_at=9,
                                                                                                     fault="list")),))
