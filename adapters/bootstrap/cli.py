@@ -135,7 +135,7 @@ def _report(run: BacktestRun, directory: Path) -> None:
     console.print(summary_table(run))
     for warning in warnings(run.result.journal):
         err.print(f"[yellow]warning:[/] {warning}", highlight=False)
-    trades, equity = write_csvs(run.result, directory)
+    trades, equity = write_csvs(run, directory)
     page = write_html(run, directory / "report.html")
     note = " (incomplete: the run stopped early)" if run.result.stopped else ""
     console.print(f"report{note}: {page}  (trades: {trades}, equity: {equity})", highlight=False)

@@ -1,91 +1,141 @@
-"""The HTML backtest report: equity, drawdown, trades on price, monthly returns (plotly)."""
+"""The HTML backtest report: one self-contained page a trader can send on (no network, small SVG charts)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import json
+import math
+from importlib import metadata, resources
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
+import yaml
 
 from adapters.bootstrap.backtest import BacktestRun
-from adapters.reporting.files import equity_frame
+from adapters.bootstrap.structure import unstructure
+from adapters.reporting import charts
+from adapters.reporting.files import run_trades_frame
 from adapters.reporting.risk import risk_decisions_frame, risk_summary_frame
-from mia_core.accounting import round_trips_frame
+from adapters.reporting.summary import open_position_note, system_name
 from mia_core.metrics import metrics_table_rows
+from mia_core.metrics.table import format_money
 
-MAX_PRICE_POINTS = 50_000
+_TRADE_COLUMNS = ["trade_id", "direction", "quantity", "entry_time", "exit_time", "entry_price", "exit_price",
+                  "net_pnl", "commission", "mae", "mfe", "bars_held", "entry_reason", "exit_reason"]
+_MONEY = {"net_pnl", "commission", "mae", "mfe"}
 
 
-def _price_chart(run: BacktestRun) -> go.Figure:
+def resolved_yaml(run: BacktestRun) -> str:
+    """The system as run: every setting with its default filled in, each component with ``use:`` first."""
+    plan = run.plan
+    data: dict[str, Any] = unstructure(plan.settings)
+    for section, planned in plan.sections.items():
+        entries = []
+        for p in planned:
+            entry: dict[str, Any] = {"use": p.spec.name}
+            if p.ref.instance_name != p.spec.name:
+                entry["as"] = p.ref.instance_name
+            entry.update(unstructure(p.config) if p.config is not None else {})
+            entries.append(entry)
+        data[section] = entries[0] if section in ("data_feed", "broker", "strategy") and entries else entries
+    return yaml.safe_dump(json.loads(json.dumps(data, default=str)), sort_keys=False, allow_unicode=True)
+
+
+def mia_version() -> str:
+    """The installed mia-trading version ("unknown" when run from an uninstalled tree)."""
+    try:
+        return metadata.version("mia-trading")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _trade_rows(trades: pd.DataFrame) -> dict[str, Any]:
+    frame = trades[_TRADE_COLUMNS].copy()
+    for column in ("entry_time", "exit_time"):
+        frame[column] = frame[column].dt.strftime("%Y-%m-%d %H:%M")
+    return {"columns": _TRADE_COLUMNS, "rows": frame.to_numpy().tolist(),
+            "money": [i for i, c in enumerate(_TRADE_COLUMNS) if c in _MONEY]}
+
+
+def _monthly_table(table: pd.DataFrame) -> str:
+    if table.empty:
+        return "<p>No equity points.</p>"
+    head = "".join(f"<th>{c}</th>" for c in ["", *table.columns])
+
+    def cell(value: float) -> str:
+        if math.isnan(value):
+            return "<td></td>"
+        alpha = min(0.85, abs(value) / 10 + 0.08)
+        color = f"rgba(24,128,56,{alpha:.2f})" if value >= 0 else f"rgba(197,34,31,{alpha:.2f})"
+        return f"<td style='background:{color}'>{value:.1f}%</td>"
+
+    body = "".join(f"<tr><th>{year}</th>{''.join(cell(v) for v in row)}</tr>" for year, row in table.iterrows())
+    return f"<table class='monthly'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _asset(name: str) -> str:
+    return resources.files("adapters.reporting").joinpath("assets", name).read_text(encoding="utf-8")
+
+
+def render(run: BacktestRun, now: dt.datetime | None = None) -> str:
+    """The report page as text."""
+    name = system_name(run)
+    symbol = run.plan.instrument.symbol
+    trades = run_trades_frame(run)
     series = run.series
-    step = max(1, len(series) // MAX_PRICE_POINTS)
-    times = pd.to_datetime(series.ts[::step], utc=True)
-    fig = go.Figure(go.Scattergl(x=times, y=series.close[::step], name="close", line={"width": 1}))
-    trades = round_trips_frame(run.result.round_trips)
-    if len(trades):
-        for side, symbol, color in (("buy", "triangle-up", "green"), ("sell", "triangle-down", "red")):
-            entries = trades[trades["side"] == side]
-            fig.add_trace(go.Scattergl(x=entries["entry_time"], y=entries["entry_price"], mode="markers",
-                                       marker={"symbol": symbol, "color": color, "size": 8}, name=f"{side} entry"))
-        fig.add_trace(go.Scattergl(x=trades["exit_time"], y=trades["exit_price"], mode="markers",
-                                   marker={"symbol": "x", "color": "black", "size": 7}, name="exit"))
-    fig.update_layout(title="Trades on price", height=450)
-    return fig
-
-
-def _equity_chart(run: BacktestRun) -> go.Figure:
-    frame = equity_frame(run.result)
-    step = max(1, len(frame) // MAX_PRICE_POINTS)
-    frame = frame.iloc[::step]
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.7, 0.3], vertical_spacing=0.05)
-    fig.add_trace(go.Scattergl(x=frame["time"], y=frame["equity"], name="equity ($)"), row=1, col=1)
-    fig.add_trace(go.Scattergl(x=frame["time"], y=frame["drawdown"], name="drawdown ($)", fill="tozeroy",
-                               line={"color": "firebrick"}), row=2, col=1)
-    fig.update_layout(title="Equity and drawdown (after costs)", height=550)
-    return fig
-
-
-def monthly_returns(run: BacktestRun) -> pd.DataFrame:
-    """Percent return per calendar month (rows years, columns months)."""
-    frame = equity_frame(run.result).set_index("time")["equity"]
-    if frame.empty:
-        return pd.DataFrame()
-    month_end = frame.resample("ME").last().dropna()
-    start = pd.concat([pd.Series([run.initial_cash_cents / 100], index=[month_end.index[0] - pd.offsets.MonthEnd()]),
-                       month_end])
-    returns = start.pct_change().dropna() * 100
-    table = pd.DataFrame({"year": returns.index.year, "month": returns.index.month, "ret": returns.to_numpy()})
-    return table.pivot(index="year", columns="month", values="ret")
-
-
-def _monthly_chart(run: BacktestRun) -> go.Figure:
-    table = monthly_returns(run)
-    fig = go.Figure(go.Heatmap(z=table.to_numpy(), x=[str(m) for m in table.columns], y=[str(y) for y in table.index],
-                               colorscale="RdYlGn", zmid=0, text=table.round(2).to_numpy(), texttemplate="%{text}"))
-    fig.update_layout(title="Monthly returns (%)", height=max(300, 22 * len(table) + 120))
-    return fig
+    first, last = (pd.Timestamp(int(series.ts[i]), tz="UTC") for i in (0, -1))
+    stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    title = f"{name}: {symbol} backtest"
+    banner = ""
+    if run.result.stopped:
+        title = "INCOMPLETE " + title
+        banner = f"<p class='warn'><strong>Incomplete: {html.escape(run.result.stopped)}</strong></p>"
+    note = open_position_note(run)
+    if note:
+        banner += f"<p class='info'>{html.escape(note)}</p>"
+    metrics = "".join(f"<div class='kv'><span>{html.escape(k)}</span><span>{html.escape(v)}</span></div>"
+                      for k, v in metrics_table_rows(run.metrics))
+    summary = risk_summary_frame(risk_decisions_frame(run.result.journal))
+    risk = summary.to_html(index=False, escape=True) if len(summary) else "<p>No risk policy judged any order.</p>"
+    payload = {
+        "equity": charts.equity_chart(run, name), "price": charts.price_chart(run, trades),
+        "pnl": charts.pnl_histogram(trades), "trades": _trade_rows(trades),
+    }
+    blob = json.dumps(payload, separators=(",", ":"), default=float).replace("</", "<\\/")
+    head_cells = "".join(f"<th>{c.replace('_', ' ')}</th>" for c in _TRADE_COLUMNS)
+    hold = charts.buy_and_hold(run)
+    meta = (f"{symbol}, {first:%Y-%m-%d} to {last:%Y-%m-%d}: {run.result.bars:,} bars · MIA {mia_version()} · "
+            f"run {stamp} · system file {html.escape(run.plan.source)}")
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1"><title>{html.escape(title)}</title>
+<style>{_asset("report.css")}</style></head><body><main>
+<h1>{html.escape(title)}</h1><p class="meta">{meta}</p>{banner}
+<h2>Summary</h2><p class="note">All figures after commissions and slippage. Net P&amp;L counts closed trades;
+total return is the change in equity, open position included.</p><div class="grid2">{metrics}</div>
+<h2>Equity and drawdown</h2><div id="chart-equity"></div>
+<p class="note">Dashed: buy and hold, one {symbol} contract bought at the first bar's close and sold at the last
+bar's close, after the same commission and slippage as the system ({format_money(hold[-1] - hold[0])} over the span
+after costs). Drag to zoom, double-click to reset.</p>
+<h2>Trades on price</h2><div id="chart-price"></div>
+<p class="note">Close price (decimated: each bucket's low and high kept), long entries ▲, short entries ▼, exits ✕ at
+their fill times and prices. Drag to zoom in, double-click to reset; hover a marker for its trade.</p>
+<h2>Net P&amp;L per trade</h2><div id="chart-pnl"></div>
+<h2>Monthly returns</h2>{_monthly_table(charts.monthly_returns(run))}
+<h2>Trades ({len(trades):,})</h2><p class="note">Click a column to sort. Times are fill times (UTC); see
+docs/metrics.md.</p><div class="scroll"><table id="trade-list"><thead><tr>{head_cells}</tr></thead><tbody></tbody>
+</table></div>
+<h2>Risk: which rule blocked what, how often</h2>{risk}
+<h2>System parameters</h2><details><summary>The resolved system (YAML)</summary>
+<pre>{html.escape(resolved_yaml(run))}</pre></details>
+</main><script type="application/json" id="mia-data">{blob}</script>
+<script>{_asset("report.js")}</script></body></html>
+"""
 
 
 def write_html(run: BacktestRun, path: Path) -> Path:
-    """Write a self-contained report to ``path`` (plotly.js inlined, nothing fetched when opened)."""
-    rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
-                   for k, v in metrics_table_rows(run.metrics))
-    summary = risk_summary_frame(risk_decisions_frame(run.result.journal))
-    none = "<p>No risk policy judged any order.</p>"
-    risk_table = summary.to_html(index=False, escape=True) if len(summary) else none
-    risk = "<h2>Risk: which rule blocked what, how often</h2>" + risk_table
-    charts = [_equity_chart(run), _price_chart(run), _monthly_chart(run)]
-    parts = [fig.to_html(full_html=False, include_plotlyjs=(i == 0)) for i, fig in enumerate(charts)]
-    title = html.escape(f"MIA backtest: {run.plan.source} ({run.plan.instrument.symbol})")
-    stopped = ""
-    if run.result.stopped:
-        title = "INCOMPLETE " + title
-        stopped = f"<p><strong>Incomplete: {html.escape(run.result.stopped)}</strong></p>"
-    page = (f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title></head><body>"
-            f"<h1>{title}</h1>{stopped}<p>{run.result.bars} bars; statistics after commissions and slippage.</p>"
-            f"<table>{rows}</table>{risk}{''.join(parts)}</body></html>")
+    """Write the self-contained report to ``path`` (nothing is fetched when it is opened)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
+    path.write_text(render(run), encoding="utf-8")
     return path

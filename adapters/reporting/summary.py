@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.table import Table
 
 from adapters.bootstrap.backtest import BacktestRun
 from adapters.reporting.risk import risk_decisions_frame, risk_line, risk_summary_frame
 from mia_core.journal import JournalEntry
 from mia_core.metrics import metrics_table_rows
+from mia_core.metrics.table import format_money
 from mia_core.timeutil import ns_to_datetime
+
+
+def system_name(run: BacktestRun) -> str:
+    """The system's name: its YAML file's name without the extension (``battle_navale``)."""
+    return Path(run.plan.source).stem or run.plan.source
+
+
+def open_position_note(run: BacktestRun) -> str:
+    """Why net P&L and total return differ when a position is still open at the end ("" when flat)."""
+    if not run.result.final_position:
+        return ""
+    m = run.metrics
+    open_part = m.ending_equity - run.initial_cash_cents / 100 - m.net_pnl
+    return (f"A position of {run.result.final_position} contract(s) is open at the end: net P&L "
+            f"({format_money(m.net_pnl)}) counts closed trades only, total return counts the change in equity, "
+            f"which also holds the open position's {format_money(open_part)} (its P&L at the last close less "
+            f"the commission paid to open it). Set backtest.close_at_end: true to close it on the last bar.")
 
 
 def summary_table(run: BacktestRun) -> Table:
@@ -19,7 +39,9 @@ def summary_table(run: BacktestRun) -> Table:
     title = f"{run.plan.instrument.symbol} {first:%Y-%m-%d} to {last:%Y-%m-%d}: {run.result.bars:,} bars ({path})"
     if run.result.stopped:
         title = f"INCOMPLETE, {run.result.stopped}\n{title}"
-    table = Table(title=title, caption="after commissions and slippage")
+    note = open_position_note(run)
+    caption = "after commissions and slippage" + (f"\n{note}" if note else "")
+    table = Table(title=title, caption=caption)
     table.add_column("metric")
     table.add_column("value", justify="right")
     for label, value in metrics_table_rows(run.metrics):
