@@ -156,6 +156,7 @@ def run(
     import asyncio
 
     from adapters.live.session import run_session
+    from mia_core.metrics.table import format_money
 
     try:
         host = host_for(config)
@@ -167,7 +168,7 @@ def run(
     trips = shell.engine.portfolio.round_trips
     console.print(
         f"session ended after {shell.events_seen:,} events; {len(trips)} round trips; "
-        f"equity ${shell.engine.portfolio.equity_cents / 100:,.2f}",
+        f"equity {format_money(shell.engine.portfolio.equity_cents / 100)}",
         highlight=False,
     )
 

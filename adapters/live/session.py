@@ -19,12 +19,13 @@ from adapters.options.session import snapshots_during_session
 from adapters.replay.feed import SeriesDataFeed
 from mia_core.clock import ManualClock
 from mia_core.engine.core import TradingEngine
+from mia_core.metrics.table import format_money
 from mia_core.signals import Signal
 from mia_core.timeutil import ns_to_datetime
 
 
 def status_table(engine: TradingEngine, events: int, recent: tuple[Signal, ...] = ()) -> Table:
-    """Position, P&L and the last signals."""
+    """Position, P&L and the last signals; realized P&L is after every commission paid (the change in cash)."""
     portfolio = engine.portfolio
     position = portfolio.position
     table = Table(title=f"MIA {engine.instrument.symbol} paper session", show_header=False)
@@ -35,9 +36,10 @@ def status_table(engine: TradingEngine, events: int, recent: tuple[Signal, ...] 
         ("market time", when),
         ("events", f"{events:,}"),
         ("position", f"{position.quantity:+d} @ {position.average_price}" if position.quantity else "flat"),
-        ("realized P&L", f"${portfolio.realized_cents / 100:,.2f}"),
-        ("unrealized P&L", f"${portfolio.unrealized_cents / 100:,.2f}"),
-        ("equity", f"${portfolio.equity_cents / 100:,.2f}"),
+        ("realized P&L (after commissions)", format_money((portfolio.realized_cents - portfolio.commission_cents) / 100)),
+        ("unrealized P&L", format_money(portfolio.unrealized_cents / 100)),
+        ("commissions", format_money(portfolio.commission_cents / 100)),
+        ("equity", format_money(portfolio.equity_cents / 100)),
         ("round trips", str(len(portfolio.round_trips))),
         ("working orders", str(len(engine.working))),
     ]

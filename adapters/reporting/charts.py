@@ -8,8 +8,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from adapters.bootstrap.backtest import BacktestRun, exchange_config
+from adapters.bootstrap.backtest import BacktestRun
 from adapters.reporting.files import equity_frame
+from adapters.research import baselines
 
 MAX_POINTS = 4_000  # per line: min/max of each bucket, so spikes survive decimation
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -36,17 +37,13 @@ def _line(seconds: npt.NDArray[np.int64], y: npt.NDArray[np.float64], name: str,
 
 
 def buy_and_hold(run: BacktestRun) -> npt.NDArray[np.float64]:
-    """Equity of one contract bought at the first bar's close and sold at the last, in dollars, after the
-    broker's commission (a side) and slippage (ticks against the trader) on both fills, like the system."""
-    series, instrument = run.series, run.plan.instrument
-    config = exchange_config(run.plan)
-    point = instrument.tick_value_cents / 100 / instrument.tick_size
-    slip = config.slippage_ticks * instrument.tick_size
-    entry = float(series.close[0]) + slip
-    equity = run.initial_cash_cents / 100 + (series.close - entry) * point - config.commission_per_contract
-    if len(equity):
-        equity[-1] -= config.commission_per_contract + slip * point
-    return np.asarray(equity, dtype=np.float64)
+    """Equity in dollars, per bar, of ``execution.contracts`` long bought at the first bar's open and sold at
+    the last bar's close, after the broker's commission and slippage on both fills (the walk-forward's
+    baseline, ``adapters.research.baselines``)."""
+    if not len(run.series):
+        return np.zeros(0)
+    hold = baselines.buy_and_hold(run.series, 0, len(run.series), run.plan)
+    return np.asarray(hold.equity_cents, dtype=np.float64) / 100
 
 
 def _seconds(ts: Any) -> npt.NDArray[np.int64]:
@@ -61,7 +58,7 @@ def equity_chart(run: BacktestRun, name: str) -> dict[str, Any]:
     hold = buy_and_hold(run)
     return {"panels": [
         {"height": 0.7, "series": [
-            _line(_seconds(run.series.ts), hold, f"buy and hold (1 {symbol})", "#9aa0a6", dash=True),
+            _line(_seconds(run.series.ts), hold, f"buy and hold ({run.plan.settings.execution.contracts} {symbol})", "#9aa0a6", dash=True),
             _line(x, frame["equity"].to_numpy(), name, "#1a73e8")]},
         {"height": 0.3, "series": [_line(x, frame["drawdown"].to_numpy(), "drawdown", "#c5221f", fill=True)]},
     ]}

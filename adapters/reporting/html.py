@@ -106,6 +106,7 @@ def render(run: BacktestRun, now: dt.datetime | None = None) -> str:
     blob = json.dumps(payload, separators=(",", ":"), default=float).replace("</", "<\\/")
     head_cells = "".join(f"<th>{c.replace('_', ' ')}</th>" for c in _TRADE_COLUMNS)
     hold = charts.buy_and_hold(run)
+    contracts = run.plan.settings.execution.contracts
     meta = (f"{symbol}, {first:%Y-%m-%d} to {last:%Y-%m-%d}: {run.result.bars:,} bars · MIA {mia_version()} · "
             f"run {stamp} · system file {html.escape(run.plan.source)}")
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -115,9 +116,10 @@ def render(run: BacktestRun, now: dt.datetime | None = None) -> str:
 <h2>Summary</h2><p class="note">All figures after commissions and slippage. Net P&amp;L counts closed trades;
 total return is the change in equity, open position included.</p><div class="grid2">{metrics}</div>
 <h2>Equity and drawdown</h2><div id="chart-equity"></div>
-<p class="note">Dashed: buy and hold, one {symbol} contract bought at the first bar's close and sold at the last
-bar's close, after the same commission and slippage as the system ({format_money(hold[-1] - hold[0])} over the span
-after costs). Drag to zoom, double-click to reset.</p>
+<p class="note">Dashed: buy and hold, {contracts} {symbol} contract(s) (the system's <code>execution.contracts</code>)
+bought at the first bar's open and sold at the last bar's close, after the same commission and slippage as the
+system: {format_money(hold[-1] - run.initial_cash_cents / 100) if len(hold) else "n/a"} over the span. Below: the
+system's drawdown from its running peak. Drag to zoom, double-click to reset.</p>
 <h2>Trades on price</h2><div id="chart-price"></div>
 <p class="note">Close price (decimated: each bucket's low and high kept), long entries ▲, short entries ▼, exits ✕ at
 their fill times and prices. Drag to zoom in, double-click to reset; hover a marker for its trade.</p>

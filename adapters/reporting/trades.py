@@ -1,4 +1,4 @@
-"""trades.csv: round trips with trade ids, entry reasons, fill times and bars held (docs/metrics.md)."""
+"""trades.csv: round trips with trade ids, entry reasons and fill times (docs/metrics.md)."""
 
 from __future__ import annotations
 
@@ -44,46 +44,40 @@ def fill_time(ts: int, price: float, sign: int, series: BarSeries, step: int, sl
 
 
 def entry_reasons(journal: Iterable[JournalEntry]) -> dict[tuple[int, str], str]:
-    """``(fill ts, side) -> reason`` of the order each fill executed (the first fill at that time and side)."""
+    """``(fill ts, side) -> reason`` of the order whose fill opened (or added to, or reversed) the position."""
     reasons: dict[str, str] = {}
-    by_fill: dict[tuple[int, str], str] = {}
+    opened: dict[tuple[int, str], str] = {}
+    position = 0
     for entry in journal:
         event = entry.payload.get("event") if entry.kind in ("order", "fill") else None
         if entry.kind == "order" and event is not None:
             reasons.setdefault(event.order.order_id, event.order.intent.reason)
         elif entry.kind == "fill" and event is not None:
             fill = event.fill
-            by_fill.setdefault((fill.ts, fill.side.value), reasons.get(fill.order_id, ""))
-    return by_fill
-
-
-def bars_held(trip: RoundTrip, series: BarSeries) -> int:
-    """Bar closes the lot was open at: the entry bar's close counts, the exit bar's only for an exit at
-    the close (``end_of_data``). An entry at one bar's open and an exit at the next bar's open: 1."""
-    first = int(np.searchsorted(series.ts, trip.entry_ts, side="left"))
-    last = int(np.searchsorted(series.ts, trip.exit_ts, side="right" if trip.exit_reason == "end_of_data" else "left"))
-    return max(0, last - first)
+            signed = fill.quantity * fill.side.sign
+            if position * signed >= 0 or abs(signed) > abs(position):
+                opened.setdefault((fill.ts, fill.side.value), reasons.get(fill.order_id, ""))
+            position += signed
+    return opened
 
 
 def trades_frame(
     trips: list[RoundTrip], series: BarSeries, journal: Iterable[JournalEntry], slippage: float
 ) -> pd.DataFrame:
     """One row per round trip: ``trade_id`` (1, 2, ... in closing order), ``entry_reason``, then
-    ``round_trips_frame``'s columns with fill times and ``bars_held`` as docs/metrics.md defines them."""
+    ``round_trips_frame``'s columns with the fill times docs/metrics.md defines."""
     frame = round_trips_frame(trips)
     step = bar_spacing(series.ts)
     reasons = entry_reasons(journal)
-    entry, exit_, held, why = [], [], [], []
+    entry, exit_, why = [], [], []
     for t in trips:
         sign = 1 if t.is_long else -1
         entry.append(fill_time(t.entry_ts, t.entry_price, sign, series, step, slippage))
         exit_.append(t.exit_ts if t.exit_reason == "end_of_data"
                      else fill_time(t.exit_ts, t.exit_price, -sign, series, step, slippage))
-        held.append(bars_held(t, series))
         why.append(reasons.get((t.entry_ts, t.side.value), ""))
     frame["entry_time"] = pd.to_datetime(np.asarray(entry, dtype=np.int64), utc=True)
     frame["exit_time"] = pd.to_datetime(np.asarray(exit_, dtype=np.int64), utc=True)
-    frame["bars_held"] = np.asarray(held, dtype=np.int64)
     frame.insert(0, "entry_reason", why)
     frame.insert(0, "trade_id", np.arange(1, len(frame) + 1, dtype=np.int64))
     return frame

@@ -26,6 +26,7 @@ from adapters.research.folds import Fold, rolling_folds, years_of
 from adapters.research.runs import WindowResult, chained, run_window, with_settings
 from mia_core.accounting import RoundTrip
 from mia_core.metrics import PerformanceMetrics
+from mia_core.metrics.table import format_money
 from mia_core.series import BarSeries
 
 #: Strategy settings tried on every train fold (dotted keys reach nested settings).
@@ -182,7 +183,7 @@ def _evaluate_fold(
         for seed in range(settings.seeds)
     ]
     hold = buy_and_hold(series, fold.test_start, fold.test_end, plan_system(system, host, source="walk-forward"))
-    report(f"{dataset} {fold.test_label}: {test.metrics.trades} trades, net ${test.metrics.net_pnl:,.0f} "
+    report(f"{dataset} {fold.test_label}: {test.metrics.trades} trades, net {format_money(test.metrics.net_pnl)} "
            f"(chosen on {fold.train_label}: {chosen})")
     return FoldResult(fold, chosen, train.metrics, test, randoms, hold, probability)
 

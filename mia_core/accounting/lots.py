@@ -12,7 +12,8 @@ class Lot:
     """Open contracts entered by one fill at ``entry_ticks`` (mutable; owned by a Portfolio).
 
     ``commission`` is the entry commission not yet charged to a round trip; ``mae``/
-    ``mfe`` the per-contract excursions in ticks so far; ``bars`` the marks after entry.
+    ``mfe`` the per-contract excursions in ticks so far; ``bars`` the bar closes (marks) at which
+    the lot was open, its entry bar's own close included.
     """
 
     __slots__ = ("bars", "commission", "entry_ticks", "entry_ts", "mae", "mfe", "quantity", "sign")

@@ -79,6 +79,11 @@ def update_lots(lots: Iterable[Lot], qty: int, ts: Ints, top: Ints, bottom: Ints
             split = first + int(np.searchsorted(ts[first:end], lot.entry_ts, side="right"))
         worst = lot.mae
         best = lot.mfe
+        if split > first and int(ts[split - 1]) == lot.entry_ts:  # the entry bar's own close counts as held
+            if split == first + 1 or int(ts[first]) == lot.entry_ts:
+                lot.bars += split - first
+            else:
+                lot.bars += split - first - int(np.searchsorted(ts[first:split], lot.entry_ts, side="left"))
         if split == first + 1:
             move = int(last[first]) - entry if qty > 0 else entry - int(last[first])
             best = max(best, move)

@@ -160,6 +160,8 @@ class Portfolio:
                     else:
                         adverse, favourable = top - entry, entry - bottom
                 else:
+                    if ts == lot.entry_ts:
+                        lot.bars += 1  # the entry bar's own close, with the lot open
                     favourable = (last - entry) if qty > 0 else (entry - last)
                     adverse = -favourable
                 if adverse > lot.mae:

@@ -28,7 +28,9 @@ class RoundTrip:
     ``mae_ticks``/``mfe_ticks`` are the maximum adverse/favourable excursion per
     contract, in ticks from the entry price, over the lot's life (both >= 0);
     ``mae_cents``/``mfe_cents`` are the same for the whole ``quantity``.
-    ``bars_held`` counts the marks (bars) after the entry while the lot was open.
+    ``bars_held`` counts the bar closes (marks) at which the lot was open, the close of
+    the bar it was entered in included: in at one bar's open and out at the next bar's
+    open is 1; in and out within one bar is 0.
     """
 
     entry_ts: int

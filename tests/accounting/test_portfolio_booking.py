@@ -129,13 +129,13 @@ def test_mae_mfe_long_scenario_by_hand() -> None:
     assert (p.open_mae_ticks, p.open_mfe_ticks) == (5, 8)
     # exit of one contract at 4003.00 = +12 ticks: the exit price extends the MFE
     (first,) = p.apply_fill(fill(SELL, 1, 4003.00, at(3)), reason="take_profit")
-    assert (first.mae_ticks, first.mfe_ticks, first.bars_held) == (5, 12, 2)
+    assert (first.mae_ticks, first.mfe_ticks, first.bars_held) == (5, 12, 3)  # closes of bars 0, 1, 2
     assert (first.mae_cents, first.mfe_cents) == (5 * 1250, 12 * 1250)
     # high 4003.50 = 14 ticks favourable; low 4000.25 is above entry (not adverse)
     p.mark(at(4), 4003.50, 4000.25, 4002.00)
     # stopped at 3998.00 = 8 ticks adverse, beyond the worst low seen
     (second,) = p.apply_fill(fill(SELL, 1, 3998.00, at(5)), reason="stop_loss")
-    assert (second.mae_ticks, second.mfe_ticks, second.bars_held) == (8, 14, 3)
+    assert (second.mae_ticks, second.mfe_ticks, second.bars_held) == (8, 14, 4)
     assert (second.gross_cents, second.exit_reason) == (-8 * 1250, "stop_loss")
     assert (p.open_mae_ticks, p.open_mfe_ticks) == (0, 0)
 
