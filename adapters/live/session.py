@@ -31,12 +31,13 @@ def status_table(engine: TradingEngine, events: int, recent: tuple[Signal, ...] 
     table = Table(title=f"MIA {engine.instrument.symbol} paper session", show_header=False)
     table.add_column("field")
     table.add_column("value", justify="right")
+    realized = portfolio.realized_cents - portfolio.commission_cents  # the change in cash
     when = ns_to_datetime(engine.now_ns).strftime("%Y-%m-%d %H:%M") if engine.now_ns else "-"
     rows = [
         ("market time", when),
         ("events", f"{events:,}"),
         ("position", f"{position.quantity:+d} @ {position.average_price}" if position.quantity else "flat"),
-        ("realized P&L (after commissions)", format_money((portfolio.realized_cents - portfolio.commission_cents) / 100)),
+        ("realized P&L (after commissions)", format_money(realized / 100)),
         ("unrealized P&L", format_money(portfolio.unrealized_cents / 100)),
         ("commissions", format_money(portfolio.commission_cents / 100)),
         ("equity", format_money(portfolio.equity_cents / 100)),

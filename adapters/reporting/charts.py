@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,7 @@ def decimate(y: npt.NDArray[np.float64], limit: int = MAX_POINTS) -> npt.NDArray
     buckets = max(1, limit // 2)
     edges = np.linspace(0, n, buckets + 1).astype(np.int64)
     keep = [0, n - 1]
-    for a, b in zip(edges[:-1], edges[1:], strict=True):
+    for a, b in itertools.pairwise(edges.tolist()):
         if b > a:
             keep += [a + int(np.argmin(y[a:b])), a + int(np.argmax(y[a:b]))]
     return np.unique(np.asarray(keep, dtype=np.int64))
@@ -56,16 +57,18 @@ def equity_chart(run: BacktestRun, name: str) -> dict[str, Any]:
     x = _seconds(frame["time"].astype("int64").to_numpy())
     symbol = run.plan.instrument.symbol
     hold = buy_and_hold(run)
+    contracts = run.plan.settings.execution.contracts
     return {"panels": [
         {"height": 0.7, "series": [
-            _line(_seconds(run.series.ts), hold, f"buy and hold ({run.plan.settings.execution.contracts} {symbol})", "#9aa0a6", dash=True),
+            _line(_seconds(run.series.ts), hold, f"buy and hold ({contracts} {symbol})", "#9aa0a6", dash=True),
             _line(x, frame["equity"].to_numpy(), name, "#1a73e8")]},
         {"height": 0.3, "series": [_line(x, frame["drawdown"].to_numpy(), "drawdown", "#c5221f", fill=True)]},
     ]}
 
 
 def price_chart(run: BacktestRun, trades: pd.DataFrame) -> dict[str, Any]:
-    """The close (decimated) with each trade's entry (triangle) and exit (cross) at its fill time and price."""
+    """The close (decimated) with each trade's entry (triangle) and exit (cross) at its fill time and price
+    (the page draws the markers once at most 1,500 are in view; more ask to zoom in)."""
     series = run.series
     close = _line(_seconds(series.ts), series.close, "close", "#5f6368")
     markers = []
@@ -73,7 +76,7 @@ def price_chart(run: BacktestRun, trades: pd.DataFrame) -> dict[str, Any]:
         markers.append([int(row.entry_time.value // 1_000_000_000), row.entry_price,
                         "up" if row.direction == "long" else "down", int(row.trade_id)])
         markers.append([int(row.exit_time.value // 1_000_000_000), row.exit_price, "exit", int(row.trade_id)])
-    return {"panels": [{"height": 1.0, "series": [close], "markers": markers}]}
+    return {"panels": [{"height": 1.0, "series": [close], "markers": markers, "money": False}]}
 
 
 def pnl_histogram(trades: pd.DataFrame, bins: int = 30) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from adapters.bootstrap.config import load_plan
 from adapters.reporting import charts
 from adapters.reporting.files import run_trades_frame
 from adapters.reporting.html import mia_version, write_html
+
 from .browser import dump_dom
 
 MAX_BYTES = 2_000_000
@@ -65,7 +67,8 @@ def test_buy_and_hold_is_one_contract_from_the_first_open_after_costs(default_ru
 def test_every_chart_draws_in_headless_chromium(page: Path, default_run: BacktestRun) -> None:
     dom, seconds = dump_dom(page)
     assert 'data-drawn="yes"' in dom, "the report's script did not finish"
-    sections = {name: dom.split(f'id="chart-{name}"', 1)[1].split("</svg>", 1)[0] for name in ("equity", "price", "pnl")}
+    names = ("equity", "price", "pnl")
+    sections = {name: dom.split(f'id="chart-{name}"', 1)[1].split("</svg>", 1)[0] for name in names}
     assert sections["equity"].count('class="line"') == 3  # buy and hold, equity, drawdown
     assert sections["price"].count('class="line"') == 1
     trades = len(default_run.result.round_trips)
@@ -91,3 +94,33 @@ def test_the_trade_list_and_markers_use_fill_times(default_run: BacktestRun) -> 
     chart = charts.price_chart(default_run, trades)
     first_entry = chart["panels"][0]["markers"][0]
     assert first_entry[0] == trades["entry_time"].iloc[0].value // 1_000_000_000
+
+
+_ZOOM = """<script>
+(function () {
+  var svg = document.querySelector("#chart-price svg"), box = svg.getBoundingClientRect();
+  function at(kind, dx) {
+    svg.dispatchEvent(new MouseEvent(kind, {clientX: box.left + dx, clientY: box.top + 100, bubbles: true}));
+  }
+  at("mousedown", 400); at("mousemove", 440); at("mouseup", 440);
+})();
+</script></body>"""
+
+
+def test_thousands_of_trades_stay_readable_and_zoom_in(page: Path, tmp_path: Path) -> None:
+    text = page.read_text()
+    head, rest = text.split('id="mia-data">', 1)
+    blob, tail = rest.split("</script>", 1)
+    data = json.loads(blob)
+    data["price"]["panels"][0]["markers"] *= 8  # 3,400 entries and exits
+    crowded = head + 'id="mia-data">' + json.dumps(data).replace("</", "<\\/") + "</script>" + tail
+    full_view = tmp_path / "crowded.html"
+    full_view.write_text(crowded)
+    dom, _ = dump_dom(full_view)
+    price = dom.split('id="chart-price"', 1)[1].split("</svg>", 1)[0]
+    assert 'class="hint"' in price and 'class="marker"' not in price
+    zoomed = tmp_path / "zoomed.html"
+    zoomed.write_text(crowded.replace("</body>", _ZOOM))
+    dom, _ = dump_dom(zoomed)
+    price = dom.split('id="chart-price"', 1)[1].split("</svg>", 1)[0]
+    assert 'class="hint"' not in price and 0 < price.count('class="marker"') <= 1500

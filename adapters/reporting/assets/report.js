@@ -20,6 +20,7 @@
     for (var v = Math.ceil(lo / step) * step; v <= hi; v += step) out.push(v);
     return out;
   }
+  var MAX_MARKS = 1500;
   var MON = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   function timeTicks(lo, hi) {
     var span = hi - lo, out = [], d, months = [1, 3, 6, 12, 24, 60, 120];
@@ -80,7 +81,12 @@
             fill: s.color, "fill-opacity": 0.25, stroke: "none"}, svg);
           el("path", {d: d, stroke: s.color, fill: "none", "stroke-width": 1.3, "stroke-dasharray": s.dash ? "5,3" : "none", "class": "line"}, svg);
         });
-        var r = marks.length > 400 ? 2.5 : 5;
+        var r = marks.length > 400 ? 3 : 5;
+        if (marks.length > MAX_MARKS) {
+          el("text", {x: L + (W - L - R) / 2, y: top + 28, "class": "hint"}, svg).textContent =
+            marks.length.toLocaleString("en-US") + " entries and exits in view: drag across a stretch to zoom in and see them";
+          marks = [];
+        }
         marks.forEach(function (m) {
           var x = X(m[0]), y = Y(m[1]), shape;
           if (m[2] === "exit") shape = el("path", {d: "M" + (x - r) + "," + (y - r) + "L" + (x + r) + "," + (y + r) + "M" + (x - r) + "," + (y + r) + "L" + (x + r) + "," + (y - r), stroke: "#202124", "class": "marker"}, svg);
