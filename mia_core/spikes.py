@@ -53,4 +53,5 @@ def clip_spikes(c: dict[str, npt.NDArray[Any]], spiked: dict[str, npt.NDArray[np
     any_spike = np.logical_or.reduce([spiked[name] for name in PRICE_FIELDS])
     prices = np.vstack([c[name][any_spike] for name in PRICE_FIELDS])
     c["high"][any_spike], c["low"][any_spike] = prices.max(axis=0), prices.min(axis=0)
-    return np.logical_and.reduce([spiked[name] for name in PRICE_FIELDS])
+    every: npt.NDArray[np.bool_] = np.logical_and.reduce([spiked[name] for name in PRICE_FIELDS])
+    return every

@@ -67,7 +67,8 @@ def read_long_format(
     columns = {c: frame[c].tolist() for c in frame.columns}
     try:
         quotes, rejected = quotes_from_columns(columns, str(name), first_row=2)
-        snapshot = OptionsChainSnapshot(str(name), _timestamp(moment, path), float(level), quotes, source=path.name)
+        snapshot = OptionsChainSnapshot(str(name), _timestamp(moment, path), float(level), quotes, source=path.name,
+                                        rejected=len(rejected))
     except DomainValueError as exc:
         raise MiaError(f"{path}: {exc}") from exc
     return ReadResult(snapshot, tuple(f"{path.name} {r}" for r in rejected))

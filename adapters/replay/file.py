@@ -16,9 +16,9 @@ from adapters.replay.encoding import scan_utf8
 from adapters.replay.memory import release_unused_memory
 from adapters.replay.timestamps import TimestampSpec, parse_timestamps
 from mia_core.data_quality import (
+    ISSUE_KINDS,
     OPTIONAL,
     REQUIRED,
-    ISSUE_KINDS,
     CheckedBars,
     DataQualityError,
     Issue,

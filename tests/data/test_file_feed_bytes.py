@@ -46,7 +46,7 @@ def test_spike_settings_reach_the_checks(tmp_path: Path, make_frame: Frame) -> N
     frame.loc[4, "high"] = 5600.0
     path = tmp_path / "es.csv"
     frame.to_csv(path, index=False)
-    with pytest.raises(DataQualityError, match="line 6, column 'high': value 5600.0"):
+    with pytest.raises(DataQualityError, match=r"line 6, column 'high': value 5600\.0"):
         read_bars(FileFeedConfig(path=str(path)), ES)
     assert read_bars(FileFeedConfig(path=str(path), spike_threshold=None), ES).report.clean
     dropped = read_bars(FileFeedConfig(path=str(path), on_bad_data="repair", spike_repair="drop"), ES)

@@ -7,6 +7,7 @@ import pytest
 
 from mia_core.data_quality import DataQualityError, check_bars
 from mia_core.instruments import ES
+
 from .test_data_quality import columns, line
 
 
