@@ -138,3 +138,39 @@ def test_directory_source_logs_rejected_rows(tmp_path: Path, caplog: pytest.LogC
         snapshot = asyncio.run(DirectorySource(inbox).snapshot("SPX"))
     assert snapshot.rejected == 1
     assert any("q.csv: 1 row(s) rejected" in r.getMessage() and "line 13" in r.getMessage() for r in caplog.records)
+
+
+def test_an_empty_long_format_file_says_it_has_no_rows(tmp_path: Path) -> None:
+    from adapters.options.long_format import read_long_format
+
+    path = tmp_path / "long.csv"
+    path.write_text("underlying,ts,spot,expiry,right,strike,bid,ask,open_interest\n")
+    with pytest.raises(MiaError, match="no option rows"):
+        read_long_format(path)
+    path.write_text("underlying,ts,spot,expiry,right,strike,bid,ask,open_interest\n"
+                    "SPX,2025-01-06T19:00:00Z,5000,2025-01-24,X,5000,1,2,10\n")  # fmt: skip
+    with pytest.raises(MiaError, match=r"no valid option row: 1 rejected, first: long.csv row 2: right 'X'"):
+        read_long_format(path)
+
+
+class EmptySource:
+    """A chain source that answers with no quotes at all (an IB subscription without data, say)."""
+
+    name = "empty"
+
+    async def snapshot(self, underlying: str) -> object:
+        from mia_core.options import OptionsChainSnapshot
+
+        return OptionsChainSnapshot(underlying, 1_736_190_000_000_000_000, 5000.0, (), source="empty")
+
+
+def test_the_collector_does_not_store_an_empty_chain(tmp_path: Path) -> None:
+    import asyncio
+
+    from adapters.options.scheduler import SnapshotScheduler
+    from adapters.options.store import SnapshotStore
+
+    scheduler = SnapshotScheduler(EmptySource(), SnapshotStore(tmp_path), ("SPX",))  # type: ignore[arg-type]
+    assert asyncio.run(scheduler.run_once()) == []
+    assert scheduler.failed == 1 and "empty chain" in scheduler.last_error
+    assert not list(tmp_path.glob("*.json"))
