@@ -13,6 +13,7 @@ import pandas as pd
 from mia_core.errors import MiaError
 from mia_core.instruments import Instrument
 from mia_core.series import BarSeries, FloatArray, IntArray
+from mia_core.spikes import DEFAULT_SPIKE_THRESHOLD, SpikeRepair, clip_spikes, find_spikes
 
 Policy = Literal["error", "repair"]
 NAT = np.iinfo(np.int64).min  # pandas' NaT as int64: a missing timestamp
@@ -32,6 +33,10 @@ ISSUE_KINDS: Mapping[str, tuple[str, str]] = {  # kind -> (reason, repair)
     "open_outside_range": ("open outside [low, high]", "clipped into [low, high]"),
     "close_outside_range": ("close outside [low, high]", "clipped into [low, high]"),
     "order_flow_exceeds_volume": ("bid_volume + ask_volume exceeds volume", "volume raised to bid + ask"),
+    "spike": ("price far outside both neighbouring bars (see docs/data.md for the rule)",
+              "clipped into the neighbours' range (row dropped if all four prices spiked)"),
+    "bad_encoding": ("bytes that are not UTF-8 text (wrong encoding or a damaged file?)",
+                     "reported; a number in such a cell is unreadable (missing)"),
     "gap": ("bars missing (see docs/data.md for the rule)", "reported only, never filled"),
 }
 RowLabel = Callable[[int], str]
@@ -89,8 +94,8 @@ class DataQualityReport:
 
     @property
     def repairs(self) -> int:
-        """Rows changed or dropped (gaps excluded: they are only reported)."""
-        return sum(n for kind, n in self.counts.items() if kind != "gap")
+        """Rows changed or dropped (gaps and undecodable text excluded: they are only reported)."""
+        return sum(n for kind, n in self.counts.items() if kind not in ("gap", "bad_encoding"))
 
     def summary(self) -> str:
         """Multi-line human-readable report for logs and the console."""
@@ -132,6 +137,8 @@ class _Checker:
         self.counts: dict[str, int] = {}
         self.examples: list[Issue] = []
         self.pending: list[tuple[int, int, str, str, int]] = []  # (position, kind order, kind, field, index)
+        self.spike_threshold: float | None = None
+        self.spike_repair: SpikeRepair = "clip"
 
     def field_name(self, name: str) -> str:
         return describe_field(name, self.field_label.get(name))
@@ -166,6 +173,11 @@ class _Checker:
                 reason += f" (low {self.c['low'][i]}, high {self.c['high'][i]})"
             elif kind in ("unordered_ts", "duplicate_ts"):
                 reason += f" ({_show_ts(int(self.c['ts'][i - 1]))})"
+            elif kind == "spike":
+                reason = (f"price more than {self.spike_threshold:g} x the median bar range outside the bars "
+                          f"before and after (low {self.c['low'][i - 1]}..{self.c['low'][i + 1]}, high "
+                          f"{self.c['high'][i - 1]}..{self.c['high'][i + 1]}); a fat-finger print? Set "
+                          "on_bad_data: repair, or raise spike_threshold (null turns the check off)")
             label = self.row_label(position)
             raise DataQualityError(self.source, label, self.field_name(field), self.value(field, i), reason)
 
@@ -261,6 +273,20 @@ def _prices(k: _Checker) -> None:
             c["volume"][mask] = total[mask]
 
 
+def _spikes(k: _Checker) -> None:
+    if k.spike_threshold is None:
+        return
+    spiked = find_spikes(k.c, k.instrument.tick_size, k.spike_threshold)
+    action = "row dropped (spike_repair: drop)" if k.spike_repair == "drop" else ISSUE_KINDS["spike"][1]
+    seen = np.zeros(len(k.c["ts"]), dtype=bool)
+    for name in PRICES:
+        k.found("spike", name, spiked[name] & ~seen, action)
+        seen |= spiked[name]
+    if k.policy != "repair" or not seen.any():
+        return
+    k.keep(~seen if k.spike_repair == "drop" else ~clip_spikes(k.c, spiked))
+
+
 def find_gaps(ts: IntArray) -> tuple[IntArray, IntArray]:
     """Rows that follow a gap, and the estimated number of missing bars before each.
 
@@ -297,7 +323,8 @@ def _gaps(k: _Checker) -> None:
 
 def check_bars(columns: Mapping[str, Any], instrument: Instrument, *, source: str, policy: Policy = "error",
                row_label: RowLabel = default_row_label, field_label: Mapping[str, str] | None = None,
-               max_examples: int = 5) -> CheckedBars:
+               max_examples: int = 5, spike_threshold: float | None = DEFAULT_SPIKE_THRESHOLD,
+               spike_repair: SpikeRepair = "clip") -> CheckedBars:
     """Validate bar columns and build a BarSeries; under ``repair`` fix what can be fixed and report it.
 
     ``columns`` maps ts (UTC ns int64, NaT for missing), open, high, low, close, volume and
@@ -305,12 +332,19 @@ def check_bars(columns: Mapping[str, Any], instrument: Instrument, *, source: st
     position in the input into the source's own row name (e.g. a CSV line); ``field_label``
     maps our names to the source's column names. Policy ``error`` raises
     :class:`DataQualityError` for the earliest bad row; gaps never raise, they are reported.
+    A spike is a price more than ``spike_threshold`` x the median bar range outside the
+    neighbouring bars (None: not checked); ``spike_repair`` clips it back or drops the row.
     """
     if policy not in ("error", "repair"):
         raise ValueError(f"{source}: on_bad_data must be 'error' or 'repair', got {policy!r}")
+    if spike_repair not in ("clip", "drop"):
+        raise ValueError(f"{source}: spike_repair must be 'clip' or 'drop', got {spike_repair!r}")
+    if spike_threshold is not None and not spike_threshold > 0:
+        raise ValueError(f"{source}: spike_threshold must be positive or None, got {spike_threshold!r}")
     k = _Checker(columns, instrument, source, policy, row_label, field_label or {}, max_examples)
+    k.spike_threshold, k.spike_repair = spike_threshold, spike_repair
     rows_read = len(k.c["ts"])
-    for step in (_drop_bad_rows, _order, _prices, _Checker.raise_first, _gaps):
+    for step in (_drop_bad_rows, _order, _prices, _spikes, _Checker.raise_first, _gaps):
         step(k)
     c = k.c
     series = BarSeries(instrument=instrument, ts=c["ts"], open=c["open"], high=c["high"], low=c["low"],

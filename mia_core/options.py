@@ -71,13 +71,18 @@ def _as_quotes(values: Iterable[OptionQuote]) -> tuple[OptionQuote, ...]:
 
 @attrs.frozen(slots=True)
 class OptionsChainSnapshot:
-    """Every quoted series of one underlying at one moment (``ts``, UTC ns)."""
+    """Every quoted series of one underlying at one moment (``ts``, UTC ns).
+
+    ``rejected`` counts the series the source listed but could not turn into a valid quote
+    (a missing open interest, an unreadable symbol, ...): they lower the confidence.
+    """
 
     underlying: str = attrs.field(validator=non_empty)
     ts: int = attrs.field(converter=to_ns)
     spot: float = attrs.field(validator=positive)
     quotes: tuple[OptionQuote, ...] = attrs.field(converter=_as_quotes)
     source: str = ""
+    rejected: int = attrs.field(default=0, validator=attrs.validators.ge(0))
 
     def __attrs_post_init__(self) -> None:
         for i, quote in enumerate(self.quotes):

@@ -52,5 +52,7 @@ class StoredSnapshots:
         return times[i - 1] if i else None
 
     def load(self, underlying: str, ts: int) -> OptionsChainSnapshot:
-        """Read the snapshot of ``underlying`` taken at ``ts``; MiaError naming the file when it is not valid."""
-        return read_snapshot(self.directory / f"{snapshot_stem(underlying, ts)}.json")
+        """Read the snapshot of ``underlying`` taken at ``ts``; MiaError naming the file when it is not valid
+        or the chain inside was taken at another time than its name says."""
+        name = underlying.upper()
+        return read_snapshot(self.directory / f"{snapshot_stem(name, ts)}.json", expected=(name, ts))

@@ -5,7 +5,10 @@ with or without "at", day-first British, Spanish; zones EST/EDT, UTC±h, GMT±h;
 U+2212 minus); line 4 a 22-column header; then one row per (expiry, strike), calls
 left and puts right. Type, expiry and strike come from each OSI symbol
 (root + YYMMDD + C/P + strike×1000) and are cross-checked against the columns; a side
-whose symbol is missing or disagrees is rejected with its line number.
+whose symbol is missing or disagrees is rejected with its line number, as is a side whose
+open interest is blank or ``-`` (missing is not zero). The header is checked against the
+layout, so swapped or missing columns are refused instead of read into the wrong fields.
+A negative IV is a missing IV (re-derived from prices by the analysis).
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from mia_core.options import OptionQuote, OptionRight, OptionsChainSnapshot
 from mia_core.timeutil import to_ns
 
 SIDE = ("symbol", "last", "net", "bid", "ask", "volume", "iv", "delta", "gamma", "open_interest")
+SIDE_HEADER = ("Last Sale", "Net", "Bid", "Ask", "Volume", "IV", "Delta", "Gamma", "Open Interest")
+HEADER = ("Expiration Date", "Calls", *SIDE_HEADER, "Strike", "Puts", *SIDE_HEADER)
 SYMBOL = re.compile(r"^([A-Z]+)(\d{6})([CP])(\d{8})$")
 MONTHS = {
     m: i + 1
@@ -97,6 +102,35 @@ def _number(value: str) -> float | None:
     return float(text)
 
 
+def check_header(line: str, path: Path) -> None:
+    """Refuse a line-4 header that is not CBOE's 22 columns in CBOE's order (names compared case-blind)."""
+    found = next(csv.reader([line]), [])
+    while found and not found[-1].strip():
+        found.pop()  # a trailing comma
+    names = [cell.strip() for cell in found]
+    for i, expected in enumerate(HEADER):
+        got = names[i] if i < len(names) else None
+        if got is None or got.lower() != expected.lower():
+            count = "" if len(names) == len(HEADER) else f"header has {len(names)} columns, expected {len(HEADER)}; "
+            raise MiaError(f"{path}: {count}line 4, column {i + 1}: expected {expected!r}, found {got!r} "
+                           f"(CBOE's layout: {','.join(HEADER)})")
+    if len(names) > len(HEADER):
+        raise MiaError(f"{path}: header has {len(names)} columns, expected {len(HEADER)}; "
+                       f"line 4, column {len(HEADER) + 1}: unexpected {names[len(HEADER)]!r}")
+
+
+def _open_interest(text: str) -> float:
+    value = _number(text)
+    if value is None:
+        raise ValueError(f"open interest {text.strip()!r} is missing (a blank is not zero)")
+    return value
+
+
+def _iv(text: str) -> float | None:
+    value = _number(text)
+    return None if value is None or value < 0 else value  # negative: missing, re-derived from prices
+
+
 def _side(fields: dict[str, str], right: OptionRight, expiry: date, strike: float, line: int) -> tuple[Any, str]:
     """(quote fields, root) of one side, or raise ValueError naming the problem."""
     symbol = fields["symbol"].strip()
@@ -124,6 +158,7 @@ def read_cboe(
         raise MiaError(f"{path}: cannot read ({exc})") from exc
     if len(lines) < 4 or "Expiration Date" not in lines[3]:
         raise MiaError(f"{path}: not a CBOE quotedata.csv (line 4 should be the 'Expiration Date,Calls,...' header)")
+    check_header(lines[3], path)
     last = re.search(r"Last:\s*([-\d.,]+)", lines[1])
     level = spot if spot is not None else (_number(last.group(1)) if last else None)
     if not level or level <= 0:
@@ -136,9 +171,11 @@ def read_cboe(
     quotes: list[OptionQuote] = []
     rejected: list[str] = []
     roots: set[str] = set()
+    rows = 0
     for line_no, row in enumerate(csv.reader(io.StringIO("\n".join(lines[4:]))), start=5):
         if not row or not any(cell.strip() for cell in row):
             continue
+        rows += 1
         if len(row) < 22:
             rejected.append(f"{path.name} line {line_no}: {len(row)} fields, expected 22")
             continue
@@ -157,9 +194,14 @@ def read_cboe(
                 rejected.append(
                     f"{path.name} {exc}" if str(exc).startswith("line") else f"{path.name} line {line_no}: {exc}"
                 )
+    if not rows:
+        raise MiaError(f"{path}: no option rows after the header (an empty chain: was the download cut short?)")
+    if not quotes:
+        raise MiaError(f"{path}: no valid option row: {len(rejected)} rejected, first: {rejected[0]}")
     name = underlying or _underlying(roots, path)
     quotes = [q if q.underlying == name else _renamed(q, name) for q in quotes]
-    return ReadResult(OptionsChainSnapshot(name, moment, float(level), quotes, source=path.name), tuple(rejected))
+    snapshot = OptionsChainSnapshot(name, moment, float(level), quotes, source=path.name, rejected=len(rejected))
+    return ReadResult(snapshot, tuple(rejected))
 
 
 def _underlying(roots: set[str], path: Path) -> str:
@@ -187,8 +229,8 @@ def _quote(
         ask=_number(f["ask"]) or 0.0,
         last=_number(f["last"]) or None,
         volume=_number(f["volume"]) or 0.0,
-        open_interest=_number(f["open_interest"]) or 0.0,
-        iv=_number(f["iv"]),
+        open_interest=_open_interest(f["open_interest"]),
+        iv=_iv(f["iv"]),
         delta=_number(f["delta"]),
         gamma=_number(f["gamma"]),
         settlement=settlement_for_root(root),

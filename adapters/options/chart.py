@@ -18,14 +18,25 @@ def _window(a: GexAnalysis, width: float) -> np.ndarray:
 
 
 def _markers(a: GexAnalysis) -> list[tuple[str, float, str]]:
-    marks = [("spot", a.spot, "black")]
-    if a.zero_gamma.level is not None:
-        marks.append(("zero gamma", a.zero_gamma.level, "purple"))
-    if a.levels.call_wall is not None:
-        marks.append(("call wall", a.levels.call_wall, "green"))
-    if a.levels.put_wall is not None:
-        marks.append(("put wall", a.levels.put_wall, "red"))
+    """(label, level, colours joined by '/'): levels that coincide share one line, labelled with every name."""
+    marks: list[tuple[str, float, str]] = [("spot", a.spot, "black")]
+    named = (("zero gamma", a.zero_gamma.level, "purple"), ("call wall", a.levels.call_wall, "green"),
+             ("put wall", a.levels.put_wall, "red"))  # fmt: skip
+    for label, level, color in named:
+        if level is None:
+            continue
+        same = next((i for i, m in enumerate(marks) if abs(m[1] - level) < 1e-9), None)
+        if same is None:
+            marks.append((label, level, color))
+        else:
+            old = marks[same]
+            marks[same] = (f"{old[0]} = {label}", old[1], f"{old[2]}/{color}")
     return marks
+
+
+def _dashes(count: int, index: int) -> tuple[int, tuple[int, int]]:
+    """Matplotlib dash pattern so ``count`` colours take turns along one line (each stays visible)."""
+    return (4 * index, (4, 4 * (count - 1)))
 
 
 def _title(a: GexAnalysis) -> str:
@@ -50,8 +61,12 @@ def write_png(a: GexAnalysis, path: str | Path, width: float = 0.08) -> Path:
     ax.bar(k, p.call[m] / BILLION, width=step * 0.8, color="tab:green", alpha=0.6, label="calls")
     ax.bar(k, p.put[m] / BILLION, width=step * 0.8, color="tab:red", alpha=0.6, label="puts")
     ax.plot(k, p.net[m] / BILLION, color="tab:blue", linewidth=1.5, label="net")
-    for label, level, color in _markers(a):
-        ax.axvline(level, color=color, linestyle="--", linewidth=1.2, label=f"{label} {level:,.1f}")
+    for label, level, colors in _markers(a):
+        shades = colors.split("/")
+        for i, color in enumerate(shades):
+            style = "--" if len(shades) == 1 else _dashes(len(shades), i)
+            ax.axvline(level, color=color, linestyle=style, linewidth=1.2,
+                       label=f"{label} {level:,.1f}" if i == 0 else None)
     ax.axhline(0, color="grey", linewidth=0.8)
     ax.set_xlabel(f"{a.underlying} strike")
     ax.set_ylabel("GEX, $bn per 1% move")
@@ -74,8 +89,10 @@ def write_html(a: GexAnalysis, path: str | Path, width: float = 0.08) -> Path:
     fig.add_bar(x=k, y=p.call[m] / BILLION, name="calls", marker_color="green", opacity=0.6)
     fig.add_bar(x=k, y=p.put[m] / BILLION, name="puts", marker_color="red", opacity=0.6)
     fig.add_scatter(x=k, y=p.net[m] / BILLION, name="net", mode="lines", line={"color": "blue"})
-    for label, level, color in _markers(a):
-        fig.add_vline(x=level, line_dash="dash", line_color=color, annotation_text=f"{label} {level:,.1f}")
+    for label, level, colors in _markers(a):
+        for i, color in enumerate(colors.split("/")):
+            fig.add_vline(x=level, line_dash=("dash", "dot", "dashdot")[i % 3], line_color=color,
+                          annotation_text=f"{label} {level:,.1f}" if i == 0 else None)
     fig.update_layout(
         title=_title(a), barmode="overlay", xaxis_title=f"{a.underlying} strike", yaxis_title="$bn per 1% move"
     )

@@ -56,6 +56,7 @@ def summary_table(
     rows = [
         ("rows (total / used / bad / far / missing IV / repaired)",
          f"{r.total} / {r.used} / {r.bad} / {r.far_strike} / {a.missing_iv} / {a.repaired_iv}"),
+        ("rows set aside, why", r.explain().partition("set aside: ")[2] or "-"),
         ("GEX all expiries ($bn per 1%)", f"{a.gex_total / BILLION:+.3f}"),
         ("GEX window ($bn per 1%)", f"{a.gex_window / BILLION:+.3f}"),
         ("  of which 0DTE / ex-0DTE", f"{a.gex_0dte / BILLION:+.3f} / {a.gex_ex_0dte / BILLION:+.3f}"),
@@ -108,6 +109,10 @@ def gex_command(
     futures: Annotated[str | None, typer.Option("--futures", help="ES or NQ (default: NQ for NDX, else ES).")] = None,
     sign: Annotated[SignConvention, typer.Option("--sign", help="Dealer sign convention.")] = SignConvention.NAIVE,
     window_days: Annotated[float, typer.Option("--window-days", help="Expiry window of levels/score.")] = 45.0,
+    rate: Annotated[float, typer.Option("--rate", help="Risk-free rate r, a fraction (0.045 = 4.5 %).")] = 0.045,
+    dividend_yield: Annotated[
+        float, typer.Option("--dividend-yield", help="Index dividend yield q, a fraction (0.013 = 1.3 %).")
+    ] = 0.013,
 ) -> None:
     """Print the GEX levels of a chain snapshot; write a GEX-by-strike chart (PNG, HTML) and the Sierra levels."""
     from adapters.options.chart import write_html, write_png
@@ -121,21 +126,23 @@ def gex_command(
         result = read_any(snapshot, fmt=fmt, underlying=underlying, ts=moment, spot=spot)
         futures = futures or ("NQ" if result.snapshot.underlying == "NDX" else "ES")
         instrument = instrument_for(futures)
-        a = analyse(
-            ChainArrays.from_snapshot(result.snapshot), GexSettings(sign_convention=sign, window_days=window_days)
-        )
+        gex_settings = GexSettings(rate=rate, dividend_yield=dividend_yield, sign_convention=sign,
+                                   window_days=window_days)
+        a = analyse(ChainArrays.from_snapshot(result.snapshot), gex_settings)
     except MiaError as exc:
         console.print(f"[bold red]error:[/] {exc}", highlight=False)
         raise typer.Exit(2) from exc
-    if a.report.used == 0:
-        console.print(f"[bold red]error:[/] {snapshot}: no usable option rows", highlight=False)
-        raise typer.Exit(2)
     for line in result.rejected[:10]:
         console.print(f"[yellow]rejected[/] {line}", highlight=False)
     if len(result.rejected) > 10:
         console.print(f"[yellow]... {len(result.rejected) - 10} more rejected rows[/]")
+    if a.report.used == 0:
+        console.print(f"[bold red]error:[/] {snapshot}: no usable option rows ({a.report.explain()})",
+                      highlight=False)
+        raise typer.Exit(2)
     try:
-        settings = {"sign_convention": sign.value, "window_days": window_days}
+        settings = {"sign_convention": sign.value, "window_days": window_days, "rate": rate,
+                    "dividend_yield": dividend_yield}
         bias: Mapping[str, float] = bias_values(result.snapshot, instrument, settings)
     except MiaError as exc:  # the levels are the core's: show them without the plugin's score
         console.print(f"[yellow]no score:[/] {exc}", highlight=False)

@@ -15,7 +15,7 @@ import attrs
 import pandas as pd
 
 from mia_core.errors import DomainValueError, MiaError
-from mia_core.gex.codec import iso_utc, quote_columns, quotes_from_columns
+from mia_core.gex.codec import REQUIRED, iso_utc, quote_columns, quotes_from_columns
 from mia_core.options import OptionsChainSnapshot
 from mia_core.timeutil import to_ns
 
@@ -58,6 +58,12 @@ def read_long_format(
         frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
     except (OSError, ValueError) as exc:
         raise MiaError(f"{path}: cannot read ({exc})") from exc
+    absent = [c for c in REQUIRED if c not in frame.columns]
+    if frame.empty and absent:
+        raise MiaError(f"{path}: not an options chain: no rows and no long-format columns {', '.join(absent)} "
+                       "(a CBOE quotedata.csv has 'Expiration Date,Calls,...' on line 4)")
+    if frame.empty:
+        raise MiaError(f"{path}: no option rows (an empty chain)")
     name = underlying or _constant(frame, "underlying", path)
     level = spot if spot is not None else _constant(frame, "spot", path)
     moment = ts if ts is not None else _constant(frame, "ts", path)
@@ -67,7 +73,10 @@ def read_long_format(
     columns = {c: frame[c].tolist() for c in frame.columns}
     try:
         quotes, rejected = quotes_from_columns(columns, str(name), first_row=2)
-        snapshot = OptionsChainSnapshot(str(name), _timestamp(moment, path), float(level), quotes, source=path.name)
+        if not quotes:
+            raise MiaError(f"{path}: no valid option row: {len(rejected)} rejected, first: {path.name} {rejected[0]}")
+        snapshot = OptionsChainSnapshot(str(name), _timestamp(moment, path), float(level), quotes, source=path.name,
+                                        rejected=len(rejected))
     except DomainValueError as exc:
         raise MiaError(f"{path}: {exc}") from exc
     return ReadResult(snapshot, tuple(f"{path.name} {r}" for r in rejected))

@@ -60,6 +60,8 @@ class SnapshotScheduler:
         for underlying in self.underlyings:
             try:
                 snapshot = await self.source.snapshot(underlying)
+                if not snapshot.quotes:
+                    raise MiaError(f"empty chain (no quotes, {snapshot.rejected} rejected rows); not stored")
                 self.store.write(snapshot)
             except Exception as exc:  # any source failure: log, count, try again at the next slot
                 self.failed += 1

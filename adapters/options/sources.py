@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,8 @@ from adapters.options.files import read_any
 from adapters.options.synthetic import synthetic_chain
 from mia_core.errors import MiaError
 from mia_core.options import OptionsChainSnapshot
+
+log = logging.getLogger("mia.options")
 
 
 class SyntheticSource:
@@ -52,7 +55,8 @@ class DirectorySource:
 
     Reads ``*.csv`` (CBOE quotedata or long format), ``*.parquet`` and stored ``*.json``
     files; the snapshot time is what the file says (the CBOE ``Date:`` line), never
-    the time of reading. A file already returned is not returned twice.
+    the time of reading. A file already returned is not returned twice. Rejected rows are
+    logged (logger ``mia.options``) and counted in the snapshot's ``rejected``.
     """
 
     name = "directory"
@@ -73,4 +77,8 @@ class DirectorySource:
         newest = max(files, key=lambda p: p.stat().st_mtime_ns)
         self._seen.add(newest)
         result = read_any(newest, underlying=underlying.upper())
+        if result.rejected:
+            shown = "; ".join(result.rejected[:3]) + ("; ..." if len(result.rejected) > 3 else "")
+            log.warning("%s: %d row(s) rejected, stored without them (confidence lowered): %s",
+                        newest.name, len(result.rejected), shown)
         return result.snapshot

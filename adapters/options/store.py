@@ -2,8 +2,9 @@
 
 Layout: ``<directory>/<UNDERLYING>_<YYYYmmddTHHMMSS>_<nanoseconds>Z.json`` (UTC), the name
 sorting by time; the CSV beside it has the same rows in the long format for spreadsheets.
-Readers pick by the timestamp in the name and never look at a snapshot taken at or
-after the moment they ask about.
+Readers find a snapshot by the timestamp in its name, then check it against the timestamp
+inside: a file whose chain was taken at another time (renamed, copied by hand) is refused,
+so a reader never uses a snapshot taken at or after the moment it asks about.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from adapters.options.long_format import write_long_format
 from mia_core.errors import MiaError
-from mia_core.gex.codec import from_document, parse_stem, snapshot_stem, to_document
+from mia_core.gex.codec import from_document, iso_utc, parse_stem, snapshot_stem, to_document
 from mia_core.options import OptionsChainSnapshot
 
 
@@ -53,15 +54,26 @@ class SnapshotStore:
         """The latest snapshot taken strictly before ``ts``, or ``None``."""
         entries = self.index(underlying)
         i = bisect.bisect_left([t for t, _ in entries], ts)
-        return read_snapshot(entries[i - 1][1]) if i else None
+        if not i:
+            return None
+        return read_snapshot(entries[i - 1][1], expected=(underlying.upper(), entries[i - 1][0]))
 
 
-def read_snapshot(path: str | Path) -> OptionsChainSnapshot:
-    """Read one stored JSON snapshot; a file with rejected rows is an error (the store wrote it whole)."""
+def read_snapshot(path: str | Path, expected: tuple[str, int] | None = None) -> OptionsChainSnapshot:
+    """Read one stored JSON snapshot; a file with rejected rows is an error (the store wrote it whole).
+
+    ``expected`` (underlying, ts): what the file's name promises; a snapshot taken at
+    another time, or of another underlying, is a MiaError naming both.
+    """
     try:
         snapshot, rejected = from_document(json.loads(Path(path).read_text()))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise MiaError(f"{path}: not a valid snapshot document ({exc})") from exc
     if rejected:
         raise MiaError(f"{path}: {len(rejected)} invalid rows, first: {rejected[0]}")
+    if expected is not None and (snapshot.underlying.upper(), snapshot.ts) != expected:
+        raise MiaError(
+            f"{path}: the chain inside is {snapshot.underlying} taken at {iso_utc(snapshot.ts)}, but its name says "
+            f"{expected[0]} at {iso_utc(expected[1])}; refused (the time inside decides; rename or re-store it)"
+        )
     return snapshot

@@ -12,19 +12,23 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
+from adapters.replay.encoding import scan_utf8
 from adapters.replay.memory import release_unused_memory
 from adapters.replay.timestamps import TimestampSpec, parse_timestamps
 from mia_core.data_quality import (
+    ISSUE_KINDS,
     OPTIONAL,
     REQUIRED,
     CheckedBars,
     DataQualityError,
+    Issue,
     RowLabel,
     check_bars,
     describe_field,
 )
 from mia_core.errors import MiaError
 from mia_core.instruments import Instrument
+from mia_core.spikes import DEFAULT_SPIKE_THRESHOLD, SpikeRepair
 from mia_core.validation import fail
 
 CSV_SUFFIXES = (".csv", ".csv.gz", ".csv.bz2", ".csv.zip", ".csv.xz", ".txt")
@@ -82,6 +86,9 @@ class FileFeedConfig:
     epoch_unit: Literal["s", "ms", "us", "ns"] = "s"
     delimiter: str = attrs.field(default=",", validator=attrs.validators.min_len(1))
     on_bad_data: Literal["error", "repair"] = "error"
+    spike_threshold: float | None = attrs.field(
+        default=DEFAULT_SPIKE_THRESHOLD, validator=attrs.validators.optional(attrs.validators.gt(0)))
+    spike_repair: SpikeRepair = "clip"
 
     def __attrs_post_init__(self) -> None:
         if self.timestamp_is == "open" and self.bar_seconds is None:
@@ -135,7 +142,8 @@ def _read_frame(path: Path, fmt: str, config: FileFeedConfig) -> tuple[pd.DataFr
         mapping = _wanted(config, header, source)
         dtype = {mapping["ts"]: str} if config.ts_format else None
         frame = pd.read_csv(path, sep=config.delimiter, usecols=list(dict.fromkeys(mapping.values())), dtype=dtype,
-                            skip_blank_lines=False)
+                            skip_blank_lines=False,
+                            encoding_errors="replace" if config.on_bad_data == "repair" else "strict")
         frame = frame[frame.notna().any(axis=1)]  # blank lines: kept while reading so line numbers stay right
         lines = frame.index.to_numpy() + 2
         return frame.reset_index(drop=True), mapping, lambda i: f"line {int(lines[i])}"
@@ -159,6 +167,18 @@ def _numbers(raw: pd.Series, ours: str, source: str, label: RowLabel, policy: st
     return array
 
 
+def _encoding_issues(path: Path, config: FileFeedConfig, limit: int = 5) -> tuple[int, list[Issue]]:
+    """Lines that are not UTF-8: under ``error`` the first raises; under ``repair`` a count and examples."""
+    bad = scan_utf8(path, config.delimiter)
+    if bad and config.on_bad_data == "error":
+        first = bad[0]
+        raise DataQualityError(str(path), f"line {first.line}", f"column {first.column!r}", first.raw,
+                               "not valid UTF-8 text; save the file as UTF-8, or set on_bad_data: repair")
+    action = ISSUE_KINDS["bad_encoding"][1]
+    return len(bad), [Issue("bad_encoding", f"line {b.line}", f"column {b.column!r}", b.raw, action)
+                      for b in bad[:limit]]
+
+
 def read_bars(config: FileFeedConfig, instrument: Instrument) -> CheckedBars:
     """Read, map, validate (and under ``repair`` fix) the bars of ``config.path``."""
     path = resolve_path(config.path)
@@ -166,6 +186,7 @@ def read_bars(config: FileFeedConfig, instrument: Instrument) -> CheckedBars:
     if not path.is_file():
         raise DataFileError(source, "no such file (relative paths are taken from the current directory)")
     fmt = detect_format(path, config.format)
+    undecodable, examples = _encoding_issues(path, config) if fmt == "csv" else (0, [])
     try:
         frame, mapping, label = _read_frame(path, fmt, config)
     except (OSError, ValueError, pd.errors.ParserError) as exc:
@@ -181,7 +202,12 @@ def read_bars(config: FileFeedConfig, instrument: Instrument) -> CheckedBars:
         if ours != "ts":
             columns[ours] = _numbers(frame[theirs], ours, source, label, config.on_bad_data)
     checked = check_bars(columns, instrument, source=source, policy=config.on_bad_data, row_label=label,
-                         field_label=mapping)
+                         field_label=mapping, spike_threshold=config.spike_threshold,
+                         spike_repair=config.spike_repair)
+    if undecodable:
+        report = checked.report
+        checked = attrs.evolve(checked, report=attrs.evolve(
+            report, counts={"bad_encoding": undecodable, **report.counts}, examples=(*examples, *report.examples)))
     if len(checked.series) == 0:
         raise DataFileError(source, "no valid bars left after repair:\n" + checked.report.summary())
     del frame, columns

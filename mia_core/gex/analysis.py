@@ -267,7 +267,8 @@ def _quality(
         iv=q.iv_factor(share),
         parity=q.parity_factor(parity_share),
         coverage=q.coverage_factor(strikes, both),
-        parse=q.parse_factor(report.crossed + report.duplicate, report.total),
+        parse=q.parse_factor(report.crossed + report.duplicate + report.absurd_open_interest + report.rejected,
+                             report.total + report.rejected),
         sign=sign_q,
         flip=1.0 if flip.level is not None else q.NO_FLIP_FACTOR,
     )

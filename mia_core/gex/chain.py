@@ -19,6 +19,7 @@ class ChainArrays:
     ``settle_ns`` is each series' settlement instant (AM/PM already applied), which
     also identifies its expiry group: SPX (AM) and SPXW (PM) series of the same date
     are different groups. Missing values (``last``, ``iv``, ``vendor_gamma``) are NaN.
+    ``rejected`` counts series the source could not read (they are not among the rows).
     """
 
     underlying: str
@@ -35,6 +36,7 @@ class ChainArrays:
     iv: F8
     vendor_gamma: F8
     roots: tuple[str, ...] = ()
+    rejected: int = 0
 
     def __len__(self) -> int:
         return int(self.strike.shape[0])
@@ -78,4 +80,5 @@ class ChainArrays:
             iv=np.fromiter((nan if q.iv is None else q.iv for q in quotes), np.float64, n),
             vendor_gamma=np.fromiter((nan if q.gamma is None else q.gamma for q in quotes), np.float64, n),
             roots=tuple(sorted({q.root for q in quotes})),
+            rejected=snapshot.rejected,
         )

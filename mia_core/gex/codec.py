@@ -34,6 +34,12 @@ def _number(value: Any) -> float | None:
     return None if _missing(value) else float(value)
 
 
+def _iv(value: Any) -> float | None:
+    """A negative IV is a missing one (re-derived from prices by the analysis), not a reason to drop the row."""
+    number = _number(value)
+    return None if number is None or number < 0 else number
+
+
 def quote_columns(snapshot: OptionsChainSnapshot) -> dict[str, list[Any]]:
     """The snapshot's quotes as long-format columns (``None`` for missing values)."""
     cols: dict[str, list[Any]] = {name: [] for name in COLUMNS}
@@ -89,7 +95,7 @@ def _quote(row: Mapping[str, Any], underlying: str) -> OptionQuote:
         last=_number(row.get("last")),
         volume=_number(row.get("volume")) or 0.0,
         open_interest=float(row["open_interest"]),
-        iv=_number(row.get("iv")),
+        iv=_iv(row.get("iv")),
         delta=_number(row.get("delta")),
         gamma=_number(row.get("gamma")),
         settlement=settlement,
@@ -112,6 +118,7 @@ def to_document(snapshot: OptionsChainSnapshot) -> dict[str, Any]:
         "ts_utc": iso_utc(snapshot.ts),
         "spot": snapshot.spot,
         "source": snapshot.source,
+        "rejected": snapshot.rejected,
         "columns": quote_columns(snapshot),
     }
 
@@ -123,7 +130,8 @@ def from_document(document: Mapping[str, Any]) -> tuple[OptionsChainSnapshot, li
     underlying = str(document["underlying"])
     quotes, rejected = quotes_from_columns(document["columns"], underlying)
     snapshot = OptionsChainSnapshot(
-        underlying, int(document["ts"]), float(document["spot"]), quotes, str(document.get("source", ""))
+        underlying, int(document["ts"]), float(document["spot"]), quotes, str(document.get("source", "")),
+        int(document.get("rejected", 0)),
     )
     return snapshot, rejected
 

@@ -49,7 +49,7 @@ def coverage_factor(strikes_with_oi: int, both_sides: bool) -> float:
 
 
 def parse_factor(problem_rows: int, rows: int) -> float:
-    """``1 − 2·share`` of rows that were crossed or duplicated (floored at 0)."""
+    """``1 − 2·share`` of rows that were crossed, duplicated, rejected or had an absurd OI (floored at 0)."""
     return max(0.0, 1.0 - 2.0 * problem_rows / rows) if rows else 0.0
 
 

@@ -85,6 +85,8 @@ def analysis_values(
         snapshot_age_seconds=age,
         rows_total=float(a.report.total),
         rows_bad=float(a.report.bad),
+        rows_rejected=float(a.report.rejected),
+        rows_absurd_open_interest=float(a.report.absurd_open_interest),
         rows_far_strike=float(a.report.far_strike),
         rows_missing_iv=float(a.missing_iv),
         rows_repaired_iv=float(a.repaired_iv),

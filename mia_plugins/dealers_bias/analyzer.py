@@ -154,7 +154,7 @@ class DealersBiasAnalyzer:
         try:
             self._analysis = analyse(ChainArrays.from_snapshot(snapshot), self._settings)
             if self._analysis.report.used == 0:
-                raise MiaError(f"no usable option rows ({self._analysis.report.as_dict()})")
+                raise MiaError(f"no usable option rows ({self._analysis.report.explain()})")
         except (MiaError, ValueError, ZeroDivisionError, IndexError) as exc:
             log.warning("dealers_bias: snapshot of %s at %d not usable: %s", snapshot.underlying, snapshot.ts, exc)
             self._fail()

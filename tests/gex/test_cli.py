@@ -38,7 +38,7 @@ def test_gex_explains_a_bad_file(tmp_path: Path) -> None:
     bad = tmp_path / "nothing.csv"
     bad.write_text("hello\n")
     result = runner.invoke(app, ["gex", str(bad), "--out", str(tmp_path)])
-    assert result.exit_code == 2 and "no underlying" in result.output
+    assert result.exit_code == 2 and "not an options chain" in " ".join(result.output.split())
     result = runner.invoke(app, ["gex", str(tmp_path / "missing.csv")])
     assert result.exit_code == 2 and "no such file" in result.output
 
