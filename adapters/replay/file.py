@@ -73,11 +73,31 @@ def _wanted(config: FileFeedConfig, available: list[str], source: str) -> dict[s
     return mapping
 
 
+def _explicit(config: FileFeedConfig, detected: Layout, header: list[str], source: str) -> dict[str, str]:
+    """The columns named in ``columns``; a field left at its default name falls back on the detected layout."""
+    defaults = ColumnMap()
+    mapping: dict[str, str] = {}
+    for field in ("ts", "time", *REQUIRED[1:], *OPTIONAL):
+        wanted = getattr(config.columns, field)
+        explicit = wanted != getattr(defaults, field)
+        if explicit and wanted is None:
+            continue
+        found = find_column(wanted, header) if wanted else None
+        if found is None and not explicit and (field != "time" or detected.columns.get("ts") == mapping["ts"]):
+            found = detected.columns.get(field)
+        if found is not None:
+            mapping[field] = found
+        elif explicit or field in REQUIRED:
+            raise DataFileError(source, f"no column {wanted or field!r} for {field} (columns.{field}, --columns "
+                                        f"{field}=...); the file has: {', '.join(map(str, header))}")
+    return mapping
+
+
 def _layout(config: FileFeedConfig, header: list[str], source: str) -> tuple[Layout, dict[str, str]]:
     """The file's layout and our field -> its column: detected when ``columns`` is left at its default."""
-    if config.columns != ColumnMap():
-        return Layout("mapped by columns", {}), _wanted(config, header, source)
     layout = detect_layout(header)
+    if config.columns != ColumnMap():
+        return Layout("mapped by columns", {}), _explicit(config, layout, header, source)
     if layout.name == "MIA":
         return layout, _wanted(config, header, source)
     missing = [f for f in REQUIRED if f not in layout.columns]
