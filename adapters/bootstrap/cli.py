@@ -239,7 +239,9 @@ def bench(
     from adapters.bench.engine import BACKTRADER_MISSING, backtrader_installed, engine_bench, engine_build, ratio
 
     if backtrader and not backtrader_installed():
-        err.print(f"[yellow]note:[/] {BACKTRADER_MISSING}", highlight=False)
+        from rich.markup import escape
+
+        err.print(f"[yellow]note:[/] {escape(BACKTRADER_MISSING)}", highlight=False)
     with tempfile.TemporaryDirectory() as tmp:
         figures = engine_bench(Path(tmp), bars, with_backtrader=backtrader)
     build = "compiled with mypyc" if engine_build() == "compiled" else "pure Python (no compiler at install)"
