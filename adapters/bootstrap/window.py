@@ -36,11 +36,12 @@ class Window:
     warmup: int
     needed: int
     needed_by: str
+    at_data_start: bool = False  # no first day asked for: the run starts on the data's first bar
 
     @property
     def notes(self) -> list[str]:
         """What the summary should say about the warm-up (empty without one)."""
-        if self.needed <= 1:
+        if self.needed <= 1 or self.at_data_start:
             return []
         lacking = self.needed - 1 - self.warmup
         short = "" if lacking <= 0 else f"; only {self.warmup} before the window: its first {lacking} cannot trade"
@@ -96,4 +97,4 @@ def select(full: BarSeries, bounds: Bounds, system: System) -> Window:
             f"the window {start or first} to {end or last} has {hi - lo} bar(s) and the data {lo} before it, "
             f"but the system needs {needed - 1} bars of warm-up before it can trade ({whose}): start the window "
             "later or widen it")
-    return Window(full.slice(warm_from, hi), warmup, needed, whose)
+    return Window(full.slice(warm_from, hi), warmup, needed, whose, at_data_start=start is None)
