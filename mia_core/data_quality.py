@@ -97,6 +97,18 @@ class DataQualityReport:
         """Rows changed or dropped (gaps and undecodable text excluded: they are only reported)."""
         return sum(n for kind, n in self.counts.items() if kind not in ("gap", "bad_encoding"))
 
+    def headline(self) -> str:
+        """One line: rows read and kept, each repair with its count and action, the number of gaps."""
+        head = f"{self.source}: {self.rows_read:,} rows read, {self.rows_kept:,} kept"
+        if self.clean:
+            return head + "; no problems found"
+        fixed = [f"{kind} {n:,} ({ISSUE_KINDS[kind][1]})" for kind, n in self.counts.items() if kind != "gap"]
+        parts = [head] + (["repaired: " + ", ".join(fixed)] if fixed else [])
+        gaps = self.count("gap")
+        if gaps:
+            parts.append(f"{gaps:,} gap{'s' if gaps > 1 else ''} (bars missing, reported only)")
+        return "; ".join(parts)
+
     def summary(self) -> str:
         """Multi-line human-readable report for logs and the console."""
         head = f"{self.source}: {self.rows_read} rows read, {self.rows_kept} kept (on_bad_data={self.policy})"

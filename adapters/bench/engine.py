@@ -174,10 +174,22 @@ def measure(kind: str, path: Path) -> BenchFigure:
     )
 
 
+BACKTRADER_MISSING = ("backtrader is not installed, so MIA ran alone; for the comparison install the bench "
+                      "extra: pip install 'mia-trading[bench]' (from the repository: pip install '.[bench]')")
+
+
+def backtrader_installed() -> bool:
+    """True when backtrader can be imported (it is the ``bench`` extra, not a dependency)."""
+    import importlib.util
+
+    return importlib.util.find_spec("backtrader") is not None
+
+
 def engine_bench(directory: Path, bars: int, with_backtrader: bool = True) -> list[BenchFigure]:
-    """Measure MIA (vectorised and bar-by-bar) and backtrader on the same file."""
+    """Measure MIA (vectorised and bar-by-bar) and, when asked and installed, backtrader on the same file."""
     path = write_bench_data(directory, bars)
-    kinds = ["mia-vectorised", "mia-bar-by-bar"] + (["backtrader"] if with_backtrader else [])
+    kinds = ["mia-vectorised", "mia-bar-by-bar"] + (["backtrader"] if with_backtrader and backtrader_installed()
+                                                    else [])
     return [measure(kind, path) for kind in kinds]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +12,10 @@ import pandas as pd
 
 from adapters.bootstrap.config import SystemPlan
 from adapters.bootstrap.container import System, build_system
+from adapters.bootstrap.data_options import DataOptions, plan_with_data, with_window_filter
 from adapters.bootstrap.errors import ConfigError
 from adapters.bootstrap.plugins import PluginHost
-from adapters.bootstrap.structure import StructureError, structure_attrs
+from adapters.bootstrap.window import Bounds, select
 from adapters.risk.store import FileRiskStateStore
 from mia_core.engine.backtest import BacktestResult, BacktestStopped, Progress, run_backtest, supports_vectorised
 from mia_core.engine.core import TradingEngine
@@ -24,7 +26,7 @@ from mia_core.metrics import PerformanceMetrics, compute_metrics
 from mia_core.orders import Fill, OrderSide
 from mia_core.series import BarSeries
 from mia_core.timeutil import CHICAGO
-from ports.components import ComponentKind, Mode
+from ports.components import Mode
 
 
 @attrs.frozen
@@ -36,6 +38,8 @@ class BacktestRun:
     result: BacktestResult
     metrics: PerformanceMetrics
     initial_cash_cents: int
+    warmup_bars: int = 0  # bars before the window that only warmed the system up (not in ``series``)
+    notes: tuple[str, ...] = ()
 
 
 class BacktestRunStopped(MiaError):
@@ -78,15 +82,6 @@ def exchange_config(plan: SystemPlan) -> ExchangeConfig:
             plan.source, "broker.use", f"a backtest runs on the 'simulated' broker, not {broker.spec.name!r}"
         )
     return broker.config
-
-
-def file_feed(host: PluginHost, path: Path, source: str) -> Any:
-    """The settings of the registered ``file`` data feed pointing at ``path``."""
-    spec, _ = host.component(ComponentKind.DATA_FEED, "file")
-    try:
-        return spec, structure_attrs(spec.config_class, {"path": str(path)}, "--data")
-    except StructureError as exc:
-        raise ConfigError(source, exc.path, exc.message) from exc
 
 
 def load_series(system: System, start: dt.date | None, end: dt.date | None) -> BarSeries:
@@ -152,8 +147,13 @@ def check_startable(plan: SystemPlan) -> None:
         system.close()
 
 
-def run_system(system: System, series: BarSeries, progress: Progress | None = None) -> BacktestRun:
-    """Backtest ``system`` over ``series`` and compute its metrics (after costs)."""
+def run_system(system: System, series: BarSeries, progress: Progress | None = None,
+               trade_from: int = 0) -> BacktestRun:
+    """Backtest ``system`` over ``series`` and compute its metrics (after costs).
+
+    ``trade_from`` bars at the start only warm the system up: the result, its metrics and
+    the run's series leave them out (0: every bar counts).
+    """
     plan = system.plan
     engine, config, vectorised = _backtest_engine(system)
     initial = round(config.initial_cash * 100)
@@ -181,8 +181,24 @@ def run_system(system: System, series: BarSeries, progress: Progress | None = No
             equity_cents=equity,
         )
     in_market = engine.portfolio.position_curve() != 0
+    if trade_from:
+        result, in_market, initial, series = _after_warmup(result, in_market, initial, series, trade_from)
     metrics = compute_metrics(result.round_trips, result.equity_ts, result.equity_cents, initial, in_market=in_market)
     return BacktestRun(plan=plan, series=series, result=result, metrics=metrics, initial_cash_cents=initial)
+
+
+def _after_warmup(result: BacktestResult, in_market: Any, initial: int, series: BarSeries,
+                  trade_from: int) -> tuple[BacktestResult, Any, int, BarSeries]:
+    """The result from bar ``trade_from`` on: equity, journal and bars of the warm-up left out."""
+    t0 = int(series.ts[trade_from])
+    inside = result.equity_ts >= t0
+    before = result.equity_cents[~inside]
+    start_equity = int(before[-1]) if before.size else initial
+    journal = [entry for entry in result.journal if entry.ts >= t0]
+    trimmed = attrs.evolve(result, bars=result.bars - trade_from, equity_ts=result.equity_ts[inside],
+                           equity_cents=result.equity_cents[inside], journal=journal)
+    market = in_market[inside] if len(in_market) == len(inside) else in_market
+    return trimmed, market, start_equity, series.slice(trade_from, len(series))
 
 
 def _close_at_end(engine: TradingEngine, series: BarSeries, config: ExchangeConfig) -> None:
@@ -201,16 +217,6 @@ def _close_at_end(engine: TradingEngine, series: BarSeries, config: ExchangeConf
     engine.portfolio.mark(int(series.ts[last]), float(series.high[last]), float(series.low[last]), fill.price)
 
 
-def plan_with_data(plan: SystemPlan, host: PluginHost, data: Path | None) -> SystemPlan:
-    """``plan`` with its data feed replaced by the ``file`` feed reading ``data`` (``plan`` itself when ``None``)."""
-    if data is None:
-        return plan
-    spec, config = file_feed(host, data, plan.source)
-    sections = dict(plan.sections)
-    sections["data_feed"] = (attrs.evolve(plan.one("data_feed"), spec=spec, config=config),)
-    return attrs.evolve(plan, sections=sections)
-
-
 def backtest_plan(
     plan: SystemPlan,
     host: PluginHost,
@@ -219,12 +225,27 @@ def backtest_plan(
     start: dt.date | None = None,
     end: dt.date | None = None,
     progress: Progress | None = None,
+    data_options: DataOptions | None = None,
+    on_total: Callable[[int], None] | None = None,
 ) -> BacktestRun:
-    """Build the system of ``plan`` (its data feed replaced by ``data`` if given) and backtest it."""
-    system = build_system(plan_with_data(plan, host, data))
+    """Build the system of ``plan`` (its data feed replaced by ``data`` if given) and backtest it.
+
+    With a first day (``start`` or ``backtest.start``) the bars before it warm the system up
+    (as many as its longest warm-up) and a ``trading_window`` filter keeps it from opening
+    positions there; trades, equity and metrics cover the window only.
+    """
+    window = plan.settings.backtest
+    bounds = Bounds(start or window.start, end or window.end, "--from" if start else "backtest.start",
+                    "--to" if end else "backtest.end")
+    planned = plan_with_data(plan, host, data, data_options)
+    if bounds.start is not None:
+        planned = with_window_filter(planned, host, bounds.start)
+    system = build_system(planned)
     try:
-        window = plan.settings.backtest
-        series = load_series(system, start or window.start, end or window.end)
-        return run_system(system, series, progress)
+        chosen = select(system.data_feed.history(system.plan.instrument), bounds, system)
+        if on_total is not None:
+            on_total(len(chosen.series))
+        run = run_system(system, chosen.series, progress, trade_from=chosen.warmup)
+        return attrs.evolve(run, warmup_bars=chosen.warmup, notes=tuple(chosen.notes))
     finally:
         system.close()

@@ -14,6 +14,16 @@ from rich.console import Console
 from adapters.bootstrap import views
 from adapters.bootstrap.cli_shared import default_config, err, fail, host_for
 from adapters.bootstrap.config import load_plan
+from adapters.bootstrap.data_cli import (
+    BadDataOption,
+    CloseTimeOption,
+    ColumnsOption,
+    DataReportOption,
+    TzOption,
+    data_app,
+    data_options,
+    show_data_details,
+)
 from adapters.bootstrap.errors import ConfigError, PluginError
 from adapters.bootstrap.plugins import discover
 from adapters.bootstrap.progress import progress_bar
@@ -34,9 +44,34 @@ app.add_typer(config_app, name="config")
 app.add_typer(check_app, name="check")
 app.add_typer(risk_app, name="risk")
 app.add_typer(ib_app, name="ib")
+app.add_typer(data_app, name="data")
 console = Console()
 
 ConfigPath = Annotated[Path, typer.Argument(help="A system YAML file.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"mia {mia_version()}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print MIA's version and exit.")] = False,
+) -> None:
+    """MIA: automated trading of ES/NQ futures."""
+
+
+def mia_version() -> str:
+    """The installed distribution's version (``unknown`` when run from a source tree without metadata)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("mia-trading")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 @plugins_app.command("list")
@@ -87,12 +122,19 @@ def init(
 @app.command("backtest")
 def backtest(
     config: Annotated[Path | None, typer.Argument(help="System YAML (default: the shipped default system).")] = None,
-    data: Annotated[Path | None, typer.Option("--data", help="CSV or Parquet bars replacing the data feed.")] = None,
-    start: Annotated[datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day.")] = None,
+    data: Annotated[Path | None, typer.Option("--data", help="CSV or Parquet bars replacing the data feed "
+                                              "(layout detected; docs/data.md).")] = None,
+    start: Annotated[datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day (the bars "
+                                                   "before it warm the system up).")] = None,
     end: Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day.")] = None,
     report: Annotated[Path | None, typer.Option("--report", help="Report directory.")] = None,
     check_lookahead: Annotated[bool, typer.Option("--check-lookahead", help="Run `mia check lookahead` on the "
                                                   "same data first; report nothing if it fails.")] = False,
+    columns: ColumnsOption = None,
+    tz: TzOption = None,
+    close_time: CloseTimeOption = None,
+    on_bad_data: BadDataOption = None,
+    data_report: DataReportOption = False,
 ) -> None:
     """Run a system on history; print the summary and write the report."""
     from adapters.bootstrap.backtest import BacktestRunStopped, backtest_plan
@@ -100,7 +142,9 @@ def backtest(
 
     path = config or default_config()
     directory = report or Path("reports") / path.stem
+    show_data_details(data_report)
     try:
+        options = data_options(columns, tz, close_time, on_bad_data)
         host = host_for(path)
         plan = load_plan(path, host)
         plan.require_live_consent(False)
@@ -108,21 +152,16 @@ def backtest(
         first, last = (start.date() if start else window.start), (end.date() if end else window.end)
         if check_lookahead and not print_check(path, first, last, data=data):
             raise fail("the look-ahead check failed: no backtest results are reported", 1)
-        with progress_bar("backtest") as advance:
-            run = backtest_plan(
-                plan,
-                host,
-                data=data,
-                start=start.date() if start else None,
-                end=end.date() if end else None,
-                progress=advance,
-            )
-    except (ConfigError, PluginError) as exc:
-        raise fail(str(exc)) from exc
+        with progress_bar("backtest", console=err) as bar:
+            run = backtest_plan(plan, host, data=data, start=start.date() if start else None,
+                                end=end.date() if end else None, progress=bar, data_options=options,
+                                on_total=bar.set_total)
     except BacktestRunStopped as stopped:  # a plugin failed: report what ran, then the error, no traceback
         if stopped.run is not None:
             _report(stopped.run, directory)
         raise fail(str(stopped), code=1) from stopped
+    except MiaError as exc:  # configuration, plugins, the data file, the window's dates
+        raise fail(str(exc)) from exc
     _report(run, directory)
 
 
@@ -133,6 +172,8 @@ def _report(run: BacktestRun, directory: Path) -> None:
     from adapters.reporting.summary import summary_table, warnings
 
     console.print(summary_table(run))
+    for note in run.notes:
+        console.print(note, highlight=False)
     for warning in warnings(run.result.journal):
         err.print(f"[yellow]warning:[/] {warning}", highlight=False)
     trades, equity = write_csvs(run, directory)
@@ -196,8 +237,12 @@ def bench(
 
     from rich.table import Table
 
-    from adapters.bench.engine import engine_bench, engine_build, ratio
+    from adapters.bench.engine import BACKTRADER_MISSING, backtrader_installed, engine_bench, engine_build, ratio
 
+    if backtrader and not backtrader_installed():
+        from rich.markup import escape
+
+        err.print(f"[yellow]note:[/] {escape(BACKTRADER_MISSING)}", highlight=False)
     with tempfile.TemporaryDirectory() as tmp:
         figures = engine_bench(Path(tmp), bars, with_backtrader=backtrader)
     build = "compiled with mypyc" if engine_build() == "compiled" else "pure Python (no compiler at install)"

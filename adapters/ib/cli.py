@@ -48,7 +48,8 @@ def check(
     table.add_column("result")
     for step, result in report.steps:
         table.add_row(f"[green]ok[/] {step}", result)
-    console.print(table)
+    if report.steps:  # a table with no row says nothing: the problem below does
+        console.print(table)
     if not report.ok:
         err.print(f"[bold red]problem:[/] {report.problem}", highlight=False)
         raise typer.Exit(1)

@@ -24,6 +24,7 @@ from mia_core.gex.values import index_levels
 from mia_core.instruments import instrument_for
 
 console = Console()
+err = Console(stderr=True)
 BILLION = 1e9
 
 
@@ -130,22 +131,21 @@ def gex_command(
                                    window_days=window_days)
         a = analyse(ChainArrays.from_snapshot(result.snapshot), gex_settings)
     except MiaError as exc:
-        console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
         raise typer.Exit(2) from exc
     for line in result.rejected[:10]:
-        console.print(f"[yellow]rejected[/] {line}", highlight=False)
+        err.print(f"[yellow]rejected[/] {line}", highlight=False)
     if len(result.rejected) > 10:
-        console.print(f"[yellow]... {len(result.rejected) - 10} more rejected rows[/]")
+        err.print(f"[yellow]... {len(result.rejected) - 10} more rejected rows[/]")
     if a.report.used == 0:
-        console.print(f"[bold red]error:[/] {snapshot}: no usable option rows ({a.report.explain()})",
-                      highlight=False)
+        err.print(f"[bold red]error:[/] {snapshot}: no usable option rows ({a.report.explain()})", highlight=False)
         raise typer.Exit(2)
     try:
         settings = {"sign_convention": sign.value, "window_days": window_days, "rate": rate,
                     "dividend_yield": dividend_yield}
         bias: Mapping[str, float] = bias_values(result.snapshot, instrument, settings)
     except MiaError as exc:  # the levels are the core's: show them without the plugin's score
-        console.print(f"[yellow]no score:[/] {exc}", highlight=False)
+        err.print(f"[yellow]no score:[/] {exc}", highlight=False)
         bias = {}
     console.print(summary_table(a, bias, basis, instrument.multiplier, futures.upper()))
     console.print(expiry_table(a))
@@ -183,7 +183,7 @@ def collect_command(
     from adapters.options.store import SnapshotStore
 
     if source not in ("synthetic", "directory", "ib") or (source == "directory" and inbox is None):
-        console.print("[bold red]error:[/] --source synthetic, ib, or directory with --inbox DIR")
+        err.print("[bold red]error:[/] --source synthetic, ib, or directory with --inbox DIR")
         raise typer.Exit(2)
     settings = OptionsSnapshotsConfig(
         source=source,  # type: ignore[arg-type]  # checked just above

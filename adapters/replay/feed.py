@@ -20,13 +20,30 @@ logger = logging.getLogger("mia.data")
 Loaded = BarSeries | CheckedBars | SyntheticBars
 
 
+DETAILS_HINT = "--data-report or `mia data inspect` lists them"
+
+
+def log_report(feed: str, symbol: str, report: DataQualityReport) -> None:
+    """One line per load on logger ``mia.data`` (WARNING when anything was repaired or is missing, else INFO).
+
+    The row-by-row listing goes to DEBUG: shown by ``--data-report``, never repeated on every run.
+    """
+    line = f"data feed {feed!r} ({symbol}): {report.headline()}"
+    if report.repairs:
+        logger.warning("%s; %s", line, DETAILS_HINT)
+    else:
+        logger.info("%s%s", line, f"; {DETAILS_HINT}" if not report.clean else "")
+    if not report.clean:
+        logger.debug("%s", report.summary())
+
+
 class SeriesDataFeed:
     """Replays a BarSeries; ``speed`` 1.0 paces the stream in real time, 0 as fast as possible.
 
     ``load(instrument)`` is called once per instrument, on first use. It may return a
     plain :class:`BarSeries`, or bars with trade counts (streamed on each Bar) and a
-    :class:`DataQualityReport`, which is kept in ``reports`` and logged (WARNING on
-    logger ``mia.data`` when anything was found, INFO when clean).
+    :class:`DataQualityReport`, which is kept in ``reports`` and logged in one line
+    (:func:`log_report`).
     """
 
     def __init__(self, name: str, load: Callable[[Instrument], Loaded], speed: float = 0.0) -> None:
@@ -45,8 +62,7 @@ class SeriesDataFeed:
                 self._trade_counts[instrument.symbol] = np.asarray(loaded.trade_count, dtype=np.float64)
             if isinstance(loaded, CheckedBars):
                 self.reports[instrument.symbol] = loaded.report
-                level = logging.INFO if loaded.report.clean else logging.WARNING
-                logger.log(level, "data feed %r (%s): %s", self.name, instrument.symbol, loaded.report.summary())
+                log_report(self.name, instrument.symbol, loaded.report)
             self._cache[instrument.symbol] = series
         return self._cache[instrument.symbol]
 

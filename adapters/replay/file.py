@@ -1,11 +1,9 @@
-"""Bar replay from CSV and Parquet files: config, column mapping, reading, validation."""
+"""Bar replay from CSV and Parquet files: layout detection, column mapping, reading, validation."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any
 
 import attrs
 import numpy as np
@@ -13,8 +11,19 @@ import pandas as pd
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from adapters.replay.encoding import scan_utf8
+from adapters.replay.file_config import (
+    CSV_SUFFIXES,
+    PARQUET_SUFFIXES,
+    ColumnMap,
+    DataFileError,
+    FileFeedConfig,
+    detect_format,
+    resolve_path,
+)
+from adapters.replay.layouts import Layout, detect_layout, find_column
 from adapters.replay.memory import release_unused_memory
-from adapters.replay.timestamps import TimestampSpec, parse_timestamps
+from adapters.replay.stamps import Stamping, bar_label, infer_bar_seconds, stamping
+from adapters.replay.timestamps import parse_timestamps
 from mia_core.data_quality import (
     ISSUE_KINDS,
     OPTIONAL,
@@ -28,132 +37,103 @@ from mia_core.data_quality import (
 )
 from mia_core.errors import MiaError
 from mia_core.instruments import Instrument
-from mia_core.spikes import DEFAULT_SPIKE_THRESHOLD, SpikeRepair
-from mia_core.validation import fail
 
-CSV_SUFFIXES = (".csv", ".csv.gz", ".csv.bz2", ".csv.zip", ".csv.xz", ".txt")
-PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
-_HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-
-
-class DataFileError(MiaError, ValueError):
-    """A bar file that cannot be read at all (missing, unknown format, missing column)."""
-
-    def __init__(self, path: str, reason: str) -> None:
-        self.path, self.reason = path, reason
-        super().__init__(f"{path}: {reason}")
+__all__ = ["CSV_SUFFIXES", "PARQUET_SUFFIXES", "ColumnMap", "DataFileError", "FileFeedConfig", "FileReading",
+           "detect_format", "read_bars", "read_file", "resolve_path"]
 
 
 @attrs.frozen
-class ColumnMap:
-    """The file's column name for each of our fields; null for an optional column the file lacks."""
+class FileReading:
+    """What MIA made of a bar file: its layout, the columns used, the assumptions made and the checked bars."""
 
-    ts: str = "ts"
-    open: str = "open"
-    high: str = "high"
-    low: str = "low"
-    close: str = "close"
-    volume: str = "volume"
-    bid_volume: str | None = "bid_volume"
-    ask_volume: str | None = "ask_volume"
-    trade_count: str | None = "trade_count"
+    path: str
+    format: str
+    layout: str
+    columns: dict[str, str]
+    notes: tuple[str, ...]
+    bar_seconds: int | None
+    checked: CheckedBars
 
-
-def _timezone(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        fail(instance, attribute.name, value, "unknown time zone; use an IANA name such as America/Chicago or UTC")
-
-
-def _hh_mm(instance: Any, attribute: attrs.Attribute[Any], value: str | None) -> None:
-    if value is not None and not _HH_MM.match(value):
-        fail(instance, attribute.name, value, "expected a time of day as HH:MM, e.g. '16:00'")
-
-
-@attrs.frozen
-class FileFeedConfig:
-    """Settings of the ``file`` data feed (see docs/data.md)."""
-
-    path: str = attrs.field(validator=attrs.validators.min_len(1))
-    format: Literal["auto", "csv", "parquet"] = "auto"
-    columns: ColumnMap = attrs.Factory(ColumnMap)
-    timezone: str = attrs.field(default="UTC", validator=_timezone)
-    timestamp_is: Literal["close", "open"] = "close"
-    bar_seconds: int | None = attrs.field(default=None, validator=attrs.validators.optional(attrs.validators.ge(1)))
-    close_time: str | None = attrs.field(default=None, validator=_hh_mm)
-    ts_format: str | None = None
-    epoch_unit: Literal["s", "ms", "us", "ns"] = "s"
-    delimiter: str = attrs.field(default=",", validator=attrs.validators.min_len(1))
-    on_bad_data: Literal["error", "repair"] = "error"
-    spike_threshold: float | None = attrs.field(
-        default=DEFAULT_SPIKE_THRESHOLD, validator=attrs.validators.optional(attrs.validators.gt(0)))
-    spike_repair: SpikeRepair = "clip"
-
-    def __attrs_post_init__(self) -> None:
-        if self.timestamp_is == "open" and self.bar_seconds is None:
-            fail(self, "bar_seconds", None, "required when timestamp_is is 'open' (the shift from open to close)")
-
-    def timestamp_spec(self) -> TimestampSpec:
-        """How to read the timestamp column."""
-        shift = (self.bar_seconds or 0) if self.timestamp_is == "open" else 0
-        return TimestampSpec(timezone=self.timezone, ts_format=self.ts_format, epoch_unit=self.epoch_unit,
-                             close_time=self.close_time, open_to_close_seconds=shift)
-
-
-def resolve_path(path: str) -> Path:
-    """``path`` with ``~`` expanded; a relative path is taken from the current directory."""
-    p = Path(path).expanduser()
-    return p if p.is_absolute() else Path.cwd() / p
-
-
-def detect_format(path: Path, fmt: str = "auto") -> Literal["csv", "parquet"]:
-    """``csv`` or ``parquet``, from ``fmt`` or else the file name's suffix."""
-    if fmt in ("csv", "parquet"):
-        return fmt  # type: ignore[return-value]
-    name = path.name.lower()
-    if name.endswith(CSV_SUFFIXES):
-        return "csv"
-    if name.endswith(PARQUET_SUFFIXES):
-        return "parquet"
-    raise DataFileError(str(path), f"cannot tell the format from the name; set format: csv or parquet "
-                                   f"(known suffixes: {', '.join(CSV_SUFFIXES + PARQUET_SUFFIXES)})")
+    @property
+    def bar_size(self) -> str:
+        """The inferred bar size in words (``1 min``, ``1 day``), ``unknown`` with fewer than two bars."""
+        return bar_label(self.bar_seconds)
 
 
 def _wanted(config: FileFeedConfig, available: list[str], source: str) -> dict[str, str]:
-    """Our field name -> file column, for the columns present; a missing required one is an error."""
+    """Our field name -> file column (matched ignoring case and spaces); a missing required one is an error."""
     mapping: dict[str, str] = {}
-    for ours in (*REQUIRED, *OPTIONAL):
+    for ours in ("ts", "time", *REQUIRED[1:], *OPTIONAL):
         theirs = getattr(config.columns, ours)
         if theirs is None:
             continue
-        if theirs in available:
-            mapping[ours] = theirs
+        found = find_column(theirs, available)
+        if found is not None:
+            mapping[ours] = found
         elif ours in REQUIRED or theirs != ours:
-            raise DataFileError(source, f"no column {theirs!r} for {ours} (columns.{ours}); "
+            raise DataFileError(source, f"no column {theirs!r} for {ours} (columns.{ours}, --columns {ours}=...); "
                                         f"the file has: {', '.join(map(str, available))}")
     return mapping
 
 
-def _read_frame(path: Path, fmt: str, config: FileFeedConfig) -> tuple[pd.DataFrame, dict[str, str], RowLabel]:
-    source = str(path)
+def _explicit(config: FileFeedConfig, detected: Layout, header: list[str], source: str) -> dict[str, str]:
+    """The columns named in ``columns``; a field left at its default name falls back on the detected layout."""
+    defaults = ColumnMap()
+    mapping: dict[str, str] = {}
+    for field in ("ts", "time", *REQUIRED[1:], *OPTIONAL):
+        wanted = getattr(config.columns, field)
+        explicit = wanted != getattr(defaults, field)
+        if explicit and wanted is None:
+            continue
+        found = find_column(wanted, header) if wanted else None
+        if found is None and not explicit and (field != "time" or detected.columns.get("ts") == mapping["ts"]):
+            found = detected.columns.get(field)
+        if found is not None:
+            mapping[field] = found
+        elif explicit or field in REQUIRED:
+            raise DataFileError(source, f"no column {wanted or field!r} for {field} (columns.{field}, --columns "
+                                        f"{field}=...); the file has: {', '.join(map(str, header))}")
+    return mapping
+
+
+def _layout(config: FileFeedConfig, header: list[str], source: str) -> tuple[Layout, dict[str, str]]:
+    """The file's layout and our field -> its column: detected when ``columns`` is left at its default."""
+    layout = detect_layout(header)
+    if config.columns != ColumnMap():
+        return Layout("mapped by columns", {}), _explicit(config, layout, header, source)
+    if layout.name == "MIA":
+        return layout, _wanted(config, header, source)
+    missing = [f for f in REQUIRED if f not in layout.columns]
+    if missing:
+        raise DataFileError(source, f"cannot tell which column holds {', '.join(missing)}; the file has: "
+                                    f"{', '.join(map(str, header))}; name them with --columns (e.g. "
+                                    f"--columns ts=Date,close=Last) or columns: in the YAML (docs/data.md)")
+    return layout, dict(layout.columns)
+
+
+def _header(path: Path, fmt: str, config: FileFeedConfig) -> list[str]:
     if fmt == "csv":
-        header = list(pd.read_csv(path, sep=config.delimiter, nrows=0).columns)
-        mapping = _wanted(config, header, source)
-        dtype = {mapping["ts"]: str} if config.ts_format else None
-        frame = pd.read_csv(path, sep=config.delimiter, usecols=list(dict.fromkeys(mapping.values())), dtype=dtype,
+        return [str(c) for c in pd.read_csv(path, sep=config.delimiter, nrows=0).columns]
+    return [str(c) for c in pq.read_schema(path).names]
+
+
+def _read_frame(path: Path, fmt: str, config: FileFeedConfig, mapping: dict[str, str]) -> tuple[pd.DataFrame,
+                                                                                                  RowLabel]:
+    wanted = list(dict.fromkeys(mapping.values()))
+    if fmt == "csv":
+        text = [mapping[k] for k in ("ts", "time") if k in mapping] if (config.ts_format or "time" in mapping) else []
+        frame = pd.read_csv(path, sep=config.delimiter, usecols=wanted, dtype=dict.fromkeys(text, str) or None,
                             skip_blank_lines=False,
                             encoding_errors="replace" if config.on_bad_data == "repair" else "strict")
         frame = frame[frame.notna().any(axis=1)]  # blank lines: kept while reading so line numbers stay right
         lines = frame.index.to_numpy() + 2
-        return frame.reset_index(drop=True), mapping, lambda i: f"line {int(lines[i])}"
-    mapping = _wanted(config, list(pq.read_schema(path).names), source)
-    table = pq.read_table(path, columns=list(dict.fromkeys(mapping.values())))
+        return frame.reset_index(drop=True), lambda i: f"line {int(lines[i])}"
+    table = pq.read_table(path, columns=wanted)
     # Column by column, freeing Arrow's buffers as it goes: the peak stays near one copy of the data.
     frame = table.to_pandas(self_destruct=True, split_blocks=True)
     del table
     release_unused_memory()
-    return frame.reset_index(drop=True), mapping, lambda i: f"row {i}"
+    return frame.reset_index(drop=True), lambda i: f"row {i}"
 
 
 def _numbers(raw: pd.Series, ours: str, source: str, label: RowLabel, policy: str) -> np.ndarray:
@@ -165,6 +145,21 @@ def _numbers(raw: pd.Series, ours: str, source: str, label: RowLabel, policy: st
             i = int(np.flatnonzero(bad)[0])
             raise DataQualityError(source, label(i), describe_field(ours, str(raw.name)), raw.iloc[i], "not a number")
     return array
+
+
+def _timestamps(frame: pd.DataFrame, mapping: dict[str, str], how: Stamping, config: FileFeedConfig, source: str,
+                label: RowLabel) -> Any:
+    raw = frame[mapping["ts"]]
+    column = mapping["ts"]
+    if "time" in mapping:
+        raw = raw.astype("string").str.strip() + " " + frame[mapping["time"]].astype("string").str.strip()
+        column = f"{mapping['ts']} + {mapping['time']}"
+    ns = parse_timestamps(raw, how.spec, source=source, column=column, row_label=label, policy=config.on_bad_data)
+    if how.shift_by_inferred_bar:
+        bar = infer_bar_seconds(ns)
+        if bar:
+            ns[ns != np.iinfo(np.int64).min] += bar * 10**9
+    return ns
 
 
 def _encoding_issues(path: Path, config: FileFeedConfig, limit: int = 5) -> tuple[int, list[Issue]]:
@@ -179,8 +174,8 @@ def _encoding_issues(path: Path, config: FileFeedConfig, limit: int = 5) -> tupl
                       for b in bad[:limit]]
 
 
-def read_bars(config: FileFeedConfig, instrument: Instrument) -> CheckedBars:
-    """Read, map, validate (and under ``repair`` fix) the bars of ``config.path``."""
+def read_file(config: FileFeedConfig, instrument: Instrument) -> FileReading:
+    """Read ``config.path``: detect its layout, map, parse, validate (and under ``repair`` fix) its bars."""
     path = resolve_path(config.path)
     source = str(path)
     if not path.is_file():
@@ -188,21 +183,23 @@ def read_bars(config: FileFeedConfig, instrument: Instrument) -> CheckedBars:
     fmt = detect_format(path, config.format)
     undecodable, examples = _encoding_issues(path, config) if fmt == "csv" else (0, [])
     try:
-        frame, mapping, label = _read_frame(path, fmt, config)
+        header = _header(path, fmt, config)
+        layout, mapping = _layout(config, header, source)
+        frame, label = _read_frame(path, fmt, config, mapping)
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         if isinstance(exc, MiaError):
             raise
         raise DataFileError(source, f"cannot read as {fmt}: {exc}") from exc
     if frame.empty:
         raise DataFileError(source, "the file has no bars")
-    columns: dict[str, Any] = {"ts": parse_timestamps(frame[mapping["ts"]], config.timestamp_spec(), source=source,
-                                                      column=mapping["ts"], row_label=label,
-                                                      policy=config.on_bad_data)}
+    how = stamping(config, layout, frame[mapping["ts"]], has_time_column="time" in mapping)
+    columns: dict[str, Any] = {"ts": _timestamps(frame, mapping, how, config, source, label)}
     for ours, theirs in mapping.items():
-        if ours != "ts":
+        if ours not in ("ts", "time"):
             columns[ours] = _numbers(frame[theirs], ours, source, label, config.on_bad_data)
+    field_label = {k: v for k, v in mapping.items() if k != "time"}
     checked = check_bars(columns, instrument, source=source, policy=config.on_bad_data, row_label=label,
-                         field_label=mapping, spike_threshold=config.spike_threshold,
+                         field_label=field_label, spike_threshold=config.spike_threshold,
                          spike_repair=config.spike_repair)
     if undecodable:
         report = checked.report
@@ -212,4 +209,10 @@ def read_bars(config: FileFeedConfig, instrument: Instrument) -> CheckedBars:
         raise DataFileError(source, "no valid bars left after repair:\n" + checked.report.summary())
     del frame, columns
     release_unused_memory()
-    return checked
+    notes = (*layout.notes, *how.notes)
+    return FileReading(source, fmt, layout.name, mapping, notes, infer_bar_seconds(checked.series.ts), checked)
+
+
+def read_bars(config: FileFeedConfig, instrument: Instrument) -> CheckedBars:
+    """Read, map, validate (and under ``repair`` fix) the bars of ``config.path``."""
+    return read_file(config, instrument).checked

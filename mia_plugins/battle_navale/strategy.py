@@ -49,6 +49,11 @@ class BattleNavaleStrategy:
         self.decider = Decider(config)
         self.reset()
 
+    @property
+    def warmup_bars(self) -> int:
+        """Bars the regime detector needs before its first decision (the shell warms a window up on them)."""
+        return self.decider.periods.warmup_bars
+
     def reset(self) -> None:
         """Forget every bar."""
         self.decider.reset()

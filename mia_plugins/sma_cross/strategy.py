@@ -47,6 +47,11 @@ class SmaCrossStrategy:
         self.config = config
         self.reset()
 
+    @property
+    def warmup_bars(self) -> int:
+        """Bars before the first possible cross: the slow average's window and one bar to compare with."""
+        return self.config.slow + 1
+
     def reset(self) -> None:
         """Forget all bars."""
         self._fast: deque[float] = deque(maxlen=self.config.fast)

@@ -73,8 +73,8 @@ def test_column_mapping_to_a_vendor_layout(tmp_path: Path, make_frame: Frame) ->
 
 def test_a_mapped_column_missing_from_the_file_is_named(tmp_path: Path, make_frame: Frame) -> None:
     path = write_csv(make_frame(3), tmp_path / "es.csv")
-    with pytest.raises(DataFileError, match=r"no column 'Close' for close .*the file has: ts, open"):
-        read_bars(FileFeedConfig(path=str(path), columns=ColumnMap(close="Close")), ES)
+    with pytest.raises(DataFileError, match=r"no column .Settle. for close .*the file has: ts, open"):
+        read_bars(FileFeedConfig(path=str(path), columns=ColumnMap(close="Settle")), ES)
     with pytest.raises(DataFileError, match="no column 'buys' for ask_volume"):
         read_bars(FileFeedConfig(path=str(path), columns=ColumnMap(ask_volume="buys")), ES)
 

@@ -18,6 +18,8 @@ from adapters.bootstrap.structure import StructureError, structure_attrs
 from adapters.replay import plugin
 from adapters.replay.feed import SeriesDataFeed
 from adapters.replay.file import ColumnMap, DataFileError, FileFeedConfig
+from adapters.replay.plugin import BundledFeedConfig
+from mia_core.instruments import ES
 from mia_core.market import Bar
 from ports.components import ComponentKind
 from ports.data_feed import DataFeed
@@ -100,10 +102,22 @@ def test_feed_keeps_and_logs_the_quality_report(
     path = tmp_path / "es.csv"
     frame.to_csv(path, index=False)
     feed = specs()["file"].factory(FileFeedConfig(path=str(path), on_bad_data="repair"), context)
-    with caplog.at_level(logging.WARNING, logger="mia.data"):
+    with caplog.at_level(logging.DEBUG, logger="mia.data"):
         report = feed.report(context.instrument)
     assert report is not None and report.count("off_grid") == 1
-    assert "off_grid: 1 row(s)" in caplog.text and "line 4" in caplog.text
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "\n" not in warnings[0]  # one line on every run; the details at DEBUG
+    assert "off_grid 1 (rounded to the nearest tick)" in warnings[0] and "--data-report" in warnings[0]
+    details = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
+    assert any("off_grid: 1 row(s)" in d and "line 4" in d for d in details)
+
+
+def test_gaps_alone_are_one_line_not_a_listing(context: Any, caplog: pytest.LogCaptureFixture) -> None:
+    feed = specs()["bundled"].factory(BundledFeedConfig(), context)
+    with caplog.at_level(logging.INFO, logger="mia.data"):
+        feed.report(ES)
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
+    assert len(lines) == 1 and "3 gaps" in lines[0] and "line 680" not in lines[0]
 
 
 def test_docs_examples_are_valid_settings() -> None:

@@ -21,3 +21,16 @@ def test_bench_measures_mia_and_backtrader_on_the_same_bars(tmp_path: Path) -> N
 def test_an_engine_run_that_dies_is_reported_not_waited_for(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match=r"the mia-bar-by-bar run died \(exit code 1\)"):
         measure("mia-bar-by-bar", tmp_path / "no-such-file.parquet")
+
+
+def test_bench_without_backtrader_runs_mia_and_says_how_to_get_the_rest(monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from adapters.bench import engine
+    from adapters.bootstrap.cli import app
+
+    monkeypatch.setattr(engine, "backtrader_installed", lambda: False)  # as after the README's `pip install .`
+    result = CliRunner().invoke(app, ["bench", "--bars", "3000"])
+    assert result.exit_code == 0, result.output
+    assert "mia-vectorised" in result.output and "mia-bar-by-bar" in result.output
+    assert "pipinstall'mia-trading[bench]'" in "".join(result.output.split())  # rich may wrap the line

@@ -39,8 +39,9 @@ def test_gex_explains_a_bad_file(tmp_path: Path) -> None:
     bad.write_text("hello\n")
     result = runner.invoke(app, ["gex", str(bad), "--out", str(tmp_path)])
     assert result.exit_code == 2 and "not an options chain" in " ".join(result.output.split())
+    assert "not an options chain" in " ".join(result.stderr.split()) and "error" not in result.stdout  # to stderr
     result = runner.invoke(app, ["gex", str(tmp_path / "missing.csv")])
-    assert result.exit_code == 2 and "no such file" in result.output
+    assert result.exit_code == 2 and "no such file" in result.stderr
 
 
 def test_gex_collect_stores_snapshots_the_analyzer_can_read(tmp_path: Path) -> None:

@@ -52,6 +52,7 @@ def test_the_command_exits_non_zero_with_the_explanation() -> None:
     result = CliRunner().invoke(app, ["ib", "check", "--port", str(_closed_port()), "--timeout", "2"])
     assert result.exit_code == 1
     assert "connection refused" in result.output or "connection refused" in (result.stderr or "")
+    assert "IB check" not in result.output  # no empty table when not one step passed
 
 
 def test_account_ids_are_masked() -> None:

@@ -1,0 +1,88 @@
+"""The ``--data`` family of flags: which file, its column mapping, time zone, close time and bad-data policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from adapters.bootstrap.config import PlannedComponent, SystemPlan
+from adapters.bootstrap.errors import ConfigError
+from adapters.bootstrap.plugins import PluginHost
+from adapters.bootstrap.schema import ComponentRef
+from adapters.bootstrap.structure import StructureError, structure_attrs
+from ports.components import ComponentKind
+
+
+@attrs.frozen
+class DataOptions:
+    """Command-line settings for a ``--data`` file; None leaves the YAML's (or the feed's default) in place."""
+
+    columns: dict[str, str | None] = attrs.Factory(dict)
+    timezone: str | None = None
+    close_time: str | None = None
+    on_bad_data: str | None = None
+
+
+DEFAULT_ON_BAD_DATA = "repair"  # a trader's own file: round to the tick grid, drop bad rows, and say so
+
+
+def file_settings(plan: SystemPlan, path: Path, options: DataOptions) -> dict[str, Any]:
+    """The ``file`` feed's settings for ``path``: a YAML ``file`` feed's (columns included) under the flags."""
+    planned = plan.one("data_feed")
+    base: dict[str, Any] = {}
+    if planned.spec.name == "file" and attrs.has(type(planned.config)):
+        base = attrs.asdict(planned.config)
+    base["path"] = str(path)
+    if options.columns:
+        base["columns"] = {**(base.get("columns") or {}), **options.columns}
+    if options.timezone is not None:
+        base["timezone"] = options.timezone
+    if options.close_time is not None:
+        base["close_time"] = options.close_time
+    if options.on_bad_data is not None:
+        base["on_bad_data"] = options.on_bad_data
+    elif planned.spec.name != "file":
+        base["on_bad_data"] = DEFAULT_ON_BAD_DATA
+    return base
+
+
+def file_feed(host: PluginHost, settings: dict[str, Any], source: str) -> Any:
+    """The registered ``file`` data feed and its settings structured from ``settings`` (errors name --data)."""
+    spec, _ = host.component(ComponentKind.DATA_FEED, "file")
+    try:
+        return spec, structure_attrs(spec.config_class, settings, "--data")
+    except StructureError as exc:
+        raise ConfigError(source, exc.path, exc.message) from exc
+
+
+def plan_with_data(plan: SystemPlan, host: PluginHost, data: Path | None,
+                   options: DataOptions | None = None) -> SystemPlan:
+    """``plan`` with its data feed replaced by the ``file`` feed reading ``data`` (``plan`` itself when ``None``)."""
+    if data is None:
+        return plan
+    spec, config = file_feed(host, file_settings(plan, data, options or DataOptions()), plan.source)
+    sections = dict(plan.sections)
+    sections["data_feed"] = (attrs.evolve(plan.one("data_feed"), spec=spec, config=config),)
+    return attrs.evolve(plan, sections=sections)
+
+
+WINDOW_FILTER = "backtest_window"
+
+
+def with_window_filter(plan: SystemPlan, host: PluginHost, start: dt.date) -> SystemPlan:
+    """``plan`` with a ``trading_window`` filter opening on ``start``: the bars before it only warm up.
+
+    The bar-by-bar path runs it (a signal filter needs every bar); both paths give the same trades.
+    """
+    spec, provider = host.component(ComponentKind.SIGNAL_FILTER, "trading_window")
+    config = structure_attrs(spec.config_class, {"start": start}, "--from")
+    ref = ComponentRef(kind=ComponentKind.SIGNAL_FILTER, use="trading_window", alias=WINDOW_FILTER,
+                       settings={"start": start.isoformat()}, path="--from")
+    sections = dict(plan.sections)
+    sections["signal_filters"] = (*plan.sections.get("signal_filters", ()),
+                                  PlannedComponent(ref=ref, spec=spec, provider=provider, config=config))
+    backtest = attrs.evolve(plan.settings.backtest, vectorised=None)
+    return attrs.evolve(plan, sections=sections, settings=attrs.evolve(plan.settings, backtest=backtest))
