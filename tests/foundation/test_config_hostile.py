@@ -237,3 +237,33 @@ def test_a_component_refusal_of_an_environment_value_does_not_print_it(
     assert error.path == "mode"
     assert WEBHOOK not in str(error)
     assert "the value of $MIA_T_MODE" in error.message
+
+
+# --- 5. absurd but positive limits are refused with the allowed range --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "message"),
+    [
+        ("catastrophe: {max_error_rate: 5}\n", "catastrophe.max_error_rate", "got 5.0; allowed range [0, 1]"),
+        ("catastrophe: {max_drawdown_pct: 150}\n", "catastrophe.max_drawdown_pct", "got 150.0; allowed range (0, 100]"),
+        ("risk_policies: [{use: max_drawdown, max_drawdown_pct: 150}]\n", "risk_policies[0].max_drawdown_pct",
+         "got 150.0; allowed range (0, 100] (settings of risk_policy 'max_drawdown')"),
+        ("risk_policies: [{use: max_risk_per_trade, max_risk_pct: 400}]\n", "risk_policies[0].max_risk_pct",
+         "got 400.0; allowed range (0, 100] (settings of risk_policy 'max_risk_per_trade')"),
+        ("position: {risk_per_trade_pct: 101}\n", "position.risk_per_trade_pct", "got 101.0; allowed range (0, 100]"),
+    ],
+)
+def test_absurd_limits_are_refused_with_the_allowed_range(
+    tmp_path: Path, host: PluginHost, text: str, path: str, message: str
+) -> None:
+    error = refused(tmp_path, host, BASE + text)
+    assert (error.path, error.message, error.line) == (path, message, 3)
+
+
+def test_an_out_of_range_environment_value_is_named_not_printed(
+    tmp_path: Path, host: PluginHost, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MIA_T_RATE", "5")
+    error = refused(tmp_path, host, BASE + "catastrophe: {max_error_rate: ${MIA_T_RATE}}\n")
+    assert error.message == "got the value of $MIA_T_RATE; allowed range [0, 1]"
