@@ -69,3 +69,52 @@ def non_negative_int(instance: Any, attribute: attrs.Attribute[Any], value: int 
 def fail(instance: Any, field: str, value: Any, reason: str) -> None:
     """Raise a DomainValueError for a cross-field check in __attrs_post_init__."""
     raise DomainValueError(type(instance).__name__, field, value, reason)
+
+
+@attrs.frozen
+class Range:
+    """A validator: a number (``None`` passes, for optional fields) within ``text``, e.g. ``(0, 100]``.
+
+    ``low_open``/``high_open`` exclude the bound. Errors and docs/config.md show ``text``;
+    ``tests/docs`` checks that every numeric setting of the built-in components has one.
+    """
+
+    low: float
+    high: float
+    low_open: bool = False
+    high_open: bool = False
+
+    @property
+    def text(self) -> str:
+        """The interval as the docs and errors write it: ``[0, 1]``, ``(0, 100]``."""
+        opening, closing = "(" if self.low_open else "[", ")" if self.high_open else "]"
+        return f"{opening}{_figure(self.low)}, {_figure(self.high)}{closing}"
+
+    def __call__(self, instance: Any, attribute: attrs.Attribute[Any], value: float | None) -> None:
+        if value is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            _fail(instance, attribute, value, f"must be a finite number within {self.text}")
+        below = value <= self.low if self.low_open else value < self.low
+        above = value >= self.high if self.high_open else value > self.high
+        if below or above:
+            _fail(instance, attribute, value, f"got {value}; allowed range {self.text}")
+
+
+def _figure(bound: float) -> str:
+    return str(int(bound)) if float(bound).is_integer() else repr(bound)
+
+
+def within(low: float, high: float, *, low_open: bool = False, high_open: bool = False) -> Range:
+    """A Range validator: ``within(0, 100, low_open=True)`` allows ``(0, 100]``."""
+    return Range(low, high, low_open, high_open)
+
+
+PERCENT = within(0, 100, low_open=True)
+"""A percentage of the account: above 0, at most 100."""
+FRACTION = within(0, 1)
+"""A rate or share: from 0 to 1."""
+MONEY = within(0, 1_000_000_000, low_open=True)
+"""An amount in dollars: above 0, at most a billion."""
+ATR_MULTIPLE = within(0, 100, low_open=True)
+"""A multiple of the ATR or of the risk (R): above 0, at most 100."""

@@ -26,7 +26,6 @@ from mia_core.metrics import PerformanceMetrics, compute_metrics
 from mia_core.orders import Fill, OrderSide
 from mia_core.series import BarSeries
 from mia_core.timeutil import CHICAGO
-from ports.components import Mode
 
 
 @attrs.frozen
@@ -115,7 +114,7 @@ def make_engine(system: System, initial_cash_cents: int, *, persist_risk: bool =
     )
 
 
-def _backtest_engine(system: System) -> tuple[TradingEngine, ExchangeConfig, bool]:
+def backtest_engine(system: System) -> tuple[TradingEngine, ExchangeConfig, bool]:
     """The engine, the simulated exchange's settings and whether the vectorised path runs."""
     plan = system.plan
     config = exchange_config(plan)
@@ -132,19 +131,12 @@ def _backtest_engine(system: System) -> tuple[TradingEngine, ExchangeConfig, boo
     return engine, config, allowed if wanted is None else wanted
 
 
-def check_startable(plan: SystemPlan) -> None:
-    """Build every component of ``plan`` as a run would, then release them; no broker is connected.
-
-    Factories only construct objects (connections open in ``Broker.connect``), so a
-    system that passes here starts; in backtest mode the engine is assembled too, as
-    ``mia backtest`` does before reading history.
-    """
-    system = build_system(plan)
-    try:
-        if plan.settings.mode is Mode.BACKTEST:
-            _backtest_engine(system)
-    finally:
-        system.close()
+def session_engine(system: System, *, persist_risk: bool = True) -> TradingEngine:
+    """The engine of a paper or live session: the simulated exchange's cash, else $100,000 until the broker says."""
+    plan = system.plan
+    config = exchange_config(plan) if plan.one("broker").spec.name == "simulated" else None
+    initial = round(config.initial_cash * 100) if config else 10_000_000
+    return make_engine(system, initial, persist_risk=persist_risk)
 
 
 def run_system(system: System, series: BarSeries, progress: Progress | None = None,
@@ -155,7 +147,7 @@ def run_system(system: System, series: BarSeries, progress: Progress | None = No
     the run's series leave them out (0: every bar counts).
     """
     plan = system.plan
-    engine, config, vectorised = _backtest_engine(system)
+    engine, config, vectorised = backtest_engine(system)
     initial = round(config.initial_cash * 100)
     exchange = SimulatedExchange(plan.instrument, config)
     try:

@@ -27,6 +27,7 @@ from adapters.bootstrap.data_cli import (
 from adapters.bootstrap.errors import ConfigError, PluginError
 from adapters.bootstrap.plugins import discover
 from adapters.bootstrap.progress import progress_bar
+from adapters.bootstrap.startup import check_plan
 from adapters.check.cli import check_app
 from adapters.ib.cli import ib_app
 from adapters.research.cli import walkforward_command
@@ -93,13 +94,12 @@ def config_check(
     ] = False,
 ) -> None:
     """Validate a system file, build every component (no broker connection) and print the resolved system."""
-    from adapters.bootstrap.backtest import check_startable
+    from adapters.bootstrap.startup import check_startable
 
     try:
         host = host_for(config)
         plan = load_plan(config, host)
-        plan.require_live_consent(live)
-        check_startable(plan)
+        check_startable(plan, live)
     except (ConfigError, PluginError) as exc:
         raise fail(str(exc)) from exc
     console.print(views.plan_tree(plan))
@@ -147,7 +147,7 @@ def backtest(
         options = data_options(columns, tz, close_time, on_bad_data)
         host = host_for(path)
         plan = load_plan(path, host)
-        plan.require_live_consent(False)
+        check_plan(plan, live_flag=False)
         window = plan.settings.backtest
         first, last = (start.date() if start else window.start), (end.date() if end else window.end)
         if check_lookahead and not print_check(path, first, last, data=data):
@@ -202,7 +202,7 @@ def run(
     try:
         host = host_for(config)
         plan = load_plan(config, host)
-        plan.require_live_consent(live)
+        check_plan(plan, live)
         shell = asyncio.run(run_session(plan, speed, console, max_events))
     except (ConfigError, PluginError) as exc:
         raise fail(str(exc)) from exc

@@ -8,8 +8,11 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from adapters.bootstrap.config import read_yaml
+from adapters.bootstrap.errors import ConfigError
 from adapters.bootstrap.plugins import PluginHost, discover
+from adapters.bootstrap.schema import PluginsConfig
+from adapters.bootstrap.structure import StructureError, structure_attrs
+from adapters.bootstrap.yamlread import read_document
 
 err = Console(stderr=True)
 
@@ -26,8 +29,12 @@ def host_for(config: Path | None = None) -> PluginHost:
     """Discover plugins, honouring ``plugins.disable`` of ``config`` when given."""
     disabled: list[str] = []
     if config is not None:
-        raw = read_yaml(config).get("plugins") or {}
-        disabled = list(raw.get("disable") or []) if isinstance(raw, dict) else []
+        document = read_document(config)
+        try:
+            settings = structure_attrs(PluginsConfig, document.data.get("plugins"), "plugins")
+        except StructureError as exc:
+            raise document.explain(ConfigError(str(config), exc.path, exc.message)) from exc
+        disabled = settings.disable
     return discover(disabled)
 
 

@@ -1,4 +1,4 @@
-"""Load a system YAML: interpolate ``${ENV:default}``, validate against the registry."""
+"""Load a system YAML (``yamlread``) and validate it against the registry."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import yaml
-from dependency_injector import providers
 
 from adapters.bootstrap.errors import ConfigError, DuplicateComponentError, UnknownComponentError
 from adapters.bootstrap.plugins import PluginHost, PluginInfo
+from adapters.bootstrap.redaction import Redactor
 from adapters.bootstrap.schema import (
     COMPONENT_SECTIONS,
     DEFAULT_BROKER,
@@ -21,6 +20,7 @@ from adapters.bootstrap.schema import (
     SystemSettings,
 )
 from adapters.bootstrap.structure import StructureError, structure_attrs
+from adapters.bootstrap.yamlread import read_document
 from mia_core.errors import DomainValueError
 from mia_core.instruments import Instrument, instrument_for
 from ports.components import ComponentKind, ComponentSpec, Mode
@@ -44,6 +44,7 @@ class SystemPlan:
     settings: SystemSettings
     instrument: Instrument
     sections: Mapping[str, tuple[PlannedComponent, ...]]
+    redactor: Redactor = attrs.Factory(Redactor)
 
     def one(self, section: str) -> PlannedComponent:
         """The single component of ``section`` (data_feed, broker, strategy)."""
@@ -80,30 +81,22 @@ class SystemPlan:
 
 
 def read_yaml(path: str | Path) -> dict[str, Any]:
-    """Parse ``path`` with ``${ENV_VAR:default}`` interpolation (dependency-injector's)."""
-    source = str(path)
-    if not Path(path).is_file():
-        raise ConfigError(source, "(file)", "no such file")
-    config = providers.Configuration(strict=True)
-    try:
-        config.from_yaml(source, required=True, envs_required=True)
-    except yaml.YAMLError as exc:
-        raise ConfigError(source, "(syntax)", str(exc).replace("\n", " ")) from exc
-    except ValueError as exc:
-        if "environment variable" in str(exc):  # dependency-injector: a ${NAME} without default is unset
-            raise ConfigError(source, "(environment)", f"{exc}; set it or give a default as ${{NAME:default}}") from exc
-        raise ConfigError(source, "(top level)", "expected a mapping of settings") from exc  # a list or a scalar
-    except TypeError as exc:  # dependency-injector cannot merge an empty document
-        raise ConfigError(source, "(top level)", "the file is empty; expected a mapping of settings") from exc
-    data = config()
-    if not isinstance(data, dict):
-        raise ConfigError(source, "(top level)", "expected a mapping of settings")
-    return data
+    """Parse ``path`` (``${NAME:default}`` resolved per value, after parsing; see ``yamlread``)."""
+    return read_document(path).data
 
 
 def load_plan(path: str | Path, host: PluginHost) -> SystemPlan:
-    """Read and validate a system YAML file against the installed plugins."""
-    return plan_system(read_yaml(path), host, source=str(path))
+    """Read and validate a system YAML file against the installed plugins.
+
+    Errors carry the line of the key they name, and never print a value taken from
+    the environment (they name the variable instead).
+    """
+    document = read_document(path)
+    try:
+        plan = plan_system(document.data, host, source=str(path))
+    except ConfigError as exc:
+        raise document.explain(exc) from exc
+    return attrs.evolve(plan, redactor=document.redactor)
 
 
 def plan_system(data: Mapping[str, Any], host: PluginHost, source: str = "<config>") -> SystemPlan:

@@ -18,10 +18,11 @@ class UnknownComponentError(MiaError):
 
 
 class ConfigError(MiaError):
-    """A configuration file is malformed: names the file, the key path and what is allowed."""
+    """A configuration file is malformed: names the file, the key path, what is allowed and (when known) the line."""
 
-    def __init__(self, source: str, path: str, message: str) -> None:
+    def __init__(self, source: str, path: str, message: str, line: int | None = None) -> None:
         self.source = source
         self.path = path
         self.message = message
-        super().__init__(f"{source}: {path}: {message}")
+        self.line = line
+        super().__init__(f"{source}: {path}: {message}" + (f" (line {line})" if line else ""))

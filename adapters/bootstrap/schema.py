@@ -10,7 +10,7 @@ import attrs
 from mia_core.engine.config import ExecutionConfig
 from mia_core.risk.catastrophe import CatastropheConfig
 from mia_core.risk.sizing import PositionConfig
-from mia_core.validation import fail
+from mia_core.validation import fail, within
 from ports.components import ComponentKind, Mode
 
 
@@ -64,7 +64,7 @@ class JournalConfig:
 class SessionConfig:
     """Pacing of paper sessions on a replay feed: 1.0 is real time, 0 is as fast as possible."""
 
-    speed: float = attrs.field(default=60.0, validator=attrs.validators.ge(0))
+    speed: float = attrs.field(default=60.0, validator=within(0, 1000000))
 
 
 @attrs.frozen
@@ -82,10 +82,10 @@ class OptionsSnapshotsConfig:
     directory: str = "snapshots"
     inbox: str | None = None
     underlyings: list[str] = attrs.Factory(lambda: ["SPX"])
-    interval_seconds: float = attrs.field(default=300.0, validator=attrs.validators.gt(0))
+    interval_seconds: float = attrs.field(default=300.0, validator=within(0, 86400, low_open=True))
     ib_host: str = "127.0.0.1"
-    ib_port: int = 4002
-    ib_client_id: int = 17
+    ib_port: int = attrs.field(default=4002, validator=within(1, 65535))
+    ib_client_id: int = attrs.field(default=17, validator=within(0, 32767))
 
     def __attrs_post_init__(self) -> None:
         if self.enabled and self.source == "directory" and not self.inbox:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import reprlib
 import types
 import typing
 from collections.abc import Mapping
@@ -27,6 +28,24 @@ def _join(path: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"
     return f"{path}.{key}" if path else key
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict = 2, 4, 4
+
+
+def shown(value: Any, limit: int = 200) -> str:
+    """``value`` for an error message: its repr, or a short description when that is longer than ``limit``.
+
+    A value built from aliases may be enormous, and a long text is never cut (a cut
+    text would slip past the redaction of environment values).
+    """
+    text = repr(value) if isinstance(value, str) else _SHORT.repr(value)
+    if len(text) <= limit:
+        return text
+    if isinstance(value, str):
+        return f"a text of {len(value):,} characters"
+    return text[: limit - 3] + "..."
 
 
 def describe_type(tp: Any) -> str:
@@ -58,7 +77,7 @@ def structure(tp: Any, value: Any, path: str) -> Any:
     if origin is typing.Literal:
         if value in typing.get_args(tp):
             return value
-        raise StructureError(path, f"got {value!r}; allowed: {describe_type(tp)}")
+        raise StructureError(path, f"got {shown(value)}; allowed: {describe_type(tp)}")
     if origin in (list, tuple):
         if not isinstance(value, list):
             raise StructureError(path, f"expected {describe_type(tp)}, got {type(value).__name__}")
@@ -81,7 +100,7 @@ def _union(tp: Any, value: Any, path: str) -> Any:
             return structure(arg, value, path)
         except StructureError:
             continue
-    raise StructureError(path, f"got {value!r}; expected {describe_type(tp)}")
+    raise StructureError(path, f"got {shown(value)}; expected {describe_type(tp)}")
 
 
 def _scalar(tp: Any, value: Any, path: str) -> Any:
@@ -89,7 +108,7 @@ def _scalar(tp: Any, value: Any, path: str) -> Any:
         for member in tp:
             if value == member.value or value == member.name:
                 return member
-        raise StructureError(path, f"got {value!r}; allowed: {describe_type(tp)}")
+        raise StructureError(path, f"got {shown(value)}; allowed: {describe_type(tp)}")
     if tp is bool:
         if isinstance(value, bool):
             return value
@@ -112,7 +131,7 @@ def _scalar(tp: Any, value: Any, path: str) -> Any:
                 pass
     else:
         raise StructureError(path, f"unsupported setting type {tp!r} in the schema")
-    raise StructureError(path, f"got {value!r} ({type(value).__name__}); expected {describe_type(tp)}")
+    raise StructureError(path, f"got {shown(value)} ({type(value).__name__}); expected {describe_type(tp)}")
 
 
 def structure_attrs(cls: type, value: Any, path: str) -> Any:

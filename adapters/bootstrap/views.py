@@ -37,9 +37,14 @@ def plan_tree(plan: SystemPlan) -> Tree:
             continue
         branch = tree.add(f"[bold]{section}[/]")
         for p in planned:
-            values = ", ".join(f"{k}={v!r}" for k, v in unstructure(p.config).items())
+            values = ", ".join(
+                f"{k}={plan.redactor.shown(f'{p.ref.path}.{k}', v)}" for k, v in unstructure(p.config).items()
+            )
             name = p.ref.instance_name
             branch.add(f"{name} [dim]({p.spec.name} from {p.provider.label})[/] {values}")
     for key in ("backtest", "journal", "session", "plugins"):
-        tree.add(f"[bold]{key}[/] {unstructure(getattr(settings, key))}")
+        values = ", ".join(
+            f"{k}={plan.redactor.shown(f'{key}.{k}', v)}" for k, v in unstructure(getattr(settings, key)).items()
+        )
+        tree.add(f"[bold]{key}[/] {values}")
     return tree

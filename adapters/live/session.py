@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
-from adapters.bootstrap.backtest import exchange_config, make_engine
+from adapters.bootstrap.backtest import session_engine
 from adapters.bootstrap.config import SystemPlan
 from adapters.bootstrap.container import build_system
 from adapters.journal.jsonl import JsonLinesJournal, MemoryJournal
@@ -62,9 +62,7 @@ async def run_session(
     replay = plan.one("data_feed").provider.name == "replay"
     # A replay session runs on market time (the clock follows the bars), a live feed on the wall clock.
     system = build_system(plan, clock=ManualClock() if replay else None)
-    config = exchange_config(plan) if plan.one("broker").spec.name == "simulated" else None
-    initial = round(config.initial_cash * 100) if config else 10_000_000
-    engine = make_engine(system, initial, persist_risk=True)
+    engine = session_engine(system)
     if isinstance(system.data_feed, SeriesDataFeed):
         system.data_feed.speed = plan.settings.session.speed if speed is None else speed
     path = plan.settings.journal.path

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import attrs
 
+from mia_core.validation import within
+
 
 @attrs.frozen
 class ExecutionConfig:
@@ -14,6 +16,6 @@ class ExecutionConfig:
     sends a signal's stop-loss/take-profit hints as a real bracket.
     """
 
-    contracts: int = attrs.field(default=1, validator=attrs.validators.ge(1))
+    contracts: int = attrs.field(default=1, validator=within(1, 1000))
     allow_short: bool = True
     use_signal_brackets: bool = True

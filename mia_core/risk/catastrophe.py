@@ -8,7 +8,7 @@ from datetime import date
 import attrs
 
 from mia_core.timeutil import NS_PER_SECOND, cme_trading_day, to_ns
-from mia_core.validation import non_negative, positive
+from mia_core.validation import FRACTION, MONEY, PERCENT, within
 
 MANUAL = "manual_stop"
 DAILY_LOSS = "daily_loss"
@@ -33,12 +33,12 @@ class CatastropheConfig:
     """
 
     enabled: bool = False
-    daily_loss_limit: float = attrs.field(default=500.0, validator=positive)
-    max_drawdown_pct: float = attrs.field(default=12.0, validator=positive)
-    connection_timeout_seconds: float = attrs.field(default=300.0, validator=positive)
-    max_error_rate: float = attrs.field(default=0.10, validator=non_negative)
-    error_window: int = attrs.field(default=20, validator=attrs.validators.ge(1))
-    min_orders: int = attrs.field(default=10, validator=attrs.validators.ge(1))
+    daily_loss_limit: float = attrs.field(default=500.0, validator=MONEY)
+    max_drawdown_pct: float = attrs.field(default=12.0, validator=PERCENT)
+    connection_timeout_seconds: float = attrs.field(default=300.0, validator=within(0, 86400, low_open=True))
+    max_error_rate: float = attrs.field(default=0.10, validator=FRACTION)
+    error_window: int = attrs.field(default=20, validator=within(1, 10000))
+    min_orders: int = attrs.field(default=10, validator=within(1, 10000))
     state_file: str = "~/.mia/risk_state.json"
 
 

@@ -15,13 +15,12 @@ import attrs
 from mia_core.risk.exposure import opens_exposure, risk_per_contract_cents
 from mia_core.signals import RiskDecision
 from mia_core.timeutil import NS_PER_SECOND, cme_trading_day
-from mia_core.validation import non_negative, positive
+from mia_core.validation import MONEY, PERCENT, within
 
 if TYPE_CHECKING:
     from mia_core.orders import OrderIntent
     from ports.context import RiskContext
 
-_ge1 = attrs.validators.ge(1)
 
 
 def entering(intent: OrderIntent, context: RiskContext) -> bool:
@@ -55,7 +54,7 @@ class EntryRule:
 class DailyLossLimitConfig:
     """Settings of ``daily_loss_limit``: no entry once today's P&L is down ``max_loss`` dollars."""
 
-    max_loss: float = attrs.field(default=500.0, validator=positive)
+    max_loss: float = attrs.field(default=500.0, validator=MONEY)
 
 
 class DailyLossLimit(EntryRule):
@@ -78,7 +77,7 @@ class DailyLossLimit(EntryRule):
 class DailyProfitTargetConfig:
     """Settings of ``daily_profit_target``: stop entering once today made ``target`` dollars."""
 
-    target: float = attrs.field(default=1000.0, validator=positive)
+    target: float = attrs.field(default=1000.0, validator=MONEY)
 
 
 class DailyProfitTarget(EntryRule):
@@ -101,7 +100,7 @@ class DailyProfitTarget(EntryRule):
 class MaxTradesPerDayConfig:
     """Settings of ``max_trades_per_day``: at most ``max_trades`` entries per trading day."""
 
-    max_trades: int = attrs.field(default=15, validator=_ge1)
+    max_trades: int = attrs.field(default=15, validator=within(1, 10000))
 
 
 class MaxTradesPerDay(EntryRule):
@@ -123,7 +122,7 @@ class MaxTradesPerDay(EntryRule):
 class MaxOpenPositionsConfig:
     """Settings of ``max_open_positions``: how many positions (or pending entries) may be open at once."""
 
-    max_positions: int = attrs.field(default=1, validator=_ge1)
+    max_positions: int = attrs.field(default=1, validator=within(1, 1000))
 
 
 class MaxOpenPositions(EntryRule):
@@ -155,7 +154,7 @@ class MaxOpenPositions(EntryRule):
 class MaxRiskPerTradeConfig:
     """Settings of ``max_risk_per_trade``: an entry may risk at most ``max_risk_pct`` % of equity to its stop."""
 
-    max_risk_pct: float = attrs.field(default=0.5, validator=positive)
+    max_risk_pct: float = attrs.field(default=0.5, validator=PERCENT)
 
 
 class MaxRiskPerTrade(EntryRule):
@@ -175,7 +174,7 @@ class MaxRiskPerTrade(EntryRule):
 class MaxDailyRiskConfig:
     """Settings of ``max_daily_risk``: today's entries may risk at most ``max_risk_pct`` % together."""
 
-    max_risk_pct: float = attrs.field(default=2.0, validator=positive)
+    max_risk_pct: float = attrs.field(default=2.0, validator=PERCENT)
 
 
 class MaxDailyRisk(EntryRule):
@@ -211,7 +210,7 @@ def _fit(name: str, intent: OrderIntent, context: RiskContext, budget: int, what
 class MaxDrawdownConfig:
     """Settings of ``max_drawdown``: no entry while equity is ``max_drawdown_pct`` % or more below its peak."""
 
-    max_drawdown_pct: float = attrs.field(default=12.0, validator=positive)
+    max_drawdown_pct: float = attrs.field(default=12.0, validator=PERCENT)
 
 
 class MaxDrawdown(EntryRule):
@@ -237,8 +236,8 @@ class ConsecutiveLossPauseConfig:
     ``pause_minutes`` null pauses until the next trading day.
     """
 
-    max_losses: int = attrs.field(default=3, validator=_ge1)
-    pause_minutes: float | None = attrs.field(default=60.0, validator=non_negative)
+    max_losses: int = attrs.field(default=3, validator=within(1, 1000))
+    pause_minutes: float | None = attrs.field(default=60.0, validator=within(0, 10080))
 
 
 class ConsecutiveLossPause(EntryRule):

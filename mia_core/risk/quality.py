@@ -9,7 +9,7 @@ import attrs
 from mia_core.orders import OrderSide
 from mia_core.risk.limits import EntryRule
 from mia_core.signals import RiskDecision
-from mia_core.validation import unit_interval
+from mia_core.validation import FRACTION
 
 if TYPE_CHECKING:
     from mia_core.orders import OrderIntent
@@ -28,7 +28,7 @@ class MinConfluenceConfig:
     is judged on ``1 - confluence`` (0.75 for longs means below 0.25 for shorts).
     """
 
-    threshold: float = attrs.field(default=0.75, validator=unit_interval)
+    threshold: float = attrs.field(default=0.75, validator=FRACTION)
     when_missing: Missing = "reject"
     mirror_shorts: bool = True
 
@@ -41,7 +41,7 @@ class MinMlConfidenceConfig:
     ``key`` (``ml_confidence`` by default).
     """
 
-    threshold: float = attrs.field(default=0.65, validator=unit_interval)
+    threshold: float = attrs.field(default=0.65, validator=FRACTION)
     key: str = "ml_confidence"
     when_missing: Missing = "reject"
 

@@ -8,9 +8,7 @@ import attrs
 
 from mia_core.instruments import Instrument
 from mia_core.risk.windows import valid_optional_clock
-from mia_core.validation import positive
-
-_ge1 = attrs.validators.ge(1)
+from mia_core.validation import ATR_MULTIPLE, PERCENT, within
 
 
 @attrs.frozen
@@ -30,17 +28,17 @@ class PositionConfig:
     """
 
     enabled: bool = False
-    risk_per_trade_pct: float = attrs.field(default=0.5, validator=positive)
-    max_contracts: int = attrs.field(default=2, validator=_ge1)
-    atr_period: int = attrs.field(default=14, validator=_ge1)
-    stop_atr: float = attrs.field(default=2.0, validator=positive)
-    reward_risk: float = attrs.field(default=2.0, validator=positive)
+    risk_per_trade_pct: float = attrs.field(default=0.5, validator=PERCENT)
+    max_contracts: int = attrs.field(default=2, validator=within(1, 1000))
+    atr_period: int = attrs.field(default=14, validator=within(1, 10000))
+    stop_atr: float = attrs.field(default=2.0, validator=ATR_MULTIPLE)
+    reward_risk: float = attrs.field(default=2.0, validator=ATR_MULTIPLE)
     use_signal_stop: bool = True
     volatility_adjust: bool = True
-    volatility_lookback: int = attrs.field(default=100, validator=_ge1)
-    trailing_atr: float | None = attrs.field(default=2.0, validator=positive)
-    break_even_at_r: float | None = attrs.field(default=1.0, validator=positive)
-    exit_after_bars: int | None = attrs.field(default=None, validator=attrs.validators.optional(_ge1))
+    volatility_lookback: int = attrs.field(default=100, validator=within(1, 100000))
+    trailing_atr: float | None = attrs.field(default=2.0, validator=ATR_MULTIPLE)
+    break_even_at_r: float | None = attrs.field(default=1.0, validator=ATR_MULTIPLE)
+    exit_after_bars: int | None = attrs.field(default=None, validator=within(1, 1000000))
     weekend_flatten_at: str | None = attrs.field(default=None, validator=valid_optional_clock)
 
 

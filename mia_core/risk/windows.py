@@ -14,7 +14,7 @@ from mia_core.errors import DomainValueError
 from mia_core.risk.limits import EntryRule
 from mia_core.signals import RiskDecision
 from mia_core.timeutil import NS_PER_SECOND, ns_to_datetime
-from mia_core.validation import non_negative
+from mia_core.validation import within
 
 if TYPE_CHECKING:
     from mia_core.orders import OrderIntent
@@ -126,8 +126,8 @@ class NewsBlackoutConfig:
     """
 
     path: str
-    minutes_before: float = attrs.field(default=5.0, validator=non_negative)
-    minutes_after: float = attrs.field(default=5.0, validator=non_negative)
+    minutes_before: float = attrs.field(default=5.0, validator=within(0, 1440))
+    minutes_after: float = attrs.field(default=5.0, validator=within(0, 1440))
     timezone: str = attrs.field(default="America/New_York", validator=valid_zone)
 
 

@@ -8,6 +8,7 @@ import attrs
 
 from mia_core.orders import OrderIntent
 from mia_core.signals import RiskDecision
+from mia_core.validation import within
 from ports.components import ComponentKind, ComponentSpec
 from ports.context import RiskContext
 from ports.hookspecs import hookimpl
@@ -17,7 +18,7 @@ from ports.hookspecs import hookimpl
 class MaxPositionConfig:
     """Settings of ``max_position``: the largest net position, in contracts."""
 
-    max_contracts: int = attrs.field(default=2, validator=attrs.validators.ge(1))
+    max_contracts: int = attrs.field(default=2, validator=within(1, 1000))
 
 
 class MaxPositionPolicy:
