@@ -123,6 +123,8 @@ def backtest(
         if stopped.run is not None:
             _report(stopped.run, directory)
         raise fail(str(stopped), code=1) from stopped
+    except MiaError as exc:  # the history could not be had (IB refused it, a gap): what and why, no traceback
+        raise fail(str(exc), code=1) from exc
     _report(run, directory)
 
 

@@ -34,13 +34,13 @@ class FaultState:
     ``trading_allowed`` is False between 1100 and 1101/1102 (no ticks, no fills);
     ``competing_session`` stops market data (10197); ``not_subscribed`` roots answer market
     data with 354 unless delayed data is asked for; ``history_failures`` are (code, text)
-    answers for the next historical requests, in order.
+    answers for the next historical requests, in order (``None``: answer that one normally).
     """
 
     trading_allowed: bool = True
     competing_session: bool = False
     not_subscribed: set[str] = attrs.field(factory=set)
-    history_failures: collections.deque[tuple[int, str]] = attrs.field(factory=collections.deque)
+    history_failures: collections.deque[tuple[int, str] | None] = attrs.field(factory=collections.deque)
 
 
 def text_for(code: int, message: str | None) -> str:
