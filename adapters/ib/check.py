@@ -69,11 +69,17 @@ async def run_check(config: IbConnectionConfig, symbol: str, quote_timeout: floa
     """
     unread = UnreadMessages()
     decoder = logging.getLogger("ib_async.Decoder")
+    was = decoder.disabled, decoder.level
+    decoder.disabled = False  # a logging setup elsewhere may have silenced it: the check must still see failures
+    if not decoder.isEnabledFor(logging.ERROR):
+        decoder.setLevel(logging.ERROR)
     decoder.addFilter(unread)
     try:
         report = await _run_check(config, symbol, quote_timeout, unread)
     finally:
         decoder.removeFilter(unread)
+        decoder.disabled = was[0]
+        decoder.setLevel(was[1])
     report.problem = REDACTOR.mask(report.problem)
     report.steps = [(step, REDACTOR.mask(text)) for step, text in report.steps]
     return report
