@@ -170,7 +170,13 @@ def bracket_legs(entry: OrderIntent) -> list[OrderIntent]:
 
 @attrs.frozen(slots=True)
 class Order:
-    """An order the broker knows about: the intent plus its state."""
+    """An order the broker knows about: the intent plus its state.
+
+    ``refused_offline`` marks an order the broker refused unsent because its link to the
+    market was known to be down (IB between codes 1100 and 1101/1102): a refusal caused by
+    the outage, which the catastrophe monitor's error rate does not count. Journals show the
+    field only when it is set.
+    """
 
     order_id: str
     intent: OrderIntent
@@ -180,6 +186,7 @@ class Order:
     parent_id: str | None = None
     reject_reason: str = ""
     updated_ts: int = attrs.field(default=0, converter=to_ns)
+    refused_offline: bool = attrs.field(default=False, metadata={"omit_default": True})
 
     def __attrs_post_init__(self) -> None:
         if self.filled_quantity > self.intent.quantity:

@@ -30,6 +30,7 @@ from adapters.bootstrap.progress import progress_bar
 from adapters.bootstrap.startup import check_plan
 from adapters.check.cli import check_app
 from adapters.ib.cli import ib_app
+from adapters.ib.history import HistoryError
 from adapters.research.cli import walkforward_command
 from adapters.risk.cli import risk_app
 from mia_core.errors import MiaError
@@ -160,6 +161,8 @@ def backtest(
         if stopped.run is not None:
             _report(stopped.run, directory)
         raise fail(str(stopped), code=1) from stopped
+    except HistoryError as exc:  # the history could not be had (IB refused it, a gap): what and why, no traceback
+        raise fail(str(exc), code=1) from exc
     except MiaError as exc:  # configuration, plugins, the data file, the window's dates
         raise fail(str(exc)) from exc
     _report(run, directory)

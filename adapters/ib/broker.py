@@ -93,7 +93,10 @@ class IbBroker(IbEventMapper):
             return self.orders[self.by_ref[ref]].order
         contract = self.contract
         if contract is None or not self.connection.link_up:
-            return self._reject_new(intent, "no connection to IB: the order was not sent (nothing is queued)")
+            # a known outage (a closed socket, or IB 1100 until 1101/1102): refused unsent, not an error of MIA's
+            return self._reject_new(
+                intent, "no connection to IB: the order was not sent (nothing is queued)", offline=True
+            )
         if intent.instrument != self.instrument:
             return self._reject_new(intent, f"{intent.instrument.symbol} is not traded by this broker")
         ref = ref or self._new_ref()
@@ -208,11 +211,12 @@ class IbBroker(IbEventMapper):
         self.seq += 1
         return f"{self.session}-{self.seq}"
 
-    def _reject_new(self, intent: OrderIntent, reason: str) -> Order:
+    def _reject_new(self, intent: OrderIntent, reason: str, offline: bool = False) -> Order:
         self._refused += 1
         order = Order(f"refused-{self.session}-{self._refused}", intent, OrderStatus.PENDING)
         rejected = attrs.evolve(
-            order, status=OrderStatus.REJECTED, reject_reason=reason, updated_ts=self.clock.now_ns()
+            order, status=OrderStatus.REJECTED, reject_reason=reason, updated_ts=self.clock.now_ns(),
+            refused_offline=offline,
         )
         self._later(OrderUpdated(rejected.updated_ts, rejected, OrderStatus.PENDING))
         return rejected

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import math
 
 import attrs
 
 from adapters.clocks import WallClock
 from adapters.ib.config import IbConnectionConfig
-from adapters.ib.connection import IbConnection
+from adapters.ib.connection import REDACTOR, IbConnection
 from adapters.ib.connection import mask_account as mask
 from adapters.ib.contracts import resolve_front
 from adapters.ib.errors import IbConnectionError, describe
@@ -32,8 +33,61 @@ class CheckReport:
         return not self.problem
 
 
+class UnreadMessages(logging.Filter):
+    """Takes ib_async's decoder failures out of the log while the check runs; the report names them once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failures: list[str] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Keep every record but "Error handling fields: [...]", which is counted instead."""
+        text = record.getMessage()
+        if not text.startswith("Error handling fields"):
+            return True
+        self.failures.append(text.partition(":")[2].strip())
+        return False
+
+    def explain(self, server_version: int) -> str:
+        """One cause for every message that could not be read."""
+        first = self.failures[0]
+        kinds = {"'4'": "error message (errMsg)"}
+        kind = next((name for tag, name in kinds.items() if first.startswith(f"[{tag}")), "message")
+        return (
+            f"{len(self.failures)} message(s) from TWS/IB Gateway could not be read by ib_async, the first an {kind} "
+            f"in a layout other than the one of the server version it announced ({server_version or 'unknown'}); "
+            f"the first: {first[:120]}. MIA would miss what IB reports: update TWS/IB Gateway to a current release "
+            "(or report the message if it is current)"
+        )
+
+
 async def run_check(config: IbConnectionConfig, symbol: str, quote_timeout: float = 10.0) -> CheckReport:
-    """Connect with ``config``, then report the account, the front month of ``symbol`` and a quote."""
+    """Connect with ``config``, then report the account, the front month of ``symbol`` and a quote.
+
+    Account ids are masked everywhere in the report, IB's own texts included; messages
+    ib_async cannot decode are one cause in the report, not tracebacks in the log.
+    """
+    unread = UnreadMessages()
+    decoder = logging.getLogger("ib_async.Decoder")
+    was = decoder.disabled, decoder.level
+    decoder.disabled = False  # a logging setup elsewhere may have silenced it: the check must still see failures
+    if not decoder.isEnabledFor(logging.ERROR):
+        decoder.setLevel(logging.ERROR)
+    decoder.addFilter(unread)
+    try:
+        report = await _run_check(config, symbol, quote_timeout, unread)
+    finally:
+        decoder.removeFilter(unread)
+        decoder.disabled = was[0]
+        decoder.setLevel(was[1])
+    report.problem = REDACTOR.mask(report.problem)
+    report.steps = [(step, REDACTOR.mask(text)) for step, text in report.steps]
+    return report
+
+
+async def _run_check(
+    config: IbConnectionConfig, symbol: str, quote_timeout: float, unread: UnreadMessages
+) -> CheckReport:
     report = CheckReport()
     connection = IbConnection(config, WallClock())
     ib = connection.ib
@@ -41,12 +95,14 @@ async def run_check(config: IbConnectionConfig, symbol: str, quote_timeout: floa
     ib.errorEvent += lambda req_id, code, message, contract=None: (
         data_errors.append((code, message)) if code in DATA_ERRORS else None
     )
+    version = 0
     try:
         try:
             await connection.ensure_connected()
         except IbConnectionError as exc:
-            report.problem = str(exc)
+            report.problem = unread.explain(0) if unread.failures else str(exc)
             return report
+        version = ib.client.serverVersion()
         report.steps.append(
             (
                 "connection",
@@ -62,8 +118,15 @@ async def run_check(config: IbConnectionConfig, symbol: str, quote_timeout: floa
             contract = await asyncio.wait_for(
                 resolve_front(ib, symbol, dt.datetime.now(dt.UTC).date(), config.roll_rule), config.request_timeout
             )
-        except (MiaError, TimeoutError) as exc:
-            report.problem = f"front month of {symbol}: {exc or 'timed out'}"
+        except TimeoutError:
+            report.problem = (
+                f"front month of {symbol}: IB did not answer the contract details request within "
+                f"{config.request_timeout:g} s (request_timeout): check that TWS/IB Gateway is logged in and its "
+                "sec-def farm is connected (code 2158 at connect), or raise --timeout"
+            )
+            return report
+        except MiaError as exc:
+            report.problem = f"front month of {symbol}: {str(exc) or type(exc).__name__}"
             return report
         report.steps.append(
             (
@@ -75,6 +138,8 @@ async def run_check(config: IbConnectionConfig, symbol: str, quote_timeout: floa
         return report
     finally:
         connection.close()
+        if unread.failures:  # the cause of whatever else went wrong (an error IB sent was lost), or a problem alone
+            report.problem = unread.explain(version)
 
 
 async def _quote(

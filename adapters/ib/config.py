@@ -28,6 +28,11 @@ def _client_id(instance: object, attribute: attrs.Attribute[int], value: int) ->
 _positive = attrs.validators.gt(0)
 
 
+def _retries(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 20:
+        raise ValueError(f"{attribute.name} = {value!r}: a whole number in [0, 20] (retries of a refused chunk)")
+
+
 @attrs.frozen
 class IbConnectionConfig:
     """Where TWS or IB Gateway listens, and how MIA keeps the connection.
@@ -95,6 +100,8 @@ class IbFeedConfig(IbConnectionConfig):
     stitches each month's bars while it was the front, by the roll rule. After ``heartbeat`` seconds
     without data the stream yields a TimerFired, so the engine's clock-driven checks
     (the catastrophe monitor's connection timeout) run during an outage too.
+    ``history_retries`` is how many times a history chunk refused for pacing (IB 162) or
+    not answered within ``request_timeout`` is asked again, within the pacing rules.
     """
 
     bars: Literal["realtime", "trades"] = "realtime"
@@ -107,6 +114,7 @@ class IbFeedConfig(IbConnectionConfig):
     use_rth: bool = False
     continuous: bool = True
     heartbeat: float = attrs.field(default=5.0, validator=_positive)
+    history_retries: int = attrs.field(default=3, validator=_retries)
 
     def __attrs_post_init__(self) -> None:
         if self.bars == "realtime" and self.bar_seconds % 5:

@@ -21,6 +21,7 @@ from adapters.ib.errors import (
     explain_connect_failure,
     severity,
 )
+from adapters.ib.startup import StartupWatch
 from mia_core.events import ConnectionChanged, ConnectionState
 from ports.clock import Clock
 
@@ -48,16 +49,17 @@ class AccountRedactor(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the record's message with account ids masked; never drops a record."""
         text = record.getMessage()
-        masked = self._mask(text)
+        masked = self.mask(text)
         if masked != text:
             record.msg, record.args = masked, ()
         if record.exc_info and not record.exc_text:  # a traceback's messages can hold ids too (orders in reprs)
-            record.exc_text = self._mask(logging.Formatter().formatException(record.exc_info))
+            record.exc_text = self.mask(logging.Formatter().formatException(record.exc_info))
         if record.stack_info:
-            record.stack_info = self._mask(record.stack_info)
+            record.stack_info = self.mask(record.stack_info)
         return True
 
-    def _mask(self, text: str) -> str:
+    def mask(self, text: str) -> str:
+        """``text`` with every account id (shaped like one, configured or reported by TWS) masked."""
         masked = ACCOUNT_ID.sub(lambda m: mask_account(m.group(0)), text)
         for account in self.accounts:
             masked = masked.replace(account, mask_account(account))
@@ -159,14 +161,20 @@ class IbConnection:
             with contextlib.suppress(Exception):
                 conn.transport.abort()
             conn.reset()
+        watch = StartupWatch(self.ib)
         try:
-            await self.ib.connectAsync(
-                cfg.host, cfg.port, clientId=cfg.client_id, timeout=cfg.connect_timeout, account=cfg.account
+            await watch.run(
+                self.ib.connectAsync(
+                    cfg.host, cfg.port, clientId=cfg.client_id, timeout=cfg.connect_timeout, account=cfg.account
+                )
             )
         except (OSError, TimeoutError, ConnectionError) as exc:
             if self.last_error and self.last_error[0] == 326:
                 raise IbConnectionError(describe(326, self.last_error[1])) from exc
-            raise IbConnectionError(explain_connect_failure(exc, cfg.host, cfg.port, cfg.client_id)) from exc
+            known = watch.explain(f"{cfg.host}:{cfg.port}", cfg.connect_timeout)
+            raise IbConnectionError(
+                known or explain_connect_failure(exc, cfg.host, cfg.port, cfg.client_id)
+            ) from exc
         REDACTOR.accounts.update(a for a in (cfg.account, *self.ib.managedAccounts()) if a)
         if cfg.market_data_type != "realtime":
             self.ib.reqMarketDataType(cfg.market_data_type_code)

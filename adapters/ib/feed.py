@@ -46,7 +46,9 @@ class IbDataFeed:
     ) -> None:
         self.name = name
         self.connection, self.config, self.clock = connection, config, clock
-        self.history_client = PacedHistory(connection.ib, governor, timeout=config.request_timeout)
+        self.history_client = PacedHistory(
+            connection.ib, governor, timeout=config.request_timeout, retries=config.history_retries
+        )
         self.contracts: dict[str, Contract] = {}
         self.subscriptions: list[MarketSubscription] = []
 

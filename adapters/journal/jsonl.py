@@ -16,11 +16,19 @@ from mia_core.journal import JournalEntry
 
 
 def to_plain(value: Any) -> Any:
-    """Domain objects to JSON-able data (instruments by symbol, enums by value)."""
+    """Domain objects to JSON-able data (instruments by symbol, enums by value).
+
+    A field marked ``metadata={"omit_default": True}`` is left out while it holds its
+    default, so adding such a field leaves existing journals byte for byte the same.
+    """
     if isinstance(value, Instrument):
         return value.symbol
     if attrs.has(type(value)):
-        data = {f.name: to_plain(getattr(value, f.name)) for f in attrs.fields(type(value))}
+        data = {
+            f.name: to_plain(getattr(value, f.name))
+            for f in attrs.fields(type(value))
+            if not (f.metadata.get("omit_default") and getattr(value, f.name) == f.default)  # a field added later
+        }
         return {"type": type(value).__name__, **data}
     if isinstance(value, enum.Enum):
         return value.value

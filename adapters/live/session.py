@@ -46,6 +46,15 @@ def status_table(engine: TradingEngine, events: int, recent: tuple[Signal, ...] 
     ]
     for row in rows:
         table.add_row(*row)
+    monitor = engine.desk.monitor
+    if monitor is not None and monitor.latched:  # always on screen, whatever notifiers are configured
+        state = monitor.state
+        since = ns_to_datetime(state.since_ns).strftime("%Y-%m-%d %H:%M:%S") if state.since_ns else "-"
+        detail = f": {state.detail}" if state.detail else ""
+        table.add_row(
+            "[bold red]catastrophe[/]",
+            f"[bold red]LATCHED[/] {state.trigger}{detail} (since {since} UTC); no new entries until `mia risk rearm`",
+        )
     for sig in recent[-3:]:
         table.add_row("signal", _describe(sig))
     return table
@@ -77,7 +86,8 @@ async def run_session(
             journal=journal,
             notifiers=system.notifiers,
         )
-        shell.on_update = lambda _engine: _update(live, shell, stop, max_events)
+        shown = [engine.desk.latched]  # the latch state on screen
+        shell.on_update = lambda _engine: _update(live, shell, stop, max_events, shown)
         loop = asyncio.get_running_loop()
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(signals.SIGINT, stop.set)
@@ -91,8 +101,10 @@ async def run_session(
     return shell
 
 
-def _update(live: Live, shell: LiveShell, stop: asyncio.Event, max_events: int | None) -> None:
-    if shell.events_seen % 20 == 0:
+def _update(live: Live, shell: LiveShell, stop: asyncio.Event, max_events: int | None, shown: list[bool]) -> None:
+    latched = shell.engine.desk.latched
+    if shell.events_seen % 20 == 0 or latched != shown[0]:  # a latch (or its re-arm) shows at once
+        shown[0] = latched
         live.update(status_table(shell.engine, shell.events_seen, tuple(shell.recent_signals)))
     if max_events is not None and shell.events_seen >= max_events:
         stop.set()

@@ -38,6 +38,7 @@ def new_order(order_id: str, intent: OrderIntent, ts: int) -> Order:
     _put(new, "parent_id", None)
     _put(new, "reject_reason", "")
     _put(new, "updated_ts", ts)
+    _put(new, "refused_offline", False)
     return new
 
 
@@ -65,6 +66,7 @@ def next_order(
     _put(new, "parent_id", order.parent_id)
     _put(new, "reject_reason", order.reject_reason)
     _put(new, "updated_ts", ns(ts))
+    _put(new, "refused_offline", order.refused_offline)
     return new
 
 

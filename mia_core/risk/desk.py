@@ -123,11 +123,15 @@ class RiskDesk:
         return self.on_event_time(event.ts)
 
     def on_order(self, event: OrderUpdated) -> None:
-        """Count each new parent order's outcome (accepted or rejected) for the error rate."""
+        """Count each new parent order's outcome (accepted or rejected) for the error rate.
+
+        An order the broker refused because its link was known to be down
+        (``refused_offline``) is an effect of the outage, not an error of the system: not counted.
+        """
         order = event.order
         if self.monitor is None or order.parent_id is not None or order.order_id in self.counted:
             return
-        if order.status is OrderStatus.PENDING:
+        if order.status is OrderStatus.PENDING or order.refused_offline:
             return
         self.counted.add(order.order_id)
         self.monitor.on_order_outcome(order.status is OrderStatus.REJECTED)

@@ -34,13 +34,24 @@ class FaultState:
     ``trading_allowed`` is False between 1100 and 1101/1102 (no ticks, no fills);
     ``competing_session`` stops market data (10197); ``not_subscribed`` roots answer market
     data with 354 unless delayed data is asked for; ``history_failures`` are (code, text)
-    answers for the next historical requests, in order.
+    answers for the next historical requests, in order (``None``: answer that one normally).
+    Faults of the API itself (what ``mia ib check`` must explain): ``managed_accounts``
+    replaces the account list sent at start-up (``[]``: none); ``handshake_version``
+    answers the handshake with that server version whatever the client speaks;
+    ``legacy_error_layout`` sends error messages without their last field (the pre-166
+    layout ib_async 2.1 cannot decode at 178); ``silent`` request ids are never answered;
+    ``texts`` replaces IB's text of an error code (an echo of the account id, say).
     """
 
     trading_allowed: bool = True
     competing_session: bool = False
     not_subscribed: set[str] = attrs.field(factory=set)
-    history_failures: collections.deque[tuple[int, str]] = attrs.field(factory=collections.deque)
+    history_failures: collections.deque[tuple[int, str] | None] = attrs.field(factory=collections.deque)
+    managed_accounts: list[str] | None = None
+    handshake_version: int | None = None
+    legacy_error_layout: bool = False
+    silent: set[int] = attrs.field(factory=set)
+    texts: dict[int, str] = attrs.field(factory=dict)
 
 
 def text_for(code: int, message: str | None) -> str:

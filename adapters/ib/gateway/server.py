@@ -35,14 +35,17 @@ class SimulatedGateway:
     UTC datetime; it dates fills, bars and the futures/option listings); ``minute_bars``
     maps a root to a one-minute bar file (CSV/Parquet) for intraday history;
     ``bar_interval`` is the real seconds between 5-second real-time bars; ``fill_size`` caps
-    the contracts one order fills per price update (partial fills; None fills whole orders).
+    the contracts one order fills per price update (partial fills; None fills whole orders);
+    ``monotonic`` returns the seconds the historical pacing windows are measured in (default:
+    the event loop's clock; a test that fakes the client's pacing waits shares its fake here).
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, account: str = "DU1234567", server_version: int = 178,
                  *, prices: Mapping[str, float] | None = None, clock: Callable[[], dt.datetime] | None = None,
                  cash: float = 1_000_000.0, commission_per_contract: float = 2.25, fill_size: float | None = None,
                  minute_bars: Mapping[str, str | Path] | None = None, enforce_pacing: bool = True,
-                 bar_interval: float = 5.0, allow_remote: bool = False) -> None:
+                 bar_interval: float = 5.0, allow_remote: bool = False,
+                 monotonic: Callable[[], float] | None = None) -> None:
         if host not in LOOPBACK and not allow_remote:
             raise ValueError(f"SimulatedGateway host {host!r}: bind a loopback address (127.0.0.1) "
                              "or pass allow_remote=True")
@@ -62,6 +65,7 @@ class SimulatedGateway:
         self.enforce_pacing = enforce_pacing
         self.minute_bars = {k.upper(): str(v) for k, v in (minute_bars or {}).items()}
         self.bar_interval = bar_interval
+        self._monotonic = monotonic
         self.farms_ok = True
         self.refused_client_ids: set[int] = set()
         self.sessions: list[ClientSession] = []
@@ -110,8 +114,8 @@ class SimulatedGateway:
         return self.orders_desk.executions
 
     def monotonic(self) -> float:
-        """The event loop's clock (pacing windows)."""
-        return asyncio.get_running_loop().time()
+        """The clock of the pacing windows (seconds): the one given, else the event loop's."""
+        return self._monotonic() if self._monotonic is not None else asyncio.get_running_loop().time()
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         session = ClientSession(self, reader, writer)
@@ -207,8 +211,13 @@ class SimulatedGateway:
         """Market data for ``root`` is answered with error 354 (live data not subscribed)."""
         (self.faults.not_subscribed.add if missing else self.faults.not_subscribed.discard)(root.upper())
 
-    def fail_next_historical(self, code: int = 162, message: str | None = None) -> None:
-        """Answer the next historical data request with this error (default: a pacing violation)."""
+    def fail_next_historical(self, code: int = 162, message: str | None = None, after: int = 0) -> None:
+        """Answer a historical data request with this error (default: a pacing violation).
+
+        ``after`` requests are answered normally first (a failure in the middle of a
+        download); calls queue up, each after the ones scripted before it.
+        """
+        self.faults.history_failures.extend([None] * after)
         self.faults.history_failures.append((code, text_for(code, message)))
 
     def refuse_client_id(self, client_id: int) -> None:

@@ -108,6 +108,8 @@ class ClientSession:
         """Queue one message to the client (dropped silently once the connection is closed)."""
         if self.closed or self.writer.is_closing():
             return
+        if fields[0] == 4 and len(fields) == 6 and self.gateway.faults.legacy_error_layout:
+            fields = fields[:-1]  # errMsg without advancedOrderRejectJson, as servers before version 166 send it
         self.writer.write(encode(fields))
         self.messages_out += 1
         if self.writer.transport.get_write_buffer_size() > MAX_BUFFERED:
@@ -115,7 +117,9 @@ class ClientSession:
             self.close()
 
     def send_error(self, req_id: int, code: int, text: str, advanced: str = "") -> None:
-        """An errMsg (4) to this client."""
+        """An errMsg (4) to this client (the text scripted for ``code`` in ``faults.texts`` if any)."""
+        faults = self.gateway.faults
+        text = faults.texts.get(code, text)
         self.errors_sent.append((req_id, code, text))
         self.send(handshake.error_fields(req_id, code, text, advanced))
 
@@ -158,6 +162,8 @@ class ClientSession:
         try:
             low, high, _options = await handshake.read_greeting(self.reader, HANDSHAKE_TIMEOUT)
             self.server_version = handshake.negotiate(low, high, gw.server_version)
+            if gw.faults.handshake_version is not None:
+                self.server_version = gw.faults.handshake_version
         except ProtocolError as exc:
             log.warning("refusing a client: %s", exc)
             return False
@@ -180,7 +186,8 @@ class ClientSession:
             return False
         self.client_id = client_id
         self.ready = True
-        for message in handshake.startup_messages([gw.account], gw.next_order_id(client_id)):
+        accounts = [gw.account] if gw.faults.managed_accounts is None else gw.faults.managed_accounts
+        for message in handshake.startup_messages(accounts, gw.next_order_id(client_id)):
             if message[0] == 4 and not gw.farms_ok:
                 continue
             self.send(message)
@@ -201,6 +208,9 @@ class ClientSession:
             self.send_error(-1, 320, f"Error reading request: message id {fields[0]!r} is not a number")
             return
         name = REQUEST_NAMES.get(msg_id, f"message {msg_id}")
+        if msg_id in self.gateway.faults.silent:
+            log.info("client %s: %s left unanswered (scripted fault)", self.client_id, name)
+            return
         handler = self.gateway.handlers.get(msg_id)
         if handler is None:
             log.info("client %s: %s not supported by the simulated gateway", self.client_id, name)
