@@ -132,6 +132,13 @@ class _Engine:
         self.instrument = ES
         self.now_ns = 0
         self.working: list[object] = []
+        self.desk = _Desk()
+
+
+class _Desk:
+    """A risk desk without a catastrophe monitor (nothing latched to show)."""
+
+    monitor = None
 
 
 def test_the_live_panels_realized_pnl_is_after_commissions() -> None:
