@@ -81,10 +81,13 @@ def download_command(
         raise fail(f"download source {source!r}: MIA downloads from ib (TWS / IB Gateway)")
     if out.suffix.lower() not in (".parquet", ".pq", ".parq"):
         raise fail(f"--out {out}: a Parquet file name (.parquet)")
+    day_from, day_to = _day(first, "--from"), _day(last, "--to")
+    if day_from > day_to:
+        raise fail(f"--from {day_from} is after --to {day_to}")
     try:
-        request = DownloadRequest(symbol.upper(), ib_bar_size(bar), *trading_day_bounds(_day(first, "--from"),
-                                  _day(last, "--to")), RollRule(RollMethod(roll_method), roll_days), adjust,
-                                  use_rth=rth)
+        rule = RollRule(RollMethod(roll_method), roll_days)
+        request = DownloadRequest(symbol.upper(), ib_bar_size(bar), *trading_day_bounds(day_from, day_to), rule,
+                                  adjust, use_rth=rth)
         config = IbConnectionConfig(host=host, port=port, client_id=client_id, connect_timeout=min(timeout, 30.0),
                                     request_timeout=timeout)
     except (MiaError, ValueError) as exc:

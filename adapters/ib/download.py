@@ -54,7 +54,8 @@ class DownloadRequest:
         if self.bar_size not in BAR_SIZES:
             raise HistoryError(f"bar size {self.bar_size!r}: IB sizes MIA knows are {', '.join(BAR_SIZES)}")
         if self.start >= self.end:
-            raise HistoryError(f"--from {self.start:%Y-%m-%d} is after --to {self.end:%Y-%m-%d}")
+            raise HistoryError(f"download of {self.symbol}: start {self.start:%Y-%m-%d %H:%M} UTC is not before its "
+                               f"end {self.end:%Y-%m-%d %H:%M} UTC")
         if self.rule.method is RollMethod.OPEN_INTEREST:
             raise HistoryError("roll by open interest: IB's history has no open interest; use days_before_expiry "
                                "or volume")
