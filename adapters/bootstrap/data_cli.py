@@ -94,3 +94,8 @@ def inspect(
         table.add_row("assumed", note)
     console.print(table)
     console.print(report.summary(), highlight=False)
+
+
+from adapters.bootstrap.download_cli import download_command  # noqa: E402  (its own module, registered here)
+
+data_app.command("download")(download_command)

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import re
+import weakref
 from collections.abc import Awaitable, Callable
 
 from ib_async import IB
@@ -77,6 +78,30 @@ for _name in _LOGGERS:
     if REDACTOR not in _logger.filters:
         _logger.addFilter(REDACTOR)
 
+
+class RelayedByMia(logging.Filter):
+    """Drops ib_async's own line for an IB error or status message while an :class:`IbConnection` exists.
+
+    Each connection logs every such message itself, explained and with the contract it
+    concerns; ib_async's ``Warning 2104, reqId -1: ...`` line would say it a second time.
+    """
+
+    LINE = re.compile(r"(?:Warning|Error) -?\d+, reqId -?\d+: ")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.connections: weakref.WeakSet[IbConnection] = weakref.WeakSet()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for ib_async's line of an IB message a live connection reports."""
+        return not (len(self.connections) and self.LINE.match(record.getMessage()))
+
+
+RELAYED = RelayedByMia()
+_wrapper_log = logging.getLogger("ib_async.wrapper")
+if RELAYED not in _wrapper_log.filters:
+    _wrapper_log.addFilter(RELAYED)
+
 Restored = Callable[[bool], Awaitable[None]]
 """Called after the link is back; the flag is True when market data must be requested again."""
 
@@ -112,6 +137,7 @@ class IbConnection:
         self._lock: asyncio.Lock | None = None
         self.ib.disconnectedEvent += self._on_disconnected
         self.ib.errorEvent += self._on_error
+        RELAYED.connections.add(self)
 
     @property
     def connected(self) -> bool:
@@ -203,7 +229,8 @@ class IbConnection:
         elif level is Severity.CONNECTION or level is Severity.WARNING:
             log.warning("%s", text)
         else:
-            log.error("request %s: %s", req_id, text)
+            about = getattr(contract, "localSymbol", "") or getattr(contract, "symbol", "")
+            log.error("request %s%s: %s", req_id, f" ({about})" if about else "", text)
         if code in CONNECTIVITY_LOST:
             self._went_down(text)
         elif code in CONNECTIVITY_RESTORED:

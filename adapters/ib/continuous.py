@@ -21,7 +21,12 @@ VOLUME_LEAD = dt.timedelta(days=35)  # how long before its predecessor's expiry 
 def fetch_windows(
     months: list[tuple[FuturesContract, Contract]], rule: RollRule, start: dt.datetime, end: dt.datetime
 ) -> list[tuple[FuturesContract, Contract, dt.datetime, dt.datetime]]:
-    """The months that can be the front within [start, end], each with the period to fetch (pure)."""
+    """The months that can be the front within [start, end], each with the period to fetch (pure).
+
+    A month's time as the front is judged by CME trading days, which start at 17:00 Chicago
+    the evening before (in UTC, the day before the roll): the next month is fetched whenever
+    its window starts before ``end``, not only once the front's calendar roll day has passed.
+    """
     ordered = sorted(months, key=lambda m: m[0].expiry)
     out: list[tuple[FuturesContract, Contract, dt.datetime, dt.datetime]] = []
     previous: FuturesContract | None = None
@@ -35,10 +40,8 @@ def fetch_windows(
         previous = month
         lo = start if first is None else max(start, _utc(first))
         hi = min(end, _utc(last))
-        if lo < hi:
+        if lo < hi:  # a month whose time as the front starts after ``end`` (or ends before ``start``) is left out
             out.append((month, contract, lo, hi))
-        if _utc(last) >= end:
-            break
     return out
 
 

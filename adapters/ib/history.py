@@ -195,11 +195,15 @@ class PacedHistory:
         bar_size: str,
         what: str = "TRADES",
         use_rth: bool = False,
+        *,
+        allow_empty: bool = False,
     ) -> BarSeries:
         """Every bar of ``contract`` between ``start`` and ``end``, walking back one chunk per request.
 
         A period without bars (a weekend, a holiday) is stepped over; a chunk that cannot
         be had after the retries raises :class:`HistoryError` naming the missing period.
+        A period with no bars at all is an error too, unless ``allow_empty`` (a download
+        in pieces, where one piece may be a weekend): then the series is empty.
         """
         seconds, _, span = BAR_SIZES.get(bar_size, (0, "", 0))
         if not seconds:
@@ -229,6 +233,8 @@ class PacedHistory:
         lo = int(start.timestamp() * 1e9)
         hi = int(end.timestamp() * 1e9)
         kept = series.between(lo, hi) if series is not None else None
+        if allow_empty and (kept is None or not len(kept)):
+            return BarSeries(instrument, [], [], [], [], [], [])
         if kept is None or not len(kept):
             raise HistoryError(f"IB has no {bar_size} {what} bars of {_name(contract)} between {_utc(start)} and "
                                f"{_utc(end)} UTC: check the period (IB keeps about two years of intraday futures "

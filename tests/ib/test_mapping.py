@@ -17,7 +17,7 @@ from mia_core.exchange import STOP_LOSS, TAKE_PROFIT
 from mia_core.instruments import ES
 from mia_core.market import Aggressor, Trade
 from mia_core.orders import Bracket, OrderIntent, OrderSide, OrderStatus, OrderType
-from mia_core.rolls import RollRule
+from mia_core.rolls import RollMethod, RollRule
 
 NS = 1_000_000_000
 
@@ -220,3 +220,19 @@ def test_continuous_history_fetches_each_month_around_its_time_as_the_front() ->
         ("ESZ5", utc(2025, 12, 1), utc(2025, 12, 12)),
         ("ESH6", utc(2025, 12, 8), utc(2026, 1, 15)),
     ]
+
+
+def test_a_window_ending_on_the_roll_day_fetches_the_month_that_is_front_that_day() -> None:
+    from adapters.ib.continuous import fetch_windows
+    from mia_core.rolls import FuturesContract
+
+    z5 = FuturesContract("ESZ5", dt.date(2025, 12, 19))
+    h6 = FuturesContract("ESH6", dt.date(2026, 3, 20))
+    months = [(m, Contract(localSymbol=m.key)) for m in (z5, h6)]
+    utc = lambda *a: dt.datetime(*a, tzinfo=dt.UTC)  # noqa: E731
+    # trading day Dec 11 (H6's first as the front) runs 17:00 Chicago Dec 10 .. Dec 11: in UTC it ends before Dec 12
+    windows = fetch_windows(months, RollRule(), utc(2025, 12, 9, 23), utc(2025, 12, 11, 23))
+    assert [m.key for m, _, _, _ in windows] == ["ESZ5", "ESH6"]  # was ESZ5 only: Dec 11 stitched from Z5
+    # and a volume roll may come before the front's expiry: the next month is fetched from its lead on
+    volume = fetch_windows(months, RollRule(RollMethod.VOLUME), utc(2025, 12, 1), utc(2025, 12, 12))
+    assert [m.key for m, _, _, _ in volume] == ["ESZ5", "ESH6"]

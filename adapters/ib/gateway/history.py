@@ -6,7 +6,8 @@ Sources, by bar size:
   window ending later is anchored at the file's last day (the bars keep their real dates).
 - intraday: a one-minute bar file per root if given (``minute_bars={"ES": path}``; CSV or
   Parquet with ``ts``/``time``/``date`` and ``open high low close volume``), aggregated to
-  the bar size; otherwise seeded :mod:`mia_core.synthetic` bars at the bar size.
+  the bar size; otherwise seeded :mod:`mia_core.synthetic` bars at the bar size, a deferred futures
+  month 10 points a quarter above the front (carry, so a roll has a gap to back-adjust).
 IB stamps bars at their start; MIA bars are stamped at the close, so start = close - size.
 
 Pacing (``enforce_pacing``, on by default): an identical request within 15 s, more than 6
@@ -30,6 +31,7 @@ from adapters.ib.gateway.contracts import read_contract, resolve_or_refuse
 from adapters.ib.gateway.pacing import PACING_TEXT
 
 if TYPE_CHECKING:
+    from adapters.ib.gateway.catalog import ContractSpec
     from adapters.ib.gateway.quotes import Book
     from adapters.ib.gateway.session import ClientSession
 
@@ -109,6 +111,11 @@ def daily_bars(root: str, end: dt.datetime, count: int) -> pd.DataFrame:
     rows = frame[frame["Date"] <= anchor].tail(count)
     return pd.DataFrame({"start": rows["Date"].dt.strftime("%Y%m%d"), "open": rows["Open"], "high": rows["High"],
                          "low": rows["Low"], "close": rows["Close"], "volume": rows["Volume"]})
+
+
+def month_carry(months: list[ContractSpec], con_id: int) -> float:
+    """How far above the front month a deferred one starts its synthetic bars: 10 points a quarter (carry)."""
+    return 10.0 * next((i for i, month in enumerate(months) if month.con_id == con_id), 0)
 
 
 def synthetic_bars(root: str, end: dt.datetime, seconds: int, bar: int, price: float) -> pd.DataFrame:
@@ -210,7 +217,8 @@ def req_historical_data(session: ClientSession, f: Fields) -> None:
         elif spec.root in gw.minute_bars:
             bars = file_bars(Path(gw.minute_bars[spec.root]), end, seconds, bar)
         else:
-            bars = synthetic_bars(spec.root, end, seconds, bar, gw.quotes.book(spec.root).close)
+            price = gw.quotes.book(spec.root).close + month_carry(gw.catalog.futures.get(spec.root, []), spec.con_id)
+            bars = synthetic_bars(spec.root, end, seconds, bar, price)
     except HistoryError as exc:
         session.send_error(req_id, 162, f"Historical Market Data Service error message:{exc}")
         return
