@@ -118,3 +118,27 @@ MONEY = within(0, 1_000_000_000, low_open=True)
 """An amount in dollars: above 0, at most a billion."""
 ATR_MULTIPLE = within(0, 100, low_open=True)
 """A multiple of the ATR or of the risk (R): above 0, at most 100."""
+
+MAX_BARS = 100_000
+"""The longest window in bars a setting may ask for (about a year of one-minute bars)."""
+BARS = within(1, MAX_BARS)
+"""A window in bars: from 1 to ``MAX_BARS``."""
+HOLD_BARS = within(0, 1_000_000)
+"""A count of bars where 0 switches the feature off (a time exit, a warm-up)."""
+SEED = within(0, 2**32 - 1)
+"""A random seed: the range numpy's generators accept everywhere."""
+PORT = within(1, 65535)
+"""A TCP port."""
+
+
+def range_of(validator: Any) -> Range | None:
+    """The Range among ``validator``: itself, or inside attrs' ``and_``/``optional``/list validators."""
+    if isinstance(validator, Range):
+        return validator
+    for inner in (*getattr(validator, "_validators", ()), getattr(validator, "validator", None)):
+        found = range_of(inner) if inner is not None else None
+        if found is not None:
+            return found
+    return None
+RATIO = within(0, 100, low_open=True)
+"""A ratio of one measure to its own average (volume, range, ATR): above 0, at most 100."""
