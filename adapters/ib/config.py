@@ -8,13 +8,14 @@ from typing import Literal
 import attrs
 
 from mia_core.rolls import RollMethod, RollRule
-from mia_core.validation import PORT, within
+from mia_core.validation import within
 
 PAPER_PORTS = {"tws": 7497, "gateway": 4002}
 LIVE_PORTS = {"tws": 7496, "gateway": 4001}
 
 
-CLIENT_ID = within(0, 32767)  # IB's API client ids
+PORT = within(1, 65535, note="TWS 7497 paper / 7496 live, IB Gateway 4002 paper / 4001 live")
+CLIENT_ID = within(0, 32767, note="unique per connection to one TWS / IB Gateway")
 TIMEOUT = within(0, 3600, low_open=True)  # seconds a connection attempt, a request or a wait may take
 DELAY = within(0, 86400)  # seconds, up to a day
 

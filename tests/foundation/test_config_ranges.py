@@ -81,8 +81,9 @@ def test_a_value_outside_a_built_in_settings_range_is_refused_naming_the_range(
         plan_system({**BASE, section: [entry] if is_list else entry}, HOST)
     where = f"{section}[0]" if is_list else section
     assert caught.value.path == ".".join((where, *path))
+    hint = f"; {rng.note}" if rng.note else ""
     assert caught.value.message == (
-        f"got {value}; allowed range {rng.text} (settings of {spec.kind.value} {spec.name!r})"
+        f"got {value}; allowed range {rng.text}{hint} (settings of {spec.kind.value} {spec.name!r})"
     )
 
 
@@ -99,9 +100,11 @@ def test_the_defaults_of_every_built_in_component_are_within_their_ranges(spec: 
     ("text", "path", "message"),
     [
         ("broker: {use: ib, port: 70000}\n", "broker.port",
-         "got 70000; allowed range [1, 65535] (settings of broker 'ib')"),
+         "got 70000; allowed range [1, 65535]; TWS 7497 paper / 7496 live, IB Gateway 4002 paper / 4001 live "
+         "(settings of broker 'ib')"),
         ("data_feed: {use: ib_feed, client_id: 40000}\n", "data_feed.client_id",
-         "got 40000; allowed range [0, 32767] (settings of data_feed 'ib_feed')"),
+         "got 40000; allowed range [0, 32767]; unique per connection to one TWS / IB Gateway "
+         "(settings of data_feed 'ib_feed')"),
         ("strategy: {use: sma_cross, fast: 10, slow: 5000000}\n", "strategy.slow",
          "got 5000000; allowed range [2, 100000] (settings of strategy 'sma_cross')"),
         ("strategy: {use: battle_navale, stop_atr: 500}\n", "strategy.stop_atr",
