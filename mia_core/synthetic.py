@@ -11,7 +11,7 @@ import numpy as np
 
 from mia_core.instruments import Instrument
 from mia_core.series import BarSeries, FloatArray, IntArray
-from mia_core.validation import fail, positive, positive_int
+from mia_core.validation import SEED, fail, positive_int, within
 
 CHICAGO = ZoneInfo("America/Chicago")
 HOUR_NS = 3600 * 10**9
@@ -48,14 +48,14 @@ class SyntheticConfig:
     ``regime_days`` the mean length of a volatility regime in trading days.
     """
 
-    seed: int = 7
-    bars: int = attrs.field(default=100_000, validator=positive_int)
+    seed: int = attrs.field(default=7, validator=SEED)
+    bars: int = attrs.field(default=100_000, validator=[within(1, 10_000_000), positive_int])
     start: str = attrs.field(default="2024-01-02", validator=_iso_date)
-    bar_seconds: int = attrs.field(default=60, validator=_divides_hour)
-    start_price: float = attrs.field(default=5000.0, validator=positive)
-    volatility: float = attrs.field(default=0.18, validator=positive)
-    volume: float = attrs.field(default=1500.0, validator=positive)
-    regime_days: float = attrs.field(default=2.0, validator=positive)
+    bar_seconds: int = attrs.field(default=60, validator=[within(1, 3600), _divides_hour])
+    start_price: float = attrs.field(default=5000.0, validator=within(0, 1_000_000, low_open=True))
+    volatility: float = attrs.field(default=0.18, validator=within(0, 5, low_open=True))
+    volume: float = attrs.field(default=1500.0, validator=within(0, 1_000_000, low_open=True))
+    regime_days: float = attrs.field(default=2.0, validator=within(0, 1000, low_open=True))
 
 
 @attrs.frozen(eq=False)

@@ -75,14 +75,16 @@ def fail(instance: Any, field: str, value: Any, reason: str) -> None:
 class Range:
     """A validator: a number (``None`` passes, for optional fields) within ``text``, e.g. ``(0, 100]``.
 
-    ``low_open``/``high_open`` exclude the bound. Errors and docs/config.md show ``text``;
-    ``tests/docs`` checks that every numeric setting of the built-in components has one.
+    ``low_open``/``high_open`` exclude the bound; ``note`` is a hint added to the error
+    (the usual values). Errors and docs/config.md show ``text``; ``tests/docs`` checks
+    that every numeric setting of the built-in components has one.
     """
 
     low: float
     high: float
     low_open: bool = False
     high_open: bool = False
+    note: str = ""
 
     @property
     def text(self) -> str:
@@ -98,23 +100,46 @@ class Range:
         below = value <= self.low if self.low_open else value < self.low
         above = value >= self.high if self.high_open else value > self.high
         if below or above:
-            _fail(instance, attribute, value, f"got {value}; allowed range {self.text}")
+            hint = f"; {self.note}" if self.note else ""
+            _fail(instance, attribute, value, f"got {value}; allowed range {self.text}{hint}")
 
 
 def _figure(bound: float) -> str:
     return str(int(bound)) if float(bound).is_integer() else repr(bound)
 
 
-def within(low: float, high: float, *, low_open: bool = False, high_open: bool = False) -> Range:
-    """A Range validator: ``within(0, 100, low_open=True)`` allows ``(0, 100]``."""
-    return Range(low, high, low_open, high_open)
+def within(low: float, high: float, *, low_open: bool = False, high_open: bool = False, note: str = "") -> Range:
+    """A Range validator: ``within(0, 100, low_open=True)`` allows ``(0, 100]``; ``note`` is added to its error."""
+    return Range(low, high, low_open, high_open, note)
 
 
 PERCENT = within(0, 100, low_open=True)
 """A percentage of the account: above 0, at most 100."""
 FRACTION = within(0, 1)
-"""A rate or share: from 0 to 1."""
+"""A rate, share or weight: from 0 to 1."""
 MONEY = within(0, 1_000_000_000, low_open=True)
 """An amount in dollars: above 0, at most a billion."""
 ATR_MULTIPLE = within(0, 100, low_open=True)
 """A multiple of the ATR or of the risk (R): above 0, at most 100."""
+RATIO = within(0, 100, low_open=True)
+"""A ratio of one measure to its own average (volume, range, ATR): above 0, at most 100."""
+
+MAX_BARS = 100_000
+"""The longest window in bars a setting may ask for (about three months of one-minute Globex bars)."""
+BARS = within(1, MAX_BARS)
+"""A window in bars: from 1 to ``MAX_BARS``."""
+HOLD_BARS = within(0, 1_000_000)
+"""A count of bars where 0 switches the feature off (a time exit, a warm-up)."""
+SEED = within(0, 2**32 - 1)
+"""A random seed: the range numpy's generators accept everywhere."""
+
+
+def range_of(validator: Any) -> Range | None:
+    """The Range among ``validator``: itself, or inside attrs' ``and_``/``optional``/list validators."""
+    if isinstance(validator, Range):
+        return validator
+    for inner in (*getattr(validator, "_validators", ()), getattr(validator, "validator", None)):
+        found = range_of(inner) if inner is not None else None
+        if found is not None:
+            return found
+    return None

@@ -8,29 +8,16 @@ from typing import Literal
 import attrs
 
 from mia_core.rolls import RollMethod, RollRule
+from mia_core.validation import within
 
 PAPER_PORTS = {"tws": 7497, "gateway": 4002}
 LIVE_PORTS = {"tws": 7496, "gateway": 4001}
 
 
-def _port(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
-        raise ValueError(
-            f"{attribute.name} = {value!r}: a TCP port (TWS 7497 paper / 7496 live, IB Gateway 4002 paper / 4001 live)"
-        )
-
-
-def _client_id(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 32767:
-        raise ValueError(f"{attribute.name} = {value!r}: a whole number in [0, 32767], unique per connection")
-
-
-_positive = attrs.validators.gt(0)
-
-
-def _retries(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 20:
-        raise ValueError(f"{attribute.name} = {value!r}: a whole number in [0, 20] (retries of a refused chunk)")
+PORT = within(1, 65535, note="TWS 7497 paper / 7496 live, IB Gateway 4002 paper / 4001 live")
+CLIENT_ID = within(0, 32767, note="unique per connection to one TWS / IB Gateway")
+TIMEOUT = within(0, 3600, low_open=True)  # seconds a connection attempt, a request or a wait may take
+DELAY = within(0, 86400)  # seconds, up to a day
 
 
 @attrs.frozen
@@ -43,18 +30,18 @@ class IbConnectionConfig:
     """
 
     host: str = "127.0.0.1"
-    port: int = attrs.field(default=4002, validator=_port)
-    client_id: int = attrs.field(default=1, validator=_client_id)
+    port: int = attrs.field(default=4002, validator=PORT)
+    client_id: int = attrs.field(default=1, validator=CLIENT_ID)
     account_env: str = "MIA_IB_ACCOUNT"
-    connect_timeout: float = attrs.field(default=10.0, validator=_positive)
-    request_timeout: float = attrs.field(default=30.0, validator=_positive)
-    reconnect_initial_delay: float = attrs.field(default=1.0, validator=_positive)
-    reconnect_max_delay: float = attrs.field(default=60.0, validator=_positive)
-    disconnect_alert_after: float = attrs.field(default=60.0, validator=attrs.validators.ge(0))
+    connect_timeout: float = attrs.field(default=10.0, validator=TIMEOUT)
+    request_timeout: float = attrs.field(default=30.0, validator=TIMEOUT)
+    reconnect_initial_delay: float = attrs.field(default=1.0, validator=TIMEOUT)
+    reconnect_max_delay: float = attrs.field(default=60.0, validator=TIMEOUT)
+    disconnect_alert_after: float = attrs.field(default=60.0, validator=DELAY)
     market_data_type: Literal["realtime", "frozen", "delayed", "delayed_frozen"] = "realtime"
     symbol: str = ""
     roll_method: Literal["days_before_expiry", "volume", "open_interest"] = "days_before_expiry"
-    roll_days_before_expiry: int = attrs.field(default=8, validator=attrs.validators.ge(0))
+    roll_days_before_expiry: int = attrs.field(default=8, validator=within(0, 90))
 
     @property
     def key(self) -> str:
@@ -87,7 +74,7 @@ class IbBrokerConfig(IbConnectionConfig):
     """
 
     journal_path: str = ""
-    commission_wait: float = attrs.field(default=2.0, validator=attrs.validators.ge(0))
+    commission_wait: float = attrs.field(default=2.0, validator=within(0, 600))
 
 
 @attrs.frozen
@@ -105,16 +92,16 @@ class IbFeedConfig(IbConnectionConfig):
     """
 
     bars: Literal["realtime", "trades"] = "realtime"
-    bar_seconds: int = attrs.field(default=60, validator=attrs.validators.ge(1))
+    bar_seconds: int = attrs.field(default=60, validator=within(1, 86400))
     quotes: bool = True
     trades: bool = True
-    depth_rows: int = attrs.field(default=0, validator=attrs.validators.ge(0))
+    depth_rows: int = attrs.field(default=0, validator=within(0, 100))
     what_to_show: Literal["TRADES", "MIDPOINT", "BID", "ASK"] = "TRADES"
     history_bar_size: str = "1 min"
     use_rth: bool = False
     continuous: bool = True
-    heartbeat: float = attrs.field(default=5.0, validator=_positive)
-    history_retries: int = attrs.field(default=3, validator=_retries)
+    heartbeat: float = attrs.field(default=5.0, validator=TIMEOUT)
+    history_retries: int = attrs.field(default=3, validator=within(0, 20))
 
     def __attrs_post_init__(self) -> None:
         if self.bars == "realtime" and self.bar_seconds % 5:

@@ -12,7 +12,7 @@ import attrs
 from adapters.replay.timestamps import TimestampSpec
 from mia_core.errors import MiaError
 from mia_core.spikes import DEFAULT_SPIKE_THRESHOLD, SpikeRepair
-from mia_core.validation import fail
+from mia_core.validation import fail, within
 
 CSV_SUFFIXES = (".csv", ".csv.gz", ".csv.bz2", ".csv.zip", ".csv.xz", ".txt")
 PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
@@ -68,14 +68,14 @@ class FileFeedConfig:
     columns: ColumnMap = attrs.Factory(ColumnMap)
     timezone: str = attrs.field(default="UTC", validator=_timezone)
     timestamp_is: Literal["close", "open"] = "close"
-    bar_seconds: int | None = attrs.field(default=None, validator=attrs.validators.optional(attrs.validators.ge(1)))
+    bar_seconds: int | None = attrs.field(default=None, validator=within(1, 604_800))
     close_time: str | None = attrs.field(default=None, validator=_hh_mm)
     ts_format: str | None = None
     epoch_unit: Literal["s", "ms", "us", "ns"] = "s"
     delimiter: str = attrs.field(default=",", validator=attrs.validators.min_len(1))
     on_bad_data: Literal["error", "repair"] = "error"
     spike_threshold: float | None = attrs.field(
-        default=DEFAULT_SPIKE_THRESHOLD, validator=attrs.validators.optional(attrs.validators.gt(0)))
+        default=DEFAULT_SPIKE_THRESHOLD, validator=within(0, 1000, low_open=True))
     spike_repair: SpikeRepair = "clip"
 
     def __attrs_post_init__(self) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any, Literal
 
 import attrs
 
 from mia_core.errors import DomainValueError
-from mia_core.validation import non_negative, positive
+from mia_core.validation import MONEY, within
 
 MarketFill = Literal["next_open", "next_trade", "bar_close"]
 MARKET_FILLS: tuple[str, ...] = ("next_open", "next_trade", "bar_close")
@@ -32,13 +31,6 @@ def _market_fill(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> 
         raise DomainValueError(type(instance).__name__, attribute.name, value, f"allowed: {allowed}")
 
 
-def _fraction(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or not 0 < value <= 1:
-        raise DomainValueError(type(instance).__name__, attribute.name, value, "must be within (0, 1] or null")
-
-
 @attrs.frozen(slots=True)
 class ExchangeConfig:
     """How the simulated exchange fills orders; every key has a default (see docs/exchange.md).
@@ -54,12 +46,12 @@ class ExchangeConfig:
     """
 
     market_fill: MarketFill = attrs.field(default="next_open", validator=_market_fill)
-    slippage_ticks: int = attrs.field(default=0, validator=_whole(0))
-    commission_per_contract: float = attrs.field(default=2.25, validator=non_negative)
-    latency_ms: int = attrs.field(default=0, validator=_whole(0))
-    max_volume_fraction: float | None = attrs.field(default=None, validator=_fraction)
-    max_order_size: int = attrs.field(default=100, validator=_whole(1))
-    initial_cash: float = attrs.field(default=100_000.0, validator=positive)
+    slippage_ticks: int = attrs.field(default=0, validator=[within(0, 1000), _whole(0)])
+    commission_per_contract: float = attrs.field(default=2.25, validator=within(0, 1000))
+    latency_ms: int = attrs.field(default=0, validator=[within(0, 600_000), _whole(0)])
+    max_volume_fraction: float | None = attrs.field(default=None, validator=within(0, 1, low_open=True))
+    max_order_size: int = attrs.field(default=100, validator=[within(1, 10_000), _whole(1)])
+    initial_cash: float = attrs.field(default=100_000.0, validator=MONEY)
 
     @property
     def commission_cents(self) -> int:

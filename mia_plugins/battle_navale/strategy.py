@@ -9,6 +9,7 @@ import attrs
 
 from mia_core.market import Bar
 from mia_core.signals import Direction, Signal
+from mia_core.validation import HOLD_BARS
 from mia_plugins.battle_navale.decision.confluence import grade_of
 from mia_plugins.battle_navale.decision.pipeline import Decider, Decision, DecisionConfig
 from mia_plugins.battle_navale.inputs import SCORE_KEYS, feature_scores
@@ -30,7 +31,7 @@ class BattleNavaleConfig(DecisionConfig):
     """
 
     exit_on_reversal: bool = True
-    max_hold_bars: int = attrs.field(default=0, validator=attrs.validators.ge(0))
+    max_hold_bars: int = attrs.field(default=0, validator=HOLD_BARS)
     bracket: bool = True
     dealers_bias_analyzer: str = "dealers_bias"
 

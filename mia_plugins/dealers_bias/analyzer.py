@@ -18,12 +18,14 @@ from mia_core.gex.groups import IvSource
 from mia_core.gex.values import analysis_values
 from mia_core.market import Bar
 from mia_core.options import OptionsChainSnapshot
+from mia_core.validation import within
 from mia_plugins.dealers_bias.references import SessionReferences
 from mia_plugins.dealers_bias.score import BiasComponents, BiasSettings, BiasWeights, components, score_values
 from ports.snapshot_archive import SnapshotArchive
 
 log = logging.getLogger("mia.dealers_bias")
 NS = 1_000_000_000
+SESSIONS = within(1, 5000)  # trading days of history: about 20 years at most
 
 
 @attrs.frozen
@@ -32,24 +34,24 @@ class DealersBiasConfig:
 
     underlying: str = "SPX"
     snapshot_dir: str | None = None
-    basis: float = 0.0
+    basis: float = attrs.field(default=0.0, validator=within(-1000, 1000))
     live_basis: bool = False
-    basis_max_gap_minutes: float = attrs.field(default=15.0, validator=attrs.validators.gt(0))
+    basis_max_gap_minutes: float = attrs.field(default=15.0, validator=within(0, 1440, low_open=True))
     sign_convention: SignConvention = SignConvention.NAIVE
     iv_source: IvSource = IvSource.QUOTES
-    rate: float = 0.045
-    dividend_yield: float = 0.013
-    window_days: float = attrs.field(default=45.0, validator=attrs.validators.gt(0))
-    max_moneyness: float = attrs.field(default=0.2, validator=attrs.validators.gt(0))
-    multiplier: float = attrs.field(default=100.0, validator=attrs.validators.gt(0))
-    max_age_hours: float = attrs.field(default=72.0, validator=attrs.validators.gt(0))
-    gamma_tilt_k: float = attrs.field(default=3.0, validator=attrs.validators.gt(0))
-    pcr_reference: float = attrs.field(default=2.0, validator=attrs.validators.gt(0))
-    vol_reference: float = attrs.field(default=18.0, validator=attrs.validators.gt(0))
+    rate: float = attrs.field(default=0.045, validator=within(-0.05, 0.25))
+    dividend_yield: float = attrs.field(default=0.013, validator=within(0, 0.2))
+    window_days: float = attrs.field(default=45.0, validator=within(0, 1000, low_open=True))
+    max_moneyness: float = attrs.field(default=0.2, validator=within(0, 1, low_open=True))
+    multiplier: float = attrs.field(default=100.0, validator=within(0, 1000, low_open=True))
+    max_age_hours: float = attrs.field(default=72.0, validator=within(0, 8760, low_open=True))
+    gamma_tilt_k: float = attrs.field(default=3.0, validator=within(0, 100, low_open=True))
+    pcr_reference: float = attrs.field(default=2.0, validator=within(0, 100, low_open=True))
+    vol_reference: float = attrs.field(default=18.0, validator=within(0, 500, low_open=True))
     contrarian_pcr: bool = False
-    pcr_history_sessions: int = attrs.field(default=60, validator=attrs.validators.ge(1))
-    vol_history_sessions: int = attrs.field(default=252, validator=attrs.validators.ge(1))
-    min_history_sessions: int = attrs.field(default=20, validator=attrs.validators.ge(1))
+    pcr_history_sessions: int = attrs.field(default=60, validator=SESSIONS)
+    vol_history_sessions: int = attrs.field(default=252, validator=SESSIONS)
+    min_history_sessions: int = attrs.field(default=20, validator=SESSIONS)
     weights: BiasWeights = attrs.Factory(BiasWeights)
 
     def settings(self) -> GexSettings:

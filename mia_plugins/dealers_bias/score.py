@@ -20,7 +20,7 @@ import math
 import attrs
 
 from mia_core.gex.analysis import GexSummary
-from mia_core.validation import non_negative, positive
+from mia_core.validation import FRACTION, positive
 
 NAN = math.nan
 
@@ -29,11 +29,11 @@ NAN = math.nan
 class BiasWeights:
     """Non-negative weights of the components (renormalised over those available)."""
 
-    gex: float = attrs.field(default=0.35, validator=non_negative)
-    flip: float = attrs.field(default=0.25, validator=non_negative)
-    wall: float = attrs.field(default=0.15, validator=non_negative)
-    vol: float = attrs.field(default=0.15, validator=non_negative)
-    pcr: float = attrs.field(default=0.10, validator=non_negative)
+    gex: float = attrs.field(default=0.35, validator=FRACTION)
+    flip: float = attrs.field(default=0.25, validator=FRACTION)
+    wall: float = attrs.field(default=0.15, validator=FRACTION)
+    vol: float = attrs.field(default=0.15, validator=FRACTION)
+    pcr: float = attrs.field(default=0.10, validator=FRACTION)
 
 
 @attrs.frozen(slots=True)

@@ -12,13 +12,14 @@ from mia_core.calc.rolling import RollingExtreme, RollingSum, rolling_max, rolli
 from mia_core.calc.technique_base import Feature, FloatArray
 from mia_core.market import Bar
 from mia_core.series import BarSeries
+from mia_core.validation import MAX_BARS, within
 
 
 @attrs.frozen
 class DeltaDivergenceConfig:
     """Settings of ``delta_divergence``: the window in bars."""
 
-    window: int = attrs.field(default=20, validator=attrs.validators.ge(2))
+    window: int = attrs.field(default=20, validator=within(2, MAX_BARS))
 
 
 def _position(value: float, low: float, high: float) -> float:

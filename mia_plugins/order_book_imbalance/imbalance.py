@@ -21,15 +21,16 @@ from mia_core.calc.rolling import RollingSum, rolling_sum
 from mia_core.calc.technique_base import Feature, FloatArray, clip, safe_div
 from mia_core.market import Bar, BookSide, DepthAction, DepthUpdate
 from mia_core.series import BarSeries
+from mia_core.validation import BARS, within
 
 
 @attrs.frozen
 class OrderBookImbalanceConfig:
     """Settings of ``order_book_imbalance``: depth levels, the bar window and when depth goes stale."""
 
-    levels: int = attrs.field(default=5, validator=attrs.validators.ge(1))
-    window: int = attrs.field(default=10, validator=attrs.validators.ge(1))
-    stale_seconds: float = attrs.field(default=60.0, validator=attrs.validators.gt(0.0))
+    levels: int = attrs.field(default=5, validator=within(1, 100))
+    window: int = attrs.field(default=10, validator=BARS)
+    stale_seconds: float = attrs.field(default=60.0, validator=within(0, 86400, low_open=True))
 
 
 class DepthBook:

@@ -15,6 +15,7 @@ import attrs
 
 from mia_core.market import Bar
 from mia_core.signals import Direction, Signal
+from mia_core.validation import ATR_MULTIPLE, BARS, FRACTION, HOLD_BARS, SEED
 from ports.context import StrategyContext
 
 
@@ -22,14 +23,14 @@ from ports.context import StrategyContext
 class RandomEntryConfig:
     """Settings of ``random_entry``."""
 
-    seed: int = 0
-    probability: float = attrs.field(default=0.05, validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)])
-    long_share: float = attrs.field(default=0.5, validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)])
-    atr_period: int = attrs.field(default=14, validator=attrs.validators.ge(1))
-    stop_atr: float = attrs.field(default=2.0, validator=attrs.validators.gt(0.0))
-    reward_risk: float = attrs.field(default=2.0, validator=attrs.validators.gt(0.0))
-    max_hold_bars: int = attrs.field(default=0, validator=attrs.validators.ge(0))
-    warmup_bars: int = attrs.field(default=0, validator=attrs.validators.ge(0))
+    seed: int = attrs.field(default=0, validator=SEED)
+    probability: float = attrs.field(default=0.05, validator=FRACTION)
+    long_share: float = attrs.field(default=0.5, validator=FRACTION)
+    atr_period: int = attrs.field(default=14, validator=BARS)
+    stop_atr: float = attrs.field(default=2.0, validator=ATR_MULTIPLE)
+    reward_risk: float = attrs.field(default=2.0, validator=ATR_MULTIPLE)
+    max_hold_bars: int = attrs.field(default=0, validator=HOLD_BARS)
+    warmup_bars: int = attrs.field(default=0, validator=HOLD_BARS)
 
 
 class RandomEntryStrategy:

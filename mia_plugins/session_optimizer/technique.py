@@ -12,6 +12,7 @@ from mia_core.calc.rolling import RollingSum, TrueRange, rolling_sum, true_range
 from mia_core.calc.technique_base import Feature, FloatArray
 from mia_core.market import Bar
 from mia_core.series import BarSeries, IntArray
+from mia_core.validation import BARS, within
 
 ASIA, LONDON, RTH, POST, HALT = 0, 1, 2, 3, 4
 HOURS = 24
@@ -23,8 +24,8 @@ MAX_WEIGHT = 3.0
 class SessionOptimizerConfig:
     """Settings of ``session_optimizer``: bars remembered per bucket and the weight worth trading."""
 
-    memory: int = attrs.field(default=300, validator=attrs.validators.ge(1))
-    min_weight: float = attrs.field(default=0.8, validator=attrs.validators.ge(0.0))
+    memory: int = attrs.field(default=300, validator=BARS)
+    min_weight: float = attrs.field(default=0.8, validator=within(0, 3))
 
 
 def segment_of(minute: int) -> int:

@@ -14,6 +14,7 @@ import numpy.typing as npt
 from mia_core.market import Bar
 from mia_core.series import BarSeries
 from mia_core.signals import Direction, Signal
+from mia_core.validation import BARS, MAX_BARS, within
 from ports.context import StrategyContext
 
 
@@ -26,8 +27,8 @@ def _check_windows(instance: SmaCrossConfig, attribute: attrs.Attribute[int], va
 class SmaCrossConfig:
     """Settings of ``sma_cross``: the two window lengths, in bars."""
 
-    fast: int = attrs.field(default=10, validator=attrs.validators.ge(1))
-    slow: int = attrs.field(default=30, validator=[attrs.validators.ge(2), _check_windows])
+    fast: int = attrs.field(default=10, validator=BARS)
+    slow: int = attrs.field(default=30, validator=[within(2, MAX_BARS), _check_windows])
 
 
 class SmaCrossStrategy:

@@ -12,17 +12,18 @@ from mia_core.calc.rolling import RollingSum, TrueRange, lag, rolling_sum, true_
 from mia_core.calc.technique_base import Feature, FloatArray, clip, safe_div, safe_div_array
 from mia_core.market import Bar
 from mia_core.series import BarSeries
+from mia_core.validation import MAX_BARS, RATIO, within
 
 
 @attrs.frozen
 class SmartMoneyConfig:
     """Settings of ``smart_money``: windows in bars and the volume and range thresholds."""
 
-    window: int = attrs.field(default=20, validator=attrs.validators.ge(2))
-    memory: int = attrs.field(default=5, validator=attrs.validators.ge(1))
-    large_ratio: float = attrs.field(default=2.0, validator=attrs.validators.gt(0.0))
-    absorption_ratio: float = attrs.field(default=1.5, validator=attrs.validators.gt(0.0))
-    narrow_range: float = attrs.field(default=0.6, validator=attrs.validators.gt(0.0))
+    window: int = attrs.field(default=20, validator=within(2, MAX_BARS))
+    memory: int = attrs.field(default=5, validator=within(1, 1000))
+    large_ratio: float = attrs.field(default=2.0, validator=RATIO)
+    absorption_ratio: float = attrs.field(default=1.5, validator=RATIO)
+    narrow_range: float = attrs.field(default=0.6, validator=RATIO)
 
 
 def _sign(x: float) -> float:

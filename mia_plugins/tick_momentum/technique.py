@@ -11,13 +11,14 @@ from mia_core.calc.rolling import RollingSum, rolling_sum
 from mia_core.calc.technique_base import Feature, FloatArray, safe_div, safe_div_array
 from mia_core.market import Bar
 from mia_core.series import BarSeries
+from mia_core.validation import MAX_BARS, within
 
 
 @attrs.frozen
 class TickMomentumConfig:
     """Settings of ``tick_momentum``: the window in bars."""
 
-    window: int = attrs.field(default=20, validator=attrs.validators.ge(2))
+    window: int = attrs.field(default=20, validator=within(2, MAX_BARS))
 
 
 class TickMomentum(Feature):

@@ -12,6 +12,7 @@ from mia_core.calc.rolling import RollingSum, TrueRange, rolling_sum, true_range
 from mia_core.calc.technique_base import Feature, FloatArray, safe_div, safe_div_array
 from mia_core.market import Bar
 from mia_core.series import BarSeries
+from mia_core.validation import BARS, MAX_BARS, RATIO, within
 
 LOW, NORMAL, HIGH = 0.0, 1.0, 2.0
 
@@ -30,10 +31,10 @@ def _high_after_low(instance: Any, attribute: attrs.Attribute[float], value: flo
 class VolatilityRegimeConfig:
     """Settings of ``volatility_regime``: ATR windows in bars and the ratio thresholds."""
 
-    fast: int = attrs.field(default=14, validator=attrs.validators.ge(1))
-    slow: int = attrs.field(default=100, validator=[attrs.validators.ge(2), _slow_after_fast])
-    low_ratio: float = attrs.field(default=0.8, validator=attrs.validators.gt(0.0))
-    high_ratio: float = attrs.field(default=1.25, validator=[attrs.validators.gt(0.0), _high_after_low])
+    fast: int = attrs.field(default=14, validator=BARS)
+    slow: int = attrs.field(default=100, validator=[within(2, MAX_BARS), _slow_after_fast])
+    low_ratio: float = attrs.field(default=0.8, validator=RATIO)
+    high_ratio: float = attrs.field(default=1.25, validator=[RATIO, _high_after_low])
 
 
 class VolatilityRegime(Feature):

@@ -20,7 +20,7 @@ import yaml
 from adapters.bootstrap.plugins import discover
 from adapters.bootstrap.schema import COMPONENT_SECTIONS, TOP_LEVEL_KEYS, SystemSettings
 from adapters.bootstrap.structure import describe_type
-from mia_core.validation import Range
+from mia_core.validation import range_of
 from ports.components import ComponentKind, ComponentSpec
 
 from .markdown import DOCS, Section, section, sections
@@ -36,17 +36,6 @@ class Key:
     default: str | None  # None: a nested mapping, whose keys are listed themselves
     range: str | None = None  # the allowed interval of a number, e.g. (0, 100]
     numeric: bool = False
-
-
-def range_of(validator: Any) -> Range | None:
-    """The Range among ``validator`` (attrs and_/optional validators are searched)."""
-    if isinstance(validator, Range):
-        return validator
-    for inner in (*getattr(validator, "_validators", ()), getattr(validator, "validator", None)):
-        found = range_of(inner) if inner is not None else None
-        if found is not None:
-            return found
-    return None
 
 
 def is_numeric(tp: Any) -> bool:
@@ -114,14 +103,14 @@ def check_rows(rows: dict[str, list[str]], keys: list[Key], where: str) -> None:
     assert documented <= {f"`{key.path}`" for key in keys}, f"{where}: documents keys the code does not have"
 
 
-# Components whose every number has a Range (issue 22); the others still to be given theirs.
-RANGED_KINDS = {ComponentKind.RISK_POLICY}
+# Kinds of built-in components whose every number must have a Range (issue 22): all of them.
+RANGED_KINDS = set(ComponentKind)
 
 
 @pytest.mark.parametrize(
     "cls", [SystemSettings, *(s.config_class for s in BUILTINS if s.kind in RANGED_KINDS)], ids=lambda c: c.__name__
 )
-def test_every_number_of_the_system_settings_and_risk_policies_has_a_range(cls: type) -> None:
+def test_every_number_of_the_system_settings_and_built_in_components_has_a_range(cls: type) -> None:
     missing = [key.path for key in keys_of(cls) if key.numeric and key.range is None]
     assert not missing, f"{cls.__name__}: give {missing} a mia_core.validation.Range (within(low, high))"
 

@@ -173,7 +173,7 @@ def test_indexes_and_settings() -> None:
     with pytest.raises(ValueError, match="known indexes"):
         index("DAX")
     assert IbBrokerConfig(port=7497, client_id=3).key == "ib:127.0.0.1:7497:3"
-    with pytest.raises(ValueError, match="TWS 7497"):
+    with pytest.raises(ValueError, match=r"got 0; allowed range \[1, 65535\]; TWS 7497"):
         IbBrokerConfig(port=0)
     with pytest.raises(ValueError, match="multiple of 5"):
         IbFeedConfig(bar_seconds=7)

@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mia_core.errors import DomainValueError
+from mia_core.validation import FRACTION
 from mia_plugins.battle_navale.decision.confluence import FEATURES, ConfluenceWeights
 
 FloatArray = npt.NDArray[np.float64]
@@ -28,9 +29,9 @@ FloatArray = npt.NDArray[np.float64]
 class ConfidenceWeights:
     """How the confidence blends strength, agreement and regime fit (non-negative, sum 1)."""
 
-    strength: float = attrs.field(default=0.4, validator=attrs.validators.ge(0.0))
-    agreement: float = attrs.field(default=0.4, validator=attrs.validators.ge(0.0))
-    regime_fit: float = attrs.field(default=0.2, validator=attrs.validators.ge(0.0))
+    strength: float = attrs.field(default=0.4, validator=FRACTION)
+    agreement: float = attrs.field(default=0.4, validator=FRACTION)
+    regime_fit: float = attrs.field(default=0.2, validator=FRACTION)
 
     def __attrs_post_init__(self) -> None:
         total = math.fsum((self.strength, self.agreement, self.regime_fit))

@@ -16,6 +16,7 @@ import numpy.typing as npt
 
 from mia_core.errors import DomainValueError
 from mia_core.signals import SignalGrade
+from mia_core.validation import FRACTION
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -38,14 +39,14 @@ WEIGHT_SUM_TOLERANCE = 1e-9
 class ConfluenceWeights:
     """The weight of each feature in the confluence score; non-negative, summing to 1."""
 
-    vwap_trend: float = attrs.field(default=0.20, validator=attrs.validators.ge(0.0))
-    volume_imbalance: float = attrs.field(default=0.15, validator=attrs.validators.ge(0.0))
-    price_action: float = attrs.field(default=0.15, validator=attrs.validators.ge(0.0))
-    momentum_flow: float = attrs.field(default=0.15, validator=attrs.validators.ge(0.0))
-    support_resistance: float = attrs.field(default=0.10, validator=attrs.validators.ge(0.0))
-    market_structure: float = attrs.field(default=0.10, validator=attrs.validators.ge(0.0))
-    session_analysis: float = attrs.field(default=0.10, validator=attrs.validators.ge(0.0))
-    dealers_bias: float = attrs.field(default=0.05, validator=attrs.validators.ge(0.0))
+    vwap_trend: float = attrs.field(default=0.20, validator=FRACTION)
+    volume_imbalance: float = attrs.field(default=0.15, validator=FRACTION)
+    price_action: float = attrs.field(default=0.15, validator=FRACTION)
+    momentum_flow: float = attrs.field(default=0.15, validator=FRACTION)
+    support_resistance: float = attrs.field(default=0.10, validator=FRACTION)
+    market_structure: float = attrs.field(default=0.10, validator=FRACTION)
+    session_analysis: float = attrs.field(default=0.10, validator=FRACTION)
+    dealers_bias: float = attrs.field(default=0.05, validator=FRACTION)
 
     def __attrs_post_init__(self) -> None:
         total = math.fsum(self.as_tuple())
@@ -64,10 +65,10 @@ class GradeThresholds:
     Strict comparisons, as the mission writes them: a score of exactly 0.60 is NEUTRAL.
     """
 
-    strong_buy: float = attrs.field(default=0.75, validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)])
-    buy: float = attrs.field(default=0.60, validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)])
-    sell: float = attrs.field(default=0.40, validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)])
-    strong_sell: float = attrs.field(default=0.25, validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)])
+    strong_buy: float = attrs.field(default=0.75, validator=FRACTION)
+    buy: float = attrs.field(default=0.60, validator=FRACTION)
+    sell: float = attrs.field(default=0.40, validator=FRACTION)
+    strong_sell: float = attrs.field(default=0.25, validator=FRACTION)
 
     def __attrs_post_init__(self) -> None:
         if not self.strong_sell <= self.sell <= self.buy <= self.strong_buy:

@@ -18,6 +18,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from mia_core.validation import ATR_MULTIPLE, BARS, FRACTION
 from mia_plugins.battle_navale.decision.confidence import ConfidenceWeights, confidence, confidence_array
 from mia_plugins.battle_navale.decision.confluence import (
     GRADE_CODES,
@@ -75,12 +76,12 @@ class DecisionConfig:
     confidence: ConfidenceWeights = attrs.Factory(ConfidenceWeights)
     entry_grade: GradeName = attrs.field(default="strong_buy", validator=attrs.validators.in_(("buy", "strong_buy")))
     reversal_veto: GradeName = attrs.field(default="buy", validator=attrs.validators.in_(("buy", "strong_buy")))
-    min_confidence: float = attrs.field(default=0.0, validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)])
-    atr_period: int = attrs.field(default=14, validator=attrs.validators.ge(1))
-    ma_period: int = attrs.field(default=20, validator=attrs.validators.ge(1))
-    channel_period: int = attrs.field(default=20, validator=attrs.validators.ge(1))
-    stop_atr: float = attrs.field(default=2.0, validator=attrs.validators.gt(0.0))
-    reward_risk: float = attrs.field(default=2.0, validator=attrs.validators.gt(0.0))
+    min_confidence: float = attrs.field(default=0.0, validator=FRACTION)
+    atr_period: int = attrs.field(default=14, validator=BARS)
+    ma_period: int = attrs.field(default=20, validator=BARS)
+    channel_period: int = attrs.field(default=20, validator=BARS)
+    stop_atr: float = attrs.field(default=2.0, validator=ATR_MULTIPLE)
+    reward_risk: float = attrs.field(default=2.0, validator=ATR_MULTIPLE)
 
     @property
     def periods(self) -> StatePeriods:

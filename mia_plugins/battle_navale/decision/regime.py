@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mia_core.errors import DomainValueError
+from mia_core.validation import FRACTION, MAX_BARS, RATIO, within
 from mia_plugins.battle_navale.decision.state import IntArray, MarketState, StatePeriods
 
 FloatArray = npt.NDArray[np.float64]
@@ -39,11 +40,11 @@ class MarketRegime(enum.IntEnum):
 class RegimeConfig:
     """Thresholds and windows of the regime detector."""
 
-    efficiency_period: int = attrs.field(default=20, validator=attrs.validators.ge(2))
-    trend_efficiency: float = attrs.field(default=0.30, validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)])
-    range_efficiency: float = attrs.field(default=0.15, validator=[attrs.validators.ge(0.0), attrs.validators.le(1.0)])
-    volatility_period: int = attrs.field(default=100, validator=attrs.validators.ge(2))
-    volatile_ratio: float = attrs.field(default=1.6, validator=attrs.validators.gt(0.0))
+    efficiency_period: int = attrs.field(default=20, validator=within(2, MAX_BARS))
+    trend_efficiency: float = attrs.field(default=0.30, validator=FRACTION)
+    range_efficiency: float = attrs.field(default=0.15, validator=FRACTION)
+    volatility_period: int = attrs.field(default=100, validator=within(2, MAX_BARS))
+    volatile_ratio: float = attrs.field(default=1.6, validator=RATIO)
 
     def __attrs_post_init__(self) -> None:
         if self.range_efficiency > self.trend_efficiency:

@@ -28,6 +28,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from mia_core.validation import ATR_MULTIPLE, within
 from mia_plugins.battle_navale.decision.state import IntArray, MarketState
 
 Int8Array = npt.NDArray[np.int8]
@@ -66,8 +67,8 @@ class RangeConfig:
     fade: bool = True
     mean_reversion: bool = True
     range_breakout: bool = True
-    fade_zone_atr: float = attrs.field(default=0.5, validator=attrs.validators.ge(0.0))
-    mean_reversion_atr: float = attrs.field(default=1.5, validator=attrs.validators.gt(0.0))
+    fade_zone_atr: float = attrs.field(default=0.5, validator=within(0, 100))
+    mean_reversion_atr: float = attrs.field(default=1.5, validator=ATR_MULTIPLE)
 
 
 NO_SETUP = (0, Setup.NONE)

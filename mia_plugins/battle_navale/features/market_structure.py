@@ -12,13 +12,14 @@ from mia_core.calc.rolling import rolling_max, rolling_min
 from mia_core.calc.technique_base import NAN, Feature, FloatArray
 from mia_core.market import Bar
 from mia_core.series import BarSeries
+from mia_core.validation import within
 
 
 @attrs.frozen
 class MarketStructureConfig:
     """Settings of ``market_structure``: bars on each side of a swing point."""
 
-    strength: int = attrs.field(default=3, validator=attrs.validators.ge(1))
+    strength: int = attrs.field(default=3, validator=within(1, 1000))
 
 
 def _last_two(confirmed: np.ndarray, values: FloatArray) -> tuple[FloatArray, FloatArray]:

@@ -12,14 +12,15 @@ from mia_core.calc.rolling import RollingSum, TrueRange, lag, rolling_sum, true_
 from mia_core.calc.technique_base import NAN, Feature, FloatArray, clip, safe_div, safe_div_array
 from mia_core.market import Bar
 from mia_core.series import BarSeries
+from mia_core.validation import ATR_MULTIPLE, MAX_BARS, within
 
 
 @attrs.frozen
 class MomentumFlowConfig:
     """Settings of ``momentum_flow``: the window in bars and the ATR move that saturates momentum."""
 
-    window: int = attrs.field(default=14, validator=attrs.validators.ge(2))
-    roc_scale: float = attrs.field(default=3.0, validator=attrs.validators.gt(0.0))
+    window: int = attrs.field(default=14, validator=within(2, MAX_BARS))
+    roc_scale: float = attrs.field(default=3.0, validator=ATR_MULTIPLE)
 
 
 class MomentumFlow(Feature):

@@ -11,6 +11,7 @@ from mia_core.calc.rolling import RollingSum, rolling_sum
 from mia_core.calc.technique_base import Feature, FloatArray, clip, safe_div_array
 from mia_core.market import Bar
 from mia_core.series import BarSeries
+from mia_core.validation import within
 from mia_plugins.battle_navale.features.patterns import detect, detect_arrays
 
 
@@ -18,7 +19,7 @@ from mia_plugins.battle_navale.features.patterns import detect, detect_arrays
 class PriceActionConfig:
     """Settings of ``price_action``: how many bars of patterns and of close location count."""
 
-    memory: int = attrs.field(default=3, validator=attrs.validators.ge(1))
+    memory: int = attrs.field(default=3, validator=within(1, 1000))
 
 
 class PriceAction(Feature):

@@ -20,13 +20,14 @@ from mia_core.calc.rolling import (
 from mia_core.calc.technique_base import NAN, Feature, FloatArray, safe_div, safe_div_array
 from mia_core.market import Bar
 from mia_core.series import BarSeries
+from mia_core.validation import MAX_BARS, within
 
 
 @attrs.frozen
 class SupportResistanceConfig:
     """Settings of ``support_resistance``: the look-back in bars that defines the levels."""
 
-    lookback: int = attrs.field(default=20, validator=attrs.validators.ge(2))
+    lookback: int = attrs.field(default=20, validator=within(2, MAX_BARS))
 
 
 def _score(close: float, support: float, resistance: float) -> float:

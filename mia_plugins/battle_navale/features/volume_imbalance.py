@@ -12,13 +12,14 @@ from mia_core.calc.rolling import RollingSum, rolling_sum
 from mia_core.calc.technique_base import Feature, FloatArray, clip, safe_div, safe_div_array
 from mia_core.market import Bar
 from mia_core.series import BarSeries
+from mia_core.validation import BARS
 
 
 @attrs.frozen
 class VolumeImbalanceConfig:
     """Settings of ``volume_imbalance``: the window in bars."""
 
-    window: int = attrs.field(default=10, validator=attrs.validators.ge(1))
+    window: int = attrs.field(default=10, validator=BARS)
 
 
 class VolumeImbalance(Feature):

@@ -12,16 +12,17 @@ from mia_core.calc.rolling import RollingSum, TrueRange, lag, rolling_sum, true_
 from mia_core.calc.technique_base import NAN, Feature, FloatArray, clip, safe_div, safe_div_array
 from mia_core.market import Bar
 from mia_core.series import BarSeries
+from mia_core.validation import ATR_MULTIPLE, BARS, MAX_BARS, within
 
 
 @attrs.frozen
 class VwapTrendConfig:
     """Settings of ``vwap_trend``: windows in bars and the ATR distances that saturate the score."""
 
-    window: int = attrs.field(default=20, validator=attrs.validators.ge(2))
-    slope_bars: int = attrs.field(default=5, validator=attrs.validators.ge(1))
-    distance_scale: float = attrs.field(default=2.0, validator=attrs.validators.gt(0.0))
-    slope_scale: float = attrs.field(default=1.0, validator=attrs.validators.gt(0.0))
+    window: int = attrs.field(default=20, validator=within(2, MAX_BARS))
+    slope_bars: int = attrs.field(default=5, validator=BARS)
+    distance_scale: float = attrs.field(default=2.0, validator=ATR_MULTIPLE)
+    slope_scale: float = attrs.field(default=1.0, validator=ATR_MULTIPLE)
 
 
 class VwapTrend(Feature):
