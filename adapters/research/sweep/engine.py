@@ -26,7 +26,7 @@ def dask_client(scheduler: str | None, workers: int | None, connect_timeout: flo
     logging.getLogger("distributed").setLevel(logging.ERROR)  # the scheduler's chatter is not the sweep's
     if scheduler is None:
         count = workers or os.cpu_count() or 1
-        with LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None,
+        with LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=":0",
                           silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
             yield client
         return

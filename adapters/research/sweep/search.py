@@ -138,15 +138,20 @@ def run_sweep(spec: SweepSpec, host: PluginHost, client: object, out: Path, *, s
         report(f"{len(tasks)} runs ({len(points)} points × {len(spec.datasets)} datasets × {len(spec.windows)} "
                f"windows), {sum(t.key in cached_before for t in tasks)} already in the cache")
         executed = run_tasks(client, tasks, store, report, on_row)
-    rows = store.rows(t.key for t in tasks)
-    order = {t.key: t.index for t in tasks}
-    rows["run"] = rows["key"].map(order)
-    rows = rows.sort_values("run", kind="stable").reset_index(drop=True)
-    missing = len({t.key for t in tasks}) - len(rows)
-    if missing:
-        raise SweepError(f"{missing} runs have no row after the sweep (lost results); rerun to resume")
+    rows = _one_row_per_task(store, tasks)
     path = store.write_result(rows)
     return SweepResult(rows, executed, len({t.key for t in tasks}) - executed, path)
+
+
+def _one_row_per_task(store: RunStore, tasks: Sequence[RunTask]) -> pd.DataFrame:
+    """Each task's row in run order (a point drawn twice by a search is run once and listed twice)."""
+    found = store.rows(t.key for t in tasks).set_index("key", drop=False)
+    missing = sorted({t.index for t in tasks if t.key not in found.index})
+    if missing:
+        raise SweepError(f"runs {missing[:10]} have no row after the sweep (lost results); rerun to resume")
+    rows = found.loc[[t.key for t in tasks]].reset_index(drop=True)
+    rows["run"] = [t.index for t in tasks]
+    return rows
 
 
 def _optuna(spec: SweepSpec, host: PluginHost, client: object, store: RunStore, out: Path, trials: int, seed: int,
