@@ -18,7 +18,7 @@ console = Console()
 
 def sweep_command(
     system: Annotated[Path, typer.Argument(help="System YAML to sweep.")],
-    grid: Annotated[Path, typer.Option("--grid", help="YAML: key paths to values, e.g. 'strategy.stop_atr: [1.5, 2]'.")],
+    grid: Annotated[Path, typer.Option("--grid", help="YAML: key paths to values ('strategy.stop_atr: [1.5, 2]').")],
     search: Annotated[str, typer.Option("--search", help="grid, random or optuna.")] = "grid",
     trials: Annotated[int, typer.Option("--trials", help="Points drawn by a random or optuna search.")] = 20,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the random or optuna search.")] = 0,
