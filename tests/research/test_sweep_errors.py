@@ -73,3 +73,13 @@ def test_the_command_exits_2_with_the_error(system: Path, tmp_path: Path) -> Non
                                       "--scheduler", "tcp://127.0.0.1:9", "--connect-timeout", "1"])
     assert result.exit_code == 2
     assert "no_such_setting" in result.output or "not reachable" in result.output
+
+
+def test_the_grid_file_of_docs_research_md_is_valid(repo_root: Path, system: Path, host: PluginHost) -> None:
+    text = (repo_root / "docs" / "research.md").read_text()
+    block = text.split("<!-- not-a-system -->\n\n```yaml\n", 1)[1].split("```", 1)[0]
+    raw = yaml.safe_load(block)
+    params = parse_space(raw, "docs/research.md")
+    assert [p.key for p in params][:2] == ["strategy.stop_atr", "techniques[vwap_trend].window"]
+    point = {p.key: p.grid()[0] if p.key != "strategy.reward_risk" else 2.0 for p in params}
+    check_points(yaml.safe_load(system.read_text()), host, [], [point])
