@@ -32,6 +32,7 @@ from adapters.check.cli import check_app
 from adapters.ib.cli import ib_app
 from adapters.ib.history import HistoryError
 from adapters.research.cli import walkforward_command
+from adapters.research.sweep.cli import sweep_command
 from adapters.risk.cli import risk_app
 from mia_core.errors import MiaError
 
@@ -218,6 +219,7 @@ def run(
 
 
 app.command("walkforward")(walkforward_command)
+app.command("sweep")(sweep_command)
 
 
 bench_app = typer.Typer(
