@@ -31,7 +31,8 @@ def test_a_key_that_names_no_setting_is_named_with_the_settings_that_exist(syste
 @pytest.mark.parametrize(("grid", "message"), [
     ({"strategy.stop_atr": ["big"]}, r"strategy\.stop_atr: got 'big' \(str\); expected a number"),
     ({"strategy.stop_atr": [2.0, -1.0]}, r"strategy\.stop_atr: got -1\.0; allowed range \(0, 100\]"),
-    ({"techniques[vwap_trend].window": {"low": 1, "high": 10, "step": 3}}, r"window: got 1; allowed range \[2, 100000\]"),
+    ({"techniques[vwap_trend].window": {"low": 1, "high": 10, "step": 3}},
+     r"window: got 1; allowed range \[2, 100000\]"),
 ])
 def test_a_value_outside_a_settings_type_or_range_fails_before_any_run(system: Path, host: PluginHost,
                                                                        grid: dict[str, object], message: str) -> None:
