@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal as signals
+from pathlib import Path
 
 from rich.console import Console
 from rich.live import Live
@@ -14,9 +15,11 @@ from adapters.bootstrap.backtest import session_engine
 from adapters.bootstrap.config import SystemPlan
 from adapters.bootstrap.container import build_system
 from adapters.journal.jsonl import JsonLinesJournal, MemoryJournal
+from adapters.live.health import HealthWatch, disk_free_pct
 from adapters.live.shell import LiveShell
 from adapters.options.session import snapshots_during_session
 from adapters.replay.feed import SeriesDataFeed
+from mia_core.alerts.book import AlertBook
 from mia_core.clock import ManualClock
 from mia_core.engine.core import TradingEngine
 from mia_core.metrics.table import format_money
@@ -85,6 +88,7 @@ async def run_session(
             system.clock,
             journal=journal,
             notifiers=system.notifiers,
+            health=HealthWatch(AlertBook(plan.settings.alerts), lambda: disk_free_pct(Path(path or "."))),
         )
         shown = [engine.desk.latched]  # the latch state on screen
         shell.on_update = lambda _engine: _update(live, shell, stop, max_events, shown)

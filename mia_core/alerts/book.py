@@ -8,7 +8,6 @@ import attrs
 
 from mia_core.alerts.rules import RULES, AlertsConfig, Observation, Rule
 from mia_core.commands import AlertLevel
-from mia_core.errors import DomainValueError
 
 _LOUDER = {
     AlertLevel.INFO: AlertLevel.WARNING,
@@ -53,9 +52,6 @@ class AlertBook:
     """
 
     def __init__(self, config: AlertsConfig, rules: tuple[Rule, ...] = RULES) -> None:
-        unknown = sorted(set(config.disabled) - {r.name for r in rules})
-        if unknown:
-            raise DomainValueError("alerts", "disabled", unknown, f"unknown rules; known: {[r.name for r in rules]}")
         self.config = config
         self.rules = tuple(r for r in rules if r.name not in config.disabled)
         self.active: dict[str, _Active] = {}

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import attrs
 
 from mia_core.commands import AlertLevel
-from mia_core.validation import FRACTION, MONEY, PERCENT, within
+from mia_core.validation import FRACTION, MONEY, PERCENT, fail, within
 
 
 @attrs.frozen
@@ -30,7 +30,13 @@ class AlertsConfig:
     min_disk_free_pct: float = attrs.field(default=10.0, validator=PERCENT)
     plugin_failure_window_seconds: float = attrs.field(default=300.0, validator=within(0, 86400, low_open=True))
     escalate_after_seconds: float = attrs.field(default=900.0, validator=within(0, 604800, low_open=True))
-    disabled: list[str] = attrs.Factory(list)
+    disabled: list[str] = attrs.field(factory=list, validator=lambda inst, att, value: _known(inst, att, value))
+
+
+def _known(instance: object, attribute: attrs.Attribute[list[str]], value: list[str]) -> None:
+    unknown = sorted(set(value) - set(RULE_NAMES))
+    if unknown:
+        fail(instance, attribute.name, unknown, f"unknown alert rules; known: {', '.join(RULE_NAMES)}")
 
 
 @attrs.frozen(slots=True)
