@@ -8,6 +8,7 @@ from collections import deque
 from collections.abc import Callable
 
 from adapters.live.health import HealthWatch, alert_entry
+from mia_core.accounting.roundtrip import RoundTrip
 from mia_core.alerts.book import AlertEvent
 from mia_core.clock import ManualClock
 from mia_core.commands import (
@@ -19,7 +20,6 @@ from mia_core.commands import (
     RaiseAlert,
     SubmitOrder,
 )
-from mia_core.accounting.roundtrip import RoundTrip
 from mia_core.engine import planner
 from mia_core.engine.core import TradingEngine
 from mia_core.events import BrokerEvent
@@ -202,7 +202,8 @@ def trade_note(ts: int, trip: RoundTrip) -> Notification:
     """A trade closed, with its P&L after commissions."""
     side = "long" if trip.side is OrderSide.BUY else "short"
     net = format_money(trip.net_cents / 100)
-    body = f"{side} {trip.quantity} {trip.symbol} {trip.entry_price:g} -> {trip.exit_price:g} ({trip.exit_reason}): net {net}"
+    prices = f"{trip.entry_price:g} -> {trip.exit_price:g}"
+    body = f"{side} {trip.quantity} {trip.symbol} {prices} ({trip.exit_reason or 'exit'}): net {net}"
     return Notification(ts=ts, level=AlertLevel.INFO, title=f"MIA trade {net}", body=body)
 
 
