@@ -8,6 +8,7 @@ from typing import Any, Literal
 import attrs
 
 from mia_core.alerts.rules import AlertsConfig
+from mia_core.digest.config import SummaryConfig
 from mia_core.engine.config import ExecutionConfig
 from mia_core.risk.catastrophe import CatastropheConfig
 from mia_core.risk.sizing import PositionConfig
@@ -123,6 +124,7 @@ class SystemSettings:
     session: SessionConfig = attrs.Factory(SessionConfig)
     options_snapshots: OptionsSnapshotsConfig = attrs.Factory(OptionsSnapshotsConfig)
     alerts: AlertsConfig = attrs.Factory(AlertsConfig)
+    summary: SummaryConfig = attrs.Factory(SummaryConfig)
 
 
 TOP_LEVEL_KEYS = tuple(attrs.fields_dict(SystemSettings)) + tuple(COMPONENT_SECTIONS)

@@ -15,12 +15,14 @@ from adapters.bootstrap.backtest import session_engine
 from adapters.bootstrap.config import SystemPlan
 from adapters.bootstrap.container import build_system
 from adapters.journal.jsonl import JsonLinesJournal, MemoryJournal
+from adapters.live.daily import DailyDigest
 from adapters.live.health import HealthWatch, disk_free_pct
 from adapters.live.shell import LiveShell
 from adapters.options.session import snapshots_during_session
 from adapters.replay.feed import SeriesDataFeed
 from mia_core.alerts.book import AlertBook
 from mia_core.clock import ManualClock
+from mia_core.digest.summary import Limits
 from mia_core.engine.core import TradingEngine
 from mia_core.metrics.table import format_money
 from mia_core.signals import Signal
@@ -88,6 +90,7 @@ async def run_session(
             system.clock,
             journal=journal,
             notifiers=system.notifiers,
+            digest=_digest(plan),
             health=HealthWatch(AlertBook(plan.settings.alerts), lambda: disk_free_pct(Path(path or "."))),
         )
         shown = [engine.desk.latched]  # the latch state on screen
@@ -103,6 +106,13 @@ async def run_session(
             system.close()
             live.update(status_table(engine, shell.events_seen, tuple(shell.recent_signals)))
     return shell
+
+
+def _digest(plan: SystemPlan) -> DailyDigest | None:
+    settings = plan.settings
+    if not settings.summary.enabled:
+        return None
+    return DailyDigest(Limits(settings.alerts.daily_loss_limit, settings.alerts.profit_target), settings.summary)
 
 
 def _update(live: Live, shell: LiveShell, stop: asyncio.Event, max_events: int | None, shown: list[bool]) -> None:

@@ -7,6 +7,7 @@ import logging
 from collections import deque
 from collections.abc import Callable
 
+from adapters.live.daily import DailyDigest
 from adapters.live.health import HealthWatch, alert_entry
 from mia_core.accounting.roundtrip import RoundTrip
 from mia_core.alerts.book import AlertEvent
@@ -54,6 +55,7 @@ class LiveShell:
         notifiers: tuple[Notifier, ...] = (),
         on_update: Callable[[TradingEngine], None] | None = None,
         health: HealthWatch | None = None,
+        digest: DailyDigest | None = None,
     ) -> None:
         self.engine = engine
         self.broker = broker
@@ -63,6 +65,7 @@ class LiveShell:
         self.notifiers = notifiers
         self.on_update = on_update
         self.health = health
+        self.digest = digest
         self.events_seen = 0
         self.component_errors = 0
         self.halted = False
@@ -96,6 +99,7 @@ class LiveShell:
                     self.on_update(self.engine)
         finally:
             self._persist()
+            await self._last_summary()
             await self.broker.disconnect()
 
     async def _drain(self) -> None:
@@ -116,6 +120,23 @@ class LiveShell:
             self._persist()
         while self._trades:
             await self._send(self._trades.popleft())
+        if self.digest is not None:
+            note = await self.digest.on_time(self.clock.now_ns(), self.journal)
+            if note is not None:
+                await self._send(note)
+
+    async def _last_summary(self) -> None:
+        """At the session's end, the summary of the day it ended in (if that day had anything to tell)."""
+        digest = self.digest
+        if digest is None or digest.day is None or self.journal is None or digest.day in digest.told:
+            return
+        try:
+            note = await digest.close_day(digest.day, self.clock.now_ns(), self.journal)
+        except Exception:  # the summary must not keep the broker connected
+            log.exception("the daily summary of %s failed", digest.day)
+            return
+        if note is not None:
+            await self._send(note)
 
     async def _handle(self, event: object, *, from_broker: bool = False) -> list[Command]:
         """``engine.handle(event)``, surviving a component that raises: the session goes on.

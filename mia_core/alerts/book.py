@@ -40,15 +40,17 @@ class AlertEvent:
 class _Active:
     since_ns: int
     level: AlertLevel
-    escalated_ns: int
+    next_ns: int  # when it is said again, louder, if it still holds
+    wait_ns: int  # the wait after that: doubled at each escalation
 
 
 class AlertBook:
     """Evaluates every rule on each :class:`Observation`; keeps which alerts are active.
 
     Pure: time comes only from the observations. An active rule says nothing more
-    until it has held ``escalate_after_seconds`` (then once more, one level louder,
-    and again after as long) or it clears (one INFO event).
+    until it has held ``escalate_after_seconds`` (then once more, one level louder;
+    again after twice as long, four times, ..., so a condition that lasts days is not
+    repeated every few minutes) or it clears (one INFO event).
     """
 
     def __init__(self, config: AlertsConfig, rules: tuple[Rule, ...] = RULES) -> None:
@@ -70,10 +72,14 @@ class AlertBook:
             message = rule.check(self.config, obs, self._last_failure_ns)
             active = self.active.get(rule.name)
             if message is not None and active is None:
-                self.active[rule.name] = _Active(obs.ts, rule.level, obs.ts)
+                self.active[rule.name] = _Active(obs.ts, rule.level, obs.ts + self._escalate_ns, 2 * self._escalate_ns)
                 events.append(AlertEvent(obs.ts, rule.name, AlertState.RAISED, rule.level, message, obs.ts))
-            elif message is not None and active is not None and obs.ts - active.escalated_ns >= self._escalate_ns:
-                active.level, active.escalated_ns = _LOUDER[active.level], obs.ts
+            elif message is not None and active is not None and obs.ts >= active.next_ns:
+                active.level, active.next_ns, active.wait_ns = (
+                    _LOUDER[active.level],
+                    obs.ts + active.wait_ns,
+                    2 * active.wait_ns,
+                )
                 minutes = (obs.ts - active.since_ns) / 60e9
                 text = f"{message} (still, for {minutes:.0f} min)"
                 events.append(AlertEvent(obs.ts, rule.name, AlertState.ESCALATED, active.level, text, active.since_ns))

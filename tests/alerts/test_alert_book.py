@@ -46,10 +46,14 @@ def test_an_alert_is_said_once_while_it_holds_escalates_when_it_persists_and_cle
     assert states(book, Observation(ts=10 * MIN, **loss)) == [
         ("consecutive_losses", AlertState.ESCALATED, AlertLevel.CRITICAL)
     ]
-    assert states(book, Observation(ts=11 * MIN, **loss)) == []
-    cleared = book.observe(Observation(ts=12 * MIN))
+    for minute in range(11, 30):
+        assert states(book, Observation(ts=minute * MIN, **loss)) == []
+    assert states(book, Observation(ts=30 * MIN, **loss))[0][1] is AlertState.ESCALATED  # 20 min later, then 40
+    assert states(book, Observation(ts=69 * MIN, **loss)) == []
+    assert states(book, Observation(ts=70 * MIN, **loss))[0][1] is AlertState.ESCALATED
+    cleared = book.observe(Observation(ts=71 * MIN))
     assert [(e.state, e.level, e.since_ns) for e in cleared] == [(AlertState.CLEARED, AlertLevel.INFO, 0)]
-    assert states(book, Observation(ts=13 * MIN, **loss))[0][1] is AlertState.RAISED  # a new episode
+    assert states(book, Observation(ts=72 * MIN, **loss))[0][1] is AlertState.RAISED  # a new episode
 
 
 def test_the_latch_re_armed_is_said() -> None:
