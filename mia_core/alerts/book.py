@@ -74,7 +74,7 @@ class AlertBook:
             if message is not None and active is None:
                 self.active[rule.name] = _Active(obs.ts, rule.level, obs.ts + self._escalate_ns, 2 * self._escalate_ns)
                 events.append(AlertEvent(obs.ts, rule.name, AlertState.RAISED, rule.level, message, obs.ts))
-            elif message is not None and active is not None and obs.ts >= active.next_ns:
+            elif message is not None and active is not None and rule.escalates and obs.ts >= active.next_ns:
                 active.level, active.next_ns, active.wait_ns = (
                     _LOUDER[active.level],
                     obs.ts + active.wait_ns,

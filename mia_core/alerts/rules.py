@@ -72,6 +72,7 @@ class Rule:
         [AlertsConfig, Observation, int | None], str | None
     ]  # (config, observation, last failure ts) -> message
     cleared: str
+    escalates: bool = True  # said again, louder, while it holds (not for good news)
 
 
 def _money(cents: float) -> str:
@@ -144,7 +145,7 @@ RULES: tuple[Rule, ...] = (
     Rule("daily_loss", AlertLevel.CRITICAL, _daily_loss, "day P&L back above the loss limit"),
     Rule("drawdown", AlertLevel.WARNING, _drawdown, "drawdown back within the limit"),
     Rule("consecutive_losses", AlertLevel.WARNING, _losses, "the losing streak ended"),
-    Rule("profit_target", AlertLevel.INFO, _profit, "day P&L below the profit target again"),
+    Rule("profit_target", AlertLevel.INFO, _profit, "day P&L below the profit target again", escalates=False),
     Rule("connection_lost", AlertLevel.CRITICAL, _connection, "every connection is back"),
     Rule("latency", AlertLevel.WARNING, _latency, "API latency back under the limit"),
     Rule("error_rate", AlertLevel.WARNING, _errors, "order error rate back under the limit"),

@@ -83,3 +83,9 @@ def test_thresholds_are_configurable_and_rules_can_be_disabled() -> None:
 def test_unmeasured_inputs_do_not_judge() -> None:
     assert AlertBook(AlertsConfig()).observe(Observation(ts=0, latency_ms=None, disk_free_pct=None)) == []
     assert len(RULE_NAMES) == 10
+
+
+def test_good_news_is_not_escalated() -> None:
+    book = AlertBook(AlertsConfig(escalate_after_seconds=60))
+    assert states(book, Observation(ts=0, day_pnl_cents=150_000))[0][2] is AlertLevel.INFO
+    assert states(book, Observation(ts=600 * MIN, day_pnl_cents=150_000)) == []
