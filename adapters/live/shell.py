@@ -121,17 +121,17 @@ class LiveShell:
         while self._trades:
             await self._send(self._trades.popleft())
         if self.digest is not None:
-            note = await self.digest.on_time(self.clock.now_ns(), self.journal)
+            note = await self.digest.on_time(self.clock.now_ns())
             if note is not None:
                 await self._send(note)
 
     async def _last_summary(self) -> None:
         """At the session's end, the summary of the day it ended in (if that day had anything to tell)."""
         digest = self.digest
-        if digest is None or digest.day is None or self.journal is None or digest.day in digest.told:
+        if digest is None or digest.day is None or digest.day in digest.told:
             return
         try:
-            note = await digest.close_day(digest.day, self.clock.now_ns(), self.journal)
+            note = await digest.close_day(digest.day, self.clock.now_ns())
         except Exception:  # the summary must not keep the broker connected
             log.exception("the daily summary of %s failed", digest.day)
             return
@@ -178,6 +178,8 @@ class LiveShell:
         for entry in self.engine.journal:
             if self.health is not None:
                 self.health.on_entry(entry)
+            if self.digest is not None:
+                self.digest.on_entry(entry)
             if entry.kind == "round_trip" and self.notifiers:
                 self._trades.append(trade_note(entry.ts, entry.payload["trip"]))
             if entry.kind == "signal":
