@@ -35,11 +35,11 @@ def summary_command(
     if when is None:
         raise fail(f"{journal}: no trade, rule block or alert in this journal")
     summary = daily_summary(facts, when, Limits(loss_limit, profit_target))
-    console.print(format_summary(summary), highlight=False, markup=False)
+    console.print(format_summary(summary), highlight=False, markup=False, soft_wrap=True)
     if chart is not None:
         exits = [t.exit_ts for t in facts.on_day(when).trades]
         chart.write_bytes(summary_chart(summary, exits))
-        console.print(f"chart: {chart}", highlight=False, markup=False)
+        console.print(f"chart: {chart}", highlight=False, markup=False, soft_wrap=True)
 
 
 def mentor_command(
@@ -67,6 +67,6 @@ def mentor_command(
         raise fail(f"{journal or trades}: {exc}") from exc
     kept = tuple(t for t in facts.trades if first <= cme_trading_day(t.exit_ts) <= last)
     advice = mentor(JournalFacts(kept, (), ()), config)
-    console.print(format_advice(advice, len(kept)), highlight=False, markup=False)
+    console.print(format_advice(advice, len(kept)), highlight=False, markup=False, soft_wrap=True)
 
 

@@ -7,6 +7,7 @@ import contextlib
 import signal as signals
 from pathlib import Path
 
+import attrs
 from rich.console import Console
 from rich.live import Live
 from rich.table import Table
@@ -27,6 +28,7 @@ from mia_core.engine.core import TradingEngine
 from mia_core.metrics.table import format_money
 from mia_core.signals import Signal
 from mia_core.timeutil import ns_to_datetime
+from ports.notifier import Notifier
 
 
 def status_table(engine: TradingEngine, events: int, recent: tuple[Signal, ...] = ()) -> Table:
@@ -90,7 +92,7 @@ async def run_session(
             system.clock,
             journal=journal,
             notifiers=system.notifiers,
-            digest=_digest(plan),
+            digest=_digest(plan, system.notifiers),
             health=HealthWatch(AlertBook(plan.settings.alerts), lambda: disk_free_pct(Path(path or "."))),
         )
         shown = [engine.desk.latched]  # the latch state on screen
@@ -108,11 +110,14 @@ async def run_session(
     return shell
 
 
-def _digest(plan: SystemPlan) -> DailyDigest | None:
+def _digest(plan: SystemPlan, notifiers: tuple[Notifier, ...]) -> DailyDigest | None:
+    """The daily summary; its chart is drawn only when a notifier sends images (``wants_images``)."""
     settings = plan.settings
-    if not settings.summary.enabled:
+    if not settings.summary.enabled or not notifiers:
         return None
-    return DailyDigest(Limits(settings.alerts.daily_loss_limit, settings.alerts.profit_target), settings.summary)
+    images = any(getattr(n, "wants_images", False) for n in notifiers)
+    config = attrs.evolve(settings.summary, chart=settings.summary.chart and images)
+    return DailyDigest(Limits(settings.alerts.daily_loss_limit, settings.alerts.profit_target), config)
 
 
 def _update(live: Live, shell: LiveShell, stop: asyncio.Event, max_events: int | None, shown: list[bool]) -> None:

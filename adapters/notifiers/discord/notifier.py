@@ -44,6 +44,7 @@ class DiscordNotifier:
     def __init__(self, config: DiscordNotifierConfig, name: str = "discord",
                  environ: Mapping[str, str] | None = None) -> None:
         self.name = name
+        self.wants_images = True  # the daily summary's chart is sent
         self.config = config
         self._url = secret_from_env(name, config.url_env, environ)
         self._client: httpx.Client | None = None

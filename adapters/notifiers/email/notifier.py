@@ -50,6 +50,7 @@ class EmailNotifier:
     def __init__(self, config: EmailNotifierConfig, name: str = "email",
                  environ: Mapping[str, str] | None = None) -> None:
         self.name = name
+        self.wants_images = True  # the daily summary's chart is sent
         self.config = config
         env = os.environ if environ is None else environ
         self._password = env.get(config.password_env, "") if config.username else ""

@@ -47,6 +47,7 @@ class WebhookNotifier:
     def __init__(self, config: WebhookNotifierConfig, name: str = "webhook",
                  environ: Mapping[str, str] | None = None) -> None:
         self.name = name
+        self.wants_images = config.include_image
         self.config = config
         self._url = secret_from_env(name, config.url_env, environ)
         self._client: httpx.Client | None = None
