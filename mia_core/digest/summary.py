@@ -92,7 +92,8 @@ def format_summary(s: DailySummary) -> str:
     lines = [
         f"Daily summary {s.day.isoformat()} (CME trading day)",
         f"trades          {s.trades}" + (f" of at most {limits.max_trades}" if limits.max_trades else ""),
-        f"P&L after costs {format_money(s.net_cents / 100)} of the trades closed (commissions {format_money(s.commission_cents / 100)})",
+        f"P&L after costs {format_money(s.net_cents / 100)} of the trades closed"
+        f" (commissions {format_money(s.commission_cents / 100)})",
         f"win rate        {rate} ({s.wins} of {s.trades})",
         f"profit factor   {_ratio(s.profit_factor)}",
         f"max drawdown    {format_money(s.max_drawdown_cents / 100)} (peak to trough of the day's closed trades)",
