@@ -98,9 +98,10 @@ def record_event(kind: str, event: Any) -> JournalEntry:
 
 @attrs.frozen(slots=True)
 class Notification:
-    """A message for the trader (trade executed, daily summary, alert, advice)."""
+    """A message for the trader (trade executed, daily summary, alert, advice); ``image_png`` a chart, if any."""
 
     ts: int = attrs.field(converter=to_ns)
     level: AlertLevel
     title: str = attrs.field(validator=non_empty)
     body: str = ""
+    image_png: bytes = attrs.field(default=b"", repr=False)

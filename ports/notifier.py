@@ -9,7 +9,11 @@ from mia_core.journal import Notification
 
 @runtime_checkable
 class Notifier(Protocol):
-    """Delivers notifications; a failure to deliver is logged, never fatal to trading."""
+    """Delivers notifications; a failure to deliver is logged, never fatal to trading.
+
+    A notifier that sends images (the daily summary's chart, ``Notification.image_png``)
+    sets ``wants_images = True``; sessions draw the chart only when one does.
+    """
 
     name: str
 

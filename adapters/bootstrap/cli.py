@@ -24,6 +24,7 @@ from adapters.bootstrap.data_cli import (
     data_options,
     show_data_details,
 )
+from adapters.bootstrap.digest_cli import mentor_command, summary_command
 from adapters.bootstrap.errors import ConfigError, PluginError
 from adapters.bootstrap.plugins import discover
 from adapters.bootstrap.progress import progress_bar
@@ -220,6 +221,8 @@ def run(
 
 app.command("walkforward")(walkforward_command)
 app.command("sweep")(sweep_command)
+app.command("summary")(summary_command)
+app.command("mentor")(mentor_command)
 
 
 bench_app = typer.Typer(

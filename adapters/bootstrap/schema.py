@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 import attrs
 
+from mia_core.alerts.rules import AlertsConfig
+from mia_core.digest.config import SummaryConfig
 from mia_core.engine.config import ExecutionConfig
 from mia_core.risk.catastrophe import CatastropheConfig
 from mia_core.risk.sizing import PositionConfig
@@ -121,6 +123,8 @@ class SystemSettings:
     journal: JournalConfig = attrs.Factory(JournalConfig)
     session: SessionConfig = attrs.Factory(SessionConfig)
     options_snapshots: OptionsSnapshotsConfig = attrs.Factory(OptionsSnapshotsConfig)
+    alerts: AlertsConfig = attrs.Factory(AlertsConfig)
+    summary: SummaryConfig = attrs.Factory(SummaryConfig)
 
 
 TOP_LEVEL_KEYS = tuple(attrs.fields_dict(SystemSettings)) + tuple(COMPONENT_SECTIONS)

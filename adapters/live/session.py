@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal as signals
+from pathlib import Path
 
+import attrs
 from rich.console import Console
 from rich.live import Live
 from rich.table import Table
@@ -14,14 +16,19 @@ from adapters.bootstrap.backtest import session_engine
 from adapters.bootstrap.config import SystemPlan
 from adapters.bootstrap.container import build_system
 from adapters.journal.jsonl import JsonLinesJournal, MemoryJournal
+from adapters.live.daily import DailyDigest
+from adapters.live.health import HealthWatch, disk_free_pct
 from adapters.live.shell import LiveShell
 from adapters.options.session import snapshots_during_session
 from adapters.replay.feed import SeriesDataFeed
+from mia_core.alerts.book import AlertBook
 from mia_core.clock import ManualClock
+from mia_core.digest.summary import Limits
 from mia_core.engine.core import TradingEngine
 from mia_core.metrics.table import format_money
 from mia_core.signals import Signal
 from mia_core.timeutil import ns_to_datetime
+from ports.notifier import Notifier
 
 
 def status_table(engine: TradingEngine, events: int, recent: tuple[Signal, ...] = ()) -> Table:
@@ -85,6 +92,8 @@ async def run_session(
             system.clock,
             journal=journal,
             notifiers=system.notifiers,
+            digest=_digest(plan, system.notifiers),
+            health=HealthWatch(AlertBook(plan.settings.alerts), lambda: disk_free_pct(Path(path or "."))),
         )
         shown = [engine.desk.latched]  # the latch state on screen
         shell.on_update = lambda _engine: _update(live, shell, stop, max_events, shown)
@@ -99,6 +108,16 @@ async def run_session(
             system.close()
             live.update(status_table(engine, shell.events_seen, tuple(shell.recent_signals)))
     return shell
+
+
+def _digest(plan: SystemPlan, notifiers: tuple[Notifier, ...]) -> DailyDigest | None:
+    """The daily summary; its chart is drawn only when a notifier sends images (``wants_images``)."""
+    settings = plan.settings
+    if not settings.summary.enabled or not notifiers:
+        return None
+    images = any(getattr(n, "wants_images", False) for n in notifiers)
+    config = attrs.evolve(settings.summary, chart=settings.summary.chart and images)
+    return DailyDigest(Limits(settings.alerts.daily_loss_limit, settings.alerts.profit_target), config)
 
 
 def _update(live: Live, shell: LiveShell, stop: asyncio.Event, max_events: int | None, shown: list[bool]) -> None:

@@ -7,6 +7,10 @@ import logging
 from collections import deque
 from collections.abc import Callable
 
+from adapters.live.daily import DailyDigest
+from adapters.live.health import HealthWatch, alert_entry
+from mia_core.accounting.roundtrip import RoundTrip
+from mia_core.alerts.book import AlertEvent
 from mia_core.clock import ManualClock
 from mia_core.commands import (
     AlertLevel,
@@ -21,6 +25,8 @@ from mia_core.engine import planner
 from mia_core.engine.core import TradingEngine
 from mia_core.events import BrokerEvent
 from mia_core.journal import JournalEntry, Notification
+from mia_core.metrics.table import format_money
+from mia_core.orders import OrderSide
 from mia_core.signals import Signal
 from ports.broker import Broker, MarketDrivenBroker
 from ports.clock import Clock
@@ -48,6 +54,8 @@ class LiveShell:
         journal: Journal | None = None,
         notifiers: tuple[Notifier, ...] = (),
         on_update: Callable[[TradingEngine], None] | None = None,
+        health: HealthWatch | None = None,
+        digest: DailyDigest | None = None,
     ) -> None:
         self.engine = engine
         self.broker = broker
@@ -56,11 +64,14 @@ class LiveShell:
         self.journal = journal
         self.notifiers = notifiers
         self.on_update = on_update
+        self.health = health
+        self.digest = digest
         self.events_seen = 0
         self.component_errors = 0
         self.halted = False
         self.recent_signals: deque[Signal] = deque(maxlen=5)
         self._pending: deque[BrokerEvent] = deque()
+        self._trades: deque[Notification] = deque()  # trades closed, told to the notifiers after the event
         broker.subscribe(self._pending.append)
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
@@ -77,21 +88,55 @@ class LiveShell:
                 if self.halted:  # books in doubt: the broker works the closing orders, the engine decides nothing
                     self._pending.clear()
                     self.events_seen += 1
+                    await self._watch(event)
                     continue
                 await self._drain()
                 await self._execute(await self._handle(event))
                 await self._drain()
                 self.events_seen += 1
+                await self._watch(event)
                 if self.on_update is not None:
                     self.on_update(self.engine)
         finally:
             self._persist()
+            await self._last_summary()
             await self.broker.disconnect()
 
     async def _drain(self) -> None:
         while self._pending and not self.halted:
-            await self._execute(await self._handle(self._pending.popleft(), from_broker=True))
+            event = self._pending.popleft()
+            if self.health is not None:
+                self.health.on_event(event)
+            await self._execute(await self._handle(event, from_broker=True))
         self._persist()
+
+    async def _watch(self, event: object) -> None:
+        """Run the alert rules after ``event``: journal and send what they raise, escalate or clear."""
+        if self.health is not None:
+            self.health.on_event(event)
+            for alert in self.health.observe(self.engine, self.broker, self.clock.now_ns()):
+                self.engine.journal.append(alert_entry(alert))
+                await self._send(_note(alert))
+            self._persist()
+        while self._trades:
+            await self._send(self._trades.popleft())
+        if self.digest is not None:
+            note = await self.digest.on_time(self.clock.now_ns())
+            if note is not None:
+                await self._send(note)
+
+    async def _last_summary(self) -> None:
+        """At the session's end, the summary of the day it ended in (if that day had anything to tell)."""
+        digest = self.digest
+        if digest is None or digest.day is None or digest.day in digest.told:
+            return
+        try:
+            note = await digest.close_day(digest.day, self.clock.now_ns())
+        except Exception:  # the summary must not keep the broker connected
+            log.exception("the daily summary of %s failed", digest.day)
+            return
+        if note is not None:
+            await self._send(note)
 
     async def _handle(self, event: object, *, from_broker: bool = False) -> list[Command]:
         """``engine.handle(event)``, surviving a component that raises: the session goes on.
@@ -107,6 +152,8 @@ class LiveShell:
             self.component_errors += 1
             what = type(event).__name__
             log.exception("handling %s failed", what)
+            if self.health is not None:
+                self.health.on_failure(f"{what}: {type(exc).__name__}: {exc}")
             message = f"{what} could not be handled ({type(exc).__name__}: {exc}); it was skipped"
             if not from_broker:
                 await self._alert(RaiseAlert(AlertLevel.WARNING, message))
@@ -129,6 +176,12 @@ class LiveShell:
 
     def _persist(self) -> None:
         for entry in self.engine.journal:
+            if self.health is not None:
+                self.health.on_entry(entry)
+            if self.digest is not None:
+                self.digest.on_entry(entry)
+            if entry.kind == "round_trip" and self.notifiers:
+                self._trades.append(trade_note(entry.ts, entry.payload["trip"]))
             if entry.kind == "signal":
                 self.recent_signals.append(entry.payload["event"].signal)
             if self.journal is not None:
@@ -158,9 +211,25 @@ class LiveShell:
         self.engine.journal.append(
             JournalEntry(now, "alert", {"level": command.level.value, "message": command.message})
         )
-        note = Notification(ts=now, level=command.level, title="MIA alert", body=command.message)
+        await self._send(Notification(ts=now, level=command.level, title="MIA alert", body=command.message))
+
+    async def _send(self, note: Notification) -> None:
         for notifier in self.notifiers:
             try:
                 await notifier.notify(note)
             except Exception:  # a notifier must never stop trading
                 log.exception("notifier %s failed", getattr(notifier, "name", notifier))
+
+
+def trade_note(ts: int, trip: RoundTrip) -> Notification:
+    """A trade closed, with its P&L after commissions."""
+    side = "long" if trip.side is OrderSide.BUY else "short"
+    net = format_money(trip.net_cents / 100)
+    prices = f"{trip.entry_price:g} -> {trip.exit_price:g}"
+    body = f"{side} {trip.quantity} {trip.symbol} {prices} ({trip.exit_reason or 'exit'}): net {net}"
+    return Notification(ts=ts, level=AlertLevel.INFO, title=f"MIA trade {net}", body=body)
+
+
+def _note(alert: AlertEvent) -> Notification:
+    title = f"MIA alert {alert.rule} {alert.state.value}"
+    return Notification(ts=alert.ts, level=alert.level, title=title, body=alert.message)

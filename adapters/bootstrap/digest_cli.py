@@ -1,0 +1,72 @@
+"""``mia summary`` and ``mia mentor``: a day's summary and evidence-backed advice from a journal or a report."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from adapters.bootstrap.cli_shared import fail
+
+console = Console()
+JournalOption = Annotated[Path, typer.Option("--journal", help="A JSON-lines journal (journal.path of a session).")]
+
+
+def summary_command(
+    journal: JournalOption,
+    day: Annotated[str | None, typer.Option("--day", help="CME trading day YYYY-MM-DD (default: the last).")] = None,
+    chart: Annotated[Path | None, typer.Option("--chart", help="Also write the day's chart (PNG) here.")] = None,
+    loss_limit: Annotated[float, typer.Option("--loss-limit", help="Daily loss limit, dollars.")] = 500.0,
+    profit_target: Annotated[float, typer.Option("--profit-target", help="Daily profit target, dollars.")] = 1000.0,
+) -> None:
+    """The daily summary of one CME trading day from a session's journal."""
+    from adapters.reporting.digest import journal_facts, summary_chart
+    from mia_core.digest.summary import Limits, daily_summary, format_summary
+
+    try:
+        facts = journal_facts(journal)
+        days = facts.days()
+        when = date.fromisoformat(day) if day else (days[-1] if days else None)
+    except (OSError, ValueError) as exc:
+        raise fail(str(exc)) from exc
+    if when is None:
+        raise fail(f"{journal}: no trade, rule block or alert in this journal")
+    summary = daily_summary(facts, when, Limits(loss_limit, profit_target))
+    console.print(format_summary(summary), highlight=False, markup=False, soft_wrap=True)
+    if chart is not None:
+        exits = [t.exit_ts for t in facts.on_day(when).trades]
+        chart.write_bytes(summary_chart(summary, exits))
+        console.print(f"chart: {chart}", highlight=False, markup=False, soft_wrap=True)
+
+
+def mentor_command(
+    journal: Annotated[Path | None, typer.Option("--journal", help="A JSON-lines journal.")] = None,
+    trades: Annotated[Path | None, typer.Option("--trades", help="A backtest report's trades.csv.")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="First day YYYY-MM-DD (by trade exit).")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last day YYYY-MM-DD.")] = None,
+    min_trades: Annotated[int, typer.Option("--min-trades", help="Fewest trades a group needs to be judged.")] = 10,
+    alpha: Annotated[float, typer.Option("--alpha", help="Significance level per question.")] = 0.05,
+) -> None:
+    """Advice from a journal or a backtest's trades, each item with its test and the trades it cites."""
+    from adapters.reporting.digest import journal_facts, trades_csv_facts
+    from mia_core.digest.entries import JournalFacts
+    from mia_core.digest.mentor import MentorConfig, format_advice, mentor
+    from mia_core.timeutil import cme_trading_day
+
+    if (journal is None) == (trades is None):
+        raise fail("give one of --journal PATH or --trades PATH")
+    try:
+        facts = journal_facts(journal) if journal is not None else trades_csv_facts(trades)  # type: ignore[arg-type]
+        first = date.fromisoformat(start) if start else date.min
+        last = date.fromisoformat(end) if end else date.max
+        config = MentorConfig(min_trades=min_trades, alpha=alpha)
+    except (OSError, ValueError, KeyError, AttributeError) as exc:
+        raise fail(f"{journal or trades}: {exc}") from exc
+    kept = tuple(t for t in facts.trades if first <= cme_trading_day(t.exit_ts) <= last)
+    advice = mentor(JournalFacts(kept, (), ()), config)
+    console.print(format_advice(advice, len(kept)), highlight=False, markup=False, soft_wrap=True)
+
+

@@ -1,0 +1,1 @@
+"""A generic JSON webhook (Slack-style ``text``) for notifications."""

@@ -1,0 +1,62 @@
+"""A paper session tells each CME day's summary, with its chart and the mentor, at the day's close and at its end."""
+
+from __future__ import annotations
+
+import asyncio
+
+from adapters.journal.jsonl import MemoryJournal
+from adapters.live.daily import DailyDigest
+from adapters.live.shell import LiveShell
+from adapters.replay.feed import SeriesDataFeed
+from adapters.simulated.broker import InMemoryBroker
+from mia_core.clock import ManualClock
+from mia_core.digest.config import SummaryConfig
+from mia_core.digest.summary import Limits
+from mia_core.engine.core import TradingEngine
+from mia_core.instruments import ES
+from mia_core.market import Bar
+from mia_core.signals import Direction, Signal
+from mia_core.synthetic import SyntheticConfig, generate_bars
+from mia_core.timeutil import cme_trading_day
+from ports.context import StrategyContext
+
+from .test_session_alerts import Collect
+
+BARS = generate_bars(ES, SyntheticConfig(bars=2000, seed=3))  # minute bars over two CME trading days
+
+
+class Alternate:
+    """Long, then short, every 100 bars."""
+
+    name = "alternate"
+
+    def __init__(self) -> None:
+        self.seen = 0
+
+    def on_bar(self, bar: Bar, context: StrategyContext) -> Signal | None:
+        self.seen += 1
+        if self.seen % 100:
+            return None
+        direction = Direction.LONG if self.seen % 200 else Direction.SHORT
+        return Signal(ts=bar.ts, source=self.name, direction=direction)
+
+    def reset(self) -> None:
+        self.seen = 0
+
+
+def test_each_day_is_summed_up_once_with_a_chart_and_the_mentor() -> None:
+    days = sorted({cme_trading_day(bar.ts) for bar in BARS})
+    assert len(days) >= 2
+    clock = ManualClock()
+    collect = Collect()
+    digest = DailyDigest(Limits(500, 1000), SummaryConfig())
+    shell = LiveShell(TradingEngine(ES, Alternate()), InMemoryBroker(ES, clock=clock),
+                      SeriesDataFeed("replay", lambda instrument: BARS), clock, journal=MemoryJournal(),
+                      notifiers=(collect,), digest=digest)
+    asyncio.run(shell.run())
+    summaries = [n for n in collect.sent if n.title.startswith("MIA daily summary")]
+    assert [n.title.rsplit(" ", 1)[1] for n in summaries] == [d.isoformat() for d in days]
+    for note in summaries:
+        assert note.image_png.startswith(b"\x89PNG") and "P&L after costs" in note.body and "Mentor:" in note.body
+    trades = [n for n in collect.sent if n.title.startswith("MIA trade")]
+    assert len(trades) == len(shell.engine.portfolio.round_trips) > 0
