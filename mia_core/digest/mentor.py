@@ -90,8 +90,26 @@ def _clustered(trades: Sequence[Trade], config: MentorConfig, label: str, group:
     return advice
 
 
+def break_even_stop_share(members: Sequence[Trade]) -> float | None:
+    """The share of stop exits at which a setup's bracket trades break even: ``W / (W + L)``.
+
+    ``W`` is the mean net of its target exits and ``L`` the mean loss of its stop exits
+    (with 2R targets about two thirds); ``None`` without both kinds of exit.
+    """
+    wins = [t.net_cents for t in members if t.exit_reason == TAKE_PROFIT]
+    losses = [-t.net_cents for t in members if t.exit_reason == STOP_LOSS]
+    if not wins or not losses:
+        return None
+    win, loss = sum(wins) / len(wins), sum(losses) / len(losses)
+    return win / (win + loss) if win > 0 and loss > 0 else None
+
+
 def _stops_first(trades: Sequence[Trade], config: MentorConfig) -> list[Advice]:
-    """Setups whose bracket exits are mostly stops: one-sided binomial test against one half."""
+    """Setups stopped out more often than their own reward-to-risk can pay for: one-sided binomial test.
+
+    The baseline is the break-even stop share, not one half: a 2R bracket that is
+    stopped two times in three breaks even, so only a share above that is a finding.
+    """
     by_setup: dict[str, list[Trade]] = defaultdict(list)
     for trade in trades:
         if trade.exit_reason in (STOP_LOSS, TAKE_PROFIT):
@@ -99,17 +117,22 @@ def _stops_first(trades: Sequence[Trade], config: MentorConfig) -> list[Advice]:
     tested = {s: g for s, g in by_setup.items() if len(g) >= config.min_trades}
     advice = []
     for setup, members in sorted(tested.items()):
+        even = break_even_stop_share(members)
+        if even is None:
+            continue
         stops = [t for t in members if t.exit_reason == STOP_LOSS]
         rate = len(stops) / len(members)
-        p = float(stats.binomtest(len(stops), len(members), 0.5, alternative="greater").pvalue)
+        p = float(stats.binomtest(len(stops), len(members), even, alternative="greater").pvalue)
         bound = config.alpha / len(tested)
-        if p < bound and rate - 0.5 >= config.min_effect:
+        if p < bound and rate - even >= config.min_effect:
             advice.append(Advice(
                 topic=f"stops hit before targets on {setup}",
-                finding=f"{len(stops)} of {len(members)} bracket exits of {setup} were stops ({rate:.0%})",
+                finding=f"{len(stops)} of {len(members)} bracket exits of {setup} were stops ({rate:.0%}); "
+                        f"its wins and losses break even at {even:.0%}",
                 suggestion="check the stop distance against the setup's typical adverse excursion, or the entry timing",
-                test=f"binomial, one-sided against 50%, p = {p:.4f} < {bound:.4f}; stop share {rate:.0%} >= "
-                     f"{0.5 + config.min_effect:.0%}; n = {len(members)} >= {config.min_trades}",
+                test=f"binomial, one-sided against the break-even share {even:.0%}, p = {p:.4f} < {bound:.4f}; "
+                     f"stop share {rate:.0%} >= {even + config.min_effect:.0%}; n = {len(members)} >= "
+                     f"{config.min_trades}",
                 trades=_cite(stops),
             ))
     return advice
