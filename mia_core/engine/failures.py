@@ -88,17 +88,25 @@ def is_number(value: object) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
+def _describe_keys(result: Mapping[object, object], outputs: Collection[str]) -> str:
+    """How ``result``'s keys differ from ``outputs`` ('' when they are the same)."""
+    missing = [key for key in outputs if key not in result]
+    extra = [key for key in result if key not in outputs]
+    if not missing and not extra:
+        return ""
+    parts = ([f"missing {', '.join(map(repr, missing))}"] if missing else []) + (
+        [f"undeclared {', '.join(map(repr, extra))}"] if extra else [])
+    return f"returned keys {tuple(result)!r} ({'; '.join(parts)})"
+
+
 def describe_outputs(result: object, outputs: Collection[str]) -> str:
     """What is wrong with ``result`` as an ``update`` return for ``outputs`` ('' when nothing is)."""
     expected = f"expected a mapping of its declared outputs {tuple(outputs)!r} to floats"
     if not isinstance(result, Mapping):
         return f"returned {_shown(result)}; {expected}"
-    missing = [key for key in outputs if key not in result]
-    extra = [key for key in result if key not in outputs]
-    if missing or extra:
-        parts = ([f"missing {', '.join(map(repr, missing))}"] if missing else []) + (
-            [f"undeclared {', '.join(map(repr, extra))}"] if extra else [])
-        return f"returned keys {tuple(result)!r} ({'; '.join(parts)}); {expected}"
+    wrong_keys = _describe_keys(result, outputs)
+    if wrong_keys:
+        return f"{wrong_keys}; {expected}"
     for key in outputs:
         value = result[key]
         if not is_number(value):
@@ -111,12 +119,9 @@ def describe_arrays(result: object, outputs: Collection[str], length: int) -> st
     expected = f"expected a mapping of its declared outputs {tuple(outputs)!r} to arrays of {length} floats"
     if not isinstance(result, Mapping):
         return f"returned {_shown(result)}; {expected}"
-    missing = [key for key in outputs if key not in result]
-    extra = [key for key in result if key not in outputs]
-    if missing or extra:
-        parts = ([f"missing {', '.join(map(repr, missing))}"] if missing else []) + (
-            [f"undeclared {', '.join(map(repr, extra))}"] if extra else [])
-        return f"returned keys {tuple(result)!r} ({'; '.join(parts)}); {expected}"
+    wrong_keys = _describe_keys(result, outputs)
+    if wrong_keys:
+        return f"{wrong_keys}; {expected}"
     for key in outputs:
         shape = getattr(result[key], "shape", None)
         if shape is None or len(shape) != 1 or shape[0] != length:
