@@ -16,6 +16,8 @@ from adapters.research.sweep.worker import run_task
 Report = Callable[[str], None]
 #: How long the sweep waits with no worker on the cluster before it stops (seconds).
 NO_WORKER_TIMEOUT = 60.0
+#: How often one run is submitted again when its result is lost while being read.
+LOST_RESULT_RETRIES = 3
 
 
 @contextlib.contextmanager
@@ -67,6 +69,7 @@ def run_tasks(client: object, tasks: Sequence[RunTask], store: RunStore, report:
     known = _workers(client)
     alone_since: float | None = None
     executed = 0
+    retries: dict[str, int] = {}
     try:
         while pending:
             finished, pending = _wait_some(wait, pending, FIRST_COMPLETED)
@@ -74,6 +77,16 @@ def run_tasks(client: object, tasks: Sequence[RunTask], store: RunStore, report:
                 task = futures[future]
                 try:
                     row = future.result()
+                except RuntimeError as exc:
+                    if not _lost_in_reading(exc) or retries.get(task.key, 0) >= LOST_RESULT_RETRIES:
+                        raise SweepError(_failure(task, exc)) from exc
+                    retries[task.key] = retries.get(task.key, 0) + 1
+                    report(f"run {task.index}: its result was lost with a worker as it was read; running it again")
+                    again = client.submit(run_task, task, key=f"mia-sweep-{task.key}-{retries[task.key]}",  # type: ignore[attr-defined]
+                                          pure=False)
+                    futures[again] = task
+                    pending.add(again)
+                    continue
                 except Exception as exc:
                     raise SweepError(_failure(task, exc)) from exc
                 store.add(row)
@@ -105,6 +118,16 @@ def _wait_some(wait: Callable[..., object], pending: set[object], when: str) -> 
         return set(), pending
     finished, left = result  # type: ignore[misc]
     return set(finished), set(left)
+
+
+def _lost_in_reading(exc: RuntimeError) -> bool:
+    """True for distributed's error when a finished run's result goes with a killed worker as it is read.
+
+    The future is reset to pending from the scheduler's thread and ``result()`` then
+    waits on an event bound to another event loop; the run itself did not fail, so it
+    is submitted again (runs are deterministic and rows are keyed, so nothing doubles).
+    """
+    return "bound to a different event loop" in str(exc)
 
 
 def _failure(task: RunTask, exc: BaseException) -> str:
