@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from adapters.bootstrap.backtest import BacktestRun, backtest_plan
@@ -94,6 +95,13 @@ def test_the_trade_list_and_markers_use_fill_times(default_run: BacktestRun) -> 
     chart = charts.price_chart(default_run, trades)
     first_entry = chart["panels"][0]["markers"][0]
     assert first_entry[0] == trades["entry_time"].iloc[0].value // 1_000_000_000
+    # Independently of the trade table: the first fill was stamped by the exchange with its bar's close; a market
+    # entry fills at that bar's open, so its marker sits after the previous bar's close and before this one's.
+    stamped = next(entry.ts for entry in default_run.result.journal if entry.kind == "fill")
+    ts = default_run.series.ts
+    bar = int(np.searchsorted(ts, stamped))
+    assert ts[bar] == stamped and bar > 0
+    assert ts[bar - 1] // 1_000_000_000 <= first_entry[0] < stamped // 1_000_000_000
 
 
 _ZOOM = """<script>

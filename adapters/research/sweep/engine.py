@@ -75,20 +75,11 @@ def run_tasks(client: object, tasks: Sequence[RunTask], store: RunStore, report:
             finished, pending = _wait_some(wait, pending, FIRST_COMPLETED)
             for future in finished:
                 task = futures[future]
-                try:
-                    row = future.result()
-                except RuntimeError as exc:
-                    if not _lost_in_reading(exc) or retries.get(task.key, 0) >= LOST_RESULT_RETRIES:
-                        raise SweepError(_failure(task, exc)) from exc
-                    retries[task.key] = retries.get(task.key, 0) + 1
-                    report(f"run {task.index}: its result was lost with a worker as it was read; running it again")
-                    again = client.submit(run_task, task, key=f"mia-sweep-{task.key}-{retries[task.key]}",  # type: ignore[attr-defined]
-                                          pure=False)
+                row, again = read_row(client, future, task, retries, report)
+                if again is not None:
                     futures[again] = task
                     pending.add(again)
                     continue
-                except Exception as exc:
-                    raise SweepError(_failure(task, exc)) from exc
                 store.add(row)
                 executed += 1
                 if on_row is not None:
@@ -118,6 +109,27 @@ def _wait_some(wait: Callable[..., object], pending: set[object], when: str) -> 
         return set(), pending
     finished, left = result  # type: ignore[misc]
     return set(finished), set(left)
+
+
+def read_row(client: object, future: object, task: RunTask, retries: dict[str, int],
+             report: Report) -> tuple[dict[str, object], object | None]:
+    """``(row, None)`` from a finished run, or ``({}, new future)`` when its result was lost as it was read.
+
+    A run that failed, or whose result was lost more than ``LOST_RESULT_RETRIES`` times,
+    is a :class:`SweepError` naming it.
+    """
+    try:
+        return future.result(), None  # type: ignore[attr-defined]
+    except RuntimeError as exc:
+        if not _lost_in_reading(exc) or retries.get(task.key, 0) >= LOST_RESULT_RETRIES:
+            raise SweepError(_failure(task, exc)) from exc
+        retries[task.key] = retries.get(task.key, 0) + 1
+        report(f"run {task.index}: its result was lost with a worker as it was read; running it again")
+        again = client.submit(run_task, task, key=f"mia-sweep-{task.key}-{retries[task.key]}",  # type: ignore[attr-defined]
+                              pure=False)
+        return {}, again
+    except Exception as exc:
+        raise SweepError(_failure(task, exc)) from exc
 
 
 def _lost_in_reading(exc: RuntimeError) -> bool:
