@@ -35,6 +35,7 @@ from adapters.ib.history import HistoryError
 from adapters.research.cli import walkforward_command
 from adapters.research.sweep.cli import sweep_command
 from adapters.risk.cli import risk_app
+from adapters.version import mia_version
 from mia_core.errors import MiaError
 
 if TYPE_CHECKING:
@@ -66,16 +67,6 @@ def _main(
                                           help="Print MIA's version and exit.")] = False,
 ) -> None:
     """MIA: automated trading of ES/NQ futures."""
-
-
-def mia_version() -> str:
-    """The installed distribution's version (``unknown`` when run from a source tree without metadata)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("mia-trading")
-    except PackageNotFoundError:
-        return "unknown"
 
 
 @plugins_app.command("list")

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from adapters.bootstrap.container import System
+from mia_core.accounting import cme_trading_days
 from mia_core.errors import MiaError
 from mia_core.series import BarSeries
 from mia_core.timeutil import CHICAGO
@@ -61,12 +62,6 @@ def system_warmup(system: System) -> tuple[int, str]:
     return best, whose
 
 
-def trading_days(ts: np.ndarray) -> np.ndarray:
-    """Each UTC ns stamp's CME trading day (17:00 Chicago rollover) as datetime64[D]."""
-    local = pd.to_datetime(ts, unit="ns", utc=True).tz_convert(CHICAGO).tz_localize(None)
-    return (local + pd.Timedelta(hours=7)).to_numpy().astype("datetime64[D]")
-
-
 def _end_ns(day: dt.date) -> int:
     return int(pd.Timestamp(dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=CHICAGO)).value)
 
@@ -75,7 +70,7 @@ def select(full: BarSeries, bounds: Bounds, system: System) -> Window:
     """The window's bars with up to the system's warm-up before them; a :class:`WindowError` when none fit."""
     if len(full) == 0:
         raise WindowError("the data feed has no bars")
-    days = trading_days(full.ts)
+    days = cme_trading_days(full.ts)
     first, last = days[0].item(), days[-1].item()
     start, end = bounds.start, bounds.end
     if start and end and start > end:

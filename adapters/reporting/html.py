@@ -6,7 +6,7 @@ import datetime as dt
 import html
 import json
 import math
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from adapters.reporting import charts
 from adapters.reporting.files import run_trades_frame
 from adapters.reporting.risk import risk_decisions_frame, risk_summary_frame
 from adapters.reporting.summary import open_position_note, system_name
+from adapters.version import mia_version
 from mia_core.metrics import metrics_table_rows
 from mia_core.metrics.table import format_money
 
@@ -41,14 +42,6 @@ def resolved_yaml(run: BacktestRun) -> str:
             entries.append(entry)
         data[section] = entries[0] if section in ("data_feed", "broker", "strategy") and entries else entries
     return yaml.safe_dump(json.loads(json.dumps(data, default=str)), sort_keys=False, allow_unicode=True)
-
-
-def mia_version() -> str:
-    """The installed mia-trading version ("unknown" when run from an uninstalled tree)."""
-    try:
-        return metadata.version("mia-trading")
-    except metadata.PackageNotFoundError:
-        return "unknown"
 
 
 def _trade_rows(trades: pd.DataFrame) -> dict[str, Any]:

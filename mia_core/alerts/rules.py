@@ -7,6 +7,7 @@ from collections.abc import Callable
 import attrs
 
 from mia_core.commands import AlertLevel
+from mia_core.metrics.table import format_money
 from mia_core.validation import FRACTION, MONEY, PERCENT, fail, within
 
 
@@ -75,14 +76,10 @@ class Rule:
     escalates: bool = True  # said again, louder, while it holds (not for good news)
 
 
-def _money(cents: float) -> str:
-    return f"{'-' if cents < 0 else ''}${abs(cents) / 100:,.2f}"
-
-
 def _daily_loss(c: AlertsConfig, o: Observation, _: int | None) -> str | None:
     limit = round(c.daily_loss_limit * 100)
     return (
-        f"day P&L {_money(o.day_pnl_cents)} reached the loss limit {_money(-limit)}"
+        f"day P&L {format_money(o.day_pnl_cents / 100)} reached the loss limit {format_money(-limit / 100)}"
         if o.day_pnl_cents <= -limit
         else None
     )
@@ -91,7 +88,7 @@ def _daily_loss(c: AlertsConfig, o: Observation, _: int | None) -> str | None:
 def _profit(c: AlertsConfig, o: Observation, _: int | None) -> str | None:
     target = round(c.profit_target * 100)
     return (
-        f"day P&L {_money(o.day_pnl_cents)} reached the profit target {_money(target)}"
+        f"day P&L {format_money(o.day_pnl_cents / 100)} reached the profit target {format_money(target / 100)}"
         if o.day_pnl_cents >= target
         else None
     )

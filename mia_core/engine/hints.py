@@ -30,15 +30,14 @@ class HintJudge(Protocol):
 
 #: The name a refusal is journaled under (a ``risk`` entry, like a risk policy's rejection).
 REFUSER = "signal_bracket"
-_GRID = 1e-9  # prices within this many ticks of the grid are on it (float noise)
 
 
-def _towards(price: float, tick: float, up: bool) -> float:
-    ticks = price / tick
-    whole = round(ticks)
-    if abs(ticks - whole) <= _GRID:
+def _towards(price: float, instrument: Instrument, up: bool) -> float:
+    """``price``, or the next tick up or down when it is off the grid (the exchange's own on-grid test)."""
+    if instrument.on_grid(price):
         return price
-    return (math.ceil(ticks) if up else math.floor(ticks)) * tick
+    ticks = price / instrument.tick_size
+    return (math.ceil(ticks) if up else math.floor(ticks)) * instrument.tick_size
 
 
 def check(signal: Signal, instrument: Instrument, reference: float) -> tuple[Signal, str, str]:
@@ -55,8 +54,10 @@ def check(signal: Signal, instrument: Instrument, reference: float) -> tuple[Sig
     if sign == 0:
         return signal, "", ""
     side = "long" if sign > 0 else "short"
-    when = iso_utc(signal.ts)
-    head = f"strategy {signal.source!r}: a {side} signal at {when}"
+
+    def head() -> str:  # built only when there is something to say (most signals' hints are fine)
+        return f"strategy {signal.source!r}: a {side} signal at {iso_utc(signal.ts)}"
+
     changes: dict[str, float] = {}
     notes: list[str] = []
     for field, up, gain in (("stop_loss", sign > 0, "less risk"), ("take_profit", sign < 0, "a nearer target")):
@@ -64,20 +65,21 @@ def check(signal: Signal, instrument: Instrument, reference: float) -> tuple[Sig
         if price is None:
             continue
         if not is_number(price) or not math.isfinite(price):
-            return signal, "", f"{head}: {field} {price!r} is not a finite price; entry refused"
-        rounded = _towards(float(price), instrument.tick_size, up)
+            return signal, "", f"{head()}: {field} {price!r} is not a finite price; entry refused"
+        rounded = _towards(float(price), instrument, up)
         if rounded != price:
             changes[field] = rounded
             notes.append(f"{field} {price!r} to {rounded!r} ({gain})")
         losing = field == "stop_loss"
         if math.isfinite(reference) and (rounded - reference) * sign * (-1 if losing else 1) <= 0:
             where = ("below" if sign > 0 else "above") if losing else ("above" if sign > 0 else "below")
-            return signal, "", (f"{head}: {field} {price!r} is not {where} the entry reference {reference!r} "
+            return signal, "", (f"{head()}: {field} {price!r} is not {where} the entry reference {reference!r} "
                                 "(the bar's close); entry refused")
     if not changes:
         return signal, "", ""
-    said = (f"strategy {signal.source!r}: a signal at {when} had prices off {instrument.symbol}'s tick grid of "
-            f"{instrument.tick_size}: rounded towards the entry, {'; '.join(notes)} (said once per strategy)")
+    said = (f"strategy {signal.source!r}: a signal at {iso_utc(signal.ts)} had prices off {instrument.symbol}'s "
+            f"tick grid of {instrument.tick_size}: rounded towards the entry, {'; '.join(notes)} "
+            "(said once per strategy)")
     stop, target = changes.get("stop_loss", signal.stop_loss), changes.get("take_profit", signal.take_profit)
     return attrs.evolve(signal, stop_loss=stop, take_profit=target), said, ""
 

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import attrs
 
-from mia_core.timeutil import ns_to_datetime
+from mia_core.engine.failures import iso_utc as iso
 
 #: The checks, in the order they run.
+__all__ = ["CHECKS", "ComponentReport", "Coverage", "Finding", "iso"]
+
 CHECKS = ("forms", "cut", "shared memory", "rerun")
-
-
-def iso(ts: int) -> str:
-    """A bar time as ISO 8601 UTC (``1999-01-04T21:00:00Z``)."""
-    return ns_to_datetime(ts).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @attrs.frozen
