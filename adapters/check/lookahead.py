@@ -56,7 +56,8 @@ def check_plan(plan: SystemPlan, start: dt.date | None, end: dt.date | None, bar
         series = load_series(system, start, end)
         if bars:
             series = series.slice(0, min(bars, len(series)))
-        reports = check_components(series, system.techniques, system.analyzers, system.strategy, settings)
+        reports = check_components(series, system.techniques, system.analyzers, system.strategy, settings,
+                                   system.technique_names)
     finally:
         system.close()
     planned = {"analyzer": list(plan.sections.get("analyzers", ())),

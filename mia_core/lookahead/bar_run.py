@@ -105,16 +105,28 @@ def bar_form(component: Any, kind: str) -> str | None:
     return None
 
 
+def published_names(components: Sequence[tuple[str, Any]], names: Sequence[str] | None) -> list[str]:
+    """The name each component publishes under: ``names`` when given (one per component), else its own ``name``."""
+    if names is None:
+        return [str(getattr(component, "name", type(component).__name__)) for _, component in components]
+    if len(names) != len(components):
+        raise ValueError(f"{len(names)} names for {len(components)} components")
+    return [str(name) for name in names]
+
+
 def run_bars(bars: BarSeries, components: Sequence[tuple[str, Any]],
-             inputs: Inputs | None = None) -> list[Recorded]:
+             inputs: Inputs | None = None, names: Sequence[str] | None = None) -> list[Recorded]:
     """Reset each component (when it can be) and feed it ``bars`` one by one, in the engine's order.
 
     ``components`` are ``(kind, component)`` pairs: analyzers, then techniques, then at
     most one strategy. The strategy's context gets the technique outputs as
     ``"<technique>.<output>"`` and the analyzer values by name, from this run, or from
     ``inputs`` when given (so a rerun judges the strategy on the same inputs as the
-    first run). A component that raises is recorded with the bar and stops being fed.
+    first run). ``names`` are the names the components publish under, in their order
+    (a technique's YAML ``as:`` name), each component's ``name`` without them. A
+    component that raises is recorded with the bar and stops being fed.
     """
+    published = published_names(components, names)
     context = CheckContext(bars.instrument)
     forms = [bar_form(component, kind) for kind, component in components]
     recorded = [Recorded() for _ in components]
@@ -125,7 +137,7 @@ def run_bars(bars: BarSeries, components: Sequence[tuple[str, Any]],
         context.now_ns = bar.ts
         if inputs is not None:
             inputs.fill(context, i)
-        for (kind, component), form, record in zip(components, forms, recorded, strict=True):
+        for (kind, component), form, record, name in zip(components, forms, recorded, published, strict=True):
             if form is None or record.error is not None:
                 continue
             try:
@@ -135,8 +147,8 @@ def run_bars(bars: BarSeries, components: Sequence[tuple[str, Any]],
                 continue
             record.add(i, row)
             if inputs is None and kind == "technique":
-                prefix = f"{component.name}."
+                prefix = f"{name}."
                 context.features.update({prefix + key: float(value) for key, value in row.items()})
             elif inputs is None and kind == "analyzer":
-                context.analyses[str(component.name)] = dict(row)
+                context.analyses[name] = dict(row)
     return recorded

@@ -23,7 +23,7 @@ from typing import Any
 
 import attrs
 
-from mia_core.lookahead.bar_run import Inputs, Recorded, bar_form, run_bars
+from mia_core.lookahead.bar_run import Inputs, Recorded, bar_form, published_names, run_bars
 from mia_core.lookahead.cuts import EVERY_BAR_ROWS, HEAD, cut_copy, cut_points, every_bar_cuts
 from mia_core.lookahead.forms import (
     ArrayRun,
@@ -113,20 +113,25 @@ def _check_array(component: Any, kind: str, bars: BarSeries, full: BarSeries, re
         result.errors.append(f"{form} form raised on the first {c} bars: {type(exc).__name__}: {exc}")
 
 
-def _inputs(components: Sequence[tuple[str, Any]], runs: list[Recorded], n: int) -> Inputs:
+def _inputs(components: Sequence[tuple[str, Any]], names: Sequence[str], runs: list[Recorded], n: int) -> Inputs:
     features = {}
     analyses = {}
-    for (kind, component), record in zip(components, runs, strict=True):
+    for (kind, _), name, record in zip(components, names, runs, strict=True):
         if kind == "technique":
-            features.update({f"{component.name}.{key}": v for key, v in record.arrays(n).items()})
+            features.update({f"{name}.{key}": v for key, v in record.arrays(n).items()})
         elif kind == "analyzer":
-            analyses[str(component.name)] = record.arrays(n)
+            analyses[name] = record.arrays(n)
     return Inputs(features, analyses)
 
 
 def check_components(bars: BarSeries, techniques: Sequence[Any] = (), analyzers: Sequence[Any] = (),
-                     strategy: Any | None = None, settings: CheckSettings | None = None) -> list[ComponentReport]:
+                     strategy: Any | None = None, settings: CheckSettings | None = None,
+                     technique_names: Sequence[str] | None = None) -> list[ComponentReport]:
     """Check every component on ``bars`` (the module docstring's three passes); one report each, analyzers first.
+
+    ``technique_names`` are the names the techniques publish under (their YAML ``as:``
+    names, as the engine's), so the strategy reads its inputs under the keys it reads
+    in a backtest; each technique's own ``name`` without them.
 
     Components are duck-typed: a technique has ``name``, ``outputs`` and ``update`` +
     ``reset`` and/or ``compute``; an analyzer ``on_event`` + ``latest`` or a
@@ -137,9 +142,14 @@ def check_components(bars: BarSeries, techniques: Sequence[Any] = (), analyzers:
     components = [*(("analyzer", a) for a in analyzers), *(("technique", t) for t in techniques)]
     if strategy is not None:
         components.append(("strategy", strategy))
+    explicit = None
+    if technique_names is not None:
+        tail = [str(getattr(strategy, "name", type(strategy).__name__))] if strategy is not None else []
+        explicit = [*(str(a.name) for a in analyzers), *technique_names, *tail]
+    names = published_names(components, explicit)
     full = cut_copy(bars, len(bars))
     n = len(full)
-    first = run_bars(full, components)
+    first = run_bars(full, components, names=names)
     results = [_Result() for _ in components]
     for (kind, component), record, result in zip(components, first, results, strict=True):
         name = bar_form(component, kind)
@@ -150,8 +160,8 @@ def check_components(bars: BarSeries, techniques: Sequence[Any] = (), analyzers:
             result.errors.append(record.error)
         reference = record.arrays(n) if name == "incremental" and record.error is None else None
         _check_array(component, kind, bars, full, reference, name, chosen, result)
-    inputs = _inputs(components, first, n)
-    again = run_bars(full, components, inputs)
+    inputs = _inputs(components, names, first, n)
+    again = run_bars(full, components, inputs, names)
     for (kind, component), before, after, result in zip(components, first, again, results, strict=True):
         name = bar_form(component, kind)
         if name is None or before.error is not None:
@@ -164,10 +174,9 @@ def check_components(bars: BarSeries, techniques: Sequence[Any] = (), analyzers:
             result.errors.append(f"in the rerun: {after.error}")
         result.compare("rerun", name, before.arrays(n), after.arrays(n), n, full,
                        "in a second run, after the array forms were handed the full series")
-    return [ComponentReport(name=str(getattr(component, "name", type(component).__name__)), kind=kind,
-                            forms=_forms(component, kind), coverage=tuple(result.coverage),
+    return [ComponentReport(name=name, kind=kind, forms=_forms(component, kind), coverage=tuple(result.coverage),
                             findings=tuple(result.findings), errors=tuple(result.errors))
-            for (kind, component), result in zip(components, results, strict=True)]
+            for (kind, component), name, result in zip(components, names, results, strict=True)]
 
 
 def _forms(component: Any, kind: str) -> tuple[str, ...]:
