@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 import attrs
 
+from adapters.monitor.config import DashboardConfig
 from mia_core.alerts.rules import AlertsConfig
 from mia_core.digest.config import SummaryConfig
 from mia_core.engine.config import ExecutionConfig
@@ -125,6 +126,7 @@ class SystemSettings:
     options_snapshots: OptionsSnapshotsConfig = attrs.Factory(OptionsSnapshotsConfig)
     alerts: AlertsConfig = attrs.Factory(AlertsConfig)
     summary: SummaryConfig = attrs.Factory(SummaryConfig)
+    dashboard: DashboardConfig = attrs.Factory(DashboardConfig)
 
 
 TOP_LEVEL_KEYS = tuple(attrs.fields_dict(SystemSettings)) + tuple(COMPONENT_SECTIONS)

@@ -19,6 +19,7 @@ from adapters.journal.jsonl import JsonLinesJournal, MemoryJournal
 from adapters.live.daily import DailyDigest
 from adapters.live.health import HealthWatch, disk_free_pct
 from adapters.live.shell import LiveShell
+from adapters.monitor.attach import dashboard_for
 from adapters.options.session import snapshots_during_session
 from adapters.replay.feed import SeriesDataFeed
 from mia_core.alerts.book import AlertBook
@@ -101,13 +102,23 @@ async def run_session(
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(signals.SIGINT, stop.set)
             loop.add_signal_handler(signals.SIGTERM, stop.set)
+        settings = plan.settings
         try:
-            async with snapshots_during_session(plan.settings.options_snapshots, stop):
+            async with (
+                snapshots_during_session(settings.options_snapshots, stop),
+                dashboard_for(shell, system_name(plan), settings.dashboard, settings.alerts, Path(path or "."),
+                              plan.source),
+            ):
                 await shell.run(stop)
         finally:
             system.close()
             live.update(status_table(engine, shell.events_seen, tuple(shell.recent_signals)))
     return shell
+
+
+def system_name(plan: SystemPlan) -> str:
+    """The name the session goes by: the system file's stem (``battle_navale`` for battle_navale.yaml)."""
+    return Path(plan.source).stem if plan.source else "system"
 
 
 def _digest(plan: SystemPlan, notifiers: tuple[Notifier, ...]) -> DailyDigest | None:

@@ -72,6 +72,7 @@ class LiveShell:
         self.recent_signals: deque[Signal] = deque(maxlen=5)
         self._pending: deque[BrokerEvent] = deque()
         self._trades: deque[Notification] = deque()  # trades closed, told to the notifiers after the event
+        self.watchers: list[Callable[[JournalEntry], None]] = []  # e.g. the dashboard's board: every entry recorded
         broker.subscribe(self._pending.append)
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
@@ -101,6 +102,11 @@ class LiveShell:
             self._persist()
             await self._last_summary()
             await self.broker.disconnect()
+
+    async def execute(self, commands: list[Command]) -> None:
+        """Carry out ``commands`` from outside the event flow (a control action) and record what they journalled."""
+        await self._execute(commands)
+        self._persist()
 
     async def _drain(self) -> None:
         while self._pending and not self.halted:
@@ -186,6 +192,8 @@ class LiveShell:
                 self.recent_signals.append(entry.payload["event"].signal)
             if self.journal is not None:
                 self.journal.record(entry)
+            for watch in self.watchers:
+                watch(entry)
         self.engine.journal.clear()
 
     async def _execute(self, commands: list[Command]) -> None:

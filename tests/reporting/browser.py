@@ -25,12 +25,13 @@ def chromium() -> str:
     pytest.skip("chromium is not installed (apt-get install -y chromium)")
 
 
-def dump_dom(page: Path, budget_ms: int = 5_000) -> tuple[str, float]:
-    """The serialised DOM of ``page`` after its scripts ran, and the seconds the browser took."""
+def dump_dom(page: Path | str, budget_ms: int = 5_000) -> tuple[str, float]:
+    """The serialised DOM of ``page`` (a file, or an http URL) after its scripts ran, and the seconds it took."""
     binary = chromium()
+    address = page if isinstance(page, str) else page.resolve().as_uri()
     with tempfile.TemporaryDirectory() as profile:
         command = [binary, *FLAGS, f"--user-data-dir={profile}", f"--virtual-time-budget={budget_ms}",
-                   "--dump-dom", page.resolve().as_uri()]
+                   "--dump-dom", address]
         started = time.perf_counter()
         done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
         seconds = time.perf_counter() - started
