@@ -32,6 +32,7 @@ from adapters.bootstrap.startup import check_plan
 from adapters.check.cli import check_app
 from adapters.ib.cli import ib_app
 from adapters.ib.history import HistoryError
+from adapters.launcher.cli import start_command
 from adapters.research.cli import walkforward_command
 from adapters.research.sweep.cli import sweep_command
 from adapters.risk.cli import risk_app
@@ -214,6 +215,7 @@ app.command("walkforward")(walkforward_command)
 app.command("sweep")(sweep_command)
 app.command("summary")(summary_command)
 app.command("mentor")(mentor_command)
+app.command("start")(start_command)
 
 
 bench_app = typer.Typer(

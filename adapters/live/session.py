@@ -19,7 +19,9 @@ from adapters.journal.jsonl import JsonLinesJournal, MemoryJournal
 from adapters.live.daily import DailyDigest
 from adapters.live.health import HealthWatch, disk_free_pct
 from adapters.live.shell import LiveShell
-from adapters.monitor.attach import dashboard_for
+from adapters.monitor.attach import monitoring, watch_session
+from adapters.monitor.board import SessionBoard
+from adapters.monitor.terminal import session_view
 from adapters.options.session import snapshots_during_session
 from adapters.replay.feed import SeriesDataFeed
 from mia_core.alerts.book import AlertBook
@@ -97,7 +99,8 @@ async def run_session(
             health=HealthWatch(AlertBook(plan.settings.alerts), lambda: disk_free_pct(Path(path or "."))),
         )
         shown = [engine.desk.latched]  # the latch state on screen
-        shell.on_update = lambda _engine: _update(live, shell, stop, max_events, shown)
+        shell.on_update = lambda _engine: _update(live, shell, board, stop, max_events, shown)
+        board = watch_session(shell, system_name(plan), plan.settings.alerts, Path(path or "."))  # samples first
         loop = asyncio.get_running_loop()
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(signals.SIGINT, stop.set)
@@ -106,13 +109,13 @@ async def run_session(
         try:
             async with (
                 snapshots_during_session(settings.options_snapshots, stop),
-                dashboard_for(shell, system_name(plan), settings.dashboard, settings.alerts, Path(path or "."),
-                              plan.source),
+                monitoring(board, settings.dashboard, plan.source),
             ):
                 await shell.run(stop)
         finally:
             system.close()
-            live.update(status_table(engine, shell.events_seen, tuple(shell.recent_signals)))
+            table = status_table(engine, shell.events_seen, tuple(shell.recent_signals))
+            live.update(session_view(table, board.state()))
     return shell
 
 
@@ -131,10 +134,12 @@ def _digest(plan: SystemPlan, notifiers: tuple[Notifier, ...]) -> DailyDigest | 
     return DailyDigest(Limits(settings.alerts.daily_loss_limit, settings.alerts.profit_target), config)
 
 
-def _update(live: Live, shell: LiveShell, stop: asyncio.Event, max_events: int | None, shown: list[bool]) -> None:
+def _update(live: Live, shell: LiveShell, board: SessionBoard, stop: asyncio.Event, max_events: int | None,
+            shown: list[bool]) -> None:
     latched = shell.engine.desk.latched
     if shell.events_seen % 20 == 0 or latched != shown[0]:  # a latch (or its re-arm) shows at once
         shown[0] = latched
-        live.update(status_table(shell.engine, shell.events_seen, tuple(shell.recent_signals)))
+        table = status_table(shell.engine, shell.events_seen, tuple(shell.recent_signals))
+        live.update(session_view(table, board.state()))
     if max_events is not None and shell.events_seen >= max_events:
         stop.set()

@@ -1,4 +1,4 @@
-"""Serving the dashboard beside a running session: ``dashboard_for(shell, ...)`` wires the board, app and server."""
+"""Watching a running session: ``watch_session`` makes its board, ``monitoring`` serves it (and samples loop lag)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from adapters.monitor.control import apply_control
 from adapters.monitor.probe import LoopLag, ProcessProbe
 from adapters.monitor.server import DashboardServer, check_bind
 from mia_core.alerts.rules import AlertsConfig
+from mia_core.engine.core import TradingEngine
 
 log = logging.getLogger("mia.dashboard")
 
@@ -31,44 +32,50 @@ def _ml_figures(shell: LiveShell) -> Mapping[str, float]:
     return figures
 
 
-@contextlib.asynccontextmanager
-async def dashboard_for(shell: LiveShell, name: str, config: DashboardConfig, alerts: AlertsConfig,
-                        disk: Path, source: str = "system") -> AsyncIterator[DashboardServer | None]:
-    """Serve the session's dashboard while the block runs (nothing when ``config.enabled`` is false).
-
-    Raises ConfigError before serving anything when the bind needs a token that is
-    not set. The board samples the equity after each event the shell handles.
-    """
-    if not config.enabled:
-        yield None
-        return
-    token = check_bind(config, source)
-    lag = LoopLag()
-    lag.start()
+def watch_session(shell: LiveShell, name: str, alerts: AlertsConfig, disk: Path) -> SessionBoard:
+    """A board reading ``shell``: fed every journal entry, sampling the equity after each event."""
     limits = BoardLimits(alerts.daily_loss_limit, alerts.profit_target)
-    board = SessionBoard(shell, name, limits, ProcessProbe(disk), lag, ml=lambda: _ml_figures(shell))
+    board = SessionBoard(shell, name, limits, ProcessProbe(disk), LoopLag(), ml=lambda: _ml_figures(shell))
     shell.watchers.append(board.on_entry)
     before = shell.on_update
 
-    def after_event(engine: object) -> None:
+    def after_event(engine: TradingEngine) -> None:
         board.sample()
         if before is not None:
-            before(shell.engine)
+            before(engine)
 
     shell.on_update = after_event
+    return board
 
-    async def control(action: str, who: str) -> str:
-        return await apply_control(shell, action, who)
 
-    app = build_app(CachedState(board.state), token, open_reads=config.loopback,
-                    control=control if config.controls and token else None, stream_period_s=config.refresh_seconds)
-    server = DashboardServer(app, config.host, config.port)
-    task = asyncio.get_running_loop().create_task(server.serve(), name="mia-dashboard")
-    log.warning("dashboard at %s", server.url)
+@contextlib.asynccontextmanager
+async def monitoring(board: SessionBoard, config: DashboardConfig, source: str = "system",
+                     ) -> AsyncIterator[DashboardServer | None]:
+    """Sample the event loop's lag while the block runs, and serve the dashboard when ``config.enabled``.
+
+    Raises ConfigError before serving anything when the bind needs a token that is
+    not set.
+    """
+    token = check_bind(config, source) if config.enabled else None
+    board.lag.start()
+    server = task = None
+    if config.enabled:
+        shell = board.shell
+
+        async def control(action: str, who: str) -> str:
+            return await apply_control(shell, action, who)
+
+        app = build_app(CachedState(board.state), token, open_reads=config.loopback,
+                        control=control if config.controls and token else None,
+                        stream_period_s=config.refresh_seconds)
+        server = DashboardServer(app, config.host, config.port)
+        task = asyncio.get_running_loop().create_task(server.serve(), name="mia-dashboard")
+        log.warning("dashboard at %s", server.url)
     try:
         yield server
     finally:
-        server.stop()
-        with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
-            await asyncio.wait_for(task, 5)
-        await lag.stop()
+        if server is not None and task is not None:
+            server.stop()
+            with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(task, 5)
+        await board.lag.stop()
