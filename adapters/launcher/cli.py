@@ -98,9 +98,9 @@ def checklist(results: list[CheckResult]) -> Table:
 
 def start_command(
     config: Annotated[Path, typer.Argument(help="The system YAML file.")],
-    mode: Annotated[RunMode | None, typer.Option("--mode", help="simulation, paper or live (default: the file's).")]
+    mode: Annotated[RunMode | None, typer.Option("--mode", help="simulation, paper or live (default: file's).")]
     = None,
-    broker: Annotated[BrokerName | None, typer.Option("--broker", help="ib, sierra or simulated (default: the file's).")]
+    broker: Annotated[BrokerName | None, typer.Option("--broker", help="ib, sierra or simulated (default: file's).")]
     = None,
     live: Annotated[bool, typer.Option("--live", help="Consent to live trading (also needs live_trading: true).")]
     = False,
