@@ -263,6 +263,25 @@ def bench(
     console.print(table)
 
 
+@bench_app.command("dashboard")
+def bench_dashboard(
+    seconds: Annotated[float, typer.Option("--seconds", help="Length of each phase.")] = 10.0,
+    viewers: Annotated[int, typer.Option("--viewers", help="Dashboards open at once.")] = 10,
+) -> None:
+    """Event-loop lag of a paper session with no viewer, then with open dashboards (polling, streaming)."""
+    from rich.table import Table
+
+    from adapters.bench.dashboard import dashboard_bench
+
+    table = Table(title="event-loop lag of a paper session serving its dashboard (50 ms sleeps, lateness)")
+    for column in ("phase", "lag p50 ms", "lag p99 ms", "lag max ms", "bars/s"):
+        table.add_column(column, justify="right")
+    for phase in dashboard_bench(seconds, viewers):
+        table.add_row(phase.name, f"{phase.lag_p50_ms:.2f}", f"{phase.lag_p99_ms:.2f}", f"{phase.lag_max_ms:.2f}",
+                      f"{phase.bars_per_second:,.0f}")
+    console.print(table)
+
+
 @bench_app.command("pipeline")
 def bench_pipeline(
     bars: Annotated[int, typer.Option("--bars", help="Synthetic one-minute bars of the backtest.")] = 1_000_000,

@@ -72,6 +72,11 @@ class IbBroker(IbEventMapper):
         """Release the shared connection (closed when its last user leaves). Idempotent."""
         await self.connection.release(self)
 
+    async def server_time_ns(self) -> int:
+        """The Gateway's clock (reqCurrentTime, whole seconds), UTC ns: `mia start` compares it with this machine's."""
+        stamp = await self.ib.reqCurrentTimeAsync()
+        return int(stamp.timestamp()) * 1_000_000_000
+
     async def _on_restored(self, resubscribe: bool) -> None:
         self.reconcile()
 

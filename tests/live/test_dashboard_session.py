@@ -129,3 +129,12 @@ def test_a_closed_browser_leaves_the_session_running(session: tuple[str, subproc
     before = state(url)["system"]["events"]
     wait_for(lambda: state(url)["system"]["events"] > before, "the session to go on")
     assert proc.poll() is None
+
+
+def test_sigterm_stops_the_session_cleanly(session: tuple[str, subprocess.Popen[bytes]]) -> None:
+    """What systemd does on `systemctl stop`: the session ends its loop, closes the dashboard and exits 0."""
+    url, proc = session
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=60) == 0
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(url + "health", timeout=2)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
 import socket
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from adapters.bootstrap.cli import app
+from adapters.ib.gateway import SimulatedGateway
 from adapters.launcher.cli import with_choices
 from adapters.risk.store import write_latch
 from mia_core.risk.catastrophe import LatchState
@@ -72,3 +75,19 @@ def test_choices_on_the_command_line_replace_the_files() -> None:
     assert with_choices(data, "live", None) == {"mode": "live", "broker": {"use": "ib", "port": 4002}}
     assert with_choices(data, None, "sierra")["broker"] == {"use": "sierra"}
     assert data == {"mode": "paper", "broker": {"use": "ib", "port": 4002}}  # the file's data is left alone
+
+
+def test_against_the_simulated_gateway_the_account_and_clock_are_checked(tmp_path: Path) -> None:
+    async def serve_and_run() -> tuple[int, str]:
+        async with SimulatedGateway(port=0, account="DU7654321", prices={"ES": 6001.25}) as gw:
+            config = system(tmp_path, f"broker: {{use: ib, port: {gw.port}, client_id: 43}}\n")
+            args = ["start", str(config), "--mode", "paper", "--check-only"]
+            result = await asyncio.to_thread(runner.invoke, app, args, terminal_width=200)
+            return result.exit_code, result.output
+
+    code, output = asyncio.run(serve_and_run())
+    marks = rows(output)
+    assert marks["broker"] == "ok" and "equity $1,000,000.00" in output, output
+    assert "DU7654321" not in output  # the account id is a secret: never printed
+    assert marks["clock skew"] == "ok" and re.search(r"[+-]\d+\.\d\d s against the broker", output), output
+    assert code == 0, output
