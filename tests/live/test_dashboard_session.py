@@ -131,6 +131,28 @@ def test_a_closed_browser_leaves_the_session_running(session: tuple[str, subproc
     assert proc.poll() is None
 
 
+def test_a_browser_that_stops_reading_does_not_hold_up_the_session(
+    session: tuple[str, subprocess.Popen[bytes]],
+) -> None:
+    url, proc = session
+    port = int(url.rsplit(":", 1)[1].strip("/"))
+    stalled = []
+    try:
+        for _ in range(10):  # ten clients that ask for the live stream and never read a byte of it
+            client = socket.socket()
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            client.connect(("127.0.0.1", port))
+            client.sendall(b"GET /api/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            stalled.append(client)
+        before = state(url)["system"]["events"]
+        wait_for(lambda: state(url)["system"]["events"] > before + 20, "the session to go on", seconds=60)
+        assert httpx.get(url + "health", timeout=5).status_code == 200
+    finally:
+        for client in stalled:
+            client.close()
+    assert proc.poll() is None
+
+
 def test_sigterm_stops_the_session_cleanly(session: tuple[str, subprocess.Popen[bytes]]) -> None:
     """What systemd does on `systemctl stop`: the session ends its loop, closes the dashboard and exits 0."""
     url, proc = session
