@@ -281,9 +281,13 @@ def bench_sweep(
     import tempfile
 
     from adapters.bench.sweep import sweep_bench, sweep_table
+    from adapters.research.sweep.space import SweepError
 
-    with tempfile.TemporaryDirectory() as tmp:
-        figures = sweep_bench(Path(tmp), (1, workers), window)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            figures = sweep_bench(Path(tmp), (1, workers), window)
+    except SweepError as exc:
+        raise fail(str(exc)) from exc
     console.print(sweep_table(figures, window))
 
 
