@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import resource
 import time
 from collections.abc import Sequence
@@ -12,7 +13,7 @@ from rich.table import Table
 
 from adapters.bootstrap.cli_shared import default_config, host_for
 from adapters.research.sweep.search import load_spec, run_sweep
-from adapters.research.sweep.store import RunStore
+from adapters.research.sweep.store import RUN_CPU_SECONDS, RunStore
 
 #: 8 × 8 points of the default system: its stop distance and its VWAP technique's window.
 GRID = """\
@@ -31,11 +32,23 @@ class SweepFigures:
     wall_seconds: float
     run_seconds: tuple[float, ...]
     client_rss_mb: float
+    cpu_seconds: tuple[float, ...] = ()
+    load: float = float("nan")
 
     @property
     def work_seconds(self) -> float:
         """Mean seconds a worker spent inside one run (plan, data, backtest, row)."""
         return sum(self.run_seconds) / len(self.run_seconds) if self.run_seconds else float("nan")
+
+    @property
+    def cpu_share(self) -> float:
+        """CPU seconds over wall seconds inside runs: the share of a core each worker got (1.0 on an idle machine)."""
+        return sum(self.cpu_seconds) / sum(self.run_seconds) if self.run_seconds and self.cpu_seconds else float("nan")
+
+    @property
+    def machinery_efficiency(self) -> float:
+        """Work per run over work plus overhead per run: the efficiency the sweep's own costs allow."""
+        return self.work_seconds / (self.work_seconds + self.overhead_seconds)
 
     @property
     def overhead_seconds(self) -> float:
@@ -81,8 +94,10 @@ def bench_one(workers: int, directory: Path, window: str | None) -> SweepFigures
         start = time.perf_counter()
         result = run_sweep(spec, host, client, out)
         wall = time.perf_counter() - start
-    seconds = RunStore(out).seconds(result.rows["key"])
-    return SweepFigures(workers, len(result.rows), startup, wall, tuple(seconds), peak_rss_mb())
+    store = RunStore(out)
+    keys = list(result.rows["key"])
+    return SweepFigures(workers, len(result.rows), startup, wall, tuple(store.seconds(keys)), peak_rss_mb(),
+                        tuple(store.seconds(keys, RUN_CPU_SECONDS)), os.getloadavg()[0])
 
 
 def sweep_bench(directory: Path, workers: Sequence[int] = (1, 2), window: str | None = None) -> list[SweepFigures]:
@@ -101,14 +116,17 @@ def sweep_table(figures: Sequence[SweepFigures], window: str | None) -> Table:
     runs = figures[0].runs
     table = Table(title=f"sweep of {runs} backtests of the default system ({window or 'whole history'}), "
                         "results streamed to Parquet",
-                  caption="overhead per run = wall × workers / runs - worker seconds per run; start-up (cluster, "
-                          "imports, first backtest) is apart. Peak RSS: the client process so far.")
+                  caption="efficiency: speed-up / workers (wall). overhead/run = wall × workers / runs - work/run; "
+                          "machinery: work / (work + overhead), what the sweep's own costs allow. CPU share: CPU / "
+                          "wall seconds inside runs (below 100%: other processes had the cores). Start-up (cluster, "
+                          "imports, a first backtest) apart. Peak RSS: the client process so far.")
     for column in ("workers", "start-up s", "wall s", "runs/s", "efficiency", "work/run ms", "overhead/run ms",
-                   "client peak MB"):
+                   "machinery", "CPU share", "load avg", "client peak MB"):
         table.add_column(column, justify="right", no_wrap=True)
     has_one = any(f.workers == 1 for f in figures)
     for f in figures:
         table.add_row(str(f.workers), f"{f.startup_seconds:.1f}", f"{f.wall_seconds:.2f}",
                       f"{f.runs / f.wall_seconds:.1f}", f"{efficiency(figures, f):.0%}" if has_one else "-",
-                      f"{f.work_seconds * 1000:.0f}", f"{f.overhead_seconds * 1000:.0f}", f"{f.client_rss_mb:.0f}")
+                      f"{f.work_seconds * 1000:.0f}", f"{f.overhead_seconds * 1000:.0f}",
+                      f"{f.machinery_efficiency:.0%}", f"{f.cpu_share:.0%}", f"{f.load:.1f}", f"{f.client_rss_mb:.0f}")
     return table

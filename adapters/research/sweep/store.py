@@ -17,7 +17,9 @@ PARTS = "parts"
 DAILY_DAYS, DAILY_RETURNS = "daily_days", "daily_returns"
 #: Seconds the worker spent on the run: kept in the parts for ``mia bench sweep``, not part of the result.
 RUN_SECONDS = "run_seconds"
-SIDE_COLUMNS = (DAILY_DAYS, DAILY_RETURNS, RUN_SECONDS)
+#: CPU seconds of the worker process during the run (what it got of a core), for the bench too.
+RUN_CPU_SECONDS = "run_cpu_seconds"
+SIDE_COLUMNS = (DAILY_DAYS, DAILY_RETURNS, RUN_SECONDS, RUN_CPU_SECONDS)
 
 
 class RunStore:
@@ -87,10 +89,10 @@ class RunStore:
         return pd.DataFrame({"key": long["key"].astype(str), "day": long[DAILY_DAYS].astype(str),
                              "daily_return": long[DAILY_RETURNS].astype(float)})
 
-    def seconds(self, keys: Iterable[str]) -> list[float]:
-        """The workers' seconds per run of ``keys`` (runs found in the cache included)."""
-        table = self._read(keys, [RUN_SECONDS])
-        return [] if table.empty or RUN_SECONDS not in table else [float(v) for v in table[RUN_SECONDS]]
+    def seconds(self, keys: Iterable[str], column: str = RUN_SECONDS) -> list[float]:
+        """The workers' wall (or, with ``RUN_CPU_SECONDS``, CPU) seconds per run of ``keys``."""
+        table = self._read(keys, [column])
+        return [] if table.empty or column not in table else [float(v) for v in table[column]]
 
     def write_result(self, frame: pd.DataFrame, daily: pd.DataFrame | None = None) -> Path:
         """``runs.parquet`` (and ``daily.parquet``: run, dataset, window, day, daily_return) in ``directory``."""

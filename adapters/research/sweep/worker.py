@@ -16,7 +16,7 @@ from adapters.bootstrap.cli_shared import host_for_data
 from adapters.bootstrap.config import plan_system
 from adapters.bootstrap.plugins import PluginHost
 from adapters.research.sweep.space import apply
-from adapters.research.sweep.store import DAILY_DAYS, DAILY_RETURNS, RUN_SECONDS
+from adapters.research.sweep.store import DAILY_DAYS, DAILY_RETURNS, RUN_CPU_SECONDS, RUN_SECONDS
 from adapters.research.sweep.tasks import BUNDLED_INSTRUMENTS, RunTask, code_version, file_sha256
 from mia_core.metrics import daily_series
 
@@ -49,7 +49,7 @@ def _checked(path: str, sha256: str) -> None:
 
 def run_task(task: RunTask) -> dict[str, Any]:
     """Backtest ``task`` and return its row: parameters, metrics after costs, trade count, hashes, daily returns."""
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     mine = code_version()
     if mine != task.code_version:
         raise WorkerMismatch(f"worker {socket.gethostname()}: MIA code version {mine}, the client's is "
@@ -77,4 +77,5 @@ def run_task(task: RunTask) -> dict[str, Any]:
     row[DAILY_DAYS] = [str(day) for day in daily.days.astype("datetime64[D]")]
     row[DAILY_RETURNS] = [0.0 if math.isnan(r) else float(r) for r in daily.returns]
     row[RUN_SECONDS] = time.perf_counter() - began
+    row[RUN_CPU_SECONDS] = time.process_time() - cpu
     return row
