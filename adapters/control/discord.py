@@ -72,7 +72,7 @@ class DiscordControl:
         self.state_file = state_file
         self.journal = journal
         self.now_ns = now_ns
-        self._headers = {"Authorization": f"Bot {token}", "User-Agent": "MIA (https://github.com, 1)"}
+        self._headers = {"Authorization": f"Bot {token}", "User-Agent": "DiscordBot (https://github.com/mia-trading/mia, 1)"}
         self._client = client or httpx.Client(timeout=10.0)
         self._after: str | None = None
         self.wait_hint: float | None = None

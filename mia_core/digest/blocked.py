@@ -75,9 +75,9 @@ def replay_block(block: Block, series: BarSeries, instrument: Instrument, hold: 
             exit_price, how, last = float(series.close[j]) - sign * slip, TIME, j
             break
     gross = sign * (exit_price - entry) * instrument.multiplier * block.quantity * 100
-    net = round(gross) - round(costs.commission_per_contract * 100) * block.quantity
-    if not math.isfinite(gross):
+    if not math.isfinite(gross):  # a bar with a missing price
         return None
+    net = round(gross) - round(costs.commission_per_contract * 100) * block.quantity
     return BlockedOutcome(block.index, block.policy, net, how, last - first + 1)
 
 
