@@ -28,6 +28,7 @@ log = logging.getLogger("mia.control")
 API = "https://discord.com/api/v10"
 COMMANDS = ("status", "halt", "flatten", "rearm", "help")
 LIMIT = 2000  # Discord's longest message
+USER_AGENT = "DiscordBot (https://github.com/mia-trading/mia, 1)"  # the form Discord asks bots for
 
 
 class ControlError(RuntimeError):
@@ -72,7 +73,7 @@ class DiscordControl:
         self.state_file = state_file
         self.journal = journal
         self.now_ns = now_ns
-        self._headers = {"Authorization": f"Bot {token}", "User-Agent": "DiscordBot (https://github.com/mia-trading/mia, 1)"}
+        self._headers = {"Authorization": f"Bot {token}", "User-Agent": USER_AGENT}
         self._client = client or httpx.Client(timeout=10.0)
         self._after: str | None = None
         self.wait_hint: float | None = None
