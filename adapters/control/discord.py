@@ -48,7 +48,8 @@ class DiscordControlConfig:
     channel_id: str
     allowed_user_ids: tuple[str, ...]
     token_env: str = "MIA_DISCORD_BOT_TOKEN"
-    poll_seconds: float = 5.0
+    poll_seconds: float = attrs.field(default=5.0, validator=attrs.validators.and_(attrs.validators.ge(0.01),
+                                                                                  attrs.validators.le(3600)))
     prefix: str = "!mia"
     api: str = API
 

@@ -191,7 +191,7 @@ def discord(
     try:
         settings = DiscordControlConfig(channel, allowed(allow), token_env, poll, api=api)
         remote = DiscordControl(settings, path, JsonLinesJournal(where), os.environ)
-    except ControlError as exc:
+    except (ControlError, ValueError) as exc:
         raise fail(str(exc)) from exc
     users = ", ".join(settings.allowed_user_ids)
     console.print(f"reading channel {channel} for `{settings.prefix}` commands of {users}; latch {path}; "

@@ -100,6 +100,8 @@ def test_it_refuses_to_start_without_a_token_or_an_allowed_user(tmp_path: Path) 
         DiscordControl(DiscordControlConfig("42", ()), tmp_path / "r.json", MemoryJournal(), {"X": "y"})
     with pytest.raises(ControlError, match="snowflakes"):
         allowed(["@owner"])
+    with pytest.raises(ValueError, match="poll_seconds"):
+        DiscordControlConfig("42", (OWNER,), poll_seconds=0)
 
 
 def test_the_command_journals_to_a_file_beside_the_state_file(tmp_path: Path,
