@@ -292,6 +292,26 @@ def bench_pipeline(
 
     console.print(pipeline_table(pipeline_bench(bars, latency_bars)))
 
+@bench_app.command("sweep")
+def bench_sweep(
+    workers: Annotated[int, typer.Option("--workers", help="Local workers of the parallel sweep.")] = 2,
+    window: Annotated[str | None, typer.Option("--window", help="START:END (CME days) of every run "
+                                               "(default: the whole bundled history).")] = None,
+) -> None:
+    """Parallel efficiency of 64 backtests of the default system: 1 worker vs --workers, overhead, memory."""
+    import tempfile
+
+    from adapters.bench.sweep import sweep_bench, sweep_table
+    from adapters.research.sweep.space import SweepError
+
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            figures = sweep_bench(Path(tmp), (1, workers), window)
+    except SweepError as exc:
+        raise fail(str(exc)) from exc
+    console.print(sweep_table(figures, window))
+
+
 @bench_app.command("features")
 def bench_features(
     bars: Annotated[int, typer.Option("--bars", help="Synthetic one-minute bars (vectorised).")] = 1_000_000,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -27,15 +29,22 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 
 def host_for(config: Path | None = None) -> PluginHost:
     """Discover plugins, honouring ``plugins.disable`` of ``config`` when given."""
-    disabled: list[str] = []
-    if config is not None:
-        document = read_document(config)
-        try:
-            settings = structure_attrs(PluginsConfig, document.data.get("plugins"), "plugins")
-        except StructureError as exc:
-            raise document.explain(ConfigError(str(config), exc.path, exc.message)) from exc
-        disabled = settings.disable
-    return discover(disabled)
+    if config is None:
+        return discover([])
+    document = read_document(config)
+    try:
+        return host_for_data(document.data, str(config))
+    except ConfigError as exc:
+        raise document.explain(exc) from exc
+
+
+def host_for_data(data: Mapping[str, Any], source: str) -> PluginHost:
+    """Discover plugins, honouring ``plugins.disable`` of a system's parsed ``data`` (read from ``source``)."""
+    try:
+        settings = structure_attrs(PluginsConfig, data.get("plugins"), "plugins")
+    except StructureError as exc:
+        raise ConfigError(source, exc.path, exc.message) from exc
+    return discover(settings.disable)
 
 
 def default_config() -> Path:

@@ -49,6 +49,13 @@ def mentor_command(
     end: Annotated[str | None, typer.Option("--to", help="Last day YYYY-MM-DD.")] = None,
     min_trades: Annotated[int, typer.Option("--min-trades", help="Fewest trades a group needs to be judged.")] = 10,
     alpha: Annotated[float, typer.Option("--alpha", help="Significance level per question.")] = 0.05,
+    bars: Annotated[str | None, typer.Option("--bars", help="Bars the journal's session traded (a bar file or a "
+                                             "bundled dataset): entries the risk rules blocked are replayed on "
+                                             "them and the rules judged.")] = None,
+    instrument: Annotated[str, typer.Option("--instrument", help="With --bars: the instrument traded.")] = "ES",
+    commission: Annotated[float, typer.Option("--commission", help="With --bars: dollars per contract per round "
+                                              "trip of a replayed entry.")] = 4.5,
+    slippage_ticks: Annotated[int, typer.Option("--slippage-ticks", help="With --bars: ticks per fill.")] = 1,
 ) -> None:
     """Advice from a journal or a backtest's trades, each item with its test and the trades it cites."""
     from adapters.reporting.digest import journal_facts, trades_csv_facts
@@ -66,7 +73,24 @@ def mentor_command(
     except (OSError, ValueError, KeyError, AttributeError) as exc:
         raise fail(f"{journal or trades}: {exc}") from exc
     kept = tuple(t for t in facts.trades if first <= cme_trading_day(t.exit_ts) <= last)
-    advice = mentor(JournalFacts(kept, (), ()), config)
+    blocked = []
+    if bars is not None:
+        from adapters.reporting.digest import bars_for_mentor
+        from mia_core.digest.blocked import ReplayCosts, hold_ns, replay_blocks
+        from mia_core.instruments import instrument_for
+
+        try:
+            series = bars_for_mentor(bars, instrument)
+            costs = ReplayCosts(commission, slippage_ticks)
+            chosen = instrument_for(instrument)
+        except (OSError, ValueError) as exc:
+            raise fail(str(exc)) from exc
+        blocks = [b for b in facts.blocks if first <= cme_trading_day(b.ts) <= last]
+        hold = hold_ns([t.exit_ts - t.entry_ts for t in kept])
+        blocked = replay_blocks(blocks, series, chosen, hold, costs)
+        console.print(f"{len(blocked)} of {len(blocks)} blocked entries replayed on {bars}", highlight=False,
+                      markup=False)
+    advice = mentor(JournalFacts(kept, (), ()), config, blocked)
     console.print(format_advice(advice, len(kept)), highlight=False, markup=False, soft_wrap=True)
 
 

@@ -15,6 +15,7 @@ from adapters.ib.connection import IbConnection
 from adapters.ib.contracts import resolve_front
 from adapters.ib.errors import IbConnectionError
 from adapters.ib.ibevents import IbEventMapper, Tracked
+from adapters.ib.latency import LatencyProbe
 from adapters.ib.orders import bracket_orders
 from mia_core.events import BrokerEvent, OrderUpdated
 from mia_core.instruments import Instrument
@@ -46,6 +47,7 @@ class IbBroker(IbEventMapper):
         self._refused = 0
         connection.state_listeners.append(self._emit)
         connection.restored_callbacks.append(self._on_restored)
+        self.latency = LatencyProbe(connection.ib)
 
     async def connect(self) -> None:
         """Connect (shared), resolve the front month, reconcile orders, executions and the position."""
@@ -76,6 +78,11 @@ class IbBroker(IbEventMapper):
         """The Gateway's clock (reqCurrentTime, whole seconds), UTC ns: `mia start` compares it with this machine's."""
         stamp = await self.ib.reqCurrentTimeAsync()
         return int(stamp.timestamp()) * 1_000_000_000
+
+    @property
+    def latency_ms(self) -> float | None:
+        """IB's API round trip (median of the last probes, ms) for the ``latency`` alert; ``None`` if unknown."""
+        return self.latency.latency_ms
 
     async def _on_restored(self, resubscribe: bool) -> None:
         self.reconcile()

@@ -13,6 +13,7 @@ from adapters.journal.jsonl import JsonLinesJournal, to_plain
 from mia_core.digest.entries import JournalFacts, Trade, read_facts
 from mia_core.digest.summary import DailySummary
 from mia_core.journal import JournalEntry
+from mia_core.series import BarSeries
 from mia_core.timeutil import ns_to_datetime
 
 matplotlib.use("Agg")
@@ -66,3 +67,19 @@ def summary_chart(summary: DailySummary, exits_ns: Iterable[int] = ()) -> bytes:
         return buffer.getvalue()
     finally:
         plt.close(figure)
+
+
+def bars_for_mentor(source: str, symbol: str) -> BarSeries:
+    """The bars blocked entries are replayed on: a bundled dataset's name or a bar file (as `mia backtest --data`)."""
+    from adapters.replay.bundled import DATASETS, load_bundled
+    from adapters.replay.file import read_file
+    from adapters.replay.file_config import FileFeedConfig
+    from mia_core.instruments import instrument_for
+
+    instrument = instrument_for(symbol)
+    if source in DATASETS:
+        return load_bundled(source, instrument).series
+    if not Path(source).is_file():
+        raise FileNotFoundError(f"--bars {source}: no bundled dataset of that name ({', '.join(DATASETS)}) "
+                                "and no file there")
+    return read_file(FileFeedConfig(path=source), instrument).checked.series

@@ -21,17 +21,36 @@ def walkforward_command(
     config: Annotated[
         Path | None, typer.Argument(help="System YAML to evaluate (default: the shipped default system).")
     ] = None,
-    out: Annotated[Path, typer.Option("--out", help="Markdown file to write.")] = Path("results.md"),
-    datasets: Annotated[str, typer.Option("--datasets", help="Bundled datasets, comma-separated.")] = "sp500,nasdaq",
+    out: Annotated[Path | None, typer.Option("--out", help="Markdown file to write (with --grid: a directory; "
+                                             "default results.md, with --grid walkforward/).")] = None,
+    datasets: Annotated[str | None, typer.Option("--datasets", help="Bundled datasets or bar files, comma-separated "
+                                                 "(default sp500,nasdaq; with --grid the grid file's, else the "
+                                                 "system's).")] = None,
     train_years: Annotated[int, typer.Option("--train-years", help="Calendar years per train fold.")] = 4,
     test_years: Annotated[int, typer.Option("--test-years", help="Calendar years per test fold.")] = 1,
     seeds: Annotated[int, typer.Option("--seeds", help="Random-entry baseline seeds.")] = 20,
     first_year: Annotated[int | None, typer.Option("--first-year", help="Ignore bars before this year.")] = None,
     last_year: Annotated[int | None, typer.Option("--last-year", help="Ignore bars after this year.")] = None,
+    grid: Annotated[Path | None, typer.Option("--grid", help="A sweep grid file: walk forward on the sweep's "
+                                              "Dask machinery over these key paths (any system).")] = None,
+    metric: Annotated[str | None, typer.Option("--metric", help="With --grid: what the train folds rank by.")] = None,
+    min_train_trades: Annotated[int, typer.Option("--min-train-trades", help="With --grid: fewest train trades a "
+                                                  "point needs to be chosen.")] = 5,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="With --grid: tcp://HOST:PORT of a Dask "
+                                                  "scheduler (default: a local cluster).")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", help="With --grid: local workers.")] = None,
 ) -> None:
-    """Walk-forward evaluation on the bundled real history: out of sample, after costs, beside baselines."""
+    """Walk-forward evaluation: settings chosen on each train fold only, measured on the next fold, after costs."""
     shipped = config is None
     path = default_config() if config is None else config
+    if grid is not None:
+        from adapters.research.walk_cli import walk_on_sweep
+
+        walk_on_sweep(path, grid, out or Path("walkforward"), datasets, train_years, test_years, first_year,
+                      last_year, metric, min_train_trades, scheduler, workers)
+        return
+    out = out or Path("results.md")
+    datasets = datasets or "sp500,nasdaq"
 
     try:
         settings = WalkForwardSettings(

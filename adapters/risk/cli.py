@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,8 +12,9 @@ from rich.table import Table
 from adapters.bootstrap.cli_shared import fail, host_for
 from adapters.bootstrap.config import load_plan
 from adapters.bootstrap.errors import ConfigError, PluginError
-from adapters.risk.store import read_latch, read_status, status_path, write_latch
-from mia_core.risk.catastrophe import MANUAL, CatastropheConfig, LatchState, money
+from adapters.risk import control
+from adapters.risk.store import read_latch, read_status, status_path
+from mia_core.risk.catastrophe import CatastropheConfig, LatchState, money
 from mia_core.timeutil import ns_to_datetime
 
 risk_app = typer.Typer(no_args_is_help=True, help="Risk: today's figures, the catastrophe latch, re-arm, manual stop.")
@@ -151,10 +151,8 @@ def status(config: ConfigArg) -> None:
 def rearm(config: OptionalConfig = None) -> None:
     """Clear the catastrophe latch: a running session resumes entries at its next event."""
     path = _target(config)
-    before = read_latch(path)
-    write_latch(path, LatchState(False, "", "", 0, time.time_ns()))
-    was = f"was latched by {before.trigger} ({before.detail})" if before and before.latched else "was not latched"
-    console.print(f"re-armed ({was}); state in {path}", highlight=False)
+    before = control.rearm(path)
+    console.print(f"re-armed ({control.describe(before)}); state in {path}", highlight=False)
 
 
 @risk_app.command("stop")
@@ -164,7 +162,50 @@ def stop(
 ) -> None:
     """Manual stop: latch now; a running session cancels its orders and flattens at its next event."""
     path = _target(config)
-    before = read_latch(path)
-    rearmed = before.rearmed_ns if before is not None else 0
-    write_latch(path, LatchState(True, MANUAL, reason, time.time_ns(), rearmed))
+    control.manual_stop(path, reason)
     console.print(f"[bold red]latched[/] ({reason}); state in {path}. Re-arm with: mia risk rearm {config or ''}")
+
+
+@risk_app.command("discord")
+def discord(
+    config: ConfigArg,
+    channel: Annotated[str, typer.Option("--channel", help="Discord channel id to read commands from.")],
+    allow: Annotated[list[str], typer.Option("--allow", help="Discord user id allowed to command (repeat).")],
+    token_env: Annotated[str, typer.Option("--token-env", help="Variable holding the bot token.")] =
+        "MIA_DISCORD_BOT_TOKEN",
+    journal: Annotated[Path | None, typer.Option("--journal", help="Where commands are journalled "
+                                                 "(default: <state file>.control.jsonl).")] = None,
+    poll: Annotated[float, typer.Option("--poll", help="Seconds between two reads of the channel.")] = 5.0,
+    api: Annotated[str, typer.Option("--api", hidden=True)] = "https://discord.com/api/v10",
+    polls: Annotated[int | None, typer.Option("--polls", hidden=True, help="Stop after this many polls.")] = None,
+) -> None:
+    """Two-way control from Discord (off unless run): status, halt, flatten, re-arm for allow-listed users."""
+    import os
+    import threading
+
+    from adapters.control.discord import ControlError, DiscordControl, DiscordControlConfig, allowed
+    from adapters.journal.jsonl import JsonLinesJournal
+
+    path = _state_file(_plan(config))
+    where = journal or path.with_name(path.stem + ".control.jsonl")
+    try:
+        settings = DiscordControlConfig(channel, allowed(allow), token_env, poll, api=api)
+        remote = DiscordControl(settings, path, JsonLinesJournal(where), os.environ)
+    except (ControlError, ValueError) as exc:
+        raise fail(str(exc)) from exc
+    users = ", ".join(settings.allowed_user_ids)
+    console.print(f"reading channel {channel} for `{settings.prefix}` commands of {users}; latch {path}; "
+                  f"journal {where}. Ctrl-C stops.", highlight=False)
+    stop = threading.Event()
+    try:
+        if polls is None:
+            remote.run(stop)
+        for _ in range(polls or 0):
+            remote.poll_once()
+            stop.wait(remote.wait_hint if remote.wait_hint is not None else poll)
+    except ControlError as exc:
+        raise fail(str(exc)) from exc
+    except KeyboardInterrupt:
+        pass
+    finally:
+        remote.close()

@@ -27,12 +27,21 @@ class Trade:
 
 @attrs.frozen(slots=True)
 class Block:
-    """An entry a risk policy refused or shrank: when, by which policy, the side and why."""
+    """An entry a risk policy refused or shrank: when, by which policy, the side and why.
+
+    ``index`` is its place among the journal's blocks (what advice cites: ``decision
+    #3``); the intent's size and bracket let the mentor replay what it would have made.
+    """
 
     ts: int
     policy: str
     side: str
     reason: str
+    index: int = 0
+    verdict: str = "reject"
+    quantity: int = 0
+    stop_loss: float | None = None
+    take_profit: float | None = None
 
 
 @attrs.frozen(slots=True)
@@ -86,11 +95,19 @@ def read_facts(entries: Iterable[Mapping[str, Any]]) -> JournalFacts:
                                 int(trip["net_cents"]), int(trip["commission_cents"]), str(trip["exit_reason"]), setup))
         elif kind == "risk":
             event = payload["event"]
+            intent = event["intent"]
+            bracket = intent.get("bracket") or {}
             for decision in event.get("decisions", ()):
                 if decision["verdict"] != "allow":
-                    blocks.append(Block(ts, str(decision["policy"]), str(event["intent"]["side"]),
-                                        str(decision.get("reason", ""))))
+                    blocks.append(Block(ts, str(decision["policy"]), str(intent["side"]),
+                                        str(decision.get("reason", "")), len(blocks) + 1, str(decision["verdict"]),
+                                        int(intent.get("quantity") or 0), _price(bracket.get("stop_loss")),
+                                        _price(bracket.get("take_profit"))))
         elif kind == "alert":
             alerts.append(AlertRecord(ts, str(payload.get("level", "")), str(payload.get("message", "")),
                                       str(payload.get("rule", "")), str(payload.get("state", ""))))
     return JournalFacts(tuple(trades), tuple(blocks), tuple(alerts))
+
+
+def _price(value: Any) -> float | None:
+    return None if value is None else float(value)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 from scipy import stats
 
+from mia_core.digest.blocked import BlockedOutcome
 from mia_core.digest.entries import JournalFacts, Trade
 from mia_core.metrics.table import format_money
 from mia_core.orders import STOP_LOSS, TAKE_PROFIT
@@ -39,6 +40,7 @@ class Advice:
     suggestion: str
     test: str
     trades: tuple[int, ...]
+    decisions: tuple[int, ...] = ()  # the risk decisions (blocks) it rests on
 
 
 def session_of(ns: int) -> str:
@@ -166,14 +168,65 @@ def _underperformers(trades: Sequence[Trade], config: MentorConfig) -> list[Advi
     return advice
 
 
-def mentor(facts: JournalFacts, config: MentorConfig) -> list[Advice]:
-    """Every piece of advice the journal's evidence supports (often none: silence is an answer)."""
+def _rule_blocks(outcomes: Sequence[BlockedOutcome], config: MentorConfig) -> list[Advice]:
+    """Rules whose blocked entries would have lost (saved money) or won (cost money): Wilcoxon signed-rank.
+
+    Each policy's estimates (net after costs) are tested one-sided against zero in
+    both directions (alpha shared among policies and directions); the effect is the
+    matched-pairs rank-biserial correlation.
+    """
+    by_policy: dict[str, list[BlockedOutcome]] = defaultdict(list)
+    for outcome in outcomes:
+        by_policy[outcome.policy].append(outcome)
+    tested = {p: g for p, g in by_policy.items() if sum(o.net_cents != 0 for o in g) >= config.min_trades}
+    advice = []
+    for policy, members in sorted(tested.items()):
+        nets = [o.net_cents for o in members if o.net_cents != 0]
+        bound = config.alpha / (2 * len(tested))
+        ranks = stats.rankdata([abs(v) for v in nets])
+        above = float(sum(r for r, v in zip(ranks, nets, strict=True) if v > 0))
+        effect = (2 * above - float(ranks.sum())) / float(ranks.sum())  # +1: all would have won, -1: all lost
+        total = sum(o.net_cents for o in members)
+        for saved, alternative in ((True, "less"), (False, "greater")):
+            p = float(stats.wilcoxon(nets, alternative=alternative).pvalue)
+            size = -effect if saved else effect
+            if p < bound and size >= config.min_effect:
+                exits = ", ".join(f"{n} {how}" for how, n in sorted(_count(o.exit for o in members).items()))
+                advice.append(Advice(
+                    topic=f"the {policy} rule {'saved' if saved else 'cost'} money",
+                    finding=f"the {len(members)} entries it blocked would have made {format_money(total / 100)} "
+                            f"after costs (estimated: each blocked bracket played on the following bars; {exits})",
+                    suggestion="keep the rule as it is" if saved else
+                               f"review {policy}'s limit, then check the change out of sample before trading it",
+                    test=f"Wilcoxon signed-rank, one-sided ({'below' if saved else 'above'} zero), p = {p:.4f} < "
+                         f"{bound:.4f} (alpha {config.alpha:g} / {2 * len(tested)}); rank-biserial {size:.2f} >= "
+                         f"{config.min_effect:g}; n = {len(nets)} >= {config.min_trades}",
+                    trades=(),
+                    decisions=tuple(o.decision for o in members),
+                ))
+    return advice
+
+
+def _count(values: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for value in values:
+        counts[value] += 1
+    return counts
+
+
+def mentor(facts: JournalFacts, config: MentorConfig, blocked: Sequence[BlockedOutcome] = ()) -> list[Advice]:
+    """Every piece of advice the journal's evidence supports (often none: silence is an answer).
+
+    ``blocked`` (from :func:`mia_core.digest.blocked.replay_blocks`, which needs the
+    bars) lets the mentor judge the rules that blocked entries.
+    """
     trades = facts.trades
     return [
         *_clustered(trades, config, "weekday", weekday_of),
         *_clustered(trades, config, "session", session_of),
         *_stops_first(trades, config),
         *_underperformers(trades, config),
+        *_rule_blocks(blocked, config),
     ]
 
 
@@ -185,6 +238,11 @@ def format_advice(advice: Sequence[Advice], trades: int, max_cited: int = 12) ->
     for i, item in enumerate(advice, 1):
         cited = ", ".join(f"#{n}" for n in item.trades[:max_cited])
         more = f" and {len(item.trades) - max_cited} more" if len(item.trades) > max_cited else ""
-        lines += [f"{i}. {item.topic}: {item.finding}.", f"   Try: {item.suggestion}.", f"   Test: {item.test}.",
-                  f"   Trades: {cited}{more}."]
+        lines += [f"{i}. {item.topic}: {item.finding}.", f"   Try: {item.suggestion}.", f"   Test: {item.test}."]
+        if item.trades:
+            lines.append(f"   Trades: {cited}{more}.")
+        if item.decisions:
+            shown = ", ".join(f"#{n}" for n in item.decisions[:max_cited])
+            extra = f" and {len(item.decisions) - max_cited} more" if len(item.decisions) > max_cited else ""
+            lines.append(f"   Decisions (rule blocks): {shown}{extra}.")
     return "\n".join(lines)

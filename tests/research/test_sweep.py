@@ -85,3 +85,10 @@ def test_the_command_writes_parquet_a_table_and_an_offline_html_page(system: Pat
     assert "heatmap" in page
     assert "<script src=" not in page and len(page) > 1_000_000  # plotly.js inlined: opens offline
     assert len(pd.read_parquet(out / "runs.parquet")) == 6
+    daily = pd.read_parquet(out / "daily.parquet")
+    assert list(daily.columns) == ["run", "dataset", "window", "day", "daily_return"]
+    assert set(daily["run"]) == set(range(6)) and daily.groupby("run").size().nunique() == 1  # same days per run
+    assert daily["day"].min() >= "2018-01-01" and daily["day"].max() <= "2018-12-31"
+    assert "deflated Sharpe ratio of the best point" in result.output
+    assert "probability of backtest overfitting (CSCV, S = 16 blocks, 12870 splits" in result.output
+    assert "<section id='overfitting'>" in page and "deflated Sharpe ratio" in page

@@ -11,7 +11,7 @@ from adapters.research.sweep.space import SweepError
 from adapters.research.sweep.tasks import DataRef, RunTask, Window
 
 LOST = RuntimeError("<asyncio.locks.Event object at 0x1 [unset]> is bound to a different event loop")
-TASK = RunTask(index=3, system_yaml="strategy: {use: sma_cross}\n", overrides={"strategy.fast": 5},
+TASK = RunTask(index=3, system={"strategy": {"use": "sma_cross"}}, overrides={"strategy.fast": 5},
                data=DataRef("sp500", "", "ab" * 32, True), window=Window(), seed=0, code_version="v")
 
 

@@ -10,6 +10,7 @@ from rich.console import Console
 
 from adapters.bootstrap.cli_shared import fail, host_for
 from adapters.bootstrap.errors import ConfigError, PluginError
+from adapters.research.sweep.luck import measure
 from adapters.research.sweep.report import summary_table, write_html
 from adapters.research.sweep.space import SweepError
 
@@ -53,5 +54,8 @@ def sweep_command(
         raise fail(str(exc)) from exc
     say(f"{result.executed} runs executed, {result.cached} from the cache; rows: {result.runs_file}")
     console.print(summary_table(result.rows, spec.metric))
-    page = write_html(result.rows, spec.metric, out / "sweep.html", f"mia sweep {system.name} ({search})")
+    notes = measure(result.rows, result.daily, spec.metric).lines()
+    for line in notes:
+        say(line)
+    page = write_html(result.rows, spec.metric, out / "sweep.html", f"mia sweep {system.name} ({search})", notes)
     say(f"report: {page}")

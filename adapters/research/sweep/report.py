@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -41,8 +42,8 @@ def summary_table(rows: pd.DataFrame, metric: str, top: int = 10) -> Table:
     return table
 
 
-def write_html(rows: pd.DataFrame, metric: str, path: Path, title: str) -> Path:
-    """A self-contained page (plotly.js inlined: it opens offline)."""
+def write_html(rows: pd.DataFrame, metric: str, path: Path, title: str, notes: Sequence[str] = ()) -> Path:
+    """A self-contained page (plotly.js inlined: it opens offline); ``notes`` (the overfitting figures) on top."""
     points = by_point(rows, metric)
     params = param_columns(rows)
     figures = []
@@ -70,6 +71,14 @@ def write_html(rows: pd.DataFrame, metric: str, path: Path, title: str) -> Path:
     body = "\n".join(parts)
     page = (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title></head>"
             f"<body><h1>{html.escape(title)}</h1><p>{len(rows)} runs, {len(points)} points; metric after costs: "
-            f"{html.escape(metric)}. Rows: runs.parquet beside this page.</p>{body}</body></html>")
+            f"{html.escape(metric)}. Rows: runs.parquet beside this page.</p>{_notes(notes)}{body}</body></html>")
     path.write_text(page, encoding="utf-8")
     return path
+
+
+def _notes(notes: Sequence[str]) -> str:
+    if not notes:
+        return ""
+    head, *items = notes
+    listed = "".join(f"<li>{html.escape(item.removeprefix('- '))}</li>" for item in items)
+    return f"<section id='overfitting'><h2>Overfitting</h2><p>{html.escape(head)}</p><ul>{listed}</ul></section>"

@@ -10,11 +10,11 @@ from typing import Any
 
 import attrs
 import pandas as pd
-import yaml
 
 from adapters.bootstrap.config import plan_system
 from adapters.bootstrap.errors import ConfigError
 from adapters.bootstrap.plugins import PluginHost
+from adapters.bootstrap.yamlread import read_document
 from adapters.research.sweep.engine import Report, run_tasks
 from adapters.research.sweep.space import (
     Parameter,
@@ -34,9 +34,8 @@ SEARCHES = ("grid", "random", "optuna")
 
 @attrs.frozen
 class SweepSpec:
-    """The system (its YAML text and parsed data), the parameters, datasets, windows and the metric to rank by."""
+    """The system (its data as read), the parameters, datasets, windows and the metric to rank by."""
 
-    system_yaml: str
     data: Mapping[str, Any]
     params: list[Parameter]
     datasets: list[DataRef]
@@ -46,12 +45,13 @@ class SweepSpec:
 
 @attrs.frozen
 class SweepResult:
-    """Every row of the sweep (run order), how many runs ran now and how many came from the cache."""
+    """Every row of the sweep (run order), how many runs ran now and from the cache, the runs' daily returns."""
 
     rows: pd.DataFrame
     executed: int
     cached: int
     runs_file: Path
+    daily: pd.DataFrame = attrs.field(factory=pd.DataFrame)
 
 
 def _date(value: Any, where: str) -> dt.date | None:
@@ -74,15 +74,16 @@ def parse_window(text: str) -> Window:
 def load_spec(system: Path, grid: Path, host: PluginHost, datasets: Sequence[str] = (),
               windows: Sequence[str] = (), metric: str | None = None) -> SweepSpec:
     """Read the system and the grid file; the command line's datasets and windows replace the file's."""
-    text = system.read_text()
-    data = yaml.safe_load(text) or {}
     try:
-        plan = plan_system(data, host, source=str(system))
+        document = read_document(system)
+        data = document.data
+        try:
+            plan_system(data, host, source=str(system))
+        except ConfigError as exc:
+            raise document.explain(exc) from exc
+        raw = read_document(grid).data
     except ConfigError as exc:
         raise SweepError(str(exc)) from exc
-    raw = yaml.safe_load(grid.read_text()) if grid.is_file() else None
-    if not isinstance(raw, Mapping):
-        raise SweepError(f"{grid}: expected a mapping of key paths to values (e.g. 'strategy.stop_atr: [1.5, 2]')")
     params = parse_space(raw, str(grid))
     names = list(datasets) or [str(n) for n in raw.get("datasets") or []] or [_own_dataset(data, system)]
     refs = [data_ref(name, grid.parent) for name in names]
@@ -92,8 +93,7 @@ def load_spec(system: Path, grid: Path, host: PluginHost, datasets: Sequence[str
     chosen = metric or str(raw.get("metric") or "sharpe")
     if chosen not in METRICS:
         raise SweepError(f"metric {chosen!r}: choose from {', '.join(METRICS)}")
-    del plan
-    return SweepSpec(text, data, params, refs, spans, chosen)
+    return SweepSpec(data, params, refs, spans, chosen)
 
 
 def _own_dataset(data: Mapping[str, Any], system: Path) -> str:
@@ -112,7 +112,7 @@ def tasks_for(spec: SweepSpec, points: Sequence[Mapping[str, Any]], seed: int, f
     for point in points:
         for ref in spec.datasets:
             for window in spec.windows:
-                tasks.append(RunTask(index, spec.system_yaml, dict(point), ref, window, seed, version))
+                tasks.append(RunTask(index, spec.data, dict(point), ref, window, seed, version))
                 index += 1
     return tasks
 
@@ -139,18 +139,25 @@ def run_sweep(spec: SweepSpec, host: PluginHost, client: object, out: Path, *, s
                f"windows), {sum(t.key in cached_before for t in tasks)} already in the cache")
         executed = run_tasks(client, tasks, store, report, on_row)
     rows = _one_row_per_task(store, tasks)
-    path = store.write_result(rows)
-    return SweepResult(rows, executed, len({t.key for t in tasks}) - executed, path)
+    daily = rows[["run", "key", "dataset", "window"]].merge(store.daily(t.key for t in tasks), on="key", how="left")
+    daily = daily.drop(columns="key").dropna(subset=["day"]).reset_index(drop=True)
+    path = store.write_result(rows, daily)
+    return SweepResult(rows, executed, len({t.key for t in tasks}) - executed, path, daily)
 
 
 def _one_row_per_task(store: RunStore, tasks: Sequence[RunTask]) -> pd.DataFrame:
-    """Each task's row in run order (a point drawn twice by a search is run once and listed twice)."""
+    """Each task's row in run order (a point drawn twice by a search is run once and listed twice).
+
+    ``run`` and ``seed`` are this sweep's: the same configuration found in the cache (or
+    in a Dask future of an earlier sweep with the same key) may have run under others.
+    """
     found = store.rows(t.key for t in tasks).set_index("key", drop=False)
     missing = sorted({t.index for t in tasks if t.key not in found.index})
     if missing:
         raise SweepError(f"runs {missing[:10]} have no row after the sweep (lost results); rerun to resume")
     rows = found.loc[[t.key for t in tasks]].reset_index(drop=True)
     rows["run"] = [t.index for t in tasks]
+    rows["seed"] = [t.seed for t in tasks]  # the seed is not in the cache key: a row found there may carry another
     return rows
 
 

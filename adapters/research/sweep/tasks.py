@@ -1,4 +1,4 @@
-"""What a worker receives: the system as YAML text, the overrides, a data reference (path + hash), a window."""
+"""What a worker receives: the system as read (data), the overrides, a data reference (path + hash), a window."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ class RunTask:
     """One backtest: never a built engine, only what rebuilds it on the worker."""
 
     index: int
-    system_yaml: str
+    system: Mapping[str, Any]
     overrides: Mapping[str, Any]
     data: DataRef
     window: Window
@@ -57,7 +57,7 @@ class RunTask:
     @property
     def key(self) -> str:
         """The cache key: configuration, overrides, data hash, window and code version."""
-        blob = json.dumps([self.system_yaml, dict(self.overrides), self.data.sha256, self.data.bundled,
+        blob = json.dumps([dict(self.system), dict(self.overrides), self.data.sha256, self.data.bundled,
                            self.data.name if self.data.bundled else "", str(self.window.start),
                            str(self.window.end), self.code_version], sort_keys=True, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()[:32]

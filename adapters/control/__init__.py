@@ -1,0 +1,1 @@
+"""Remote control of a running session (Discord commands through the catastrophe latch)."""
