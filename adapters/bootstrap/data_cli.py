@@ -99,3 +99,6 @@ def inspect(
 from adapters.bootstrap.download_cli import download_command  # noqa: E402  (its own module, registered here)
 
 data_app.command("download")(download_command)
+from adapters.bootstrap.import_cli import import_command  # noqa: E402  (its own module, registered here)
+
+data_app.command("import")(import_command)
