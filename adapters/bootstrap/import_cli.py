@@ -38,8 +38,8 @@ def import_command(
         raise fail(str(exc)) from exc
     except MiaError as exc:
         raise fail(str(exc)) from exc
-    span = "no bars" if not done.bars else (
-        f"{pd.Timestamp(done.first_ns, tz='UTC'):%Y-%m-%d %H:%M} .. {pd.Timestamp(done.last_ns, tz='UTC'):%Y-%m-%d %H:%M} UTC")
+    first, last = (pd.Timestamp(ns, tz="UTC") for ns in (done.first_ns, done.last_ns))
+    span = f"{first:%Y-%m-%d %H:%M} .. {last:%Y-%m-%d %H:%M} UTC" if done.bars else "no bars"
     console.print(f"{done.out}: {done.bars:,} bars of {bar} from {done.records:,} records ({done.time_format} "
                   f"times), {span}", highlight=False)
     console.print(done.report.headline(), highlight=False)

@@ -6,6 +6,7 @@ from adapters.sierra.files.depth import DepthBook
 from adapters.sierra.files.layout import ADD_ASK, ADD_BID, CLEAR_BOOK, DELETE_BID, END_OF_BATCH, MODIFY_BID
 from mia_core.instruments import ES
 from mia_core.market import BookSide, DepthAction, DepthUpdate
+
 from .helpers import T0
 
 

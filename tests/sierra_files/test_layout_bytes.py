@@ -7,11 +7,12 @@ import hashlib
 import numpy as np
 
 from adapters.sierra.files.depth import read_depth
-from adapters.sierra.files.layout import CLEAR_BOOK, ADD_ASK, ADD_BID, END_OF_BATCH
+from adapters.sierra.files.layout import ADD_ASK, ADD_BID, CLEAR_BOOK, END_OF_BATCH
 from adapters.sierra.files.scid import read_scid
 from adapters.sierra.files.writer import depth_header, depth_records, scid_header, scid_records, tick
 from mia_core.instruments import ES
 from mia_core.market import BookSide, DepthAction
+
 from . import vectors as tv
 
 

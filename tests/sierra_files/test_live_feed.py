@@ -9,10 +9,19 @@ import attrs
 from adapters.sierra.files.config import SierraFilesFeedConfig
 from adapters.sierra.files.feed import SierraFilesDataFeed
 from adapters.sierra.files.live import LiveFiles
-from adapters.sierra.files.writer import append, depth_header, depth_records, scid_header, scid_records, tick, write_file
+from adapters.sierra.files.writer import (
+    append,
+    depth_header,
+    depth_records,
+    scid_header,
+    scid_records,
+    tick,
+    write_file,
+)
 from mia_core.instruments import ES
 from mia_core.market import Bar, DepthUpdate, Trade
-from .helpers import S, T0, ticks_rows
+
+from .helpers import T0, S, ticks_rows
 
 
 class Clock:

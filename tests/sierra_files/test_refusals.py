@@ -12,8 +12,9 @@ from adapters.sierra.files.layout import SCID_RECORD, SierraFileError
 from adapters.sierra.files.scid import read_scid
 from adapters.sierra.files.writer import depth_header, depth_records, scid_header, scid_records, write_file
 from mia_core.instruments import ES
-from .helpers import S, T0, make_old, ticks_rows
+
 from . import vectors as tv
+from .helpers import T0, S, make_old, ticks_rows
 
 
 def _refused(path, match: str, offset: int, read=read_scid) -> SierraFileError:

@@ -11,7 +11,8 @@ from adapters.sierra.files.trades import SplitTrades, trades_from
 from adapters.sierra.files.writer import scid_header, scid_records, write_file
 from mia_core.instruments import ES
 from mia_core.market import Aggressor
-from .helpers import S, T0, make_old
+
+from .helpers import T0, S, make_old
 
 
 def test_ticks_make_one_minute_bars_with_the_files_bid_and_ask_volume(scid_file) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from adapters.sierra.files.reader import DEPTH, SCID
 from adapters.sierra.files.tail import DepthDayTail, RecordTail, depth_files
 from adapters.sierra.files.writer import append, depth_header, depth_records, scid_header, scid_records, write_file
+
 from . import vectors as tv
-from .helpers import S, T0, ticks_rows
+from .helpers import T0, S, ticks_rows
 
 
 def test_a_partial_record_waits_until_sierra_chart_completes_it(tmp_path) -> None:

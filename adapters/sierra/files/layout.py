@@ -66,7 +66,9 @@ def time_format(raw: np.ndarray, path: str, offset: int) -> str:
 def to_unix_ns(dt: np.ndarray, fmt: str) -> np.ndarray:
     """Record DateTime values (int64 raw) as UTC nanoseconds since 1970 (int64)."""
     if fmt == MICROSECONDS:
-        return (dt.astype(np.int64, copy=False) - UNIX_EPOCH_SC_US) * 1000
+        ns = dt - UNIX_EPOCH_SC_US
+        ns *= 1000
+        return ns
     days = dt.view("<f8")
     ms = np.round((days - UNIX_EPOCH_SC_DAYS) * 86_400_000.0)
     return ms.astype(np.int64) * 1_000_000

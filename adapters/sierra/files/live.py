@@ -12,7 +12,7 @@ from adapters.sierra.files.bars import bar_columns
 from adapters.sierra.files.config import SierraFilesFeedConfig
 from adapters.sierra.files.depth import DepthBook, check_depth, snapshot
 from adapters.sierra.files.reader import DEPTH, SCID
-from adapters.sierra.files.scid import ScidRecords, decode
+from adapters.sierra.files.scid import ScidRecords, concat, decode
 from adapters.sierra.files.tail import DepthDayTail, RecordTail
 from adapters.sierra.files.trades import SplitTrades, trades_from
 from mia_core.errors import MiaError
@@ -69,9 +69,7 @@ class LiveFiles:
                          None if chunk.restarted else self.last_ns)
         self.fmt = decoded.time_format
         if chunk.restarted and self.last_ns is not None:
-            newer = decoded.ts > self.last_ns
-            decoded = ScidRecords(decoded.path, decoded.raw[newer], decoded.ts[newer], decoded.time_format,
-                                  decoded.first_index)
+            decoded = decoded.select(decoded.ts > self.last_ns)
             log.warning("%s was rewritten or shrunk: read again from the start, %d new records kept",
                         self.config.path, len(decoded))
         used = decoded.ts[decoded.ts != 0]
@@ -85,10 +83,7 @@ class LiveFiles:
         """Bars of the pending records; the last period is kept open unless ``final``."""
         if not self.pending:
             return []
-        merged = self.pending[0] if len(self.pending) == 1 else ScidRecords(
-            self.pending[0].path, np.concatenate([p.raw for p in self.pending]),
-            np.concatenate([p.ts for p in self.pending]), self.pending[-1].time_format,
-            self.pending[0].first_index)
+        merged = concat(self.pending)
         stamped = merged.ts[merged.ts != 0]
         if not len(stamped):
             return []
@@ -97,9 +92,8 @@ class LiveFiles:
             done, self.pending = merged, []
         else:
             closed = merged.ts // self.span < open_period
-            done = ScidRecords(merged.path, merged.raw[closed], merged.ts[closed], merged.time_format)
-            keep = ~closed
-            self.pending = [ScidRecords(merged.path, merged.raw[keep], merged.ts[keep], merged.time_format)]
+            done = merged.select(closed)
+            self.pending = [merged.select(~closed)]
         return self._to_bars(done)
 
     def _to_bars(self, records: ScidRecords) -> list[MarketEvent]:

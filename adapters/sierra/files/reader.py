@@ -1,4 +1,4 @@
-"""Opening .scid/.depth files: header checks, memory-mapped records, times decoded and checked (errors name the byte)."""
+"""Opening .scid/.depth files: header checks, memory-mapped records, times decoded and checked (errors name bytes)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ from adapters.sierra.files.layout import (
     DEPTH_MAGIC,
     DEPTH_RECORD,
     DEPTH_RECORD_SIZE,
+    MAX_SC_US,
+    MICROSECONDS,
+    MIN_SC_US,
     MINIMAL_HEADER,
     SCID_HEADER_SIZE,
     SCID_MAGIC,
@@ -80,41 +83,61 @@ def record_offset(kind: FileKind, index: int) -> int:
     return kind.header_size + index * kind.record_size
 
 
-def check_times(records: np.ndarray, kind: FileKind, path: str, first_index: int = 0,
-                fmt: str | None = None, previous_ns: int | None = None) -> tuple[np.ndarray, str]:
-    """UTC ns of each record and the file's time format; absurd or badly out-of-order times are refused.
-
-    All-zero DateTime fields (Sierra Chart's empty record) come out as 0 and are skipped by the callers.
-    """
-    dt = records["dt"]
-    if fmt is None:
-        used = np.flatnonzero(dt != 0)
-        if len(used) == 0:
-            return np.zeros(len(records), dtype=np.int64), "microseconds"
-        i = int(used[0])
-        fmt = time_format(records[i:i + 1]["dt"].copy().view(np.uint8), path, record_offset(kind, first_index + i))
-    ns = to_unix_ns(dt, fmt)
-    empty = dt == 0
-    bad = ~plausible(ns) & ~empty
+def _first_bad_time(ns: np.ndarray, dt: np.ndarray, kind: FileKind, path: str, first_index: int) -> None:
+    bad = ~plausible(ns) & (dt != 0)
     if bad.any():
         i = int(np.argmax(bad))
         raise SierraFileError(path, record_offset(kind, first_index + i),
                               f"record {first_index + i}: time {int(dt[i])} is not a date within 1990-2100 "
                               f"(corrupt or foreign data)")
-    ns[empty] = 0
-    stamped = ns if not empty.any() else ns[~empty]
-    where = np.arange(len(ns)) if not empty.any() else np.flatnonzero(~empty)
-    if previous_ns is not None and len(stamped):
-        stamped = np.concatenate(([previous_ns], stamped))
-        where = np.concatenate(([-1], where))
-    if len(stamped) > 1:
-        back = np.diff(stamped) < -MAX_BACKSTEP_NS
-        if back.any():
-            j = int(np.argmax(back)) + 1
-            i = int(where[j])
-            raise SierraFileError(path, record_offset(kind, first_index + i),
-                                  f"record {first_index + i}: time goes back {(stamped[j - 1] - stamped[j]) / 1e9:.0f} s "
-                                  f"from the record before (out of order: corrupt data)")
+
+
+def _first_step_back(ns: np.ndarray, kind: FileKind, path: str, first_index: int, previous_ns: int | None,
+                     has_empty: bool) -> None:
+    if not has_empty:  # the common case: one diff, one reduction
+        head = ns[:1] - previous_ns if previous_ns is not None else ns[:0]
+        steps = np.diff(ns)
+        if (not len(steps) or int(steps.min()) >= -MAX_BACKSTEP_NS) and (not len(head) or head[0] >= -MAX_BACKSTEP_NS):
+            return
+    where = np.flatnonzero(ns != 0)
+    stamped = ns[where]
+    if previous_ns is not None:
+        stamped, where = np.concatenate(([previous_ns], stamped)), np.concatenate(([-1], where))
+    if len(stamped) < 2:
+        return
+    steps = np.diff(stamped)
+    if int(steps.min()) >= -MAX_BACKSTEP_NS:
+        return
+    j = int(np.argmax(steps < -MAX_BACKSTEP_NS)) + 1
+    i = int(where[j])
+    raise SierraFileError(path, record_offset(kind, first_index + i),
+                          f"record {first_index + i}: time goes back {(stamped[j - 1] - stamped[j]) / 1e9:.0f} s "
+                          f"from the record before (out of order: corrupt data)")
+
+
+def check_times(records: np.ndarray, kind: FileKind, path: str, first_index: int = 0,
+                fmt: str | None = None, previous_ns: int | None = None) -> tuple[np.ndarray, str]:
+    """UTC ns of each record and the file's time format; absurd or badly out-of-order times are refused.
+
+    All-zero DateTime fields (Sierra Chart's empty record) come out as 0 and are skipped by the
+    callers. The common case (no empty record, every time plausible) costs two reductions.
+    """
+    dt = records["dt"]
+    if len(dt) == 0:
+        return np.zeros(0, dtype=np.int64), fmt or MICROSECONDS
+    if fmt is None:
+        used = np.flatnonzero(dt != 0)
+        if len(used) == 0:
+            return np.zeros(len(records), dtype=np.int64), MICROSECONDS
+        i = int(used[0])
+        fmt = time_format(records[i:i + 1]["dt"].copy().view(np.uint8), path, record_offset(kind, first_index + i))
+    ns = to_unix_ns(dt, fmt)
+    low, high = int(dt.min()), int(dt.max())
+    has_empty = low == 0 or (fmt != MICROSECONDS and bool((dt == 0).any()))
+    if fmt != MICROSECONDS or low < MIN_SC_US or high > MAX_SC_US:  # empties, legacy or bad
+        _first_bad_time(ns, dt, kind, path, first_index)
+        ns[dt == 0] = 0
+    _first_step_back(ns, kind, path, first_index, previous_ns, has_empty)
     return ns, fmt
 
 

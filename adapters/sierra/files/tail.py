@@ -72,7 +72,7 @@ class RecordTail:
                 if complete < self.next_index or len(seen) < kept * size:
                     restarted = True
                 elif seen != self._last[-kept * size:]:
-                    replaced = kept == 2 and seen[:size] == self._last[:size] or kept == 1
+                    replaced = (kept == 2 and seen[:size] == self._last[:size]) or kept == 1
                     restarted = not replaced
             self._identity = identity
             if restarted:
