@@ -102,3 +102,6 @@ data_app.command("download")(download_command)
 from adapters.bootstrap.import_cli import import_command  # noqa: E402  (its own module, registered here)
 
 data_app.command("import")(import_command)
+from adapters.sierra.files.levels_cli import levels_command  # noqa: E402  (its own module, registered here)
+
+data_app.command("levels")(levels_command)
