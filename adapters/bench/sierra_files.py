@@ -21,7 +21,7 @@ from pathlib import Path
 
 import attrs
 
-from adapters.sierra.files.bars import scid_bars
+from adapters.sierra.files.bars import file_bars
 from adapters.sierra.files.scid import ScidRecords, read_scid
 from adapters.sierra.files.writer import scid_header, synthetic_ticks, write_file
 from mia_core.instruments import ES
@@ -83,7 +83,7 @@ def run(records: int = 5_000_000, runs: int = 7, directory: Path | None = None) 
     with tempfile.TemporaryDirectory(dir=directory) as tmp:
         path = write_file(Path(tmp) / "ESZ25-CME.scid", scid_header(), synthetic_ticks(records, START_NS))
         decoded = _seconds(lambda: decode(path), runs)
-        bars = _seconds(lambda: scid_bars(decode(path), ES, 60), max(1, runs // 2))
+        bars = _seconds(lambda: file_bars(path, ES, 60), max(1, runs // 2))
     return SierraFilesFigures(records, runs, records / statistics.median(decoded), records / min(decoded),
                               records / statistics.median(bars))
 

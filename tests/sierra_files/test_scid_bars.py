@@ -79,3 +79,17 @@ def test_legacy_and_current_times_give_the_same_bars(tmp_path) -> None:
     old = make_old(write_file(tmp_path / "old.scid", scid_header(), scid_records(rows, legacy=True)))
     a, b = scid_bars(read_scid(new), ES, 60).series, scid_bars(read_scid(old), ES, 60).series
     assert np.array_equal(a.ts, b.ts) and np.array_equal(a.volume, b.volume)
+
+
+def test_a_whole_file_read_in_small_chunks_gives_the_same_bars(tmp_path) -> None:
+    from adapters.sierra.files.bars import file_bars
+    from adapters.sierra.files.writer import synthetic_ticks
+
+    path = make_old(write_file(tmp_path / "big.scid", scid_header(), synthetic_ticks(20_000, T0)))
+    whole = scid_bars(read_scid(path), ES, 60).series
+    chunked = file_bars(path, ES, 60, chunk=777)  # bars split across chunk edges are joined
+    assert chunked.records == 20_000 and chunked.time_format == "microseconds"
+    series = chunked.checked.series
+    for name in ("ts", "open", "high", "low", "close", "volume", "bid_volume", "ask_volume"):
+        assert np.array_equal(getattr(series, name), getattr(whole, name)), name
+    assert np.array_equal(chunked.checked.trade_count, scid_bars(read_scid(path), ES, 60).trade_count)

@@ -9,8 +9,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from adapters.sierra.files.bars import scid_bars
-from adapters.sierra.files.scid import read_scid
+from adapters.sierra.files.bars import file_bars
 from mia_core.data_quality import DataQualityReport
 from mia_core.instruments import Instrument
 
@@ -31,8 +30,8 @@ class Imported:
 def import_scid(path: str | Path, out: str | Path, instrument: Instrument, bar_seconds: int, *,
                 multiplier: float = 1.0) -> Imported:
     """Write ``path``'s bars of ``bar_seconds`` to the Parquet file ``out`` (MIA's layout, ``ts`` at close, UTC)."""
-    records = read_scid(path)
-    checked = scid_bars(records, instrument, bar_seconds, multiplier=multiplier)
+    read = file_bars(path, instrument, bar_seconds, multiplier=multiplier)
+    checked = read.checked
     series = checked.series
     frame = pd.DataFrame({"ts": pd.to_datetime(series.ts, unit="ns", utc=True), "open": series.open,
                           "high": series.high, "low": series.low, "close": series.close, "volume": series.volume})
@@ -46,4 +45,4 @@ def import_scid(path: str | Path, out: str | Path, instrument: Instrument, bar_s
     frame.to_parquet(tmp, index=False)
     os.replace(tmp, out)
     first, last = (int(series.ts[0]), int(series.ts[-1])) if len(series) else (0, 0)
-    return Imported(out, len(series), first, last, len(records), records.time_format, checked.report)
+    return Imported(out, len(series), first, last, read.records, read.time_format, checked.report)

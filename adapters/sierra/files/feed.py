@@ -7,10 +7,9 @@ import time
 from collections.abc import AsyncIterator, Callable
 
 from adapters.replay.feed import SeriesDataFeed
-from adapters.sierra.files.bars import scid_bars
+from adapters.sierra.files.bars import file_bars
 from adapters.sierra.files.config import SierraFilesFeedConfig
 from adapters.sierra.files.live import LiveFiles
-from adapters.sierra.files.scid import read_scid
 from mia_core.data_quality import CheckedBars
 from mia_core.events import MarketEvent
 from mia_core.instruments import Instrument
@@ -18,9 +17,8 @@ from mia_core.instruments import Instrument
 
 def load_bars(config: SierraFilesFeedConfig, instrument: Instrument) -> CheckedBars:
     """The .scid file's records as validated bars of ``config.bar`` with bid/ask volume."""
-    records = read_scid(config.path, live_seconds=config.live_seconds)
-    return scid_bars(records, instrument, config.bar_seconds, multiplier=config.price_multiplier,
-                     policy=config.on_bad_data)
+    return file_bars(config.path, instrument, config.bar_seconds, multiplier=config.price_multiplier,
+                     policy=config.on_bad_data, live_seconds=config.live_seconds).checked
 
 
 class SierraFilesDataFeed(SeriesDataFeed):

@@ -15,13 +15,12 @@ console = Console()
 
 
 def _once(path: Path, out: Path, instrument: str, bar: str, lookback: int, bias: dict[str, Any] | None) -> str:
-    from adapters.sierra.files.bars import parse_bar_size, scid_bars
+    from adapters.sierra.files.bars import file_bars, parse_bar_size
     from adapters.sierra.files.levels import compute_levels, write_levels
-    from adapters.sierra.files.scid import read_scid
     from mia_core.instruments import instrument_for
 
     inst = instrument_for(instrument)
-    series = scid_bars(read_scid(path), inst, parse_bar_size(bar)).series
+    series = file_bars(path, inst, parse_bar_size(bar)).checked.series
     levels = compute_levels(series, inst, lookback=lookback, bias=bias)
     write_levels(out, levels, int(series.ts[-1]))
     return ", ".join(f"{lv.label} {lv.price:.2f}" if lv.price is not None else f"{lv.label} {lv.value:.2f}"

@@ -70,24 +70,25 @@ def concat(parts: list[ScidRecords]) -> ScidRecords:
 
 
 def _check_prices(records: np.ndarray, path: str, first_index: int) -> None:
-    """Refuse a NaN or infinite high, low or close (one pass: min and max propagate them)."""
-    prices = np.ndarray((len(records), 3), dtype="<f4", buffer=records, offset=12,
-                        strides=(records.strides[0], 4))  # high, low, close of every record
-    if np.isfinite(prices.min()) and np.isfinite(prices.max()):
+    """Refuse a NaN or infinite high, low or close (a sum per field: NaN and infinities carry through it)."""
+    if all(np.isfinite(records[name].sum()) for name in ("close", "high", "low")):
         return
-    finite = np.isfinite(prices).all(axis=1)
+    finite = np.isfinite(records["close"]) & np.isfinite(records["high"]) & np.isfinite(records["low"])
     i = int(np.argmin(finite))
+    values = [float(records[name][i]) for name in ("high", "low", "close")]
     raise SierraFileError(path, record_offset(SCID, first_index + i),
-                          f"record {first_index + i}: high/low/close {prices[i].tolist()} is not a number "
-                          f"(corrupt data)")
+                          f"record {first_index + i}: high/low/close {values} is not a number (corrupt data)")
 
 
 def _kinds(raw: np.ndarray, ts: np.ndarray, out: np.ndarray) -> None:
-    bits = raw["open"].view("<u4")
+    words = raw.view("<u4").reshape(len(raw), 10)  # the record as ten 32-bit words: faster than field views
+    bits = np.ascontiguousarray(words[:, 2])  # Open's bits
     first = bits == FIRST_SUB_TRADE_BITS
     last = bits == LAST_SUB_TRADE_BITS
-    tick = (raw["num_trades"] == 1) & ((bits == 0) | first | last)
-    traded = (raw["total_volume"] > 0) & (raw["close"] > 0) & (ts != 0)
+    tick = (words[:, 6] == 1) & ((bits == 0) | first | last)
+    traded = (words[:, 7] > 0) & (raw["close"] > 0)
+    if ts[0] == 0 or ts[-1] == 0 or not ts.all():
+        traded &= ts != 0
     np.bitwise_or(traded.view(np.uint8), tick.view(np.uint8) << 1, out=out)
     out |= first.view(np.uint8) << 2
     out |= last.view(np.uint8) << 3
