@@ -63,3 +63,16 @@ def test_nothing_is_released_before_the_end_of_the_batch_and_clear_empties_the_b
     assert consumer.sides[BookSide.BID] == []
     assert _feed(book, consumer, [(CLEAR_BOOK, END_OF_BATCH, 0.0, 0)]) == 1
     assert consumer.sides == {BookSide.BID: [], BookSide.ASK: []} and book.best(BookSide.BID) is None
+
+
+def test_a_legacy_depth_file_without_batch_flags_releases_every_record(tmp_path) -> None:
+    from adapters.sierra.files.depth import read_depth
+    from adapters.sierra.files.writer import depth_header, depth_records, write_file
+
+    from .helpers import S, make_old
+
+    rows = [(T0, CLEAR_BOOK, 0, 0, 0.0, 0), (T0 + S, ADD_BID, 0, 0, 6850.0, 10), (T0 + 2 * S, ADD_ASK, 0, 0, 6850.25, 4)]
+    path = make_old(write_file(tmp_path / "ES.2025-12-01.depth", depth_header(), depth_records(rows, legacy=True)))
+    updates = read_depth(path, ES)
+    assert [(u.ts, u.side, u.price) for u in updates] == [(T0 + S, BookSide.BID, 6850.0),
+                                                          (T0 + 2 * S, BookSide.ASK, 6850.25)]

@@ -19,7 +19,7 @@ from adapters.sierra.files.writer import (
     write_file,
 )
 from mia_core.instruments import ES
-from mia_core.market import Bar, DepthUpdate, Trade
+from mia_core.market import Bar, BookSide, DepthUpdate, Trade
 
 from .helpers import T0, S, ticks_rows
 
@@ -104,3 +104,17 @@ def test_the_feed_streams_until_stopped(tmp_path) -> None:
 
     got = asyncio.run(asyncio.wait_for(first_two(), timeout=30))
     assert [t.price for t in got] == [6850.25, 6850.5]
+
+
+def test_a_new_days_depth_file_empties_the_book_before_its_snapshot(tmp_path) -> None:
+    config = _config(tmp_path, depth_dir=str(tmp_path), depth_levels=3, trades=False, stream_from="start")
+    write_file(config.path, scid_header(), scid_records(ticks_rows()[:1]))
+    write_file(tmp_path / "ESZ25-CME.2025-12-01.depth", depth_header(),
+               depth_records([(T0, 1, 0, 0, 0.0, 0), (T0, 2, 1, 4, 6850.0, 10)]))
+    live = LiveFiles(config, ES, Clock(T0 + 5 * S))
+    assert [(e.action.value, e.price) for e in live.poll() if isinstance(e, DepthUpdate)] == [("insert", 6850.0)]
+    write_file(tmp_path / "ESZ25-CME.2025-12-02.depth", depth_header(),
+               depth_records([(T0 + 86400 * S, 1, 0, 0, 0.0, 0), (T0 + 86400 * S, 2, 1, 4, 6851.0, 7)]))
+    events = [(e.action.value, e.level, e.price) for e in live.poll() if isinstance(e, DepthUpdate)]
+    assert events == [("delete", 0, 6850.0), ("insert", 0, 6851.0)]
+    assert live.book.best(BookSide.BID) == (6851.0, 7)

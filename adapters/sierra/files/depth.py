@@ -18,6 +18,7 @@ from adapters.sierra.files.layout import (
     MODIFY_BID,
     SierraFileError,
 )
+from adapters.sierra.files.layout import DAYS
 from adapters.sierra.files.reader import DEPTH, LIVE_SECONDS, check_times, map_records, record_offset
 from mia_core.instruments import Instrument
 from mia_core.market import BookSide, DepthAction, DepthUpdate
@@ -103,6 +104,10 @@ class DepthBook:
             return out
         return []
 
+    def clear(self, ts: int) -> None:
+        """Empty the book (a file read again from its start); the deletes go out with the next batch."""
+        self._clear(ts)
+
     def best(self, side: BookSide) -> tuple[float, float] | None:
         """The best price and its size on ``side`` (None when empty)."""
         book = self.sides[side]
@@ -112,9 +117,13 @@ class DepthBook:
 
 
 def check_depth(records: np.ndarray, path: str, first_index: int = 0, fmt: str | None = None,
-                previous_ns: int | None = None) -> tuple[np.ndarray, str]:
-    """Times of depth records (UTC ns) and the time format; unknown commands or bad prices are refused."""
+                previous_ns: int | None = None) -> tuple[np.ndarray, np.ndarray, str]:
+    """Times (UTC ns), batch flags and the time format of depth records; bad commands or prices are refused.
+
+    Legacy files (double times) have no flags: each of their records is a batch of its own.
+    """
     ts, fmt = check_times(records, DEPTH, path, first_index, fmt, previous_ns)
+    flags = records["flags"] if fmt != DAYS else np.full(len(records), END_OF_BATCH, dtype=np.uint8)
     command = records["command"]
     price = records["price"]
     bad = (command > DELETE_ASK) | ((command >= ADD_BID) & ~(np.isfinite(price) & (price > 0)))
@@ -124,20 +133,20 @@ def check_depth(records: np.ndarray, path: str, first_index: int = 0, fmt: str |
                 else f"price {float(price[i])!r} for command {int(command[i])}")
         raise SierraFileError(path, record_offset(DEPTH, first_index + i),
                               f"record {first_index + i}: {what} (corrupt or foreign data)")
-    return ts, fmt
+    return ts, flags, fmt
 
 
 def read_depth(path: str | Path, instrument: Instrument, levels: int = 10, multiplier: float = 1.0, *,
                live_seconds: float = LIVE_SECONDS) -> list[DepthUpdate]:
     """Every complete batch of ``path`` as level updates (a batch not yet ended is left out)."""
     mapped = map_records(path, DEPTH, live_seconds=live_seconds)
-    ts, _ = check_depth(mapped.records, mapped.path)
+    ts, flags, _ = check_depth(mapped.records, mapped.path)
     book = DepthBook(instrument, levels, multiplier)
     out: list[DepthUpdate] = []
     rec = mapped.records
-    for t, command, flags, price, quantity in zip(ts.tolist(), rec["command"].tolist(), rec["flags"].tolist(),
-                                                  rec["price"].tolist(), rec["quantity"].tolist(), strict=True):
-        out.extend(book.apply(t, command, flags, price, float(quantity)))
+    for t, command, flag, price, quantity in zip(ts.tolist(), rec["command"].tolist(), flags.tolist(),
+                                                 rec["price"].tolist(), rec["quantity"].tolist(), strict=True):
+        out.extend(book.apply(t, command, flag, price, float(quantity)))
     return out
 
 

@@ -126,15 +126,16 @@ class LiveFiles:
             return []
         out: list[DepthUpdate] = []
         for chunk in self.depth.poll():
-            if chunk.restarted:
+            if chunk.restarted:  # a new day's file, or the file read again: start from an empty book
                 self.depth_fmt = None
-            ts, self.depth_fmt = check_depth(chunk.records, str(self.depth.tail.path if self.depth.tail else ""),
-                                             chunk.first_index, self.depth_fmt)
+                self.book.clear(self.now_ns())
+            path = str(self.depth.tail.path if self.depth.tail else "")
+            ts, flags, self.depth_fmt = check_depth(chunk.records, path, chunk.first_index, self.depth_fmt)
             rec = chunk.records
-            for t, command, flags, price, quantity in zip(ts.tolist(), rec["command"].tolist(),
-                                                          rec["flags"].tolist(), rec["price"].tolist(),
-                                                          rec["quantity"].tolist(), strict=True):
-                out.extend(self.book.apply(t, command, flags, price, float(quantity)))
+            for t, command, flag, price, quantity in zip(ts.tolist(), rec["command"].tolist(), flags.tolist(),
+                                                         rec["price"].tolist(), rec["quantity"].tolist(),
+                                                         strict=True):
+                out.extend(self.book.apply(t, command, flag, price, float(quantity)))
         if not self._depth_primed:  # started at the end: the book so far is built silently, then shown once
             self._depth_primed = True
             out = snapshot(self.book, self.now_ns())

@@ -66,9 +66,10 @@ def tick(ns: int, price: float, size: int, *, bid: float, ask: float, buyer: boo
     return (ns, opens[marker], ask, bid, price, 1, size, 0 if buyer else size, size if buyer else 0)
 
 
-def depth_records(rows: Iterable[Sequence[float]]) -> np.ndarray:
-    """Records from ``(unix_ns, command, flags, num_orders, price, quantity)`` rows."""
-    return np.array([(sc_microseconds(int(ns)), *rest, 0) for ns, *rest in rows], dtype=DEPTH_RECORD)
+def depth_records(rows: Iterable[Sequence[float]], legacy: bool = False) -> np.ndarray:
+    """Records from ``(unix_ns, command, flags, num_orders, price, quantity)`` rows (legacy: double times)."""
+    stamp = legacy_days if legacy else sc_microseconds
+    return np.array([(stamp(int(ns)), *rest, 0) for ns, *rest in rows], dtype=DEPTH_RECORD)
 
 
 def write_file(path: str | Path, header: bytes, records: np.ndarray, tail: bytes = b"") -> Path:
