@@ -71,7 +71,8 @@ def test_a_legacy_depth_file_without_batch_flags_releases_every_record(tmp_path)
 
     from .helpers import S, make_old
 
-    rows = [(T0, CLEAR_BOOK, 0, 0, 0.0, 0), (T0 + S, ADD_BID, 0, 0, 6850.0, 10), (T0 + 2 * S, ADD_ASK, 0, 0, 6850.25, 4)]
+    rows = [(T0, CLEAR_BOOK, 0, 0, 0.0, 0), (T0 + S, ADD_BID, 0, 0, 6850.0, 10),
+            (T0 + 2 * S, ADD_ASK, 0, 0, 6850.25, 4)]
     path = make_old(write_file(tmp_path / "ES.2025-12-01.depth", depth_header(), depth_records(rows, legacy=True)))
     updates = read_depth(path, ES)
     assert [(u.ts, u.side, u.price) for u in updates] == [(T0 + S, BookSide.BID, 6850.0),

@@ -11,6 +11,7 @@ from adapters.sierra.files.layout import (
     ADD_ASK,
     ADD_BID,
     CLEAR_BOOK,
+    DAYS,
     DELETE_ASK,
     DELETE_BID,
     END_OF_BATCH,
@@ -18,7 +19,6 @@ from adapters.sierra.files.layout import (
     MODIFY_BID,
     SierraFileError,
 )
-from adapters.sierra.files.layout import DAYS
 from adapters.sierra.files.reader import DEPTH, LIVE_SECONDS, check_times, map_records, record_offset
 from mia_core.instruments import Instrument
 from mia_core.market import BookSide, DepthAction, DepthUpdate
