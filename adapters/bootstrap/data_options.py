@@ -54,6 +54,11 @@ SIERRA_SUFFIX = ".scid"  # a Sierra Chart intraday data file: read by the ``sier
 
 def sierra_settings(plan: SystemPlan, path: Path, options: DataOptions) -> dict[str, Any]:
     """The ``sierra_files`` feed's settings for ``path``: a YAML ``sierra_files`` feed's (bar size...) under --data."""
+    given = [flag for flag, value in (("--columns", options.columns), ("--tz", options.timezone),
+                                      ("--close-time", options.close_time)) if value]
+    if given:
+        raise ConfigError(str(path), "--data", f"{', '.join(given)} do not apply to a Sierra Chart .scid file "
+                                               "(its layout and times are fixed: UTC)")
     planned = plan.one("data_feed")
     base: dict[str, Any] = {}
     if planned.spec.name == "sierra_files" and attrs.has(type(planned.config)):

@@ -70,3 +70,22 @@ def test_the_decoding_bench_runs_alone_and_prints_its_figures(tmp_path: Path, ca
     assert figures.records == 20_000 and figures.decode_per_second > 0 and figures.bars_per_second > 0
     bench.main(["20000"])
     assert "records/s" in capsys.readouterr().out
+
+
+def test_csv_flags_given_with_a_scid_file_are_refused(tmp_path: Path) -> None:
+    path = _ticks(tmp_path, 10)
+    result = runner.invoke(app, ["backtest", "--data", str(path), "--tz", "America/Chicago"])
+    assert result.exit_code == 2 and "--tz do not apply to a Sierra Chart .scid file" in result.output
+
+
+def test_data_inspect_tells_what_a_scid_file_holds(tmp_path: Path, scid_file: Path) -> None:
+    result = runner.invoke(app, ["data", "inspect", str(scid_file)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "5 records" in text and "5 trades (tick storage), 0 bars" in text
+    assert "1 marked first fill" in text and "bid/ask volume on 100% of the volume" in text
+    assert "int64 microseconds since 1899-12-30 UTC" in text and "2025-12-01 14:30:01 UTC" in text
+    bad = tmp_path / "x.scid"
+    bad.write_bytes(b"SCDD" + bytes(60))
+    refused = runner.invoke(app, ["data", "inspect", str(bad)])
+    assert refused.exit_code == 2 and "byte 0" in refused.output
