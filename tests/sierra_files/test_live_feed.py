@@ -118,3 +118,16 @@ def test_a_new_days_depth_file_empties_the_book_before_its_snapshot(tmp_path) ->
     events = [(e.action.value, e.level, e.price) for e in live.poll() if isinstance(e, DepthUpdate)]
     assert events == [("delete", 0, 6850.0), ("insert", 0, 6851.0)]
     assert live.book.best(BookSide.BID) == (6851.0, 7)
+
+
+def test_starting_at_the_end_the_open_bar_still_comes_out_whole(tmp_path) -> None:
+    rows = ticks_rows()
+    config = _config(tmp_path)  # stream_from: end
+    write_file(config.path, scid_header(), scid_records(rows[:3]))  # 1 s, 20 s, 59 s: the minute is open
+    live = LiveFiles(config, ES, Clock(T0 + 59 * S))
+    assert live.poll() == []  # what was there before the start is not streamed
+    append(config.path, scid_records(rows[3:]).tobytes())
+    events = live.poll()
+    assert [type(e).__name__ for e in events] == ["Trade", "Bar", "Trade"]
+    bar = events[1]
+    assert isinstance(bar, Bar) and (bar.open, bar.volume, bar.trade_count) == (6850.25, 10, 4)

@@ -11,8 +11,8 @@ import numpy as np
 from adapters.sierra.files.bars import bar_columns
 from adapters.sierra.files.config import SierraFilesFeedConfig
 from adapters.sierra.files.depth import DepthBook, check_depth, snapshot
-from adapters.sierra.files.reader import DEPTH, SCID
-from adapters.sierra.files.scid import ScidRecords, concat, decode
+from adapters.sierra.files.reader import DEPTH, SCID, map_records
+from adapters.sierra.files.scid import BLOCK, ScidRecords, concat, decode
 from adapters.sierra.files.tail import DepthDayTail, RecordTail
 from adapters.sierra.files.trades import SplitTrades, trades_from
 from mia_core.errors import MiaError
@@ -45,12 +45,17 @@ class LiveFiles:
         self.book = DepthBook(instrument, config.depth_levels, config.price_multiplier)
         self.depth_fmt: str | None = None
         self._depth_primed = not from_end
+        self._seeding = from_end
         if config.depth_dir:
             symbol = config.depth_symbol or Path(config.path).name[: -len(".scid")]
             self.depth = DepthDayTail(config.depth_dir, symbol, DEPTH)
 
     def poll(self) -> list[MarketEvent]:
         """Everything new since the last poll, oldest first."""
+        if self._seeding:
+            self._seeding = False
+            self.scid.poll()  # learns where the file ends
+            self._seed_open_bar()
         events: list[MarketEvent] = [*self._scid(), *self._close_by_clock(), *self._depth()]
         events.sort(key=lambda e: e.ts)
         return events
@@ -78,6 +83,35 @@ class LiveFiles:
         out: list[MarketEvent] = list(trades_from(decoded, self.split)) if self.config.trades else []
         self.pending.append(decoded)
         return out + self._bars(final=False)
+
+    def _seed_open_bar(self) -> None:
+        """Starting at the end of the file: the records of the bar still open, so its bar comes out whole.
+
+        Read backwards block by block until a record of an earlier bar; their trades are not
+        streamed (they happened before the start).
+        """
+        count = self.scid.next_index
+        if count == 0:
+            return
+        mapped = map_records(self.config.path, SCID, live_seconds=float("inf"))
+        parts: list[ScidRecords] = []
+        end, open_period = count, None
+        while end > 0:
+            start = max(0, end - BLOCK)
+            part = decode(mapped.records[start:end], mapped.path, start)
+            parts.insert(0, part)
+            stamped = part.ts[part.ts != 0]
+            if len(stamped):
+                open_period = int(stamped[-1]) // self.span if open_period is None else open_period
+                if (stamped // self.span < open_period).any():
+                    break
+            end = start
+        if open_period is None:
+            return
+        merged = concat(parts)
+        self.fmt = merged.time_format
+        self.last_ns = int(merged.ts.max())
+        self.pending = [merged.select((merged.ts != 0) & (merged.ts // self.span == open_period))]
 
     def _bars(self, final: bool) -> list[MarketEvent]:
         """Bars of the pending records; the last period is kept open unless ``final``."""
