@@ -54,6 +54,11 @@ def test_a_bar_record_rewritten_in_place_is_given_again(tmp_path) -> None:
     chunk = tail.poll()
     assert chunk.replaced_last and not chunk.restarted and chunk.first_index == 1
     assert chunk.records["total_volume"].tolist() == [60]
+    assert len(tail.poll().records) == 0  # nothing new: not taken for another rewrite
+    later = (T0 + 120 * S, 6851.5, 6851.5, 6851.5, 6851.5, 1, 2, 1, 1)
+    append(path, scid_records([later]).tobytes())
+    chunk = tail.poll()
+    assert not chunk.restarted and not chunk.replaced_last and chunk.first_index == 2
 
 
 def test_starting_at_the_end_reads_only_what_is_appended(tmp_path) -> None:

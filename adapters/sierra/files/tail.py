@@ -83,7 +83,8 @@ class RecordTail:
         data = data[: len(data) - len(data) % size]
         records = np.frombuffer(data, dtype=self.kind.record).copy()
         if len(records):
-            self._last = (self._last + data)[-2 * size:]
+            before = b"" if restarted else self._last[:-size] if replaced else self._last
+            self._last = (before + data)[-2 * size:]
             self.next_index = start + len(records)
         return Chunk(records, start, restarted, replaced)
 
