@@ -131,3 +131,17 @@ def test_starting_at_the_end_the_open_bar_still_comes_out_whole(tmp_path) -> Non
     assert [type(e).__name__ for e in events] == ["Trade", "Bar", "Trade"]
     bar = events[1]
     assert isinstance(bar, Bar) and (bar.open, bar.volume, bar.trade_count) == (6850.25, 10, 4)
+
+
+def test_a_bar_record_rewritten_in_place_counts_once(tmp_path) -> None:
+    config = _config(tmp_path, stream_from="start", trades=False)
+    first = (T0 + 5 * S, 6850.0, 6851.0, 6849.0, 6850.5, 10, 40, 20, 20)
+    write_file(config.path, scid_header(), scid_records([first, (T0 + 65 * S, *first[1:])]))
+    live = LiveFiles(config, ES, Clock(T0 + 66 * S))
+    assert [(type(e).__name__, e.volume) for e in live.poll()] == [("Bar", 40)]
+    grown = (T0 + 65 * S, 6850.0, 6852.0, 6849.0, 6851.5, 15, 60, 25, 35)
+    write_file(config.path, scid_header(), scid_records([first, grown]))  # Sierra Chart updates the open bar
+    assert live.poll() == []
+    append(config.path, scid_records([(T0 + 125 * S, *first[1:])]).tobytes())
+    bars = live.poll()
+    assert [(b.ts, b.volume, b.high, b.close) for b in bars] == [(T0 + 120 * S, 60, 6852.0, 6851.5)]

@@ -63,10 +63,11 @@ class LiveFiles:
     def _scid(self) -> list[MarketEvent]:
         chunk = self.scid.poll()
         records = chunk.records
-        if chunk.replaced_last and self.pending and len(records):
-            last = self.pending[-1]
-            self.pending[-1] = decode(np.concatenate((last.raw[:-1], records[:1])), last.path, last.first_index,
-                                      self.fmt)
+        if chunk.replaced_last and len(records):  # a bar record still open was rewritten: replace, not add
+            last = self.pending[-1] if self.pending else None
+            if last is not None and len(last):
+                self.pending[-1] = decode(np.concatenate((last.raw[:-1], records[:1])), last.path,
+                                          last.first_index, self.fmt)
             records = records[1:]
         if not len(records):
             return []
