@@ -43,22 +43,26 @@ class ScidRecords:
     @property
     def first_of_split(self) -> np.ndarray:
         """First fill of a CME trade Sierra Chart split into fills."""
-        return (self.flags & FIRST) != 0
+        mask: np.ndarray = (self.flags & FIRST) != 0
+        return mask
 
     @property
     def last_of_split(self) -> np.ndarray:
         """Last fill of a split trade."""
-        return (self.flags & LAST) != 0
+        mask: np.ndarray = (self.flags & LAST) != 0
+        return mask
 
     @property
     def is_tick(self) -> np.ndarray:
         """One trade with the bid and ask at it (not a bar)."""
-        return (self.flags & TICK) != 0
+        mask: np.ndarray = (self.flags & TICK) != 0
+        return mask
 
     @property
     def traded(self) -> np.ndarray:
         """Records holding trades: not empty, not a quote-only update, a positive close."""
-        return (self.flags & TRADED) != 0
+        mask: np.ndarray = (self.flags & TRADED) != 0
+        return mask
 
 
 def concat(parts: list[ScidRecords]) -> ScidRecords:

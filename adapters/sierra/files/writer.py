@@ -60,7 +60,8 @@ def scid_records(rows: Iterable[Sequence[float]], legacy: bool = False) -> np.nd
     return np.array(out, dtype=SCID_RECORD)
 
 
-def tick(ns: int, price: float, size: int, *, bid: float, ask: float, buyer: bool, marker: str = "") -> tuple:
+def tick(ns: int, price: float, size: int, *, bid: float, ask: float, buyer: bool,
+         marker: str = "") -> tuple[float, ...]:
     """One tick row for :func:`scid_records`: a trade of ``size`` at ``price`` with the bid/ask at it."""
     opens = {"": 0.0, "first": FIRST_MARKER, "last": LAST_MARKER}
     return (ns, opens[marker], ask, bid, price, 1, size, 0 if buyer else size, size if buyer else 0)
