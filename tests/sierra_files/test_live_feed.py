@@ -72,8 +72,9 @@ def test_depth_joins_mid_day_with_a_snapshot_then_follows_batches(tmp_path) -> N
     config = _config(tmp_path, depth_dir=str(tmp_path), depth_levels=3, trades=False)
     write_file(config.path, scid_header(), scid_records(ticks_rows()[:1]))
     day = tmp_path / "ESZ25-CME.2025-12-01.depth"
-    write_file(day, depth_header(), depth_records([(T0, 1, 0, 0, 0.0, 0), (T0, 2, 0, 4, 6850.0, 10),
-                                                   (T0, 3, 1, 2, 6850.25, 8)]))
+    write_file(day, depth_header(), depth_records([(T0 - 600 * S, 1, 0, 0, 0.0, 0), (T0 - 600 * S, 2, 1, 4, 6849.0, 9),
+                                                   (T0, 1, 0, 0, 0.0, 0), (T0, 2, 0, 4, 6850.0, 10),
+                                                   (T0, 3, 1, 2, 6850.25, 8)]))  # two snapshots: the last counts
     live = LiveFiles(config, ES, Clock(T0 + 5 * S))
     snapshot = [e for e in live.poll() if isinstance(e, DepthUpdate)]
     assert [(e.side.value, e.level, e.action.value, e.price, e.size) for e in snapshot] == [

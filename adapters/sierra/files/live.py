@@ -11,6 +11,7 @@ import numpy as np
 from adapters.sierra.files.bars import bar_columns
 from adapters.sierra.files.config import SierraFilesFeedConfig
 from adapters.sierra.files.depth import DepthBook, check_depth, snapshot
+from adapters.sierra.files.layout import CLEAR_BOOK
 from adapters.sierra.files.reader import DEPTH, SCID, map_records
 from adapters.sierra.files.scid import BLOCK, ScidRecords, concat, decode
 from adapters.sierra.files.tail import DepthDayTail, RecordTail
@@ -167,6 +168,10 @@ class LiveFiles:
             path = str(self.depth.tail.path if self.depth.tail else "")
             ts, flags, self.depth_fmt = check_depth(chunk.records, path, chunk.first_index, self.depth_fmt)
             rec = chunk.records
+            if not self._depth_primed:  # joining mid-day: the book as of the last full snapshot is enough
+                clears = np.flatnonzero(rec["command"] == CLEAR_BOOK)
+                if len(clears):
+                    rec, ts, flags = rec[clears[-1]:], ts[clears[-1]:], flags[clears[-1]:]
             for t, command, flag, price, quantity in zip(ts.tolist(), rec["command"].tolist(), flags.tolist(),
                                                          rec["price"].tolist(), rec["quantity"].tolist(),
                                                          strict=True):
