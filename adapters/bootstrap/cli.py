@@ -117,7 +117,8 @@ def init(
 @app.command("backtest")
 def backtest(
     config: Annotated[Path | None, typer.Argument(help="System YAML (default: the shipped default system).")] = None,
-    data: Annotated[Path | None, typer.Option("--data", help="CSV or Parquet bars replacing the data feed "
+    data: Annotated[Path | None, typer.Option("--data", help="CSV or Parquet bars or a Sierra Chart .scid file "
+                                              "replacing the data feed "
                                               "(layout detected; docs/data.md).")] = None,
     start: Annotated[datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day (the bars "
                                                    "before it warm the system up).")] = None,

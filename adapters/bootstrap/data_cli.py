@@ -54,9 +54,25 @@ def _when(ns: int) -> str:
     return f"{stamp:%Y-%m-%d %H:%M} UTC ({stamp.tz_convert('America/Chicago'):%Y-%m-%d %H:%M} Chicago)"
 
 
+def _inspect_scid(path: Path) -> None:
+    """What MIA reads in a Sierra Chart .scid file (bars come from ``mia data import`` or ``--data``)."""
+    from adapters.sierra.files.inspect import describe_scid
+
+    try:
+        rows = describe_scid(path)
+    except MiaError as exc:
+        raise fail(str(exc)) from exc
+    table = Table(title=str(path), show_header=False)
+    table.add_column("what")
+    table.add_column("MIA reads", overflow="fold")
+    for what, text in rows:
+        table.add_row(what, text)
+    console.print(table)
+
+
 @data_app.command("inspect")
 def inspect(
-    path: Annotated[Path, typer.Argument(help="A CSV or Parquet bar file.")],
+    path: Annotated[Path, typer.Argument(help="A CSV or Parquet bar file, or a Sierra Chart .scid file.")],
     instrument: Annotated[str, typer.Option("--instrument", help="Whose tick grid prices are checked on.")] = "ES",
     columns: ColumnsOption = None,
     tz: TzOption = None,
@@ -68,6 +84,9 @@ def inspect(
     from adapters.replay.file import FileFeedConfig, read_file
     from mia_core.instruments import instrument_for
 
+    if path.suffix.lower() == ".scid":
+        _inspect_scid(path)
+        return
     options = data_options(columns, tz, close_time, on_bad_data)
     settings: dict[str, object] = {"path": str(path), "on_bad_data": options.on_bad_data or "repair"}
     if options.columns:
@@ -99,3 +118,9 @@ def inspect(
 from adapters.bootstrap.download_cli import download_command  # noqa: E402  (its own module, registered here)
 
 data_app.command("download")(download_command)
+from adapters.bootstrap.import_cli import import_command  # noqa: E402  (its own module, registered here)
+
+data_app.command("import")(import_command)
+from adapters.sierra.files.levels_cli import levels_command  # noqa: E402  (its own module, registered here)
+
+data_app.command("levels")(levels_command)

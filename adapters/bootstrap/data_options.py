@@ -49,9 +49,29 @@ def file_settings(plan: SystemPlan, path: Path, options: DataOptions) -> dict[st
     return base
 
 
-def file_feed(host: PluginHost, settings: dict[str, Any], source: str) -> Any:
-    """The registered ``file`` data feed and its settings structured from ``settings`` (errors name --data)."""
-    spec, _ = host.component(ComponentKind.DATA_FEED, "file")
+SIERRA_SUFFIX = ".scid"  # a Sierra Chart intraday data file: read by the ``sierra_files`` feed
+
+
+def sierra_settings(plan: SystemPlan, path: Path, options: DataOptions) -> dict[str, Any]:
+    """The ``sierra_files`` feed's settings for ``path``: a YAML ``sierra_files`` feed's (bar size...) under --data."""
+    given = [flag for flag, value in (("--columns", options.columns), ("--tz", options.timezone),
+                                      ("--close-time", options.close_time)) if value]
+    if given:
+        raise ConfigError(str(path), "--data", f"{', '.join(given)} do not apply to a Sierra Chart .scid file "
+                                               "(its layout and times are fixed: UTC)")
+    planned = plan.one("data_feed")
+    base: dict[str, Any] = {}
+    if planned.spec.name == "sierra_files" and attrs.has(type(planned.config)):
+        base = attrs.asdict(planned.config)
+    base["path"] = str(path)
+    if options.on_bad_data is not None:
+        base["on_bad_data"] = options.on_bad_data
+    return base
+
+
+def file_feed(host: PluginHost, settings: dict[str, Any], source: str, feed: str = "file") -> Any:
+    """The registered ``feed`` data feed and its settings structured from ``settings`` (errors name --data)."""
+    spec, _ = host.component(ComponentKind.DATA_FEED, feed)
     try:
         return spec, structure_attrs(spec.config_class, settings, "--data")
     except StructureError as exc:
@@ -60,10 +80,17 @@ def file_feed(host: PluginHost, settings: dict[str, Any], source: str) -> Any:
 
 def plan_with_data(plan: SystemPlan, host: PluginHost, data: Path | None,
                    options: DataOptions | None = None) -> SystemPlan:
-    """``plan`` with its data feed replaced by the ``file`` feed reading ``data`` (``plan`` itself when ``None``)."""
+    """``plan`` with its data feed replaced by one reading ``data`` (``plan`` itself when ``None``).
+
+    A ``.scid`` file goes to the ``sierra_files`` feed, anything else to the ``file`` feed.
+    """
     if data is None:
         return plan
-    spec, config = file_feed(host, file_settings(plan, data, options or DataOptions()), plan.source)
+    if data.suffix.lower() == SIERRA_SUFFIX:
+        settings = sierra_settings(plan, data, options or DataOptions())
+        spec, config = file_feed(host, settings, plan.source, "sierra_files")
+    else:
+        spec, config = file_feed(host, file_settings(plan, data, options or DataOptions()), plan.source)
     sections = dict(plan.sections)
     sections["data_feed"] = (attrs.evolve(plan.one("data_feed"), spec=spec, config=config),)
     return attrs.evolve(plan, sections=sections)

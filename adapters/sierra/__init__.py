@@ -1,0 +1,1 @@
+"""Sierra Chart: DTC for orders and accounts, intraday (.scid) and depth (.depth) files for CME order flow."""

@@ -1,0 +1,1 @@
+"""Sierra Chart data files: .scid intraday and .depth market depth records, read, validated and tailed."""
