@@ -51,9 +51,16 @@ class MemoryJournal:
         """Append ``entry``."""
         self._entries.append(entry)
 
-    def entries(self, kind: str | None = None) -> Iterator[JournalEntry]:
-        """Entries in order, optionally of one kind."""
-        return (e for e in self._entries if kind is None or e.kind == kind)
+    def entries(self, kind: str | None = None, since_ns: int | None = None) -> Iterator[JournalEntry]:
+        """Entries in order, optionally of one kind and at or after ``since_ns``."""
+        return (e for e in self._entries
+                if (kind is None or e.kind == kind) and (since_ns is None or e.ts >= since_ns))
+
+    def flush(self) -> None:
+        """Nothing to write."""
+
+    def close(self) -> None:
+        """Nothing to close."""
 
 
 class JsonLinesJournal:
@@ -64,22 +71,33 @@ class JsonLinesJournal:
         self.path.parent.mkdir(parents=True, exist_ok=True)
 
     def record(self, entry: JournalEntry) -> None:
-        """Append ``entry`` durably."""
+        """Append ``entry`` durably; after a torn last line (a crash mid-write) it starts on a line of its own."""
         line = json.dumps({"ts": entry.ts, "kind": entry.kind, "payload": to_plain(entry.payload)}, default=str)
-        with self.path.open("a", encoding="utf-8") as handle:
-            handle.write(line + "\n")
+        with self.path.open("a+b") as handle:
+            end = handle.seek(0, os.SEEK_END)
+            torn = False
+            if end:
+                handle.seek(end - 1)
+                torn = handle.read(1) != b"\n"
+            handle.write((("\n" if torn else "") + line + "\n").encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
 
-    def entries(self, kind: str | None = None) -> Iterator[JournalEntry]:
-        """Entries read back (payloads as plain data); a torn last line is skipped."""
+    def entries(self, kind: str | None = None, since_ns: int | None = None) -> Iterator[JournalEntry]:
+        """Entries read back (payloads as plain data), of ``kind`` and at or after ``since_ns``; torn lines skipped."""
         if not self.path.exists():
             return
-        with self.path.open(encoding="utf-8") as handle:
+        with self.path.open(encoding="utf-8", errors="replace") as handle:  # a torn UTF-8 character too
             for line in handle:
                 try:
                     raw = json.loads(line)
                 except json.JSONDecodeError:
                     continue
-                if kind is None or raw["kind"] == kind:
+                if (kind is None or raw["kind"] == kind) and (since_ns is None or raw["ts"] >= since_ns):
                     yield JournalEntry(ts=raw["ts"], kind=raw["kind"], payload=raw["payload"])
+
+    def flush(self) -> None:
+        """Nothing pending: each entry is written and fsynced by ``record``."""
+
+    def close(self) -> None:
+        """Nothing held open."""
