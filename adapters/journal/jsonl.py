@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import json
 import os
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,9 @@ import attrs
 
 from mia_core.instruments import Instrument
 from mia_core.journal import JournalEntry
+
+#: The kind of the entries that keep a JSON-lines journal's counters (``next_sequence``).
+SEQUENCE = "sequence"
 
 
 def to_plain(value: Any) -> Any:
@@ -46,6 +50,12 @@ class MemoryJournal:
 
     def __init__(self) -> None:
         self._entries: list[JournalEntry] = []
+        self._sequences: dict[str, int] = {}
+
+    def next_sequence(self, name: str) -> int:
+        """The next value of counter ``name`` (1, 2, ...), for as long as this journal lives."""
+        self._sequences[name] = self._sequences.get(name, 0) + 1
+        return self._sequences[name]
 
     def record(self, entry: JournalEntry) -> None:
         """Append ``entry``."""
@@ -69,6 +79,17 @@ class JsonLinesJournal:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._sequences: dict[str, int] = {}
+
+    def next_sequence(self, name: str) -> int:
+        """The next value of counter ``name`` (1, 2, ...): recorded as a ``sequence`` entry, so it survives restarts."""
+        if name not in self._sequences:
+            values = (int(e.payload["value"]) for e in self.entries(SEQUENCE) if e.payload.get("name") == name)
+            self._sequences[name] = max(values, default=0)
+        value = self._sequences[name] + 1
+        self.record(JournalEntry(time.time_ns(), SEQUENCE, {"name": name, "value": value}))
+        self._sequences[name] = value
+        return value
 
     def record(self, entry: JournalEntry) -> None:
         """Append ``entry`` durably; after a torn last line (a crash mid-write) it starts on a line of its own."""
