@@ -93,8 +93,9 @@ def make_engine(system: System, initial_cash_cents: int, *, persist_risk: bool =
     """The engine wired with the system's components in YAML order.
 
     ``persist_risk`` (paper and live sessions) keeps the catastrophe latch in the
-    system's own state file (``catastrophe.state_file`` or ``~/.mia/systems/<name>/``) when the monitor is enabled, so it survives a restart
-    and ``mia risk stop`` / ``rearm`` reach the session; backtests keep it in memory.
+    system's own state file (``catastrophe.state_file`` or ``~/.mia/systems/<name>/``)
+    when the monitor is enabled, so it survives a restart and ``mia risk stop`` /
+    ``rearm`` reach the session; backtests keep it in memory.
     """
     settings = system.plan.settings
     monitor = settings.catastrophe

@@ -32,6 +32,7 @@ from adapters.bootstrap.startup import check_plan
 from adapters.check.cli import check_app
 from adapters.ib.cli import ib_app
 from adapters.ib.history import HistoryError
+from adapters.journal.cli import journal_app
 from adapters.research.cli import walkforward_command
 from adapters.research.sweep.cli import sweep_command
 from adapters.risk.cli import risk_app
@@ -50,6 +51,7 @@ app.add_typer(check_app, name="check")
 app.add_typer(risk_app, name="risk")
 app.add_typer(ib_app, name="ib")
 app.add_typer(data_app, name="data")
+app.add_typer(journal_app, name="journal")
 console = Console()
 
 ConfigPath = Annotated[Path, typer.Argument(help="A system YAML file.")]
@@ -129,6 +131,8 @@ def backtest(
     close_time: CloseTimeOption = None,
     on_bad_data: BadDataOption = None,
     data_report: DataReportOption = False,
+    journal: Annotated[Path | None, typer.Option("--journal", help="Also write the run's journal to this new file "
+                                                 "(.sqlite/.db SQLite, else JSON lines; docs/journal.md).")] = None,
 ) -> None:
     """Run a system on history; print the summary and write the report."""
     from adapters.bootstrap.backtest import BacktestRunStopped, backtest_plan
@@ -136,6 +140,8 @@ def backtest(
 
     path = config or default_config()
     directory = report or Path("reports") / path.stem
+    if journal is not None and journal.exists():
+        raise fail(f"{journal} exists: a backtest writes a new journal; remove it or name another file")
     show_data_details(data_report)
     try:
         options = data_options(columns, tz, close_time, on_bad_data)
@@ -158,6 +164,11 @@ def backtest(
         raise fail(str(exc), code=1) from exc
     except MiaError as exc:  # configuration, plugins, the data file, the window's dates
         raise fail(str(exc)) from exc
+    if journal is not None:
+        from adapters.journal.files import write_journal
+
+        write_journal(run.result.journal, journal)
+        console.print(f"journal: {journal} ({len(run.result.journal):,} entries)", highlight=False)
     _report(run, directory)
 
 

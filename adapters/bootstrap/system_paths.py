@@ -36,7 +36,7 @@ def risk_state_path(plan: SystemPlan) -> Path:
 
 
 def session_journal_path(plan: SystemPlan) -> Path | None:
-    """A paper/live session's journal: ``journal.path`` if set, else ``<system folder>/journal.sqlite``; None: memory."""
+    """A paper/live session's journal: ``journal.path``, else ``<system folder>/journal.sqlite``; None: in memory."""
     explicit = plan.settings.journal.path
     if explicit == MEMORY:
         return None

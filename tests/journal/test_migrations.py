@@ -9,6 +9,7 @@ from pathlib import Path
 from adapters.journal.jsonl import to_plain
 from adapters.journal.schema import MIGRATIONS, SCHEMA_VERSION, key_columns
 from adapters.journal.sqlite import SqliteJournal
+
 from .test_sqlite_journal import sample
 
 

@@ -64,7 +64,8 @@ def test_the_file_is_in_wal_mode_and_key_columns_are_indexed(tmp_path: Path) -> 
     indexed = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"entries_ts", "entries_kind", "entries_client_order_id", "entries_order_id", "entries_exec_id"} <= indexed
     rows = con.execute("SELECT kind, client_order_id, order_id, exec_id FROM entries ORDER BY id").fetchall()
-    assert rows[:3] == [("order_intent", "sys-a-1", "", ""), ("order", "sys-a-1", "7", ""), ("fill", "", "7", "0001.01")]
+    assert rows[:3] == [("order_intent", "sys-a-1", "", ""), ("order", "sys-a-1", "7", ""),
+                        ("fill", "", "7", "0001.01")]
     assert con.execute("SELECT count(*) FROM fills").fetchone()[0] == 1  # one view per kind
     con.close()
 
