@@ -305,6 +305,19 @@ def bench_gex(
     console.print(gex_table(count, timings, runs))
 
 
+@bench_app.command("journal")
+def bench_journal(
+    intents: Annotated[int, typer.Option("--intents", help="Order intents timed one by one.")] = 1000,
+    repeats: Annotated[int, typer.Option("--repeats", help="Backtest runs per journal (best kept).")] = 3,
+    directory: Annotated[Path | None, typer.Option("--dir", help="Where the files are written (default: MIA's "
+                                                   "home, ~/.mia).")] = None,
+) -> None:
+    """A file journal's cost to the default system's backtest, and order-intent durability latency (p50/p99)."""
+    from adapters.bench.journal import journal_bench, journal_table
+
+    console.print(journal_table(journal_bench(intents, repeats, directory)))
+
+
 from adapters.options.cli import collect_command, gex_command  # noqa: E402  (its own module, registered here)
 
 app.command("gex")(gex_command)
