@@ -19,21 +19,40 @@ from mia_core.journal import JournalEntry
 SEQUENCE = "sequence"
 
 
+_SAME = frozenset({int, float, str, bool, type(None)})
+_FIELDS: dict[type, tuple[tuple[str, bool, Any], ...] | None] = {}
+
+
+def _fields(kind: type) -> tuple[tuple[str, bool, Any], ...] | None:
+    """(name, omitted at its default, default) of an attrs class's fields; None for any other class (cached)."""
+    try:
+        return _FIELDS[kind]
+    except KeyError:
+        found = (tuple((f.name, bool(f.metadata.get("omit_default")), f.default) for f in attrs.fields(kind))
+                 if attrs.has(kind) else None)
+        _FIELDS[kind] = found
+        return found
+
+
 def to_plain(value: Any) -> Any:
     """Domain objects to JSON-able data (instruments by symbol, enums by value).
 
     A field marked ``metadata={"omit_default": True}`` is left out while it holds its
     default, so adding such a field leaves existing journals byte for byte the same.
     """
+    kind = type(value)
+    if kind in _SAME:  # most values: returned as they are, without the checks below
+        return value
     if isinstance(value, Instrument):
         return value.symbol
-    if attrs.has(type(value)):
-        data = {
-            f.name: to_plain(getattr(value, f.name))
-            for f in attrs.fields(type(value))
-            if not (f.metadata.get("omit_default") and getattr(value, f.name) == f.default)  # a field added later
-        }
-        return {"type": type(value).__name__, **data}
+    fields = _fields(kind)
+    if fields is not None:
+        data: dict[str, Any] = {"type": kind.__name__}
+        for name, omit_default, default in fields:
+            item = getattr(value, name)
+            if not (omit_default and item == default):  # a field added later
+                data[name] = to_plain(item)
+        return data
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, Mapping):
