@@ -8,10 +8,13 @@
   with ``synchronous=FULL`` before ``record`` returns: p50/p99/max latency (target p99
   under 5 ms), with and without drawing its client order id first. The files are made
   in ``directory`` (default: MIA's home folder, where the journals live), then removed.
+  The disk's own fsync latency (4 KiB appended and fsynced) is measured beside it: an
+  intent cannot be durable faster than the disk syncs.
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import tempfile
 import time
@@ -49,6 +52,7 @@ class JournalFigures:
     intents: int
     intent_ms: tuple[float, float, float]  # p50, p99, max
     id_and_intent_ms: tuple[float, float, float]
+    fsync_ms: tuple[float, float, float]  # the disk's own: 4 KiB appended and fsynced, as many times
     directory: str
 
     @property
@@ -81,6 +85,18 @@ def _intent_latency(folder: Path, count: int, with_id: bool) -> tuple[float, flo
     return _percentiles(samples)
 
 
+def _fsync_latency(folder: Path, count: int) -> tuple[float, float, float]:
+    samples = []
+    with (folder / "fsync.bin").open("ab") as handle:
+        for _ in range(count):
+            start = time.perf_counter()
+            handle.write(b"x" * 4096)
+            handle.flush()
+            os.fsync(handle.fileno())
+            samples.append((time.perf_counter() - start) * 1000)
+    return _percentiles(samples)
+
+
 def journal_bench(intents: int = 1000, repeats: int = 3, directory: Path | None = None,
                   start: date | None = None, end: date | None = None) -> JournalFigures:
     """Measure (see the module docstring); ``start``/``end`` narrow the backtest's window."""
@@ -109,8 +125,9 @@ def journal_bench(intents: int = 1000, repeats: int = 3, directory: Path | None 
         jsonl = time.perf_counter() - began
         latency = _intent_latency(folder, intents, with_id=False)
         with_id = _intent_latency(folder, intents, with_id=True)
+        fsync = _fsync_latency(folder, intents)
     return JournalFigures(entries, min(memory), min(with_file), min(writes), jsonl, intents, latency, with_id,
-                          str(base))
+                          fsync, str(base))
 
 
 def journal_table(f: JournalFigures) -> Table:
@@ -130,4 +147,6 @@ def journal_table(f: JournalFigures) -> Table:
                   f"max {most:.3f} ms", f"p99 < {TARGET_P99_MS:g} ms")
     p50, p99, most = f.id_and_intent_ms
     table.add_row("client order id + intent", f"p50 {p50:.3f} ms  p99 {p99:.3f} ms  max {most:.3f} ms", "")
+    p50, p99, most = f.fsync_ms
+    table.add_row("the disk: 4 KiB appended + fsync", f"p50 {p50:.3f} ms  p99 {p99:.3f} ms  max {most:.3f} ms", "")
     return table
