@@ -3,7 +3,8 @@
 - The default system's backtest timed with its in-memory journal, and again followed
   by writing that journal to a new SQLite file (batched commits, as ``mia backtest
   --journal`` does); best of ``repeats`` runs each; the slowdown (target at most 1.20)
-  is the best run plus the best write over the best run (``JournalFigures.slowdown``). Writing the same entries as JSON lines (an fsync per entry) is shown too.
+  is the best run plus the best write over the best run (``JournalFigures.slowdown``).
+  Writing the same entries as JSON lines (an fsync per entry) is shown too.
 - ``intents`` order intents recorded one by one in a new SQLite journal, each committed
   with ``synchronous=FULL`` before ``record`` returns: p50/p99/max latency (target p99
   under 5 ms), with and without drawing its client order id first. The files are made

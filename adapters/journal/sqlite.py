@@ -51,12 +51,16 @@ class SqliteJournal:
         self.full_kinds = frozenset(full_kinds)
         self._pending: list[_Row] = []
         self._oldest = 0.0
+        self._closed = False
         self._con = sqlite3.connect(self.path, isolation_level=None)
         try:
             self._con.execute("PRAGMA journal_mode=WAL")
             self._con.execute("PRAGMA synchronous=NORMAL")
             self.migrated_from = migrate(self._con, str(self.path))
-        except (sqlite3.DatabaseError, ValueError):
+        except sqlite3.DatabaseError as exc:  # not an SQLite file, or a damaged one
+            self._con.close()
+            raise ValueError(f"{self.path}: not a readable SQLite journal ({exc})") from exc
+        except ValueError:
             self._con.close()
             raise
 
@@ -120,10 +124,13 @@ class SqliteJournal:
         return int(value)
 
     def close(self) -> None:
-        """Commit what is pending and close the file."""
+        """Commit what is pending and close the file (a second call does nothing)."""
+        if self._closed:
+            return
         try:
             self.flush()
         finally:
+            self._closed = True
             self._con.close()
 
     def __enter__(self) -> SqliteJournal:

@@ -118,3 +118,13 @@ def test_a_system_yaml_names_its_session_journal(tmp_path: Path) -> None:
     assert "0 entries" in invoke("check", str(config))
     missing = runner.invoke(app, ["journal", "check", str(tmp_path / "none.sqlite")])
     assert missing.exit_code != 0 and "no journal at" in missing.output
+    (tmp_path / "junk.db").write_bytes(b"junk" * 1000)
+    junk = runner.invoke(app, ["journal", "check", str(tmp_path / "junk.db")])
+    assert junk.exit_code != 0 and "not a readable SQLite journal" in junk.output
+
+
+def test_summary_and_mentor_read_an_sqlite_journal_too(journals: dict[str, Path]) -> None:
+    summary = runner.invoke(app, ["summary", "--journal", str(journals["sqlite"])])
+    assert summary.exit_code == 0 and "Daily summary 2010-" in summary.output, summary.output
+    mentor = runner.invoke(app, ["mentor", "--journal", str(journals["sqlite"])])
+    assert mentor.exit_code == 0, mentor.output

@@ -119,3 +119,14 @@ def test_a_newer_schema_is_refused_with_the_file_named(tmp_path: Path) -> None:
     con.close()
     with pytest.raises(ValueError, match=r"j\.sqlite: journal schema version 99 is newer"):
         SqliteJournal(path)
+
+
+def test_a_file_that_is_no_journal_is_refused_with_its_name_and_close_twice_is_harmless(tmp_path: Path) -> None:
+    path = tmp_path / "garbage.sqlite"
+    path.write_bytes(b"this is not an SQLite database, not at all" * 100)
+    with pytest.raises(ValueError, match=r"garbage\.sqlite: not a readable SQLite journal"):
+        SqliteJournal(path)
+    journal = SqliteJournal(tmp_path / "j.sqlite")
+    journal.record(JournalEntry(1, "signal", {"n": 1}))
+    journal.close()
+    journal.close()
