@@ -54,8 +54,10 @@ def journaled_fill_ids(path_text: str) -> set[str]:
 
     ids: set[str] = set()
     journal = open_journal(path)
-    entries = list(journal.entries("fill"))
-    journal.close()
+    try:
+        entries = list(journal.entries("fill"))
+    finally:
+        journal.close()
     for entry in entries:
         event = entry.payload.get("event")
         fill = event.get("fill") if isinstance(event, dict) else getattr(event, "fill", None)
