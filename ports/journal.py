@@ -10,9 +10,11 @@ from mia_core.journal import JournalEntry
 
 @runtime_checkable
 class Journal(Protocol):
-    """Append-only record of signals, risk decisions, orders, fills and alerts.
+    """Append-only record of signals, risk decisions, order intents, orders, fills and alerts.
 
-    Nothing recorded is ever lost: an entry is durable once ``record`` returns.
+    An order intent (kind ``order_intent``) is durable once ``record`` returns; how soon
+    other kinds are is the implementation's to say (the session's SQLite and JSON-lines
+    journals: at once; a backtest's file: in batches; docs/journal.md).
     """
 
     def record(self, entry: JournalEntry) -> None:

@@ -15,6 +15,12 @@ def _every_plugin_enabled(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MIA_DISABLE_PLUGINS", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _mia_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each system's journal and risk state (~/.mia/systems/<name>/) go to a temporary folder, never the user's."""
+    monkeypatch.setenv("MIA_HOME", str(tmp_path_factory.mktemp("mia_home")))
+
+
 @pytest.fixture
 def repo_root() -> Path:
     """The repository checkout (docs/, pyproject.toml, ...)."""

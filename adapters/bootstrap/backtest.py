@@ -15,6 +15,7 @@ from adapters.bootstrap.container import System, build_system
 from adapters.bootstrap.data_options import DataOptions, plan_with_data, with_window_filter
 from adapters.bootstrap.errors import ConfigError
 from adapters.bootstrap.plugins import PluginHost
+from adapters.bootstrap.system_paths import risk_state_path
 from adapters.bootstrap.window import Bounds, select
 from adapters.risk.store import FileRiskStateStore
 from mia_core.engine.backtest import BacktestResult, BacktestStopped, Progress, run_backtest, supports_vectorised
@@ -91,13 +92,14 @@ def load_series(system: System, start: dt.date | None, end: dt.date | None) -> B
 def make_engine(system: System, initial_cash_cents: int, *, persist_risk: bool = False) -> TradingEngine:
     """The engine wired with the system's components in YAML order.
 
-    ``persist_risk`` (paper and live sessions) keeps the catastrophe latch in
-    ``catastrophe.state_file`` when the monitor is enabled, so it survives a restart
-    and ``mia risk stop`` / ``rearm`` reach the session; backtests keep it in memory.
+    ``persist_risk`` (paper and live sessions) keeps the catastrophe latch in the
+    system's own state file (``catastrophe.state_file`` or ``~/.mia/systems/<name>/``)
+    when the monitor is enabled, so it survives a restart and ``mia risk stop`` /
+    ``rearm`` reach the session; backtests keep it in memory.
     """
     settings = system.plan.settings
     monitor = settings.catastrophe
-    store = FileRiskStateStore(monitor.state_file) if persist_risk and monitor.enabled else None
+    store = FileRiskStateStore(risk_state_path(system.plan)) if persist_risk and monitor.enabled else None
     return TradingEngine(
         system.plan.instrument,
         system.strategy,

@@ -32,6 +32,7 @@ from adapters.bootstrap.startup import check_plan
 from adapters.check.cli import check_app
 from adapters.ib.cli import ib_app
 from adapters.ib.history import HistoryError
+from adapters.journal.cli import journal_app
 from adapters.launcher.cli import start_command
 from adapters.research.cli import walkforward_command
 from adapters.research.sweep.cli import sweep_command
@@ -51,6 +52,7 @@ app.add_typer(check_app, name="check")
 app.add_typer(risk_app, name="risk")
 app.add_typer(ib_app, name="ib")
 app.add_typer(data_app, name="data")
+app.add_typer(journal_app, name="journal")
 console = Console()
 
 ConfigPath = Annotated[Path, typer.Argument(help="A system YAML file.")]
@@ -131,6 +133,8 @@ def backtest(
     close_time: CloseTimeOption = None,
     on_bad_data: BadDataOption = None,
     data_report: DataReportOption = False,
+    journal: Annotated[Path | None, typer.Option("--journal", help="Also write the run's journal to this new file "
+                                                 "(.sqlite/.db SQLite, else JSON lines; docs/journal.md).")] = None,
 ) -> None:
     """Run a system on history; print the summary and write the report."""
     from adapters.bootstrap.backtest import BacktestRunStopped, backtest_plan
@@ -138,6 +142,8 @@ def backtest(
 
     path = config or default_config()
     directory = report or Path("reports") / path.stem
+    if journal is not None and journal.exists():
+        raise fail(f"{journal} exists: a backtest writes a new journal; remove it or name another file")
     show_data_details(data_report)
     try:
         options = data_options(columns, tz, close_time, on_bad_data)
@@ -160,6 +166,11 @@ def backtest(
         raise fail(str(exc), code=1) from exc
     except MiaError as exc:  # configuration, plugins, the data file, the window's dates
         raise fail(str(exc)) from exc
+    if journal is not None:
+        from adapters.journal.files import write_journal
+
+        write_journal(run.result.journal, journal)
+        console.print(f"journal: {journal} ({len(run.result.journal):,} entries)", highlight=False)
     _report(run, directory)
 
 
@@ -334,6 +345,19 @@ def bench_gex(
 
     count, timings = gex_bench(options, runs)
     console.print(gex_table(count, timings, runs))
+
+
+@bench_app.command("journal")
+def bench_journal(
+    intents: Annotated[int, typer.Option("--intents", help="Order intents timed one by one.")] = 1000,
+    repeats: Annotated[int, typer.Option("--repeats", help="Backtest runs per journal (best kept).")] = 3,
+    directory: Annotated[Path | None, typer.Option("--dir", help="Where the files are written (default: MIA's "
+                                                   "home, ~/.mia).")] = None,
+) -> None:
+    """A file journal's cost to the default system's backtest, and order-intent durability latency (p50/p99)."""
+    from adapters.bench.journal import journal_bench, journal_table
+
+    console.print(journal_table(journal_bench(intents, repeats, directory)))
 
 
 from adapters.options.cli import collect_command, gex_command  # noqa: E402  (its own module, registered here)

@@ -12,7 +12,7 @@ from rich.console import Console
 from adapters.bootstrap.cli_shared import fail
 
 console = Console()
-JournalOption = Annotated[Path, typer.Option("--journal", help="A JSON-lines journal (journal.path of a session).")]
+JournalOption = Annotated[Path, typer.Option("--journal", help="A session's journal file (SQLite or JSON lines).")]
 
 
 def summary_command(
@@ -43,7 +43,7 @@ def summary_command(
 
 
 def mentor_command(
-    journal: Annotated[Path | None, typer.Option("--journal", help="A JSON-lines journal.")] = None,
+    journal: Annotated[Path | None, typer.Option("--journal", help="A journal file (SQLite or JSON lines).")] = None,
     trades: Annotated[Path | None, typer.Option("--trades", help="A backtest report's trades.csv.")] = None,
     start: Annotated[str | None, typer.Option("--from", help="First day YYYY-MM-DD (by trade exit).")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last day YYYY-MM-DD.")] = None,

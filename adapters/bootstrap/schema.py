@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Literal
 
 import attrs
@@ -58,7 +59,12 @@ class BacktestConfig:
 
 @attrs.frozen
 class JournalConfig:
-    """Where the trade journal is written (JSON lines); ``null`` keeps it in memory."""
+    """Where a paper/live session's journal is written: ``.sqlite``/``.db`` SQLite, any other name JSON lines.
+
+    ``null`` is the system's own SQLite file (``~/.mia/systems/<name>/journal.sqlite``),
+    ``":memory:"`` keeps it in memory. Backtests keep theirs in memory unless
+    ``mia backtest --journal PATH`` is given.
+    """
 
     path: str | None = None
 
@@ -109,10 +115,20 @@ COMPONENT_SECTIONS: dict[str, tuple[ComponentKind, bool, bool]] = {
 DEFAULT_BROKER = {"use": "simulated"}
 
 
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
+def _system_name(instance: Any, attribute: Any, value: str | None) -> None:
+    if value is not None and not _NAME.fullmatch(value):
+        fail(instance, "name", value, "must be 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit "
+             "(it names the system's folder ~/.mia/systems/<name>)")
+
+
 @attrs.frozen
 class SystemSettings:
     """Top-level settings that are not components."""
 
+    name: str | None = attrs.field(default=None, validator=_system_name)
     mode: Mode = Mode.BACKTEST
     live_trading: bool = False
     instrument: str = "ES"

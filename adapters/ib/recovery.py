@@ -46,14 +46,19 @@ def order_from_execution(instrument: Instrument, fill: IbFill, ref: str, role: s
 
 
 def journaled_fill_ids(path_text: str) -> set[str]:
-    """Execution ids of the fills a JSON-lines journal holds ('' or a missing file: none)."""
+    """Execution ids of the fills a journal file holds (SQLite or JSON lines; '' or a missing file: none)."""
     path = Path(path_text) if path_text else None
     if path is None or not path.exists():
         return set()
-    from adapters.journal.jsonl import JsonLinesJournal
+    from adapters.journal.files import open_journal
 
     ids: set[str] = set()
-    for entry in JsonLinesJournal(path).entries("fill"):
+    journal = open_journal(path)
+    try:
+        entries = list(journal.entries("fill"))
+    finally:
+        journal.close()
+    for entry in entries:
         event = entry.payload.get("event")
         fill = event.get("fill") if isinstance(event, dict) else getattr(event, "fill", None)
         fill_id = fill.get("fill_id") if isinstance(fill, dict) else getattr(fill, "fill_id", "")

@@ -16,6 +16,7 @@ from adapters.bootstrap.config import SystemPlan, plan_system
 from adapters.bootstrap.container import build_system
 from adapters.bootstrap.errors import ConfigError, PluginError
 from adapters.bootstrap.startup import check_plan
+from adapters.bootstrap.system_paths import risk_state_path, session_journal_path
 from adapters.bootstrap.yamlread import read_document
 from adapters.launcher import checks
 from adapters.launcher.checks import CheckResult, Verdict
@@ -81,8 +82,9 @@ def preflight(config: Path, mode: RunMode | None, broker: BrokerName | None, liv
     finally:
         system.close()
     results.append(checks.market_hours(checks.now_ns()))
-    results.append(checks.risk_state(Path(settings.catastrophe.state_file).expanduser()))
-    results.append(checks.disk(Path(settings.journal.path or ".").expanduser()))
+    results.append(checks.risk_state(risk_state_path(plan)))
+    journal = session_journal_path(plan)
+    results.append(checks.disk(journal.parent if journal is not None else Path(".")))
     return results, plan
 
 

@@ -15,7 +15,9 @@ from rich.table import Table
 from adapters.bootstrap.backtest import session_engine
 from adapters.bootstrap.config import SystemPlan
 from adapters.bootstrap.container import build_system
-from adapters.journal.jsonl import JsonLinesJournal, MemoryJournal
+from adapters.bootstrap.system_paths import session_journal_path, system_name
+from adapters.journal.files import open_journal
+from adapters.journal.jsonl import MemoryJournal
 from adapters.live.daily import DailyDigest
 from adapters.live.health import HealthWatch, disk_free_pct
 from adapters.live.shell import LiveShell
@@ -84,8 +86,8 @@ async def run_session(
     engine = session_engine(system)
     if isinstance(system.data_feed, SeriesDataFeed):
         system.data_feed.speed = plan.settings.session.speed if speed is None else speed
-    path = plan.settings.journal.path
-    journal = JsonLinesJournal(path) if path else MemoryJournal()
+    path = session_journal_path(plan)
+    journal = open_journal(path) if path is not None else MemoryJournal()
     stop = asyncio.Event()
     with Live(status_table(engine, 0), console=console, refresh_per_second=4) as live:
         shell = LiveShell(
@@ -114,14 +116,10 @@ async def run_session(
                 await shell.run(stop)
         finally:
             system.close()
+            journal.close()
             table = status_table(engine, shell.events_seen, tuple(shell.recent_signals))
             live.update(session_view(table, board.state()))
     return shell
-
-
-def system_name(plan: SystemPlan) -> str:
-    """The name the session goes by: the system file's stem (``battle_navale`` for battle_navale.yaml)."""
-    return Path(plan.source).stem if plan.source else "system"
 
 
 def _digest(plan: SystemPlan, notifiers: tuple[Notifier, ...]) -> DailyDigest | None:

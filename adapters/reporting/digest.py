@@ -9,7 +9,8 @@ from pathlib import Path
 import matplotlib
 import pandas as pd
 
-from adapters.journal.jsonl import JsonLinesJournal, to_plain
+from adapters.journal.files import read_journal
+from adapters.journal.jsonl import to_plain
 from mia_core.digest.entries import JournalFacts, Trade, read_facts
 from mia_core.digest.summary import DailySummary
 from mia_core.journal import JournalEntry
@@ -26,10 +27,12 @@ def facts_of(entries: Iterable[JournalEntry]) -> JournalFacts:
 
 
 def journal_facts(path: Path) -> JournalFacts:
-    """Facts of a JSON-lines journal file."""
-    if not path.is_file():
-        raise FileNotFoundError(f"no journal at {path}")
-    return facts_of(JsonLinesJournal(path).entries())
+    """Facts of a journal file (SQLite or JSON lines)."""
+    journal = read_journal(path)
+    try:
+        return facts_of(journal.entries())
+    finally:
+        journal.close()
 
 
 def trades_csv_facts(path: Path) -> JournalFacts:

@@ -12,6 +12,7 @@ from rich.table import Table
 from adapters.bootstrap.cli_shared import fail, host_for
 from adapters.bootstrap.config import load_plan
 from adapters.bootstrap.errors import ConfigError, PluginError
+from adapters.bootstrap.system_paths import risk_state_path
 from adapters.risk import control
 from adapters.risk.store import read_latch, read_status, status_path
 from mia_core.risk.catastrophe import CatastropheConfig, LatchState, money
@@ -24,7 +25,7 @@ err = Console(stderr=True)
 ConfigArg = Annotated[Path, typer.Argument(help="The system YAML of the session (its catastrophe.state_file).")]
 OptionalConfig = Annotated[
     Path | None,
-    typer.Argument(help="The system YAML of the session; default: the default state file ~/.mia/risk_state.json."),
+    typer.Argument(help="The system YAML of the session (each system keeps its own state file)."),
 ]
 
 
@@ -36,12 +37,13 @@ def _plan(config: Path) -> Any:
 
 
 def _state_file(plan: Any) -> Path:
-    return Path(plan.settings.catastrophe.state_file).expanduser()
+    return risk_state_path(plan)
 
 
 def _target(config: Path | None) -> Path:
-    if config is None:
-        return Path(CatastropheConfig().state_file).expanduser()
+    if config is None:  # there is no machine-wide latch: each system has its own
+        raise fail("name the system YAML: each system keeps its own latch (~/.mia/systems/<name>/risk_state.json "
+                   "or its catastrophe.state_file)")
     return _state_file(_plan(config))
 
 

@@ -29,7 +29,8 @@ class CatastropheConfig:
 
     When a trigger fires the engine cancels working orders, flattens and latches: no
     new entries until ``mia risk rearm``. Paper and live sessions persist the latch
-    in ``state_file`` (so it survives a restart); backtests keep it in memory.
+    in ``state_file`` (so it survives a restart; empty: the system's own file,
+    ``~/.mia/systems/<name>/risk_state.json``); backtests keep it in memory.
     """
 
     enabled: bool = False
@@ -39,7 +40,7 @@ class CatastropheConfig:
     max_error_rate: float = attrs.field(default=0.10, validator=FRACTION)
     error_window: int = attrs.field(default=20, validator=within(1, 10000))
     min_orders: int = attrs.field(default=10, validator=within(1, 10000))
-    state_file: str = "~/.mia/risk_state.json"
+    state_file: str = ""
 
 
 @attrs.frozen(slots=True)

@@ -63,7 +63,9 @@ def run_tasks(client: object, tasks: Sequence[RunTask], store: RunStore, report:
     unique = {t.key: t for t in tasks if t.key not in done}
     if not unique:
         return 0
-    futures = {client.submit(run_task, t, key=f"mia-sweep-{t.key}", pure=False): t  # type: ignore[attr-defined]
+    # the seed is in the Dask key (not in the cache key): a result an earlier sweep left on the scheduler under
+    # the same key would otherwise be handed back with that sweep's seed
+    futures = {client.submit(run_task, t, key=f"mia-sweep-{t.key}-seed{t.seed}", pure=False): t  # type: ignore[attr-defined]
                for t in unique.values()}
     pending = set(futures)
     known = _workers(client)
