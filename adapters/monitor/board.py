@@ -47,7 +47,7 @@ def _number(value: float | None) -> float | None:
 def _order_row(order: Order) -> dict[str, Any]:
     intent = order.intent
     return {"id": order.order_id, "side": intent.side.value, "quantity": intent.quantity,
-            "filled": order.filled_quantity, "type": intent.kind.value, "limit": intent.limit_price,
+            "filled": order.filled_quantity, "type": intent.order_type.value, "limit": intent.limit_price,
             "stop": intent.stop_price, "status": order.status.value}
 
 
