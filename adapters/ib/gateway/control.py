@@ -4,7 +4,8 @@ One JSON object per line each way: ``{"op": "restart", "downtime": 1, "rollback"
 answered ``{"ok": true, ...}`` (or ``{"ok": false, "error": "..."}``) once done. Operations:
 ``restart`` (downtime, rollback, reuse_exec_ids), ``drop`` (every connection now),
 ``drop_next_order`` (moment), ``delay_fills`` (ms), ``walk`` (interval, seed), ``set_price``
-(root, price), ``ledger`` (orders, executions, positions and cash, see :func:`ledger`).
+(root, price), ``manual_trade`` (local_symbol, quantity: an order typed into TWS), ``ledger``
+(orders, executions, positions, cash, connected clients: :func:`ledger`).
 :func:`control` is the client.
 """
 
@@ -34,7 +35,7 @@ def ledger(gw: SimulatedGateway) -> dict[str, Any]:
         {"exec_id": e.exec_id, "client_id": e.order.client_id, "order_id": e.order.order_id,
          "perm_id": e.order.perm_id, "order_ref": e.order.order_ref, "side": e.side, "shares": e.shares,
          "price": e.price, "commission": e.commission, "time": e.time.isoformat(), "epoch": e.order.epoch,
-         "symbol": e.order.spec.symbol}
+         "symbol": e.order.spec.symbol, "local_symbol": e.order.spec.local_symbol}
         for e in gw.executions
     ]
     positions = {h.spec.local_symbol or h.spec.symbol: {"root": h.spec.root, "quantity": h.quantity,
@@ -43,6 +44,7 @@ def ledger(gw: SimulatedGateway) -> dict[str, Any]:
     return {"orders": orders, "executions": executions, "positions": positions, "cash": gw.ledger.cash,
             "starting_cash": gw.ledger.starting_cash, "commissions": gw.ledger.commissions,
             "realized": gw.ledger.realized, "restarts": gw.restarts, "port": gw.port,
+            "clients": sorted(s.client_id for s in gw.sessions if s.ready and not s.closed and s.client_id is not None),
             "prices": {root: book.last for root, book in gw.quotes.books.items()},
             "faults": {"fill_delay_ms": gw.faults.fill_delay * 1000, "drop_next_order": gw.faults.drop_next_order}}
 
@@ -78,12 +80,18 @@ async def _set_price(gw: SimulatedGateway, a: dict[str, Any]) -> dict[str, Any]:
     return {"last": book.last}
 
 
+async def _manual_trade(gw: SimulatedGateway, a: dict[str, Any]) -> dict[str, Any]:
+    o = gw.manual_trade(str(a["local_symbol"]), float(a["quantity"]))
+    return {"order_id": o.order_id, "status": o.status}
+
+
 async def _ledger(gw: SimulatedGateway, a: dict[str, Any]) -> dict[str, Any]:
     return ledger(gw)
 
 
 OPS: dict[str, Op] = {"restart": _restart, "drop": _drop, "drop_next_order": _drop_next_order,
-                      "delay_fills": _delay_fills, "walk": _walk, "set_price": _set_price, "ledger": _ledger}
+                      "delay_fills": _delay_fills, "walk": _walk, "set_price": _set_price, "ledger": _ledger,
+                      "manual_trade": _manual_trade}
 
 
 class ControlServer:

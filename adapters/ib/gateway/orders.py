@@ -1,17 +1,20 @@
 """The order desk: placeOrder, cancel, modify, brackets, fills, and the order queries.
 
 Everything it receives is kept for assertions: ``desk.orders`` (by (clientId, orderId)),
-``desk.received`` (every new order, across restarts that roll order ids back), ``desk.executions`` in fill order. Messages for an order go to the session of the client
+``desk.received`` (every new order, across restarts that roll order ids back),
+``desk.executions`` in fill order. Messages for an order go to the session of the client
 that placed it; fills update the ledger and push positions, portfolio and P&L.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import itertools
 from typing import TYPE_CHECKING
 
 from adapters.ib.gateway import account_requests
+from adapters.ib.gateway.catalog import ContractSpec
 from adapters.ib.gateway.codec import Fields
 from adapters.ib.gateway.contracts import NO_DEFINITION, read_contract, resolve_one
 from adapters.ib.gateway.order_book import SimOrder, fill_price, read_order, rejection
@@ -43,6 +46,7 @@ class OrderDesk:
         self._perm_ids = itertools.count(1_000_001)
         self._exec_ids = itertools.count(1)
         self.reject_reason: str | None = None  # scripted: reject the next order with this reason
+        self.reused_exec_ids: collections.deque[str] = collections.deque()  # handed out again, in order
 
     def next_order_id(self, client_id: int) -> int:
         """The next valid id for a client: above every order id it used (since the last rollback)."""
@@ -50,15 +54,14 @@ class OrderDesk:
         return max(used, default=0) + 1
 
     def restarted(self, rollback: bool, reuse_exec_ids: bool) -> None:
-        """After a gateway restart: forget finished orders' ids (``rollback``: ids start again low, as
-        IB's do after its nightly restart; working orders keep theirs) and restart the execution and
-        perm id sequences (``reuse_exec_ids``: new fills carry ids already used before)."""
+        """After a gateway restart: ``rollback`` forgets finished orders' ids (ids start again low, as
+        IB's do after its nightly restart; working orders keep theirs); ``reuse_exec_ids`` makes the
+        next fills carry the execution ids of the fills so far, the first one's first, and so on."""
         self.epoch += 1
         if rollback:
             self.orders = {key: o for key, o in self.orders.items() if not o.is_done}
         if reuse_exec_ids:
-            self._perm_ids = itertools.count(1_000_001)
-            self._exec_ids = itertools.count(1)
+            self.reused_exec_ids = collections.deque(e.exec_id for e in self.executions)
 
     # ---- messages --------------------------------------------------------------------------------------------
     def _to_owner(self, o: SimOrder, fields: list) -> None:
@@ -120,6 +123,16 @@ class OrderDesk:
         self.work(o.spec.root)
         if drop == "after_ack":
             session.close()  # what was sent (the acknowledgement, any fill) is flushed, then the socket closes
+
+    def manual_trade(self, spec: ContractSpec, quantity: float) -> SimOrder:
+        """A market order typed into TWS itself (client id 0, no orderRef): bought (+) or sold (-) ``quantity``."""
+        o = SimOrder(0, self.next_order_id(0), next(self._perm_ids), spec, "BUY" if quantity > 0 else "SELL",
+                     abs(quantity), "MKT", None, None, account=self.gateway.account, epoch=self.epoch)
+        self.orders[(0, o.order_id)] = o
+        self.received.append(o)
+        o.status = "Submitted"
+        self.work(spec.root)
+        return o
 
     def _group(self, o: SimOrder) -> list[SimOrder]:
         """The held orders ``o`` transmits: its parent (if held) and the parent's held children, then ``o``."""
@@ -235,6 +248,8 @@ class OrderDesk:
         o.status = "Filled" if o.filled >= o.quantity - 1e-9 else "Submitted"
         o.fill_due = None
         exec_id = f"0000e0d5.{o.perm_id:08x}.{next(self._exec_ids):02d}.01"
+        if self.reused_exec_ids:
+            exec_id = self.reused_exec_ids.popleft()
         ex = Execution(exec_id, o, gw.now(), qty, price, o.filled, o.avg_fill_price, commission, realized)
         self.executions.append(ex)
         self._to_owner(o, exec_details_fields(-1, ex, o.account))

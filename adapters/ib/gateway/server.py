@@ -244,6 +244,14 @@ class SimulatedGateway:
             raise ValueError(f"drop_next_order: moment must be one of {', '.join(DROP_MOMENTS)}, got {moment!r}")
         self.faults.drop_next_order = moment
 
+    def manual_trade(self, local_symbol: str, quantity: float) -> SimOrder:
+        """A market order typed into TWS (client id 0, no orderRef) for a listed future, e.g. ``"ESZ5"``, ``-1``."""
+        specs = [s for s in self.catalog.all_listed() if s.sec_type == "FUT" and s.local_symbol == local_symbol]
+        if not specs or not quantity:
+            raise ValueError(f"manual_trade: {local_symbol!r} x {quantity!r}: give a listed future's local symbol "
+                             "and a non-zero quantity")
+        return self.orders_desk.manual_trade(specs[0], quantity)
+
     def delay_fills(self, milliseconds: float) -> None:
         """Hold every fill ``milliseconds`` after its order could first fill (0: fill at once)."""
         if not milliseconds >= 0:
@@ -263,8 +271,8 @@ class SimulatedGateway:
 
         The account (positions, cash, executions, working orders) survives. ``rollback``:
         finished orders' ids are forgotten, so the next valid id goes back to a low value
-        (as IB's does after its nightly restart); ``reuse_exec_ids``: fills after the
-        restart carry execution (and perm) ids already used before it.
+        (as IB's does after its nightly restart); ``reuse_exec_ids``: the fills after the
+        restart carry the execution ids of the fills before it, in their order.
         """
         if self._server is not None:
             self._server.close()

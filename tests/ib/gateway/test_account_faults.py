@@ -142,6 +142,24 @@ def test_delayed_fills_wait_then_fill_at_the_price_of_that_moment() -> None:
     run_with_gateway(scenario)
 
 
+def test_a_manual_trade_fills_as_a_tws_order_the_api_client_did_not_place() -> None:
+    async def scenario(gw: SimulatedGateway, ib: IB) -> None:
+        (es,) = await ib.qualifyContractsAsync(Future("ES", "202512", "CME"))
+        order = gw.manual_trade(es.localSymbol, -2)
+        assert (order.client_id, order.order_ref, order.status) == (0, "", "Filled")
+        fills = await ib.reqExecutionsAsync()
+        assert [(f.execution.clientId, f.execution.side, f.execution.shares) for f in fills] == [(0, "SLD", 2.0)]
+        await until(lambda: [p.position for p in ib.positions()] == [-2.0])
+        try:
+            gw.manual_trade("ESH9", 1)
+        except ValueError as exc:
+            assert "listed future's local symbol" in str(exc)
+        else:
+            raise AssertionError("an unlisted contract was traded")
+
+    run_with_gateway(scenario)
+
+
 def test_the_walk_moves_prices_and_the_same_seed_walks_the_same_path() -> None:
     async def scenario(gw: SimulatedGateway, ib: IB) -> None:
         other = SimulatedGateway(port=0)
