@@ -12,6 +12,7 @@ Bounded for CI (``MIA_TORTURE_KILLS``, default 8 kills, about a minute); a longe
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import time
@@ -117,18 +118,33 @@ class Torture:
             mia.kill()
             self.kills += 1
         risk_stop(self.home, self.alpha, "torture: latched while down")
-        executions_before = len(self.gw.ledger()["executions"])
+        orders_before = len(self.gw.ledger()["orders"])
         final = MiaProcess(self.home, self.alpha, "alpha-final")
         try:
             self._connected(ALPHA, final)
             time.sleep(6.0)  # time to reconcile (and, latched, to flatten)
         finally:
             self.texts[ALPHA] = final.stop()
-        self.latch_kept = latched_on_screen(self.texts[ALPHA]) and not self._exposure_grew(executions_before)
+        self.latch_kept = latched_on_screen(self.texts[ALPHA]) and self._still_latched() and not self._entered(
+            orders_before)
+
+    def _still_latched(self) -> bool:
+        """The latch file still says latched (where the system keeps one)."""
+        from adapters.risk.store import read_latch
+
+        state = read_latch(self.home / "alpha.risk.json")
+        return state is None or state.latched
+
+    def _entered(self, since: int) -> bool:
+        """Whether the first system placed an entry (a bracket: random_entry's entries have a stop and target)
+        among the gateway's orders after the first ``since``."""
+        orders = self.gw.ledger()["orders"][since:]
+        return any(o["client_id"] == ALPHA and str(o["order_ref"]).endswith((":sl", ":tp")) for o in orders)
 
     def _close_for(self, client_id: int) -> None:
-        """Close what a stopped system's orders left open with a trade typed into TWS (the account then
-        holds only what the first system's orders did)."""
+        """Cancel a stopped system's working orders and close what its orders left open with a trade typed
+        into TWS (the account then holds only what the first system's orders did)."""
+        self.gw.control("cancel_orders", client_id=client_id)  # its brackets' children would fill later
         executions = [e for e in self.gw.ledger()["executions"] if e["client_id"] == client_id]
         held = sum(signed(e["side"], e["shares"]) for e in executions)
         if held:
@@ -141,25 +157,13 @@ class Torture:
         booked = {str(f.get("fill_id")) for f in journal_fills(self.home / "alpha.journal")}
         return held != 0 and mine <= booked
 
-    def _exposure_grew(self, since: int) -> bool:
-        """Whether any execution of the first system after ``since`` made its position larger."""
-        executions = [e for e in self.gw.ledger()["executions"] if e["client_id"] == ALPHA]
-        everyone = self.gw.ledger()["executions"]
-        cut = len([e for e in everyone[:since] if e["client_id"] == ALPHA])
-        held = sum(signed(e["side"], e["shares"]) for e in executions[:cut])
-        for e in executions[cut:]:
-            after = held + signed(e["side"], e["shares"])
-            if abs(after) > abs(held):
-                return True
-            held = after
-        return False
-
     def run(self) -> TortureFigures:
         """The whole torture; returns its figures (printed)."""
         for index in range(self.kills_wanted):
             self.life(index)
         self.last_lives()
         ledger = self.gw.ledger()
+        (self.home / "ledger.json").write_text(json.dumps(ledger, indent=1), encoding="utf-8")  # for a post-mortem
         return self.figures(ledger)
 
     def figures(self, ledger: dict[str, Any]) -> TortureFigures:

@@ -4,7 +4,8 @@ One JSON object per line each way: ``{"op": "restart", "downtime": 1, "rollback"
 answered ``{"ok": true, ...}`` (or ``{"ok": false, "error": "..."}``) once done. Operations:
 ``restart`` (downtime, rollback, reuse_exec_ids), ``drop`` (every connection now),
 ``drop_next_order`` (moment), ``delay_fills`` (ms), ``walk`` (interval, seed), ``set_price``
-(root, price), ``manual_trade`` (local_symbol, quantity: an order typed into TWS), ``ledger``
+(root, price), ``manual_trade`` (local_symbol, quantity: an order typed into TWS),
+``cancel_orders`` (client_id: working orders cancelled in TWS), ``ledger``
 (orders, executions, positions, cash, connected clients: :func:`ledger`).
 :func:`control` is the client.
 """
@@ -85,13 +86,18 @@ async def _manual_trade(gw: SimulatedGateway, a: dict[str, Any]) -> dict[str, An
     return {"order_id": o.order_id, "status": o.status}
 
 
+async def _cancel_orders(gw: SimulatedGateway, a: dict[str, Any]) -> dict[str, Any]:
+    client_id = a.get("client_id")
+    return {"cancelled": gw.cancel_orders(None if client_id is None else int(client_id))}
+
+
 async def _ledger(gw: SimulatedGateway, a: dict[str, Any]) -> dict[str, Any]:
     return ledger(gw)
 
 
 OPS: dict[str, Op] = {"restart": _restart, "drop": _drop, "drop_next_order": _drop_next_order,
                       "delay_fills": _delay_fills, "walk": _walk, "set_price": _set_price, "ledger": _ledger,
-                      "manual_trade": _manual_trade}
+                      "manual_trade": _manual_trade, "cancel_orders": _cancel_orders}
 
 
 class ControlServer:

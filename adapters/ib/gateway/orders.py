@@ -184,6 +184,10 @@ class OrderDesk:
             return
         self._cancel(o, "")
 
+    def cancel_order(self, o: SimOrder, why: str) -> None:
+        """Cancel ``o`` (and its children) as if from TWS: Cancelled + error 202 to its client."""
+        self._cancel(o, why)
+
     def _cancel(self, o: SimOrder, why: str) -> None:
         o.status = "Cancelled"
         self._to_owner(o, order_status_fields(o))

@@ -252,6 +252,15 @@ class SimulatedGateway:
                              "and a non-zero quantity")
         return self.orders_desk.manual_trade(specs[0], quantity)
 
+    def cancel_orders(self, client_id: int | None = None) -> int:
+        """Cancel every working order (of one client if given), as from TWS's window; returns how many."""
+        working = [o for o in self.orders.values()
+                   if not o.is_done and (client_id is None or o.client_id == client_id)]
+        for o in working:
+            if not o.is_done:  # a parent's cancel may have taken its children already
+                self.orders_desk.cancel_order(o, "cancelled in TWS")
+        return len(working)
+
     def delay_fills(self, milliseconds: float) -> None:
         """Hold every fill ``milliseconds`` after its order could first fill (0: fill at once)."""
         if not milliseconds >= 0:

@@ -160,6 +160,20 @@ def test_a_manual_trade_fills_as_a_tws_order_the_api_client_did_not_place() -> N
     run_with_gateway(scenario)
 
 
+def test_orders_cancelled_in_tws_are_reported_cancelled_to_their_client() -> None:
+    async def scenario(gw: SimulatedGateway, ib: IB) -> None:
+        (es,) = await ib.qualifyContractsAsync(Future("ES", "202512", "CME"))
+        parent, target, stop = ib.bracketOrder("BUY", 1, 5990.0, takeProfitPrice=6010.0, stopLossPrice=5980.0)
+        trades = [ib.placeOrder(es, leg) for leg in (parent, target, stop)]
+        await until(lambda: trades[0].orderStatus.status == "Submitted")
+        assert gw.cancel_orders(client_id=8) == 0  # another client's: none
+        assert gw.cancel_orders(client_id=7) == 3
+        await until(lambda: all(t.orderStatus.status == "Cancelled" for t in trades))
+        assert {o.status for o in gw.orders_desk.received} == {"Cancelled"}
+
+    run_with_gateway(scenario)
+
+
 def test_the_walk_moves_prices_and_the_same_seed_walks_the_same_path() -> None:
     async def scenario(gw: SimulatedGateway, ib: IB) -> None:
         other = SimulatedGateway(port=0)
