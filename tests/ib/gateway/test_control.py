@@ -32,7 +32,7 @@ def test_the_control_port_sets_faults_restarts_and_reports_the_ledger() -> None:
         book = control(server.port, "ledger")
         assert book["prices"]["ES"] != 5000.0 and book["port"] == thread.port and book["restarts"] == 1
         assert (book["orders"], book["executions"], book["cash"]) == ([], [], 1_000_000.0)
-        with pytest.raises(RuntimeError, match="unknown op 'explode'; known: delay_fills, drop, drop_next_order"):
+        with pytest.raises(RuntimeError, match="unknown op 'explode'; known: cancel_orders, delay_fills, drop"):
             control(server.port, "explode")
         with pytest.raises(RuntimeError, match="before_ack, after_ack"):
             control(server.port, "drop_next_order", moment="never")
