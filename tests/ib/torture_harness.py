@@ -127,7 +127,7 @@ def system_figures(ledger: Ledger, client_id: int, fills: list[dict[str, Any]], 
 
 def account_position(ledger: Ledger, root: str = "ES") -> float:
     """What the account holds in ``root`` at the gateway (every client's orders together)."""
-    return sum(p["quantity"] for p in ledger["positions"].values() if p["root"] == root)
+    return float(sum(p["quantity"] for p in ledger["positions"].values() if p["root"] == root))
 
 
 def others_position(ledger: Ledger, root: str = "ES") -> float:
