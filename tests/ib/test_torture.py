@@ -1,14 +1,4 @@
-"""Torture: `mia run` against the simulated IB Gateway (its own process), SIGKILLed at seeded random points.
-
-Between kills the gateway restarts with order-id rollback (once reusing execution ids),
-drops a connection mid-order (before and after acknowledging it), delays fills, and a
-second system trades the same account under another client id. At the end the gateway's
-ledger is the truth MIA is checked against (``torture_harness``); each check is its own
-test so the ones that fail today are marked, one by one, with the finding of issue 13.
-
-Bounded for CI (``MIA_TORTURE_KILLS``, default 8 kills, about a minute); a longer run:
-``MIA_TORTURE_KILLS=40 MIA_TORTURE_SEED=... pytest tests/ib/test_torture.py -m slow``.
-"""
+"""Torture: `mia run` against the simulated IB Gateway in its own process, SIGKILLed at seeded moments."""
 
 from __future__ import annotations
 
@@ -43,7 +33,16 @@ FAULTS = ("none", "delay_fills", "drop_before_ack", "restart_rollback", "restart
 
 
 class Torture:
-    """One run: the gateway, two systems, the kills and faults, then the ledger and the journals."""
+    """One run: the gateway, two systems, the kills and faults, then the ledger and the journals.
+
+    Between kills the gateway restarts with order-id rollback (once reusing execution ids),
+    drops a connection mid-order (before and after acknowledging it), delays fills, and a
+    second system trades the same account under another client id. At the end the
+    gateway's ledger is the truth MIA is checked against (``torture_harness``); each check
+    is its own test below, so the ones that fail today are marked one by one with the
+    finding of issue 13. Bounded for CI (``MIA_TORTURE_KILLS``, default 8); a long run:
+    ``MIA_TORTURE_LONG=1 pytest -m slow tests/ib/test_torture.py``.
+    """
 
     def __init__(self, home: Path, kills: int, seed: int) -> None:
         self.home, self.kills_wanted, self.rng = home, kills, random.Random(seed)
@@ -87,7 +86,7 @@ class Torture:
         elif name.startswith("restart_"):
             gw.control("restart", downtime=1.0, rollback=True, reuse_exec_ids=name.endswith("exec_ids"))
             self._connected(ALPHA, mia)  # it reconnects by itself
-        elif name == "second_session":
+        elif name == "second_session" and self.second is None:
             self.second = MiaProcess(self.home, self.beta, "beta")
             self._connected(BETA, self.second)
         if name not in ("delay_fills", "drop_before_ack", "drop_after_ack"):
@@ -204,11 +203,15 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TortureFigures
 
 
 def test_the_torture_ran_killed_restarted_dropped_and_traded(figures: TortureFigures) -> None:
-    assert figures.kills == KILLS + 1 and figures.gateway_restarts == 2 and figures.drops == 2
+    faults = [FAULTS[i % len(FAULTS)] for i in range(KILLS)]
+    assert figures.kills == KILLS + 1  # and the last, holding a position
+    assert figures.gateway_restarts == sum(f.startswith("restart_") for f in faults)
+    assert figures.drops == sum(f.startswith("drop_") for f in faults)  # each fired
     assert figures.exits == ()  # every MIA process lived until it was killed or stopped
     alpha = figures.systems[0]
     assert alpha.orders >= KILLS and alpha.executions >= 4  # it traded in most lives
-    assert len(figures.systems) == 2 and figures.systems[1].orders >= 1  # the second session traded too
+    assert len(figures.systems) == ("second_session" in faults) + 1
+    assert all(s.orders >= 1 for s in figures.systems)  # the second session traded too
 
 
 def test_no_order_is_placed_twice(figures: TortureFigures) -> None:
@@ -229,13 +232,15 @@ def test_no_session_books_another_sessions_fills(figures: TortureFigures) -> Non
     assert [s.adopted for s in figures.systems] == [0] * len(figures.systems)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: a restarted MIA starts flat whatever IB holds")
+@pytest.mark.xfail(strict=True, reason="issue 13: a restarted MIA starts flat whatever IB holds "
+                                              "(and, latched, leaves IB's position open)")
 def test_the_last_session_ends_holding_what_ib_holds(figures: TortureFigures) -> None:
     alpha = figures.systems[0]
     assert alpha.session_position == alpha.broker_position
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: fills lost to reused execution ids leave cash and position adrift")
+@pytest.mark.xfail(strict=True, reason="issue 13: fills lost (reused execution ids) and adopted "
+                                              "(another session's) leave the journal's cash and position adrift")
 def test_the_journal_moves_cash_and_position_as_ib_did(figures: TortureFigures) -> None:
     for s in figures.systems:
         assert (s.journal_cash_cents, s.journal_position) == (s.broker_cash_cents, s.broker_position)

@@ -1,12 +1,4 @@
-"""The torture test's figures, computed from the simulated gateway's ledger and MIA's journals (data, not prose).
-
-The gateway's ledger is what :func:`adapters.ib.gateway.control.ledger` answers: every
-order it received (``order_ref``, ``client_id``), every execution (``exec_id``, side,
-shares, price, commission) and the account's positions and cash. A system's part of it is
-the orders its client id placed with MIA's ``orderRef`` (``mia:...``). Its journal's
-fills are matched to those executions by execution id, side and price (a restarted
-gateway may hand an id out again), each as often as it occurs.
-"""
+"""The torture test's figures, computed from the simulated gateway's ledger and MIA's journals (data, not prose)."""
 
 from __future__ import annotations
 
@@ -101,7 +93,15 @@ def _key(exec_id: str, side: str, price: float) -> tuple[str, int, float]:
 
 def system_figures(ledger: Ledger, client_id: int, fills: list[dict[str, Any]], symbol: str = "ES",
                    session_position: int | None = None) -> SystemFigures:
-    """Count, for one system, what the gateway did against what the journal booked."""
+    """Count, for one system, what the gateway did against what the journal booked.
+
+    The ledger is what :func:`adapters.ib.gateway.control.ledger` answers: every order the
+    gateway received (``order_ref``, ``client_id``), every execution (``exec_id``, side,
+    shares, price, commission), the account's positions and cash. A system's part of it is
+    the orders its client id placed with MIA's ``orderRef`` (``mia:...``). Its journal's
+    fills are matched to those executions by execution id, side and price (a restarted
+    gateway may hand an id out again), each as often as it occurs.
+    """
     orders = own_orders(ledger, client_id)
     executions = own_executions(ledger, client_id)
     refs = collections.Counter(o["order_ref"] for o in orders)

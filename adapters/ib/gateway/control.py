@@ -1,14 +1,4 @@
-"""A loopback control port for a simulated gateway in another process: faults on demand, and its ledger.
-
-One JSON object per line each way: ``{"op": "restart", "downtime": 1, "rollback": true}`` is
-answered ``{"ok": true, ...}`` (or ``{"ok": false, "error": "..."}``) once done. Operations:
-``restart`` (downtime, rollback, reuse_exec_ids), ``drop`` (every connection now),
-``drop_next_order`` (moment), ``delay_fills`` (ms), ``walk`` (interval, seed), ``set_price``
-(root, price), ``manual_trade`` (local_symbol, quantity: an order typed into TWS),
-``cancel_orders`` (client_id: working orders cancelled in TWS), ``ledger``
-(orders, executions, positions, cash, connected clients: :func:`ledger`).
-:func:`control` is the client.
-"""
+"""A loopback control port for a simulated gateway in another process: faults on demand, and its ledger."""
 
 from __future__ import annotations
 
@@ -101,7 +91,17 @@ OPS: dict[str, Op] = {"restart": _restart, "drop": _drop, "drop_next_order": _dr
 
 
 class ControlServer:
-    """Serves :data:`OPS` for ``gateway`` on a loopback port (``port=0``: a free one, read :attr:`port`)."""
+    """Serves :data:`OPS` for ``gateway`` on a loopback port (``port=0``: a free one, read :attr:`port`).
+
+    One JSON object per line each way: ``{"op": "restart", "downtime": 1, "rollback": true}``
+    is answered ``{"ok": true, ...}`` (or ``{"ok": false, "error": "..."}``) once done.
+    Operations: ``restart`` (downtime, rollback, reuse_exec_ids), ``drop`` (every
+    connection now), ``drop_next_order`` (moment), ``delay_fills`` (ms), ``walk``
+    (interval, seed), ``set_price`` (root, price), ``manual_trade`` (local_symbol,
+    quantity: an order typed into TWS), ``cancel_orders`` (client_id: working orders
+    cancelled in TWS), ``ledger`` (orders, executions, positions, cash, connected clients:
+    :func:`ledger`). :func:`control` is the client.
+    """
 
     def __init__(self, gateway: SimulatedGateway, host: str = "127.0.0.1", port: int = 0) -> None:
         if host not in LOOPBACK:
