@@ -190,15 +190,24 @@ class Torture:
             self.gw.stop()
 
 
+def show(config: pytest.Config, figures: TortureFigures) -> None:
+    """Print the figures on the terminal, past pytest's output capture."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line("\n" + figures.text())
+    else:
+        print("\n" + figures.text())
+
+
 @pytest.fixture(scope="module")
-def figures(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TortureFigures]:
+def figures(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[TortureFigures]:
     """One torture run shared by the checks below."""
     torture = Torture(tmp_path_factory.mktemp("torture"), KILLS, SEED)
     try:
         result = torture.run()
     finally:
         torture.stop()
-    print("\n" + result.text())
+    show(request.config, result)
     yield result
 
 
@@ -252,11 +261,11 @@ def test_the_latch_survives_a_kill_and_restart(figures: TortureFigures) -> None:
 
 @pytest.mark.slow
 @pytest.mark.skipif("MIA_TORTURE_LONG" not in os.environ, reason="the long torture: set MIA_TORTURE_LONG=1")
-def test_a_long_torture_finds_no_mismatch(tmp_path: Path) -> None:
+def test_a_long_torture_finds_no_mismatch(tmp_path: Path, request: pytest.FixtureRequest) -> None:
     torture = Torture(tmp_path, int(os.environ.get("MIA_TORTURE_LONG_KILLS", "40")), SEED + 1)
     try:
         result = torture.run()
     finally:
         torture.stop()
-    print("\n" + result.text())
+    show(request.config, result)
     assert result.mismatches() == []
