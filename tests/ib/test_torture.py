@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -192,11 +193,9 @@ class Torture:
 
 def show(config: pytest.Config, figures: TortureFigures) -> None:
     """Print the figures on the terminal, past pytest's output capture."""
-    reporter = config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line("\n" + figures.text())
-    else:
-        print("\n" + figures.text())
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled() if capture is not None else contextlib.nullcontext():
+        print("\n" + figures.text(), flush=True)
 
 
 @pytest.fixture(scope="module")
