@@ -65,11 +65,11 @@ class Torture:
         return sum(1 for o in self.gw.ledger()["orders"] if o["client_id"] == client_id)
 
     def _connected(self, client_id: int, mia: MiaProcess) -> bool:
-        """Wait until ``mia`` trades (connected, contract resolved); False if it ended or never got there."""
+        """Wait until ``mia`` is up (its market data subscribed at the gateway); False if it ended or never did."""
         def up() -> bool:
             if mia.process.poll() is not None:
                 raise EOFError
-            return "trading ES" in mia.text() and client_id in self.gw.ledger()["clients"]
+            return client_id in self.gw.ledger()["subscribed"]
 
         try:
             return wait_until(f"client {client_id} to connect", up)

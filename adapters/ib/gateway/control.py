@@ -36,6 +36,8 @@ def ledger(gw: SimulatedGateway) -> dict[str, Any]:
             "starting_cash": gw.ledger.starting_cash, "commissions": gw.ledger.commissions,
             "realized": gw.ledger.realized, "restarts": gw.restarts, "port": gw.port,
             "clients": sorted(s.client_id for s in gw.sessions if s.ready and not s.closed and s.client_id is not None),
+            "subscribed": sorted(s.client_id for s in gw.sessions
+                                 if s.ready and not s.closed and s.client_id is not None and s.subscriptions),
             "prices": {root: book.last for root, book in gw.quotes.books.items()},
             "faults": {"fill_delay_ms": gw.faults.fill_delay * 1000, "drop_next_order": gw.faults.drop_next_order}}
 

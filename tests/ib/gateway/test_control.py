@@ -32,6 +32,7 @@ def test_the_control_port_sets_faults_restarts_and_reports_the_ledger() -> None:
         book = control(server.port, "ledger")
         assert book["prices"]["ES"] != 5000.0 and book["port"] == thread.port and book["restarts"] == 1
         assert (book["orders"], book["executions"], book["cash"]) == ([], [], 1_000_000.0)
+        assert (book["clients"], book["subscribed"]) == ([], [])
         with pytest.raises(RuntimeError, match="unknown op 'explode'; known: cancel_orders, delay_fills, drop"):
             control(server.port, "explode")
         with pytest.raises(RuntimeError, match="before_ack, after_ack"):
@@ -74,3 +75,20 @@ def test_mia_ib_gateway_walks_prices_from_a_seed_and_takes_faults_from_flags() -
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+def test_the_ledger_names_connected_clients_and_those_taking_market_data() -> None:
+    from ib_async import IB, Future
+
+    from adapters.ib.gateway import SimulatedGateway
+    from adapters.ib.gateway.control import ledger
+
+    from .helpers import run_with_gateway, until
+
+    async def scenario(gw: SimulatedGateway, ib: IB) -> None:
+        assert (ledger(gw)["clients"], ledger(gw)["subscribed"]) == ([7], [])
+        (es,) = await ib.qualifyContractsAsync(Future("ES", "202512", "CME"))
+        ib.reqMktData(es)
+        await until(lambda: ledger(gw)["subscribed"] == [7])
+
+    run_with_gateway(scenario)
