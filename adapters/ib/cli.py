@@ -63,20 +63,44 @@ def gateway(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on (4002 is IB Gateway's paper port).")] = 4002,
     account: Annotated[str, typer.Option("--account", help="Account id the simulated gateway reports.")] = "DU1234567",
+    walk: Annotated[
+        float, typer.Option("--walk", help="Seconds between steps of the seeded random price walk (0: prices stand).")
+    ] = 0.5,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the price walk (same seed, same path).")] = 7,
+    control_port: Annotated[
+        int | None,
+        typer.Option("--control-port", help="Loopback port for faults at run time (0: any free; default: none)."),
+    ] = None,
+    fill_delay_ms: Annotated[
+        float, typer.Option("--fill-delay-ms", help="Hold each fill this many milliseconds after it could fill.")
+    ] = 0.0,
+    drop_next_order: Annotated[
+        str,
+        typer.Option("--drop-next-order", help="Close the connection of the next order's client: before_ack or "
+                                               "after_ack (the order reaches the gateway either way)."),
+    ] = "",
+    lifetime: Annotated[float, typer.Option("--lifetime", help="Stop after this many seconds (0: never).")] = 0.0,
 ) -> None:
     """Run the simulated IB Gateway (the TWS API on loopback) until Ctrl-C, for tests and trying MIA without IB."""
-    from adapters.ib.gateway import SimulatedGateway
-
-    async def serve() -> None:
-        gw = SimulatedGateway(host=host, port=port, account=account)
-        await gw.start()
-        console.print(f"simulated IB Gateway listening on {host}:{gw.port} (account {account}); Ctrl-C stops it")
-        try:
-            await asyncio.Event().wait()
-        finally:
-            await gw.stop()
+    from adapters.ib.gateway.serve import GatewayOptions, serve
 
     try:
-        asyncio.run(serve())
+        options = GatewayOptions(
+            host=host, port=port, account=account, source="walk" if walk > 0 else "still", tick=walk, seed=seed,
+            lifetime=lifetime, control_port=control_port, fill_delay_ms=fill_delay_ms,
+            drop_next_order=drop_next_order,
+        )
+    except ValueError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+
+    def announce(line: str) -> None:
+        print(line, flush=True)  # one plain line (never wrapped): scripts read the ports from it
+
+    try:
+        asyncio.run(serve(options, announce))
     except KeyboardInterrupt:
         console.print("stopped")
+    except ValueError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from exc

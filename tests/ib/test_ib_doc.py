@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from adapters.bootstrap.config import plan_system, read_yaml
 from adapters.bootstrap.plugins import discover
 from adapters.ib.config import IbBrokerConfig
@@ -40,3 +42,33 @@ def test_the_page_states_what_the_code_does() -> None:
     limits = PacingLimits()
     assert f"within {limits.identical_window_s} s" in text and f"at most {limits.per_contract_max} per contract" in text
     assert f"at most {limits.total_max} in 10 minutes" in text
+
+
+def test_the_gateway_fault_section_names_real_flags_and_operations_and_its_example_runs(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import typer.main
+
+    from adapters.ib.cli import ib_app
+    from adapters.ib.driver import GatewayThread
+    from adapters.ib.gateway.control import OPS, ControlServer
+
+    text = PAGE.read_text()
+    section = text[text.index("### Moving prices and the account's faults"):]
+    gateway = typer.main.get_command(ib_app).commands["gateway"]  # type: ignore[attr-defined]
+    options = {o for p in gateway.params for o in p.opts}
+    for line in re.findall(r"^mia ib gateway .*$", section, re.M):
+        assert set(re.findall(r"--[a-z-]+", line)) <= options, line
+    for op in re.findall(r"\| `(\w+)`(?: \(| with|  *\|)", section):
+        assert op in OPS, op
+    assert set(OPS) <= set(re.findall(r"`(\w+)`", section))
+    example = section.split("<!-- control-example -->\n```python\n")[1].split("```")[0]
+    thread = GatewayThread()
+    server = ControlServer(thread.gateway)
+    try:
+        thread.call(server.start())
+        exec(compile(example.replace("4003", str(server.port)), "ib.md", "exec"), {})
+    finally:
+        thread.call(server.stop())
+        thread.stop()
+    assert capsys.readouterr().out.startswith("0 0 {}")

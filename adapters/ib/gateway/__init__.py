@@ -18,7 +18,16 @@ IB account::
     gw.refuse_client_id(7)               # 326 client id in use (also natural: two clients, one id)
     gw.reject_next_order("why")          # 201 on the next order
     await gw.restart(downtime=1.0)       # the nightly reset: drop, refuse, listen again
+    await gw.restart(1.0, rollback=True, reuse_exec_ids=True)  # ... order ids start low again, exec ids repeat
+    gw.drop_next_order("before_ack")     # the next order's client is dropped (IB keeps the order); "after_ack"
+    gw.delay_fills(250)                  # each fill 250 ms after its order could fill
+    gw.walk(0.5, seed=7)                 # a seeded random walk of every root's price
+    gw.manual_trade("ESZ5", -1)          # an order typed into TWS (client 0, no orderRef)
+    gw.orders_desk.received              # every order received, across id rollbacks
     await gw.stop()
+
+From another process: ``mia ib gateway --control-port N`` and
+:func:`adapters.ib.gateway.control.control` (restart, drop, faults, the ledger).
 
 Optional keyword arguments: ``prices`` (starting price by root), ``clock`` (returns the
 gateway's aware-UTC "now"), ``cash``, ``commission_per_contract`` (2.25), ``minute_bars``

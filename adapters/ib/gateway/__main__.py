@@ -5,52 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import random
+import functools
 
-from adapters.ib.gateway.replay import synthetic_minutes
-from adapters.ib.gateway.server import SimulatedGateway
-
-SOURCES = ("walk", "synthetic", "still")
-
-
-async def _walk(gw: SimulatedGateway, tick: float, seed: int) -> None:
-    rng = random.Random(seed)
-    while True:
-        await asyncio.sleep(tick)
-        for root in ("ES", "NQ", "SPX", "NDX"):
-            book = gw.quotes.book(root)
-            step = max(book.tick, 0.25) * rng.choice((-1, 0, 0, 1))
-            gw.set_price(root, book.last + step, size=rng.randint(1, 5))
-
-
-async def _synthetic(gw: SimulatedGateway, tick: float, seed: int) -> None:
-    series = {root: synthetic_minutes(root, 20_000, gw.quotes.book(root).last, seed) for root in ("ES", "NQ")}
-    for i in range(len(series["ES"].ts)):
-        for root, bars in series.items():
-            await gw.replay(root, bars.slice(i, i + 1))
-        await asyncio.sleep(tick)
-
-
-async def serve(args: argparse.Namespace) -> None:
-    """Listen and move prices as ``--source`` says; stop after ``--lifetime`` seconds if given."""
-    gw = SimulatedGateway(host=args.host, port=args.port, account=args.account)
-    await gw.start()
-    print(f"simulated IB Gateway listening on {args.host}:{gw.port} (account {args.account}); Ctrl-C stops it",
-          flush=True)
-    mover = None
-    if args.source == "walk" and args.tick > 0:
-        mover = asyncio.create_task(_walk(gw, args.tick, args.seed))
-    elif args.source == "synthetic":
-        mover = asyncio.create_task(_synthetic(gw, max(args.tick, 0.0), args.seed))
-    try:
-        if args.lifetime:
-            await asyncio.sleep(args.lifetime)
-        else:
-            await asyncio.Event().wait()
-    finally:
-        if mover is not None:
-            mover.cancel()
-        await gw.stop()
+from adapters.ib.gateway.faults import DROP_MOMENTS
+from adapters.ib.gateway.serve import SOURCES, GatewayOptions, serve
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -64,9 +22,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tick", type=float, default=0.5, help="seconds between price steps (or replayed bars)")
     parser.add_argument("--seed", type=int, default=7, help="seed of the walk or the synthetic bars")
     parser.add_argument("--lifetime", type=float, default=0.0, help="stop after this many seconds (0: never)")
+    parser.add_argument("--control-port", type=int, default=None,
+                        help="loopback control port for faults at run time (0: any free; default: none)")
+    parser.add_argument("--fill-delay-ms", type=float, default=0.0, help="hold each fill this many milliseconds")
+    parser.add_argument("--drop-next-order", choices=DROP_MOMENTS, default="",
+                        help="close the connection of the next transmitted order's client")
     args = parser.parse_args(argv)
+    options = GatewayOptions(host=args.host, port=args.port, account=args.account, source=args.source,
+                             tick=args.tick, seed=args.seed, lifetime=args.lifetime, control_port=args.control_port,
+                             fill_delay_ms=args.fill_delay_ms, drop_next_order=args.drop_next_order)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(args))
+        asyncio.run(serve(options, functools.partial(print, flush=True)))
 
 
 if __name__ == "__main__":

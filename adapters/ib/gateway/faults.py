@@ -41,6 +41,12 @@ class FaultState:
     ``legacy_error_layout`` sends error messages without their last field (the pre-166
     layout ib_async 2.1 cannot decode at 178); ``silent`` request ids are never answered;
     ``texts`` replaces IB's text of an error code (an echo of the account id, say).
+    Faults of the account's life (the torture test's): ``fill_delay`` holds each fill that
+    many seconds after its order could first fill (the fill is then made at the price of
+    that moment, or waits for the next one a limit allows); ``drop_next_order`` closes the
+    connection of the next transmitted new order's client, ``"before_ack"`` (the order is
+    kept and worked, the client hears nothing of it) or ``"after_ack"`` (its openOrder and
+    orderStatus are sent first).
     """
 
     trading_allowed: bool = True
@@ -52,6 +58,11 @@ class FaultState:
     legacy_error_layout: bool = False
     silent: set[int] = attrs.field(factory=set)
     texts: dict[int, str] = attrs.field(factory=dict)
+    fill_delay: float = 0.0
+    drop_next_order: str = ""
+
+
+DROP_MOMENTS = ("before_ack", "after_ack")
 
 
 def text_for(code: int, message: str | None) -> str:

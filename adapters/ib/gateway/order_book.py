@@ -48,6 +48,8 @@ class SimOrder:
     avg_fill_price: float = 0.0
     last_fill_price: float = 0.0
     triggered: bool = False
+    fill_due: float | None = None  # loop time a delayed fill is due (the gateway's fill_delay fault)
+    epoch: int = 0  # gateway restarts before the order arrived
 
     @property
     def remaining(self) -> float:

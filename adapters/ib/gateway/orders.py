@@ -1,16 +1,20 @@
 """The order desk: placeOrder, cancel, modify, brackets, fills, and the order queries.
 
 Everything it receives is kept for assertions: ``desk.orders`` (by (clientId, orderId)),
+``desk.received`` (every new order, across restarts that roll order ids back),
 ``desk.executions`` in fill order. Messages for an order go to the session of the client
 that placed it; fills update the ledger and push positions, portfolio and P&L.
 """
 
 from __future__ import annotations
 
+import asyncio
+import collections
 import itertools
 from typing import TYPE_CHECKING
 
 from adapters.ib.gateway import account_requests
+from adapters.ib.gateway.catalog import ContractSpec
 from adapters.ib.gateway.codec import Fields
 from adapters.ib.gateway.contracts import NO_DEFINITION, read_contract, resolve_one
 from adapters.ib.gateway.order_book import SimOrder, fill_price, read_order, rejection
@@ -36,15 +40,28 @@ class OrderDesk:
         self.commission_per_contract = commission_per_contract
         self.fill_size = fill_size  # at most this many contracts per order per price update (partial fills)
         self.orders: dict[tuple[int, int], SimOrder] = {}
+        self.received: list[SimOrder] = []
+        self.epoch = 0
         self.executions: list[Execution] = []
         self._perm_ids = itertools.count(1_000_001)
         self._exec_ids = itertools.count(1)
         self.reject_reason: str | None = None  # scripted: reject the next order with this reason
+        self.reused_exec_ids: collections.deque[str] = collections.deque()  # handed out again, in order
 
     def next_order_id(self, client_id: int) -> int:
-        """The next valid id for a client: above every order id it used."""
+        """The next valid id for a client: above every order id it used (since the last rollback)."""
         used = [oid for (cid, oid) in self.orders if cid == client_id]
         return max(used, default=0) + 1
+
+    def restarted(self, rollback: bool, reuse_exec_ids: bool) -> None:
+        """After a gateway restart: ``rollback`` forgets finished orders' ids (ids start again low, as
+        IB's do after its nightly restart; working orders keep theirs); ``reuse_exec_ids`` makes the
+        next fills carry the execution ids of the fills so far, the first one's first, and so on."""
+        self.epoch += 1
+        if rollback:
+            self.orders = {key: o for key, o in self.orders.items() if not o.is_done}
+        if reuse_exec_ids:
+            self.reused_exec_ids = collections.deque(e.exec_id for e in self.executions)
 
     # ---- messages --------------------------------------------------------------------------------------------
     def _to_owner(self, o: SimOrder, fields: list) -> None:
@@ -92,13 +109,30 @@ class OrderDesk:
         if o.parent_id and (session.client_id, o.parent_id) not in self.orders:
             session.send_error(order_id, 201, f"Order rejected - reason:parent order {o.parent_id} not found")
             return
+        o.epoch = self.epoch
         self.orders[key] = o
+        self.received.append(o)
         if not o.transmit:
             o.status = "Held"  # not transmitted: TWS keeps it without telling the API
             return
+        drop, self.gateway.faults.drop_next_order = self.gateway.faults.drop_next_order, ""
+        if drop == "before_ack":
+            session.close()  # IB has the order; the client never hears of it
         for member in self._group(o):
             self._activate(member)
         self.work(o.spec.root)
+        if drop == "after_ack":
+            session.close()  # what was sent (the acknowledgement, any fill) is flushed, then the socket closes
+
+    def manual_trade(self, spec: ContractSpec, quantity: float) -> SimOrder:
+        """A market order typed into TWS itself (client id 0, no orderRef): bought (+) or sold (-) ``quantity``."""
+        o = SimOrder(0, self.next_order_id(0), next(self._perm_ids), spec, "BUY" if quantity > 0 else "SELL",
+                     abs(quantity), "MKT", None, None, account=self.gateway.account, epoch=self.epoch)
+        self.orders[(0, o.order_id)] = o
+        self.received.append(o)
+        o.status = "Submitted"
+        self.work(spec.root)
+        return o
 
     def _group(self, o: SimOrder) -> list[SimOrder]:
         """The held orders ``o`` transmits: its parent (if held) and the parent's held children, then ``o``."""
@@ -150,6 +184,10 @@ class OrderDesk:
             return
         self._cancel(o, "")
 
+    def cancel_order(self, o: SimOrder, why: str) -> None:
+        """Cancel ``o`` (and its children) as if from TWS: Cancelled + error 202 to its client."""
+        self._cancel(o, why)
+
     def _cancel(self, o: SimOrder, why: str) -> None:
         o.status = "Cancelled"
         self._to_owner(o, order_status_fields(o))
@@ -180,6 +218,8 @@ class OrderDesk:
                 if o.spec.root != root or o.status != "Submitted" or o.perm_id in partly:
                     continue
                 price = fill_price(o, book)
+                if price is not None and not self._due(o, root):
+                    continue
                 if price is not None:
                     self._fill(o, price, book)
                     progressed = True
@@ -187,6 +227,17 @@ class OrderDesk:
                         partly.add(o.perm_id)
             if not progressed:
                 return
+
+    def _due(self, o: SimOrder, root: str) -> bool:
+        """Whether a fill of ``o`` may happen now (the ``fill_delay`` fault holds it that long first)."""
+        delay = self.gateway.faults.fill_delay
+        if delay <= 0:
+            return True
+        loop = asyncio.get_running_loop()
+        if o.fill_due is None:
+            o.fill_due = loop.time() + delay
+            loop.call_later(delay, self.work, root)
+        return loop.time() >= o.fill_due
 
     def _fill(self, o: SimOrder, price: float, book: Book) -> None:
         gw = self.gateway
@@ -199,7 +250,10 @@ class OrderDesk:
         o.filled += qty
         o.last_fill_price = price
         o.status = "Filled" if o.filled >= o.quantity - 1e-9 else "Submitted"
+        o.fill_due = None
         exec_id = f"0000e0d5.{o.perm_id:08x}.{next(self._exec_ids):02d}.01"
+        if self.reused_exec_ids:
+            exec_id = self.reused_exec_ids.popleft()
         ex = Execution(exec_id, o, gw.now(), qty, price, o.filled, o.avg_fill_price, commission, realized)
         self.executions.append(ex)
         self._to_owner(o, exec_details_fields(-1, ex, o.account))

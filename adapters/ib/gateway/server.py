@@ -14,12 +14,13 @@ from adapters.ib.gateway import account_requests, contracts, history, market, pa
 from adapters.ib.gateway import replay as replaying
 from adapters.ib.gateway.account import Ledger
 from adapters.ib.gateway.catalog import Catalog
-from adapters.ib.gateway.faults import FaultState, text_for
+from adapters.ib.gateway.faults import DROP_MOMENTS, FaultState, text_for
 from adapters.ib.gateway.order_book import SimOrder
 from adapters.ib.gateway.order_wire import Execution
 from adapters.ib.gateway.orders import OrderDesk
 from adapters.ib.gateway.quotes import Book, Quotes
 from adapters.ib.gateway.session import ClientSession, Handler
+from adapters.ib.gateway.walk import PriceWalk
 from mia_core.series import BarSeries
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,8 @@ class SimulatedGateway:
         self.farms_ok = True
         self.refused_client_ids: set[int] = set()
         self.sessions: list[ClientSession] = []
+        self.price_walk: PriceWalk | None = None
+        self.restarts = 0
         self.handlers: dict[int, Handler] = self._handlers()
         self._server: asyncio.Server | None = None
         self._port = 0
@@ -82,7 +85,10 @@ class SimulatedGateway:
         log.info("simulated IB Gateway listening on %s:%d", self.host, self._port)
 
     async def stop(self) -> None:
-        """Close every connection and stop listening."""
+        """Stop any price walk, close every connection and stop listening."""
+        if self.price_walk is not None:
+            self.price_walk.stop()
+            self.price_walk = None
         await self.drop_connections()
         if self._server is not None:
             self._server.close()
@@ -228,12 +234,61 @@ class SimulatedGateway:
         """Reject the next new order with error 201 and ``reason``."""
         self.orders_desk.reject_reason = reason
 
-    async def restart(self, downtime: float = 1.0) -> None:
-        """The nightly reset: drop everyone, refuse connections for ``downtime`` s, listen again on the same port."""
+    def drop_next_order(self, moment: str = "before_ack") -> None:
+        """Close the connection of the client whose next transmitted new order arrives.
+
+        ``"before_ack"``: the order is kept and worked, the client hears nothing of it;
+        ``"after_ack"``: its acknowledgement (and any immediate fill) goes out first.
+        """
+        if moment not in DROP_MOMENTS:
+            raise ValueError(f"drop_next_order: moment must be one of {', '.join(DROP_MOMENTS)}, got {moment!r}")
+        self.faults.drop_next_order = moment
+
+    def manual_trade(self, local_symbol: str, quantity: float) -> SimOrder:
+        """A market order typed into TWS (client id 0, no orderRef) for a listed future, e.g. ``"ESZ5"``, ``-1``."""
+        specs = [s for s in self.catalog.all_listed() if s.sec_type == "FUT" and s.local_symbol == local_symbol]
+        if not specs or not quantity:
+            raise ValueError(f"manual_trade: {local_symbol!r} x {quantity!r}: give a listed future's local symbol "
+                             "and a non-zero quantity")
+        return self.orders_desk.manual_trade(specs[0], quantity)
+
+    def cancel_orders(self, client_id: int | None = None) -> int:
+        """Cancel every working order (of one client if given), as from TWS's window; returns how many."""
+        working = [o for o in self.orders.values()
+                   if not o.is_done and (client_id is None or o.client_id == client_id)]
+        for o in working:
+            if not o.is_done:  # a parent's cancel may have taken its children already
+                self.orders_desk.cancel_order(o, "cancelled in TWS")
+        return len(working)
+
+    def delay_fills(self, milliseconds: float) -> None:
+        """Hold every fill ``milliseconds`` after its order could first fill (0: fill at once)."""
+        if not milliseconds >= 0:
+            raise ValueError(f"delay_fills: milliseconds must be >= 0, got {milliseconds!r}")
+        self.faults.fill_delay = milliseconds / 1000.0
+
+    def walk(self, interval: float = 0.5, seed: int = 7) -> PriceWalk:
+        """Move prices by a seeded random walk every ``interval`` s (replaces a running walk); returns it."""
+        if self.price_walk is not None:
+            self.price_walk.stop()
+        self.price_walk = PriceWalk(self, interval, seed)
+        self.price_walk.start()
+        return self.price_walk
+
+    async def restart(self, downtime: float = 1.0, *, rollback: bool = False, reuse_exec_ids: bool = False) -> None:
+        """The nightly reset: drop everyone, refuse connections for ``downtime`` s, listen again on the same port.
+
+        The account (positions, cash, executions, working orders) survives. ``rollback``:
+        finished orders' ids are forgotten, so the next valid id goes back to a low value
+        (as IB's does after its nightly restart); ``reuse_exec_ids``: the fills after the
+        restart carry the execution ids of the fills before it, in their order.
+        """
         if self._server is not None:
             self._server.close()
             self._server = None
         await self.drop_connections()
+        self.orders_desk.restarted(rollback, reuse_exec_ids)
+        self.restarts += 1
         await asyncio.sleep(downtime)
         await self.start()
 
