@@ -52,6 +52,7 @@ class DtcClient:
         self._last_rx = 0.0
         self.reconnects = 0
         self.last_problem = ""
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def connected(self) -> bool:
@@ -65,6 +66,8 @@ class DtcClient:
     async def acquire(self, user: object) -> None:
         """Connect on the first user; later users share the session."""
         self._users.add(id(user))
+        if self.session is not None and self._loop is not asyncio.get_running_loop():
+            self._abandon()  # opened on another event loop (a new asyncio.run): start over on this one
         if self.session is None and not self._tasks:
             await self.connect()
 
@@ -82,7 +85,7 @@ class DtcClient:
     def _start(self, session: DtcSession) -> None:
         self.session, self.logon = session, session.logon
         self._last_rx = time.monotonic()
-        loop = asyncio.get_running_loop()
+        loop = self._loop = asyncio.get_running_loop()
         self._tasks = [loop.create_task(self._read(session)), loop.create_task(self._heartbeat(session))]
         for type_id, values in session.pending:
             self._dispatch(type_id, values)
@@ -211,6 +214,13 @@ class DtcClient:
             for callback in self.restored:
                 await callback()
             return
+
+    def _abandon(self) -> None:
+        if self.session is not None:
+            self.session.close()
+        for task in self._tasks:
+            task.cancel()
+        self.session, self._tasks = None, []
 
     async def close(self) -> None:
         """Send LOGOFF and close; stop reconnecting. Idempotent."""
