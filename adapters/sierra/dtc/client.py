@@ -225,13 +225,15 @@ class DtcClient:
     async def close(self) -> None:
         """Send LOGOFF and close; stop reconnecting. Idempotent."""
         self._closing = True
+        tasks = [task for task in self._tasks if task is not asyncio.current_task()]
         session = self.session
         if session is not None:
             with contextlib.suppress(Exception):
                 session.send(t.LOGOFF, {"Reason": "MIA is closing", "DoNotReconnect": 1})
                 await asyncio.wait_for(session.writer.drain(), 2.0)
             self._lost(session, "closed by MIA")
-        for task in self._tasks:
+        for task in tasks:
             task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         self._tasks = []
         self.session = None
