@@ -35,6 +35,7 @@ from adapters.ib.history import HistoryError
 from adapters.research.cli import walkforward_command
 from adapters.research.sweep.cli import sweep_command
 from adapters.risk.cli import risk_app
+from adapters.sierra.cli import sierra_app
 from adapters.version import mia_version
 from mia_core.errors import MiaError
 
@@ -49,6 +50,7 @@ app.add_typer(config_app, name="config")
 app.add_typer(check_app, name="check")
 app.add_typer(risk_app, name="risk")
 app.add_typer(ib_app, name="ib")
+app.add_typer(sierra_app, name="sierra")
 app.add_typer(data_app, name="data")
 console = Console()
 

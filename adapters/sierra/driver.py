@@ -136,7 +136,7 @@ class SierraDtcDriver:
     def close(self) -> None:
         """Disconnect, stop the server (if the driver started it) and close the loop."""
         with contextlib.suppress(Exception):
-            self.run(self.client.close(), 10.0)
+            self.run(self.client.aclose(), 10.0)
         if self._own_server:
             self.server.stop()
         with contextlib.suppress(Exception):

@@ -111,7 +111,7 @@ def test_password_comes_from_the_environment_and_never_reaches_a_log(
             if client.reconnects:
                 break
             await asyncio.sleep(0.02)
-        await client.close()
+        await client.aclose()
 
     asyncio.run(cycle())
     assert client.reconnects == 1

@@ -51,7 +51,7 @@ def collect(thread: ServerThread, feed: SierraDataFeed, count: int, moves: list[
             thread.do(lambda p=price: thread.server.trade("ESZ26", p))
         await asyncio.wait_for(task, 30)
         await stream.aclose()
-        await feed.client.close()
+        await feed.client.aclose()
         return events
 
     return asyncio.run(run())

@@ -75,7 +75,7 @@ class DtcClient:
         """Close when the last user leaves."""
         self._users.discard(id(user))
         if not self._users:
-            await self.close()
+            await self.aclose()
 
     async def connect(self) -> None:
         """Open the session (raises :class:`DtcConnectionError` with what to do); start heartbeats."""
@@ -222,18 +222,25 @@ class DtcClient:
             task.cancel()
         self.session, self._tasks = None, []
 
-    async def close(self) -> None:
-        """Send LOGOFF and close; stop reconnecting. Idempotent."""
+    def close(self) -> None:
+        """Send LOGOFF (best effort) and close now; stop reconnecting. Idempotent; for the composition root."""
         self._closing = True
+        session = self.session
+        if session is not None:
+            with contextlib.suppress(Exception):
+                session.send(t.LOGOFF, {"Reason": "MIA is closing", "DoNotReconnect": 1})
+            self._lost(session, "closed by MIA")
+        self._abandon()
+
+    async def aclose(self) -> None:
+        """:meth:`close`, after the LOGOFF is flushed, waiting for the heartbeat and reader tasks to end."""
         tasks = [task for task in self._tasks if task is not asyncio.current_task()]
         session = self.session
         if session is not None:
             with contextlib.suppress(Exception):
                 session.send(t.LOGOFF, {"Reason": "MIA is closing", "DoNotReconnect": 1})
                 await asyncio.wait_for(session.writer.drain(), 2.0)
-            self._lost(session, "closed by MIA")
+        self.close()
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        self._tasks = []
-        self.session = None

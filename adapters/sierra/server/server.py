@@ -106,6 +106,17 @@ class LoopbackDtcServer:
             if session.logged_on and not session.historical:
                 session.send_all(messages)
 
+    async def walk(self, symbol: str, price: float, interval: float, seed: int = 1) -> None:
+        """Trade ``symbol`` every ``interval`` s on a seeded random walk of whole ticks (demos), until cancelled."""
+        instrument = instrument_of(symbol)
+        tick = instrument.tick_size if instrument else 0.25
+        rng = random.Random(seed)
+        while True:
+            price = max(tick, price + rng.choice((-1, 0, 1)) * tick)
+            side = rng.choice((Aggressor.BUYER, Aggressor.SELLER))
+            self.trade(symbol, price, float(rng.randint(1, 20)), aggressor=side)
+            await asyncio.sleep(interval)
+
     # --- faults -----------------------------------------------------------------------------
 
     def drop(self) -> None:

@@ -1,0 +1,43 @@
+"""The sierra plugin: broker and feed registered, one shared DTC connection per endpoint, disagreements named."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.bootstrap.config import plan_system
+from adapters.bootstrap.container import build_system
+from adapters.bootstrap.errors import PluginError
+from adapters.bootstrap.plugins import discover
+from adapters.sierra.broker import SierraBroker
+from adapters.sierra.feed import SierraDataFeed
+from ports.components import ComponentKind
+
+
+def _plan(broker: dict[str, object], feed: dict[str, object]):  # type: ignore[no-untyped-def]
+    data = {"mode": "paper", "data_feed": {"use": "sierra_feed", **feed}, "broker": {"use": "sierra", **broker},
+            "strategy": {"use": "sma_cross"}}
+    return plan_system(data, discover(), source="test")
+
+
+def test_the_plugin_registers_a_broker_and_a_feed() -> None:
+    host = discover()
+    assert "sierra" in host.names(ComponentKind.BROKER) and "sierra_feed" in host.names(ComponentKind.DATA_FEED)
+
+
+def test_broker_and_feed_share_one_dtc_connection() -> None:
+    system = build_system(_plan({"port": 11099, "trade_account": "Sim1"}, {"port": 11099}))
+    assert isinstance(system.broker, SierraBroker) and isinstance(system.data_feed, SierraDataFeed)
+    assert system.broker.client is system.data_feed.client
+    system.close()
+
+
+def test_a_shared_connection_with_different_settings_is_an_error_naming_them() -> None:
+    with pytest.raises(PluginError, match=r"disagree on heartbeat: 10 vs 5"):
+        build_system(_plan({"heartbeat": 5}, {}))
+
+
+def test_files_fallback_is_none_without_scid_path() -> None:
+    from adapters.sierra.config import SierraFeedConfig
+    from adapters.sierra.plugin import files_feed
+
+    assert files_feed(SierraFeedConfig(), None) is None  # type: ignore[arg-type]
