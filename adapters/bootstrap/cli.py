@@ -296,6 +296,23 @@ def bench_gex(
     console.print(gex_table(count, timings, runs))
 
 
+@bench_app.command("sierra")
+def bench_sierra(
+    messages: Annotated[int, typer.Option("--messages", help="Trades sent over loopback DTC per encoding.")] = 5_000,
+) -> None:
+    """Sierra Chart: DTC market data decoded and delivered over loopback (p99 < 1 ms), and .scid decoding."""
+    from adapters.bench.sierra_dtc import dtc_bench, dtc_table
+
+    console.print(dtc_table([dtc_bench(messages, encoding) for encoding in ("binary", "json-compact")]))
+    try:  # the files half (.scid decoding) ships in its own module
+        from adapters.bench import sierra_files  # type: ignore[attr-defined, unused-ignore]
+    except ImportError:
+        return
+    result = sierra_files.run()
+    if result is not None:
+        console.print(result)
+
+
 from adapters.options.cli import collect_command, gex_command  # noqa: E402  (its own module, registered here)
 
 app.command("gex")(gex_command)

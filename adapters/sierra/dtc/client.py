@@ -234,6 +234,7 @@ class DtcClient:
 
     async def aclose(self) -> None:
         """:meth:`close`, after the LOGOFF is flushed, waiting for the heartbeat and reader tasks to end."""
+        self._closing = True  # the server may close first once it has read the LOGOFF
         tasks = [task for task in self._tasks if task is not asyncio.current_task()]
         session = self.session
         if session is not None:
