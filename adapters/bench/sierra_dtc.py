@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncGenerator
+from typing import cast
 
 import attrs
 import numpy as np
@@ -27,6 +29,7 @@ from adapters.sierra.dtc.client import DtcClient
 from adapters.sierra.dtc.codec import BinaryCodec, codec_for
 from adapters.sierra.feed import SierraDataFeed
 from adapters.sierra.server import ServerOptions
+from mia_core.events import MarketEvent
 from mia_core.instruments import ES
 from mia_core.market import Trade
 
@@ -61,7 +64,8 @@ def _decode_rate(encoding: str, count: int = 200_000) -> float:
     return count / elapsed
 
 
-def dtc_bench(messages: int = 5_000, encoding: str = "binary", interval: float = 0.0005) -> DtcFigures:
+def dtc_bench(messages: int = 5_000, encoding: str = "binary", interval: float = 0.0005,
+              decode_messages: int = 200_000) -> DtcFigures:
     """Run the loopback measurement (see the module docstring)."""
     thread = ServerThread(ServerOptions())
     sent: list[int] = []
@@ -79,7 +83,7 @@ def dtc_bench(messages: int = 5_000, encoding: str = "binary", interval: float =
 
         async def receive() -> list[int]:
             arrived: list[int] = []
-            stream = feed.stream(ES)
+            stream = cast(AsyncGenerator[MarketEvent, None], feed.stream(ES))
             pulling = asyncio.ensure_future(_pull(stream, arrived, messages))
             while not thread.do(lambda: bool(server.market.subscribers.get(SYMBOL))):
                 await asyncio.sleep(0.01)
@@ -95,7 +99,7 @@ def dtc_bench(messages: int = 5_000, encoding: str = "binary", interval: float =
         thread.stop()
     latency = (np.array(arrived[: len(sent)]) - np.array(sent[: len(arrived)])) / 1e6
     return DtcFigures(encoding, len(latency), float(np.percentile(latency, 50)), float(np.percentile(latency, 99)),
-                      float(latency.max()), _decode_rate(encoding))
+                      float(latency.max()), _decode_rate(encoding, decode_messages))
 
 
 async def _pull(stream: object, arrived: list[int], count: int) -> None:

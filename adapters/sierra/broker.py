@@ -13,7 +13,7 @@ import attrs
 
 from adapters.sierra.config import SierraBrokerConfig
 from adapters.sierra.dtc import types as t
-from adapters.sierra.dtc.client import DtcClient
+from adapters.sierra.dtc.client import DtcClient, reply_to
 from adapters.sierra.dtc.times import epoch_ns
 from adapters.sierra.errors import DtcConnectionError
 from adapters.sierra.orders import exit_role, oco_order, single_order, updated_order
@@ -102,13 +102,10 @@ class SierraBroker:
             raise DtcConnectionError(f"trade account {self.account_id!r} is not offered by the DTC server "
                                      f"(it offers {', '.join(accounts)}); set trade_account")
         account = self.account_id
-        for type_id, done_field in ((t.OPEN_ORDERS_REQUEST, "TotalNumMessages"),
-                                    (t.CURRENT_POSITIONS_REQUEST, "TotalNumberMessages")):
+        for type_id, answer, total in ((t.OPEN_ORDERS_REQUEST, t.ORDER_UPDATE, "TotalNumMessages"),
+                                       (t.CURRENT_POSITIONS_REQUEST, t.POSITION_UPDATE, "TotalNumberMessages")):
             rid = client.next_id()
-            answer = t.ORDER_UPDATE if type_id == t.OPEN_ORDERS_REQUEST else t.POSITION_UPDATE
-            await client.request(type_id, {"RequestID": rid, "TradeAccount": account},
-                                 lambda k, m, a=answer, r=rid: k == a and m["RequestID"] == r,
-                                 lambda k, m, f=done_field: m["MessageNumber"] >= m[f])
+            await client.request(type_id, {"RequestID": rid, "TradeAccount": account}, *reply_to(answer, rid, total))
         rid = client.next_id()
         await client.request(t.ACCOUNT_BALANCE_REQUEST, {"RequestID": rid, "TradeAccount": account},
                              lambda k, m: k in (t.ACCOUNT_BALANCE_UPDATE, t.ACCOUNT_BALANCE_REJECT)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import attrs
 
 from adapters.sierra.config import SierraConnectionConfig
 from adapters.sierra.dtc import types as t
-from adapters.sierra.dtc.client import DtcClient
+from adapters.sierra.dtc.client import DtcClient, reply_to
 from adapters.sierra.errors import DtcConnectionError
 from mia_core.errors import MiaError
 
@@ -28,16 +27,6 @@ class CheckReport:
         return not self.problem
 
 
-def _answers(type_id: int, rid: int, final: str = "") -> Any:
-    def match(k: int, m: dict[str, Any]) -> bool:
-        return k == type_id and m.get("RequestID") == rid
-
-    def done(k: int, m: dict[str, Any]) -> bool:
-        return not final or m["MessageNumber"] >= m[final]
-
-    return match, done
-
-
 async def run_check(config: SierraConnectionConfig, symbol: str, timeout: float) -> CheckReport:
     """Every step against the server at ``config``; never raises for a server-side failure."""
     report = CheckReport()
@@ -53,7 +42,7 @@ async def run_check(config: SierraConnectionConfig, symbol: str, timeout: float)
                                       f"(encoding {config.encoding})"))
         rid = client.next_id()
         accounts = await client.request(t.TRADE_ACCOUNTS_REQUEST, {"RequestID": rid},
-                                        *_answers(t.TRADE_ACCOUNT_RESPONSE, rid, "TotalNumberMessages"))
+                                        *reply_to(t.TRADE_ACCOUNT_RESPONSE, rid, "TotalNumberMessages"))
         names = [m["TradeAccount"] for _, m in accounts if m["TradeAccount"]]
         report.steps.append(("trade accounts", ", ".join(names) or "none"))
         if not logon["TradingIsSupported"] or any(m["TradingIsDisabled"] for _, m in accounts):
@@ -62,7 +51,7 @@ async def run_check(config: SierraConnectionConfig, symbol: str, timeout: float)
         account = config.trade_account or (names[0] if names else "")
         rid = client.next_id()
         positions = await client.request(t.CURRENT_POSITIONS_REQUEST, {"RequestID": rid, "TradeAccount": account},
-                                         *_answers(t.POSITION_UPDATE, rid, "TotalNumberMessages"))
+                                         *reply_to(t.POSITION_UPDATE, rid, "TotalNumberMessages"))
         held = [f"{m['Symbol']} {m['Quantity']:+g} @ {m['AveragePrice']}" for _, m in positions if not m["NoPositions"]]
         report.steps.append(("positions", "; ".join(held) or "flat"))
         rid = client.next_id()

@@ -70,7 +70,8 @@ class SierraDtcDriver:
         self._instrument, self._reference = instrument, reference
         self.loop = asyncio.new_event_loop()
         asyncio.set_event_loop(self.loop)
-        defaults: dict[str, Any] = dict(port=self.server.server.port, historical_port=self.server.server.historical_port,
+        dtc = self.server.server
+        defaults: dict[str, Any] = dict(port=dtc.port, historical_port=dtc.historical_port,
                                         connect_timeout=WAIT_LIMIT, request_timeout=WAIT_LIMIT,
                                         reconnect_initial_delay=0.05, reconnect_max_delay=0.5, symbol="ESZ26")
         self.config = SierraBrokerConfig(**{**defaults, **settings})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import attrs
@@ -87,10 +88,8 @@ def updated_order(order: Order, m: dict[str, Any], now: int) -> Order:
             changes["limit_price"] = price2
     changes = {k: v for k, v in changes.items() if getattr(intent, k) != v}
     if changes:
-        try:
+        with contextlib.suppress(DomainValueError):  # an impossible echo keeps what MIA asked for
             intent = attrs.evolve(intent, **changes)
-        except DomainValueError:
-            pass  # an impossible echo keeps what MIA asked for
     filled = m["FilledQuantity"]
     filled_quantity = int(filled) if filled and filled == int(filled) else order.filled_quantity
     average = m["AverageFillPrice"] if m["AverageFillPrice"] else order.average_fill_price

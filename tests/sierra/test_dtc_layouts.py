@@ -95,5 +95,5 @@ def test_short_message_takes_defaults_and_long_tail_is_ignored() -> None:
 def test_too_long_string_is_refused_naming_the_field() -> None:
     from adapters.sierra.errors import DtcProtocolError
 
-    with pytest.raises(DtcProtocolError, match="CANCEL_ORDER.ClientOrderID"):
+    with pytest.raises(DtcProtocolError, match=r"CANCEL_ORDER\.ClientOrderID"):
         LAYOUTS[203].pack({"ClientOrderID": "x" * 32})

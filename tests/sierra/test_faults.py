@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from adapters.sierra.config import SierraBrokerConfig
-from adapters.sierra.driver import SierraDtcDriver, ServerThread
+from adapters.sierra.driver import ServerThread, SierraDtcDriver
 from adapters.sierra.dtc import types as t
 from adapters.sierra.dtc.client import DtcClient
 from adapters.sierra.errors import DtcConnectionError
@@ -90,7 +90,7 @@ def test_invalid_json_drops_and_reconnects() -> None:
 def test_refused_logon_explains_authentication(server: ServerThread) -> None:
     server.server.options.refuse_logon = "Sierra Chart account not authorised"
     client = DtcClient(feed_config(server))
-    with pytest.raises(DtcConnectionError, match="refused the logon: Sierra Chart account not authorised.*password"):
+    with pytest.raises(DtcConnectionError, match=r"refused the logon: Sierra Chart account not authorised.*password"):
         asyncio.run(client.connect())
 
 

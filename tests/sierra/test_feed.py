@@ -16,6 +16,7 @@ from adapters.sierra.feed import SierraDataFeed
 from mia_core.instruments import ES, Instrument
 from mia_core.market import Bar, DepthUpdate, Quote, Trade
 from mia_core.series import BarSeries
+
 from .helpers import feed_config
 
 

@@ -20,6 +20,22 @@ log = logging.getLogger("mia.sierra")
 Listener = Callable[[int, dict[str, Any]], None]
 
 
+Predicate = Callable[[int, dict[str, Any]], bool]
+
+
+def reply_to(type_id: int, request_id: int, total_field: str = "") -> tuple[Predicate, Predicate]:
+    """``match`` and ``done`` for :meth:`DtcClient.request`: messages of ``type_id`` answering ``request_id``,
+    complete at MessageNumber = ``total_field`` (or at the first one)."""
+
+    def match(k: int, m: dict[str, Any]) -> bool:
+        return k == type_id and m.get("RequestID") == request_id
+
+    def done(k: int, m: dict[str, Any]) -> bool:
+        return not total_field or bool(m["MessageNumber"] >= m[total_field])
+
+    return match, done
+
+
 class _Waiter:
     def __init__(self, match: Callable[[int, dict[str, Any]], bool], done: Callable[[int, dict[str, Any]], bool]):
         self.match, self.done = match, done
@@ -145,7 +161,8 @@ class DtcClient:
                         continue
                     if type_id == t.LOGOFF:
                         reason = values["Reason"] or "no reason given"
-                        self._lost(session, f"the DTC server logged MIA off: {reason}", retry=not values["DoNotReconnect"])
+                        retry = not values["DoNotReconnect"]
+                        self._lost(session, f"the DTC server logged MIA off: {reason}", retry=retry)
                         return
                     self._dispatch(type_id, values)
         except DtcProtocolError as exc:

@@ -69,7 +69,8 @@ class Layout:
             self.defaults[f] = "" if code == "s" else None if f in unset_names else 0
         self.defaults.update(defaults or {})
         self._strings = [i for i, f in enumerate(self.fields) if self.codes[f] == "s"]
-        self._sentinel = [(i, SENTINELS[self.codes[f]]) for i, f in enumerate(self.fields) if self.codes[f] in SENTINELS]
+        kinds = [self.codes[f] for f in self.fields]
+        self._sentinel = [(i, SENTINELS[k]) for i, k in enumerate(kinds) if k in SENTINELS]
         self._integers = {f for f in self.fields if self.codes[f] in _INTEGER_CODES}
         self._default_bytes = self.pack({})
 

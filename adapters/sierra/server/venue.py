@@ -76,8 +76,9 @@ class Venue:
         if symbol not in self.exchanges:
             instrument = instrument_of(symbol)
             assert instrument is not None
-            config = ExchangeConfig(market_fill="next_trade", commission_per_contract=self.options.commission_per_contract,
-                                    initial_cash=self.options.cash)
+            opts = self.options
+            config = ExchangeConfig(market_fill="next_trade", commission_per_contract=opts.commission_per_contract,
+                                    initial_cash=opts.cash)
             self.exchanges[symbol] = SimulatedExchange(instrument, config, id_prefix=symbol)
         return self.exchanges[symbol]
 
