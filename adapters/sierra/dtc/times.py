@@ -17,4 +17,5 @@ def epoch_ns(value: float | int | None) -> int:
         return int(value) * 1_000
     if value > 1e11:
         return int(value) * 1_000_000
-    return round(value * 1_000_000_000)
+    seconds = int(value)
+    return seconds * 1_000_000_000 + round((value - seconds) * 1_000_000) * 1_000  # a double holds ~µs here
