@@ -33,7 +33,8 @@ async def fetch_bars(config: SierraConnectionConfig, instrument: Instrument, sec
     try:
         session.send(t.HISTORICAL_PRICE_DATA_REQUEST, {
             "RequestID": 1, "Symbol": symbol, "Exchange": config.exchange, "RecordInterval": seconds,
-            "StartDateTime": (start_ns or 0) // NS, "EndDateTime": (end_ns or 0) // NS})
+            "StartDateTime": max(start_ns // NS - seconds, 0) if start_ns else 0,  # bars are asked by their start
+            "EndDateTime": (end_ns or 0) // NS})
         deadline = time.monotonic() + config.request_timeout
         done = False
         pending = list(session.pending)

@@ -91,7 +91,7 @@ def test_history_comes_from_the_historical_port_one_request_per_connection(serve
     end = 29_333_333 * 60 * 10**9  # on a minute
     bars = feed.history(ES, end - 3600 * 10**9, end)
     again = feed.history(ES, end - 600 * 10**9, end)
-    assert len(bars) == 60 and len(again) == 10  # bars stamped at their close, bounds inclusive
+    assert len(bars) == 61 and len(again) == 11  # bars stamped at their close, both bounds inclusive
     assert bars.bid_volume is not None and bars.has_order_flow
     assert len(server.server.history_requests) == 2
     assert server.do(lambda: not any(s.historical for s in server.server.sessions))  # each closed after serving

@@ -94,9 +94,9 @@ def test_a_bracket_is_a_parent_then_an_oco_of_its_exits(driver: SierraDtcDriver)
     driver.trade_at(5000.0)
     driver.broker.submit(OrderIntent(ES, OrderSide.BUY, 1, bracket=Bracket(stop_loss=4995.0, take_profit=5005.0)))
     driver.settle()
-    received = [s.received for s in driver.server.server.sessions if s.logged_on][0]
+    received = next(s.received for s in driver.server.server.sessions if s.logged_on)
     kinds = [k for k, m in received if k in (t.SUBMIT_NEW_SINGLE_ORDER, t.SUBMIT_NEW_OCO_ORDER)]
     assert kinds == [t.SUBMIT_NEW_SINGLE_ORDER, t.SUBMIT_NEW_OCO_ORDER]
-    parent = [m for k, m in received if k == t.SUBMIT_NEW_SINGLE_ORDER][0]
-    oco = [m for k, m in received if k == t.SUBMIT_NEW_OCO_ORDER][0]
+    parent = next(m for k, m in received if k == t.SUBMIT_NEW_SINGLE_ORDER)
+    oco = next(m for k, m in received if k == t.SUBMIT_NEW_OCO_ORDER)
     assert parent["IsParentOrder"] == 1 and oco["ParentTriggerClientOrderID"] == parent["ClientOrderID"]

@@ -149,23 +149,25 @@ class LoopbackDtcServer:
             await asyncio.wait_for(session.writer.drain(), 10.0)
 
     def history_bars(self, symbol: str, interval: int, start: int, end: int) -> list[dict[str, Any]]:
-        """Seeded synthetic bars on the tick grid from ``start`` to ``end`` (UNIX s; 0 = now), µs stamps."""
+        """Synthetic bars starting from ``start`` to ``end`` (UNIX s; 0 = now), µs stamps; each bar depends only on
+        its own time, so overlapping requests agree."""
         instrument = instrument_of(symbol)
         assert instrument is not None
         tick = instrument.tick_size
         end = end or int(time.time())
         start = start or end - 100 * interval
         first = math.ceil(start / interval) * interval
-        rng = random.Random(f"{symbol}:{first}")
-        price = self.market.quotes[symbol].price if symbol in self.market.quotes else 5000.0
+
+        def level(ts: int) -> float:
+            return 5000.0 + tick * round(20 * math.sin(ts / 5400) + 6 * math.sin(ts / 777))
+
         out = []
         for ts in range(first, end + 1, interval)[:20_000]:
-            open_ = price
-            close = open_ + rng.randint(-4, 4) * tick
+            rng = random.Random(f"{symbol}:{ts}")
+            open_, close = level(ts), level(ts + interval)
             high, low = max(open_, close) + rng.randint(0, 2) * tick, min(open_, close) - rng.randint(0, 2) * tick
             bid_volume, ask_volume = rng.randint(50, 500), rng.randint(50, 500)
             out.append({"StartDateTime": ts * 1_000_000, "OpenPrice": open_, "HighPrice": high, "LowPrice": low,
                         "LastPrice": close, "Volume": bid_volume + ask_volume, "NumTrades": rng.randint(10, 90),
                         "BidVolume": bid_volume, "AskVolume": ask_volume})
-            price = close
         return out
