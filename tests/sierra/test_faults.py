@@ -186,3 +186,60 @@ def test_trading_not_allowed_is_a_reason_on_the_order() -> None:
 
 def test_message_types_are_constants_of_the_header() -> None:
     assert (t.LOGOFF, t.ENCODING_REQUEST, t.ORDER_UPDATE, t.POSITION_UPDATE) == (5, 6, 301, 306)
+
+
+def test_slow_server_heartbeats_count_as_silence(driver: SierraDtcDriver) -> None:
+    server = driver.server.server
+
+    def slow() -> None:
+        server.heartbeat_scale = 4.0  # the next heartbeat comes after 4 s; the client gives up after 1.5 s
+
+    assert driver.server.do(lambda: all(s.heartbeats is not None for s in server.sessions if s.logged_on))
+    detail = lost_then_restored(driver, slow)
+    assert "no heartbeat" in detail
+
+
+def test_logoff_with_do_not_reconnect_is_obeyed(driver: SierraDtcDriver) -> None:
+    from adapters.sierra.dtc.codec import BinaryCodec
+
+    logoff = BinaryCodec().encode(t.LOGOFF, {"Reason": "server shutting down", "DoNotReconnect": 1})
+    driver.server.do(lambda: driver.server.server.inject(logoff))
+    assert driver.wait_for(lambda: ConnectionState.LOST in states(driver), 30)
+    driver.wait_for(lambda: False, 0.5)
+    assert ConnectionState.RESTORED not in states(driver) and not driver.client.connected
+    (lost,) = [e for e in driver.events if isinstance(e, ConnectionChanged)]
+    assert "logged MIA off: server shutting down" in lost.detail
+
+
+def test_server_accepts_a_json_client_that_skips_the_encoding_request(server: ServerThread) -> None:
+    async def run() -> bytes:
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.server.port)
+        writer.write(b'{"Type":1,"ProtocolVersion":8,"HeartbeatIntervalInSeconds":10,"ClientName":"x"}\0')
+        data = await asyncio.wait_for(reader.readuntil(b"\0"), 10)
+        writer.close()
+        return data
+
+    answer = asyncio.run(run())
+    assert answer.startswith(b'{"Type":2,') and b'"Result":1' in answer
+
+
+def test_the_demo_walk_trades_on_the_grid(server: ServerThread) -> None:
+    async def walk_a_little() -> None:
+        task = asyncio.ensure_future(server.server.walk("ESZ26", 5000.0, 0.001))
+        await asyncio.sleep(0.05)
+        task.cancel()
+
+    server.call(walk_a_little())
+    quote = server.do(lambda: server.server.market.quotes["ESZ26"])
+    assert quote.volume > 0 and (quote.price / 0.25).is_integer()
+
+
+def test_the_client_sends_heartbeats_at_its_interval(driver: SierraDtcDriver) -> None:
+    server = driver.server.server
+
+    def beats() -> int:
+        return sum(k == t.HEARTBEAT for s in list(server.sessions) for k, _ in s.received)
+
+    assert driver.wait_for(lambda: driver.server.do(beats) >= 1, 10)
+    (logon,) = [m for s in server.sessions for k, m in s.received if k == t.LOGON_REQUEST]
+    assert logon["HeartbeatIntervalInSeconds"] == 1 and logon["ClientName"] == "MIA"
