@@ -70,9 +70,11 @@ class SierraFeedConfig(SierraConnectionConfig):
     Sierra Chart refuses CME data over DTC; the refusal is expected and explained, and the
     feed then reads the intraday files named by ``scid_path`` (and ``depth_dir``) instead,
     when the files part of the adapter is installed. ``depth_levels`` > 0 asks for depth.
+    ``bar_seconds`` is the length of the bars the stream builds from the trades.
     ``history_seconds`` is the bar size asked of the historical port.
     """
 
+    bar_seconds: int = attrs.field(default=60, validator=within(1, 86400))
     depth_levels: int = attrs.field(default=0, validator=within(0, 100))
     history_seconds: int = attrs.field(default=60, validator=within(0, 86400))
     scid_path: str = ""

@@ -40,10 +40,10 @@ class SierraDataFeed:
     ``history`` asks the historical port (one request per connection).
     """
 
-    def __init__(self, client: DtcClient, config: SierraFeedConfig, clock: Clock, *, bar_seconds: int = 60,
+    def __init__(self, client: DtcClient, config: SierraFeedConfig, clock: Clock, *,
                  fallback: Callable[[], DataFeed | None] | None = None, name: str = "sierra_feed") -> None:
         self.client, self.config, self.clock, self.name = client, config, clock, name
-        self.bar_seconds = bar_seconds
+        self.bar_seconds = config.bar_seconds
         self._fallback = fallback or (lambda: None)
         self.refusal = ""
 
