@@ -102,14 +102,30 @@ class SierraBroker:
             raise DtcConnectionError(f"trade account {self.account_id!r} is not offered by the DTC server "
                                      f"(it offers {', '.join(accounts)}); set trade_account")
         account = self.account_id
-        for type_id, answer, total in ((t.OPEN_ORDERS_REQUEST, t.ORDER_UPDATE, "TotalNumMessages"),
-                                       (t.CURRENT_POSITIONS_REQUEST, t.POSITION_UPDATE, "TotalNumberMessages")):
-            rid = client.next_id()
-            await client.request(type_id, {"RequestID": rid, "TradeAccount": account}, *reply_to(answer, rid, total))
+        rid = client.next_id()
+        listed = await client.request(t.OPEN_ORDERS_REQUEST, {"RequestID": rid, "TradeAccount": account},
+                                      *reply_to(t.ORDER_UPDATE, rid, "TotalNumMessages"))
+        await self._catch_up({m["ClientOrderID"] for _, m in listed})
+        rid = client.next_id()
+        await client.request(t.CURRENT_POSITIONS_REQUEST, {"RequestID": rid, "TradeAccount": account},
+                             *reply_to(t.POSITION_UPDATE, rid, "TotalNumberMessages"))
         rid = client.next_id()
         await client.request(t.ACCOUNT_BALANCE_REQUEST, {"RequestID": rid, "TradeAccount": account},
                              lambda k, m: k in (t.ACCOUNT_BALANCE_UPDATE, t.ACCOUNT_BALANCE_REJECT)
                              and m["RequestID"] == rid, lambda k, m: True)
+
+    async def _catch_up(self, listed: set[str]) -> None:
+        """Orders MIA holds as live that the server no longer lists finished while disconnected: ask for each."""
+        for oid, order in list(self.orders.items()):
+            server_id = self.server_ids.get(oid)
+            if order.status.is_terminal or oid in listed or not server_id:
+                continue
+            rid = self.client.next_id()
+            match, done = reply_to(t.ORDER_UPDATE, rid)
+            await self.client.request(
+                t.OPEN_ORDERS_REQUEST,
+                {"RequestID": rid, "RequestAllOrders": 0, "ServerOrderID": server_id, "TradeAccount": self.account_id},
+                lambda k, m: match(k, m) or (k == t.OPEN_ORDERS_REJECT and m["RequestID"] == rid), done)
 
     def _on_state(self, up: bool, detail: str) -> None:
         state = ConnectionState.RESTORED if up else ConnectionState.LOST
@@ -277,7 +293,15 @@ class SierraBroker:
 
     def _fill_of(self, oid: str, order: Order, m: dict[str, Any]) -> Fill | None:
         quantity, price = m["LastFillQuantity"], m["LastFillPrice"]
-        if m["OrderUpdateReason"] not in (t.ORDER_FILLED, t.ORDER_FILLED_PARTIALLY) or not quantity or not price:
+        if m["OrderUpdateReason"] == t.OPEN_ORDERS_REQUEST_RESPONSE and m["FilledQuantity"]:
+            # a state report after a reconnect: fills MIA has not seen are booked from the filled size
+            quantity = m["FilledQuantity"] - order.filled_quantity
+            price = price or m["AverageFillPrice"]
+            if quantity <= 0:
+                return None
+        elif m["OrderUpdateReason"] not in (t.ORDER_FILLED, t.ORDER_FILLED_PARTIALLY):
+            return None
+        if not quantity or not price:
             return None
         execution = m["LastFillExecutionID"] or f"{oid}:{m['FilledQuantity']}"
         if execution in self._fills_seen:

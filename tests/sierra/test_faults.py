@@ -243,3 +243,27 @@ def test_the_client_sends_heartbeats_at_its_interval(driver: SierraDtcDriver) ->
     assert driver.wait_for(lambda: driver.server.do(beats) >= 1, 10)
     (logon,) = [m for s in server.sessions for k, m in s.received if k == t.LOGON_REQUEST]
     assert logon["HeartbeatIntervalInSeconds"] == 1 and logon["ClientName"] == "MIA"
+
+
+def test_an_order_filled_while_disconnected_is_caught_up_after_the_reconnect(driver: SierraDtcDriver) -> None:
+    from mia_core.events import FillReceived, OrderUpdated
+    from mia_core.orders import OrderStatus, OrderType
+
+    server = driver.server.server
+    order = driver.broker.submit(OrderIntent(driver.instrument, OrderSide.BUY, 1, OrderType.LIMIT, limit_price=4999.0))
+    driver.settle()
+
+    def outage() -> None:
+        server.options.refuse_logon = "maintenance"
+        server.drop()
+
+    driver.server.do(outage)
+    assert driver.wait_for(lambda: ConnectionState.LOST in states(driver), 30)
+    driver.server.do(lambda: server.trade("ESZ26", 4999.0))  # fills at the server; MIA hears nothing
+    driver.server.do(lambda: setattr(server.options, "refuse_logon", ""))
+    assert driver.wait_for(lambda: ConnectionState.RESTORED in states(driver), 30)
+    driver.settle()
+    (fill,) = [e.fill for e in driver.events if isinstance(e, FillReceived)]
+    assert (fill.order_id, fill.quantity, fill.price) == (order.order_id, 1, 4999.0)
+    last = [e.order for e in driver.events if isinstance(e, OrderUpdated) and e.order.order_id == order.order_id][-1]
+    assert last.status is OrderStatus.FILLED and driver.broker.positions()[0].quantity == 1

@@ -90,7 +90,8 @@ class ServerSession:
         elif type_id in _TRADING:
             server.trading(type_id, m)
         elif type_id == t.OPEN_ORDERS_REQUEST:
-            self.send_all(server.venue.open_orders(m["RequestID"]))
+            one = "" if m["RequestAllOrders"] else m["ServerOrderID"]
+            self.send_all(server.venue.open_orders(m["RequestID"], one))
         elif type_id == t.CURRENT_POSITIONS_REQUEST:
             self.send_all(server.venue.positions(m["RequestID"]))
         elif type_id == t.ACCOUNT_BALANCE_REQUEST:

@@ -64,6 +64,7 @@ class Venue:
         self.oco: dict[str, str] = {}  # server id -> the other leg
         self.last_price: dict[str, float] = {}
         self._fills: dict[str, Any] = {}
+        self.last_fill: dict[str, Any] = {}  # server order id -> its latest Fill (for open-orders answers)
         self._ts = 0
 
     def now(self) -> int:
@@ -199,6 +200,7 @@ class Venue:
         for event in events:
             if isinstance(event, FillReceived):
                 self._fills[event.fill.order_id] = event.fill
+                self.last_fill[event.fill.order_id] = event.fill
             elif isinstance(event, PositionChanged):
                 out.append((t.POSITION_UPDATE, self._position(symbol)))
                 out.append((t.ACCOUNT_BALANCE_UPDATE, self.balance()))
@@ -264,16 +266,25 @@ class Venue:
                 "OpenPositionsProfitLoss": open_pnl / 100, "DailyProfitLoss": (realized + open_pnl) / 100,
                 "TotalNumberMessages": 1, "MessageNumber": 1, "Unsolicited": 0 if request_id else 1}
 
-    def open_orders(self, request_id: int) -> Out:
-        """The answer to OPEN_ORDERS_REQUEST (one NoOrders message when there are none)."""
-        orders: list[tuple[str, Order]] = [(s, o) for s, e in self.exchanges.items() for o in e.open_orders()]
+    def open_orders(self, request_id: int, server_id: str = "") -> Out:
+        """The answer to OPEN_ORDERS_REQUEST (one NoOrders message when there are none); with ``server_id``,
+        that one order in whatever state it is now (finished ones included)."""
+        if server_id:
+            symbol = self.symbol_of.get(server_id)
+            found = self.exchanges[symbol].order(server_id) if symbol in self.exchanges else None
+            if symbol is None or found is None:
+                return [(t.OPEN_ORDERS_REJECT, {"RequestID": request_id, "RejectText": f"unknown order {server_id}"})]
+            orders: list[tuple[str, Order]] = [(symbol, found)]
+        else:
+            orders = [(s, o) for s, e in self.exchanges.items() for o in e.open_orders()]
         if not orders:
             return [(t.ORDER_UPDATE, {"RequestID": request_id, "TotalNumMessages": 1, "MessageNumber": 1,
                                       "OrderUpdateReason": t.OPEN_ORDERS_REQUEST_RESPONSE, "NoOrders": 1})]
         return [(t.ORDER_UPDATE, order_update(
             o, symbol=s, client_id=self.client_of.get(o.order_id, o.order_id), account=self.account,
             reason=t.OPEN_ORDERS_REQUEST_RESPONSE, ts_ns=o.updated_ts, parent_server_id=o.parent_id or "",
-            request_id=request_id, total=len(orders), number=i + 1)) for i, (s, o) in enumerate(orders)]
+            fill=self.last_fill.get(o.order_id), request_id=request_id, total=len(orders), number=i + 1))
+            for i, (s, o) in enumerate(orders)]
 
     def positions(self, request_id: int) -> Out:
         """The answer to CURRENT_POSITIONS_REQUEST (one NoPositions message when flat everywhere)."""
