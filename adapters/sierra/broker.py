@@ -125,7 +125,7 @@ class SierraBroker:
             await self.client.request(
                 t.OPEN_ORDERS_REQUEST,
                 {"RequestID": rid, "RequestAllOrders": 0, "ServerOrderID": server_id, "TradeAccount": self.account_id},
-                lambda k, m: match(k, m) or (k == t.OPEN_ORDERS_REJECT and m["RequestID"] == rid), done)
+                lambda k, m, f=match, r=rid: f(k, m) or (k == t.OPEN_ORDERS_REJECT and m["RequestID"] == r), done)
 
     def _on_state(self, up: bool, detail: str) -> None:
         state = ConnectionState.RESTORED if up else ConnectionState.LOST
