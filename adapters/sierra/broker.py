@@ -13,10 +13,11 @@ import attrs
 
 from adapters.sierra.config import SierraBrokerConfig
 from adapters.sierra.dtc import types as t
-from adapters.sierra.dtc.client import DtcClient, reply_to
+from adapters.sierra.dtc.client import DtcClient
 from adapters.sierra.dtc.times import epoch_ns
 from adapters.sierra.errors import DtcConnectionError
-from adapters.sierra.orders import exit_role, oco_order, single_order, updated_order
+from adapters.sierra.orders import exit_role, modify_refusal, oco_order, single_order, updated_order
+from adapters.sierra.reconcile import reconcile
 from mia_core.events import (
     BrokerEvent,
     ConnectionChanged,
@@ -90,42 +91,7 @@ class SierraBroker:
 
     async def reconcile(self) -> None:
         """Ask for trade accounts, open orders, positions and the balance; reports update local state."""
-        client = self.client
-        rid = client.next_id()
-        answers = await client.request(t.TRADE_ACCOUNTS_REQUEST, {"RequestID": rid},
-                                       lambda k, m: k == t.TRADE_ACCOUNT_RESPONSE and m["RequestID"] == rid,
-                                       lambda k, m: m["MessageNumber"] >= m["TotalNumberMessages"])
-        accounts = [m["TradeAccount"] for _, m in answers if m["TradeAccount"]]
-        if not self.account_id and accounts:
-            self.account_id = accounts[0]
-        elif self.account_id and accounts and self.account_id not in accounts:
-            raise DtcConnectionError(f"trade account {self.account_id!r} is not offered by the DTC server "
-                                     f"(it offers {', '.join(accounts)}); set trade_account")
-        account = self.account_id
-        rid = client.next_id()
-        listed = await client.request(t.OPEN_ORDERS_REQUEST, {"RequestID": rid, "TradeAccount": account},
-                                      *reply_to(t.ORDER_UPDATE, rid, "TotalNumMessages"))
-        await self._catch_up({m["ClientOrderID"] for _, m in listed})
-        rid = client.next_id()
-        await client.request(t.CURRENT_POSITIONS_REQUEST, {"RequestID": rid, "TradeAccount": account},
-                             *reply_to(t.POSITION_UPDATE, rid, "TotalNumberMessages"))
-        rid = client.next_id()
-        await client.request(t.ACCOUNT_BALANCE_REQUEST, {"RequestID": rid, "TradeAccount": account},
-                             lambda k, m: k in (t.ACCOUNT_BALANCE_UPDATE, t.ACCOUNT_BALANCE_REJECT)
-                             and m["RequestID"] == rid, lambda k, m: True)
-
-    async def _catch_up(self, listed: set[str]) -> None:
-        """Orders MIA holds as live that the server no longer lists finished while disconnected: ask for each."""
-        for oid, order in list(self.orders.items()):
-            server_id = self.server_ids.get(oid)
-            if order.status.is_terminal or oid in listed or not server_id:
-                continue
-            rid = self.client.next_id()
-            match, done = reply_to(t.ORDER_UPDATE, rid)
-            await self.client.request(
-                t.OPEN_ORDERS_REQUEST,
-                {"RequestID": rid, "RequestAllOrders": 0, "ServerOrderID": server_id, "TradeAccount": self.account_id},
-                lambda k, m, f=match, r=rid: f(k, m) or (k == t.OPEN_ORDERS_REJECT and m["RequestID"] == r), done)
+        await reconcile(self)
 
     def _on_state(self, up: bool, detail: str) -> None:
         state = ConnectionState.RESTORED if up else ConnectionState.LOST
@@ -223,7 +189,7 @@ class SierraBroker:
         if order is None:
             self._refuse_unknown(order_id, "modify")
             return
-        reason = self._modify_refusal(order, quantity, limit_price, stop_price)
+        reason = modify_refusal(order, self.instrument, self.client.connected, quantity, limit_price, stop_price)
         if reason:
             self._refuse(order, reason)
             return
@@ -234,26 +200,6 @@ class SierraBroker:
             "ServerOrderID": self.server_ids.get(order_id, ""), "ClientOrderID": order_id,
             "Price1": price1 or 0.0, "Price2": price2 or 0.0, "Price1IsSet": int(price1 is not None),
             "Price2IsSet": int(price2 is not None), "Quantity": float(quantity or 0), "TradeAccount": self.account_id})
-
-    def _modify_refusal(self, order: Order, quantity: int | None, limit_price: float | None,
-                        stop_price: float | None) -> str:
-        if order.status.is_terminal:
-            return f"cannot modify: order is already {order.status.value}"
-        if not self.client.connected:
-            return "cannot modify: not connected to the DTC server"
-        if quantity is None and limit_price is None and stop_price is None:
-            return "nothing to change: give quantity, limit_price or stop_price"
-        if quantity is not None and (not isinstance(quantity, int) or quantity <= order.filled_quantity):
-            return f"quantity {quantity!r} must be a whole number above the {order.filled_quantity} already filled"
-        kind = order.intent.order_type
-        for name, price, kinds in (("limit_price", limit_price, _WITH_LIMIT), ("stop_price", stop_price, _WITH_STOP)):
-            if price is None:
-                continue
-            if kind not in kinds:
-                return f"{name} is not used by a {kind.value} order"
-            if not (price > 0 and self.instrument.on_grid(price)):
-                return f"{name} {price!r} is not a positive price on the tick grid of {self.instrument.tick_size}"
-        return ""
 
     # --- reports from the server ------------------------------------------------------------------
 
