@@ -16,7 +16,7 @@ from mia_core.instruments import Instrument
 from mia_core.series import BarSeries
 
 NS = 1_000_000_000
-MAX_RECORDS = 5_000_000
+MAX_RECORDS = 1_000_000  # about two years of one-minute bars; each kept as 9 numbers
 
 
 async def fetch_bars(config: SierraConnectionConfig, instrument: Instrument, seconds: int,
@@ -29,7 +29,7 @@ async def fetch_bars(config: SierraConnectionConfig, instrument: Instrument, sec
     symbol = config.dtc_symbol(instrument.symbol)
     where = f"{config.host}:{config.historical_port}"
     session = await open_session(config, port=config.historical_port, heartbeat=0)
-    records: list[dict[str, Any]] = []
+    records: list[tuple[float, ...]] = []
     try:
         session.send(t.HISTORICAL_PRICE_DATA_REQUEST, {
             "RequestID": 1, "Symbol": symbol, "Exchange": config.exchange, "RecordInterval": seconds,
@@ -45,12 +45,9 @@ async def fetch_bars(config: SierraConnectionConfig, instrument: Instrument, sec
                 if type_id == t.HISTORICAL_PRICE_DATA_RESPONSE_HEADER and m["NoRecordsToReturn"]:
                     done = True
                 elif type_id == t.HISTORICAL_PRICE_DATA_RECORD_RESPONSE:
-                    if m["IsFinalRecord"]:
-                        if m["StartDateTime"]:
-                            records.append(m)
-                        done = True
-                    else:
-                        records.append(m)
+                    if m["StartDateTime"]:
+                        records.append(tuple(m[f] for f in _FIELDS))
+                    done = bool(m["IsFinalRecord"])
                 elif type_id == t.HISTORICAL_PRICE_DATA_RESPONSE_TRAILER:
                     done = True
             if done:
@@ -77,17 +74,21 @@ def _explain(text: str) -> str:
             "use the intraday .scid files (sierra_feed scid_path, or mia backtest --data FILE.scid)")
 
 
-def _series(instrument: Instrument, records: list[dict[str, Any]], seconds: int, start_ns: int | None,
+_FIELDS = ("StartDateTime", "OpenPrice", "HighPrice", "LowPrice", "LastPrice", "Volume", "BidVolume", "AskVolume")
+
+
+def _series(instrument: Instrument, records: list[tuple[float, ...]], seconds: int, start_ns: int | None,
             end_ns: int | None) -> BarSeries:
-    by_ts: dict[int, dict[str, Any]] = {}
+    by_ts: dict[int, tuple[float, ...]] = {}
     span = max(seconds, 1) * NS
-    for m in records:
-        by_ts[epoch_ns(m["StartDateTime"]) + span] = m  # stamped at the bar's close; a repeat replaces
+    for record in records:
+        by_ts[epoch_ns(record[0]) + span] = record  # stamped at the bar's close; a repeat replaces
     ts = sorted(by_ts)
     rows = [by_ts[k] for k in ts]
 
     def col(name: str) -> list[float]:
-        return [float(r[name]) for r in rows]
+        i = _FIELDS.index(name)
+        return [float(r[i]) for r in rows]
 
     series = BarSeries(instrument, ts, col("OpenPrice"), col("HighPrice"), col("LowPrice"), col("LastPrice"),
                        col("Volume"), col("BidVolume"), col("AskVolume"))

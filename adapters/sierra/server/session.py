@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from adapters.sierra.dtc import types as t
@@ -27,7 +28,7 @@ class ServerSession:
         self.logged_on = False
         self.flags = 0
         self.heartbeats: asyncio.Task[None] | None = None
-        self.received: list[tuple[int, dict[str, Any]]] = []
+        self.received: deque[tuple[int, dict[str, Any]]] = deque(maxlen=10_000)  # the latest, for tests
 
     def send(self, type_id: int, values: dict[str, Any]) -> None:
         """Write one message in the session's encoding (nothing while the server is silent)."""
