@@ -47,13 +47,14 @@ async def fetch_bars(config: SierraConnectionConfig, instrument: Instrument, sec
                 elif type_id == t.HISTORICAL_PRICE_DATA_RECORD_RESPONSE:
                     if m["StartDateTime"]:
                         records.append(tuple(m[f] for f in _FIELDS))
+                        if len(records) > MAX_RECORDS:
+                            raise DtcConnectionError(f"{where} sent more than {MAX_RECORDS:,} records; ask for a "
+                                                     "shorter span")
                     done = bool(m["IsFinalRecord"])
                 elif type_id == t.HISTORICAL_PRICE_DATA_RESPONSE_TRAILER:
                     done = True
             if done:
                 break
-            if len(records) > MAX_RECORDS:
-                raise DtcConnectionError(f"{where} sent more than {MAX_RECORDS:,} records; ask for a shorter span")
             try:
                 data = await asyncio.wait_for(session.reader.read(65536), max(deadline - time.monotonic(), 0.001))
             except TimeoutError:

@@ -112,3 +112,14 @@ def test_bars_are_built_from_the_trades() -> None:
     assert bars.add_trade(Trade(ES, 1, 5000.0, 1.0)) == []
     (bar,) = bars.add_trade(Trade(ES, 61 * 10**9, 5001.0, 1.0))
     assert isinstance(bar, Bar) and bar.close == 5000.0
+
+
+def test_a_history_answer_without_end_is_bounded(server: ServerThread, monkeypatch: pytest.MonkeyPatch) -> None:
+    import adapters.sierra.history as history
+    from adapters.sierra.errors import DtcConnectionError
+
+    monkeypatch.setattr(history, "MAX_RECORDS", 50)
+    config = feed_config(server)
+    end = 29_333_333 * 60 * 10**9
+    with pytest.raises(DtcConnectionError, match="more than 50 records"):
+        SierraDataFeed(DtcClient(config), config, WallClock()).history(ES, end - 7200 * 10**9, end)
