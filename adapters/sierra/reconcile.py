@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from adapters.sierra.dtc import types as t
-from adapters.sierra.dtc.client import Predicate, reply_to
+from adapters.sierra.dtc.client import DtcClient, Predicate, reply_to
 from adapters.sierra.errors import DtcConnectionError
+from mia_core.orders import Order
 
-if TYPE_CHECKING:
-    from adapters.sierra.broker import SierraBroker
+
+class Reconciled(Protocol):
+    """What reconciling needs of the broker (:class:`~adapters.sierra.broker.SierraBroker`)."""
+
+    client: DtcClient
+    account_id: str
+    orders: dict[str, Order]
+    server_ids: dict[str, str]
 
 
 def _either(first: Predicate, second: Predicate) -> Predicate:
@@ -19,7 +26,7 @@ def _either(first: Predicate, second: Predicate) -> Predicate:
     return match
 
 
-async def reconcile(broker: SierraBroker) -> None:
+async def reconcile(broker: Reconciled) -> None:
     """Ask for trade accounts, open orders, positions and the balance; the reports update the broker's state."""
     client = broker.client
     rid = client.next_id()
@@ -45,7 +52,7 @@ async def reconcile(broker: SierraBroker) -> None:
                          and m["RequestID"] == rid, lambda k, m: True)
 
 
-async def _catch_up(broker: SierraBroker, listed: set[str]) -> None:
+async def _catch_up(broker: Reconciled, listed: set[str]) -> None:
     """Orders MIA holds as live that the server no longer lists finished while disconnected: ask for each."""
     for oid, order in list(broker.orders.items()):
         server_id = broker.server_ids.get(oid)

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
 from adapters.sierra.dtc import types as t
 from adapters.sierra.server.options import RESTRICTED_TEXT, ServerOptions
+from adapters.sierra.server.peers import Subscriber
 from adapters.sierra.server.venue import instrument_of
-
-if TYPE_CHECKING:
-    from adapters.sierra.server.session import ServerSession
 
 
 @attrs.define
@@ -38,10 +36,10 @@ class Market:
     def __init__(self, options: ServerOptions) -> None:
         self.options = options
         self.quotes: dict[str, Quote] = {}
-        self.subscribers: dict[str, dict[ServerSession, int]] = {}
-        self.depth: dict[str, dict[ServerSession, int]] = {}
+        self.subscribers: dict[str, dict[Subscriber, int]] = {}
+        self.depth: dict[str, dict[Subscriber, int]] = {}
 
-    def subscribe(self, session: ServerSession, m: dict[str, Any]) -> None:
+    def subscribe(self, session: Subscriber, m: dict[str, Any]) -> None:
         """MARKET_DATA_REQUEST: refuse, unsubscribe, or send the snapshot and keep sending updates."""
         sid, symbol = m["SymbolID"], m["Symbol"]
         if m["RequestAction"] == t.UNSUBSCRIBE:
@@ -63,7 +61,7 @@ class Market:
                             SessionVolume=q.volume, BidAskDateTime=q.ts)
         session.send(t.MARKET_DATA_SNAPSHOT, snapshot)
 
-    def subscribe_depth(self, session: ServerSession, m: dict[str, Any]) -> None:
+    def subscribe_depth(self, session: Subscriber, m: dict[str, Any]) -> None:
         """MARKET_DEPTH_REQUEST: refuse, or send the book as a batch of snapshot levels, then updates."""
         sid, symbol = m["SymbolID"], m["Symbol"]
         if m["RequestAction"] == t.UNSUBSCRIBE:
@@ -109,7 +107,7 @@ class Market:
             for side, level, p, s in self._levels(symbol)[:: max(1, self.options.depth_levels)]:
                 session.send_depth(sid, side, level, p, s, now)
 
-    def forget(self, session: ServerSession) -> None:
+    def forget(self, session: Subscriber) -> None:
         """Drop every subscription of a closed session."""
         for table in (self.subscribers, self.depth):
             for subs in table.values():

@@ -27,12 +27,17 @@ class LoopbackDtcServer:
         self.host, self._port, self._historical_port = host, port, historical_port
         self.options = options or ServerOptions()
         self.venue = Venue(self.options)
-        self.market = Market(self.options)
+        self._market = Market(self.options)
         self.sessions: set[ServerSession] = set()
         self.heartbeat_scale = 1.0  # fault: > 1 slows the server's heartbeats
         self.history_requests: list[dict[str, Any]] = []
         self._servers: list[asyncio.Server] = []
         self._tasks: set[asyncio.Task[None]] = set()
+
+    @property
+    def market(self) -> Market:
+        """Market data subscriptions and quotes."""
+        return self._market
 
     @property
     def port(self) -> int:

@@ -6,14 +6,12 @@ import asyncio
 import contextlib
 import time
 from collections import deque
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from adapters.sierra.dtc import types as t
 from adapters.sierra.dtc.codec import BinaryCodec, Codec, codec_for
 from adapters.sierra.errors import DtcProtocolError
-
-if TYPE_CHECKING:
-    from adapters.sierra.server.server import LoopbackDtcServer
+from adapters.sierra.server.peers import Host
 
 _TRADING = (t.SUBMIT_NEW_SINGLE_ORDER, t.SUBMIT_NEW_OCO_ORDER, t.CANCEL_ORDER, t.CANCEL_REPLACE_ORDER)
 
@@ -21,7 +19,7 @@ _TRADING = (t.SUBMIT_NEW_SINGLE_ORDER, t.SUBMIT_NEW_OCO_ORDER, t.CANCEL_ORDER, t
 class ServerSession:
     """Serves one connection until the client leaves, a fault drops it, or (historical) one request is served."""
 
-    def __init__(self, server: LoopbackDtcServer, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+    def __init__(self, server: Host, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
                  historical: bool) -> None:
         self.server, self.reader, self.writer, self.historical = server, reader, writer, historical
         self.codec: Codec = BinaryCodec()
