@@ -41,3 +41,14 @@ def test_files_fallback_is_none_without_scid_path() -> None:
     from adapters.sierra.plugin import files_feed
 
     assert files_feed(SierraFeedConfig(), None) is None  # type: ignore[arg-type]
+
+
+def test_live_trading_through_sierra_needs_the_explicit_switch() -> None:
+    from adapters.bootstrap.errors import ConfigError
+
+    data = {"mode": "live", "data_feed": {"use": "sierra_feed"}, "broker": {"use": "sierra", "trade_account": "A1"},
+            "strategy": {"use": "sma_cross"}}
+    with pytest.raises(ConfigError, match="live_trading: true"):
+        plan_system(data, discover(), source="test").require_live_consent(True)
+    with pytest.raises(ConfigError, match="--live"):
+        plan_system({**data, "live_trading": True}, discover(), source="test").require_live_consent(False)
