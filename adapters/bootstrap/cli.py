@@ -37,6 +37,7 @@ from adapters.launcher.cli import start_command
 from adapters.research.cli import walkforward_command
 from adapters.research.sweep.cli import sweep_command
 from adapters.risk.cli import risk_app
+from adapters.sierra.cli import sierra_app
 from adapters.version import mia_version
 from mia_core.errors import MiaError
 
@@ -51,6 +52,7 @@ app.add_typer(config_app, name="config")
 app.add_typer(check_app, name="check")
 app.add_typer(risk_app, name="risk")
 app.add_typer(ib_app, name="ib")
+app.add_typer(sierra_app, name="sierra")
 app.add_typer(data_app, name="data")
 app.add_typer(journal_app, name="journal")
 console = Console()
@@ -358,6 +360,23 @@ def bench_journal(
     from adapters.bench.journal import journal_bench, journal_table
 
     console.print(journal_table(journal_bench(intents, repeats, directory)))
+
+
+@bench_app.command("sierra")
+def bench_sierra(
+    messages: Annotated[int, typer.Option("--messages", help="Trades sent over loopback DTC per encoding.")] = 5_000,
+    decode: Annotated[int, typer.Option("--decode", help="Messages decoded from one buffer per encoding.")] = 200_000,
+    scid_records: Annotated[int, typer.Option("--scid-records", help=".scid records decoded.")] = 5_000_000,
+) -> None:
+    """Sierra Chart: DTC market data delivered over loopback (p99 < 1 ms), and .scid decoding."""
+    from adapters.bench.sierra_dtc import dtc_bench, dtc_table
+
+    encodings = ("binary", "json-compact")
+    console.print(dtc_table([dtc_bench(messages, encoding, decode_messages=decode) for encoding in encodings]))
+    from adapters.bench import sierra_files
+
+    for line in sierra_files.run(records=scid_records).lines():
+        console.print(line, highlight=False)
 
 
 from adapters.options.cli import collect_command, gex_command  # noqa: E402  (its own module, registered here)

@@ -1,1 +1,1 @@
-"""Sierra Chart: DTC for orders and accounts, intraday (.scid) and depth (.depth) files for CME order flow."""
+"""Sierra Chart: orders and accounts over DTC (``dtc``), and its intraday ``.scid``/``.depth`` files (``files``)."""

@@ -14,7 +14,8 @@ from ports.components import BuildContext, ComponentKind, ComponentSpec
 from ports.hookspecs import hookimpl
 
 
-def _feed(config: SierraFilesFeedConfig, context: BuildContext) -> SierraFilesDataFeed:
+def open_files_feed(config: SierraFilesFeedConfig, context: BuildContext) -> SierraFilesDataFeed:
+    """The ``sierra_files`` feed of ``config`` (also the ``sierra_feed``'s fallback when DTC refuses data)."""
     path = resolve_path(config.path)  # resolved now, against the directory the system was started in
     if not path.is_file():
         raise SierraFileError(str(path), 0, "no such file (relative paths are taken from the current directory)")
@@ -29,7 +30,7 @@ def mia_register_data_feeds() -> Iterable[ComponentSpec]:
         ComponentSpec(
             kind=ComponentKind.DATA_FEED,
             name="sierra_files",
-            factory=_feed,
+            factory=open_files_feed,
             config_class=SierraFilesFeedConfig,
             summary="Sierra Chart .scid/.depth files: bars with bid/ask volume, trades and the book, tailed live",
         ),
