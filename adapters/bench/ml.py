@@ -36,7 +36,7 @@ class BenchContext:
     features: dict[str, float]
     analyses: dict[str, dict[str, float]]
     instrument: Any = ES
-    position: Position = Position(ES)
+    position: Position = attrs.field(factory=lambda: Position(ES))
 
 
 def _filter(mode: str) -> Learner:

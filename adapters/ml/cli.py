@@ -45,7 +45,7 @@ def evaluate_command(
     markdown: Annotated[Path | None, typer.Option("--markdown", help="Also write the section as Markdown.")] = None,
     title: Annotated[str, typer.Option("--title", help="Heading of the Markdown section.")] = "ML filter",
 ) -> None:
-    """Out-of-sample accuracy, precision, Brier, ECE, reliability plot, importance, trades with and without the filter."""
+    """Out-of-sample accuracy, precision, Brier, ECE, reliability plot, importance, trades with/without the filter."""
     from adapters.ml.evaluate import evaluate
     from adapters.ml.report import markdown as render
     from adapters.ml.report import reliability_svg

@@ -45,7 +45,7 @@ def split_validation(start_ns: NDArray[np.int64], end_ns: NDArray[np.int64], sha
                      ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """(train, validation): the newest ``share`` of rows validate; training rows' labels end before they start."""
     n = len(start_ns)
-    first = int(math.floor(n * (1 - share)))
+    first = math.floor(n * (1 - share))
     validation = np.arange(first, n)
     train = np.flatnonzero((np.arange(n) < first) & (end_ns < start_ns[first]))
     return train, validation
@@ -106,4 +106,4 @@ def retrain(data: Dataset, registry: ModelRegistry, name: str, settings: Retrain
     metadata["validation"] = {**attrs.asdict(figures), "deployed_brier": brier_old}
     metadata["distributions"] = distributions(data.x[train], data.names)
     version = registry.save(name, candidate.parts, metadata, deploy=better)
-    return RetrainOutcome(version, n, int(len(valid)), brier_new, brier_old, better, reason, figures)
+    return RetrainOutcome(version, n, len(valid), brier_new, brier_old, better, reason, figures)

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from mia_core.calc.session_calendar import SessionCalendar
-from mia_core.market import Bar
 from mia_core.events import MarketEvent
+from mia_core.market import Bar
 from mia_core.options import OptionsChainSnapshot
 from mia_core.validation import within
-from mia_plugins.gamma_cycles.calendar import is_0dte_session, next_monthly_expiry, trading_days_between
+from mia_plugins.gamma_cycles.calendar import good_friday, is_0dte_session, next_monthly_expiry, trading_days_between
 from mia_plugins.gamma_cycles.chain import ChainFacts, chain_facts
 from ports.snapshot_archive import SnapshotArchive
 
@@ -66,7 +66,9 @@ class GammaCyclesAnalyzer:
         self._values: dict[str, float] = {}
 
     def is_trading_day(self, day: date) -> bool:
-        """A weekday the exchange calendar keeps (any weekday without a calendar)."""
+        """A day index options trade: a weekday the exchange calendar keeps (any without one), not Good Friday."""
+        if day == good_friday(day.year):
+            return False
         if self._trading is None or not (self._trading[0] <= day <= self._trading[1]):
             return day.weekday() < 5
         return day in self._trading[2]

@@ -23,6 +23,20 @@ def _weekday_only(day: date) -> bool:
     return day.weekday() < 5
 
 
+def good_friday(year: int) -> date:
+    """Good Friday (Easter Sunday minus two days, Gregorian computus): Cboe is closed, while CME may trade."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    m = (32 + 2 * e + 2 * i - h - k) % 7
+    n = (a + 11 * h + 22 * m) // 451
+    month, day = divmod(h + m - 7 * n + 114, 31)
+    return date(year, month, day + 1) - timedelta(days=2)
+
+
 def third_friday(year: int, month: int) -> date:
     """The third Friday of ``month``: the standard monthly expiration date."""
     first = date(year, month, 1)

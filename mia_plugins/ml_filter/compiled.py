@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 
 
 class LinearForm:
-    """A standardising logistic regression (scikit-learn ``Pipeline`` of ``StandardScaler`` and ``LogisticRegression``)."""
+    """A standardising logistic regression (a scikit-learn ``StandardScaler`` + ``LogisticRegression`` pipeline)."""
 
     def __init__(self, pipeline: Any) -> None:
         scaler, model = pipeline.steps[0][1], pipeline.steps[-1][1]

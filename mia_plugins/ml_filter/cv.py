@@ -1,4 +1,4 @@
-"""Purged and embargoed walk-forward folds: a test block is judged only by models fitted on labels that ended before it."""
+"""Purged and embargoed walk-forward folds: a test block is judged by models fitted on labels that ended before it."""
 
 from __future__ import annotations
 

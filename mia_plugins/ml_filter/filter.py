@@ -1,4 +1,4 @@
-"""The ``ml_filter`` signal filter: takes a candidate signal only when the ensemble's probability reaches the threshold."""
+"""The ``ml_filter`` signal filter: takes a candidate signal only when the ensemble's probability is high enough."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from mia_core.engine.failures import iso_utc
 from mia_core.errors import MiaError
 from mia_core.signals import Direction, Signal
-from mia_core.engine.failures import iso_utc
 from mia_core.validation import within
 from mia_plugins.ml_filter.features import decision_row
 from mia_plugins.ml_filter.lifecycle import check_model, ensemble_of

@@ -32,7 +32,7 @@ class EnsembleWeights:
         w = np.array([self.lr, self.rf, self.xgb], dtype=float)
         if w.sum() <= 0:
             raise MiaError("ml_filter.weights: at least one of lr, rf, xgb must be positive")
-        return w / w.sum()
+        return np.asarray(w / w.sum(), dtype=float)
 
 
 @attrs.frozen

@@ -5,12 +5,19 @@ from __future__ import annotations
 import math
 from datetime import UTC, date, datetime
 
+from gex.chains import quote, snapshot
+
 from adapters.bootstrap.standalone import StandaloneBuildContext
 from mia_core.instruments import ES
 from mia_core.market import Bar
 from mia_plugins.gamma_cycles.analyzer import GammaCyclesAnalyzer, GammaCyclesConfig
-from mia_plugins.gamma_cycles.calendar import is_0dte_session, monthly_expiry, next_monthly_expiry, third_friday
-from tests.gex.chains import quote, snapshot
+from mia_plugins.gamma_cycles.calendar import (
+    good_friday,
+    is_0dte_session,
+    monthly_expiry,
+    next_monthly_expiry,
+    third_friday,
+)
 
 NS = 1_000_000_000
 
@@ -24,6 +31,7 @@ def test_third_fridays_witching_and_holiday_moves() -> None:
     assert third_friday(2025, 4) == date(2025, 4, 18)
     good_friday_2025 = date(2025, 4, 18)
     assert monthly_expiry(2025, 4, lambda d: d.weekday() < 5 and d != good_friday_2025) == date(2025, 4, 17)
+    assert [good_friday(y) for y in (2024, 2025, 2026)] == [date(2024, 3, 29), date(2025, 4, 18), date(2026, 4, 3)]
     assert next_monthly_expiry(date(2024, 3, 16)) == date(2024, 4, 19)
     assert next_monthly_expiry(date(2024, 3, 16), quarterly=True) == date(2024, 6, 21)
 
