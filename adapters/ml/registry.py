@@ -22,6 +22,7 @@ from mia_core.errors import MiaError
 from ports.meta_label import StoredModel
 
 FILES = {"lr": "lr.skops", "rf": "rf.skops", "xgb": "xgb.json"}
+EXPECTED = {"lr": "Pipeline", "rf": "RandomForestClassifier"}
 #: The only types a scikit-learn file may hold (checked with skops before loading).
 ALLOWED_TYPES = frozenset({
     "sklearn.pipeline.Pipeline", "sklearn.preprocessing._data.StandardScaler",
@@ -148,4 +149,8 @@ def _read(path: Path, part: str, where: str) -> Any:
     refused = sorted(set(untrusted) - ALLOWED_TYPES)
     if refused:
         raise MiaError(f"{where}: {path} holds types that are not allowed: {', '.join(refused)}")
-    return sio.load(path, trusted=list(untrusted))
+    model = sio.load(path, trusted=list(untrusted))
+    expected = EXPECTED[part]
+    if type(model).__name__ != expected:
+        raise MiaError(f"{where}: {path} holds a {type(model).__name__}, expected a {expected}")
+    return model

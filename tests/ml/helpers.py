@@ -40,4 +40,5 @@ def learnable(n: int = 300, seed: int = 1, features: int = 4
 
 def quick_filter(instrument: str = "ES", bar_seconds: int = 60, **config: object) -> MlFilter:
     """A filter with the quick training settings (no store: models are installed by the test)."""
-    return MlFilter(MlFilterConfig(training=QUICK, bar_seconds=bar_seconds, **config), None, instrument)  # type: ignore[arg-type]
+    config.setdefault("training", QUICK)
+    return MlFilter(MlFilterConfig(bar_seconds=bar_seconds, **config), None, instrument)  # type: ignore[arg-type]
