@@ -114,7 +114,7 @@ def rows_from_journal(entries: Iterable[JournalEntry]) -> list[DecisionRow]:
     for entry in entries:
         if entry.kind != "signal":
             continue
-        signal = _field(entry.payload, "signal")
+        signal = _field(_field(entry.payload, "event"), "signal")
         components = _field(signal, "components") or {}
         values = {k[3:]: float(v) for k, v in components.items() if k.startswith("ml.")}
         if not values or "signal.direction" not in values:
