@@ -50,7 +50,7 @@ class TrainSettings:
     xgb_depth: int = attrs.field(default=3, validator=within(1, 32))
     xgb_learning_rate: float = attrs.field(default=0.05, validator=within(0, 1, low_open=True))
     lr_c: float = attrs.field(default=0.5, validator=within(0, 1e6, low_open=True))
-    seed: int = 7
+    seed: int = attrs.field(default=7, validator=within(0, 2**31 - 1))
 
     @property
     def embargo_ns(self) -> int:
