@@ -40,7 +40,7 @@ class MlFilterConfig:
     threshold: float = attrs.field(default=0.65, validator=within(0, 1))
     analyzers: tuple[str, ...] = attrs.field(default=("gamma_cycles",), converter=tuple)
     bar_seconds: int = attrs.field(default=0, validator=within(0, 86400 * 7))
-    training: TrainSettings = attrs.Factory(TrainSettings)
+    training: TrainSettings = attrs.field(factory=TrainSettings, converter=TrainSettings.of)
 
 
 class MlFilter:

@@ -52,6 +52,16 @@ class TrainSettings:
     lr_c: float = attrs.field(default=0.5, validator=within(0, 1e6, low_open=True))
     seed: int = attrs.field(default=7, validator=within(0, 2**31 - 1))
 
+    @classmethod
+    def of(cls, value: TrainSettings | Mapping[str, Any]) -> TrainSettings:
+        """``value`` itself, or the settings a mapping gives (``weights`` as a mapping too)."""
+        if isinstance(value, TrainSettings):
+            return value
+        fields = dict(value)
+        if isinstance(fields.get("weights"), Mapping):
+            fields["weights"] = EnsembleWeights(**fields["weights"])
+        return cls(**fields)
+
     @property
     def embargo_ns(self) -> int:
         """The embargo in nanoseconds."""
