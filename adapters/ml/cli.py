@@ -42,7 +42,8 @@ def _dataset(config: Path) -> tuple[Any, dict[str, Any]]:
 def evaluate_command(
     config: SystemFile,
     out: Annotated[Path, typer.Option("--out", help="Folder for the reliability plot.")] = Path("ml-report"),
-    markdown: Annotated[Path | None, typer.Option("--markdown", help="Also write the section as Markdown.")] = None,
+    markdown: Annotated[Path | None, typer.Option("--markdown", help="Write (or replace) the section in this page.")
+                        ] = None,
     title: Annotated[str, typer.Option("--title", help="Heading of the Markdown section.")] = "ML filter",
 ) -> None:
     """Out-of-sample accuracy, precision, Brier, ECE, reliability plot, importance, trades with/without the filter."""
@@ -59,8 +60,11 @@ def evaluate_command(
     console.print(text, highlight=False, markup=False, soft_wrap=True)
     svg = reliability_svg(ev, out / "reliability.svg")
     console.print(f"reliability plot: {svg}", highlight=False)
-    if markdown is not None:
-        markdown.write_text(text + "\n")
+    if markdown is not None:  # its own marked section of the page: replaced on a rerun, the rest kept
+        from adapters.ml.sections import put_section, slug
+
+        page = markdown.read_text() if markdown.exists() else ""
+        markdown.write_text(put_section(page, slug(title), text))
 
 
 @ml_app.command("train")

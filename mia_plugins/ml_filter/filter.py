@@ -30,6 +30,10 @@ class FilterMode(enum.Enum):
     RECORD = "record"
 
 
+def _training(value: TrainSettings | Mapping[str, Any]) -> TrainSettings:
+    return TrainSettings.of(value)
+
+
 @attrs.frozen
 class MlFilterConfig:
     """Settings of ``ml_filter`` (docs/ml.md#settings)."""
@@ -40,7 +44,7 @@ class MlFilterConfig:
     threshold: float = attrs.field(default=0.65, validator=within(0, 1))
     analyzers: tuple[str, ...] = attrs.field(default=("gamma_cycles",), converter=tuple)
     bar_seconds: int = attrs.field(default=0, validator=within(0, 86400 * 7))
-    training: TrainSettings = attrs.field(factory=TrainSettings, converter=TrainSettings.of)
+    training: TrainSettings = attrs.field(factory=TrainSettings, converter=_training)
 
 
 class MlFilter:

@@ -91,7 +91,7 @@ def test_a_missing_or_nan_feature_is_an_error_naming_it_and_the_bar_time() -> No
     ts = int(BARS.ts[5])
     with pytest.raises(MiaError, match=r"ml_filter: signal at 20\S+: feature missing feature.t.value; model"):
         judge.apply(_signal(ts), Context(ts, {}))
-    with pytest.raises(MiaError, match="NaN or infinite feature.t.value"):
+    with pytest.raises(MiaError, match=r"NaN or infinite feature.t.value"):
         judge.apply(_signal(ts), Context(ts, {"t.value": math.nan}))
 
 

@@ -1,4 +1,4 @@
-"""The model registry: safe formats, hashes checked before loading, clear refusals; models for another system refused."""
+"""The model registry: safe formats, hashes checked before loading, clear refusals; wrong models refused."""
 
 from __future__ import annotations
 
@@ -44,12 +44,12 @@ def test_a_changed_or_missing_file_is_refused_before_loading(saved: tuple[ModelR
     with pytest.raises(MiaError, match=f"model 'es' version {version}: .*xgb.json does not match its recorded SHA-256"):
         registry.load("es")
     (folder / "rf.skops").unlink()
-    with pytest.raises(MiaError, match="rf.skops is missing"):
+    with pytest.raises(MiaError, match=r"rf\.skops is missing"):
         registry.load("es")
     meta = json.loads((folder / "meta.json").read_text())
     meta["instrument"] = "NQ"
     (folder / "meta.json").write_text(json.dumps(meta))
-    with pytest.raises(MiaError, match="meta.json does not match its recorded SHA-256"):
+    with pytest.raises(MiaError, match=r"meta.json does not match its recorded SHA-256"):
         registry.load("es")
     with pytest.raises(MiaError, match="no deployed model 'nq'"):
         registry.load("nq")
@@ -66,10 +66,10 @@ def test_a_file_with_types_that_are_not_allowed_is_refused(tmp_path: Path) -> No
     sio.dump(FunctionTransformer(eval), path)
     from adapters.ml.registry import _read
 
-    with pytest.raises(MiaError, match="holds types that are not allowed: builtins.eval"):
+    with pytest.raises(MiaError, match=r"holds types that are not allowed: builtins.eval"):
         _read(path, "lr", "model 'x'")
     sio.dump(FunctionTransformer(np.exp), path)  # harmless types, but not the part it claims to be
-    with pytest.raises(MiaError, match="lr.skops holds a FunctionTransformer, expected a Pipeline"):
+    with pytest.raises(MiaError, match=r"lr.skops holds a FunctionTransformer, expected a Pipeline"):
         _read(path, "lr", "model 'x'")
     assert registry.versions("x") == []
 
