@@ -2,7 +2,8 @@
 
 The filter is built from the plugin registry; an ensemble (default settings: 100 forest
 trees, 150 boosting rounds) is fitted on 2,000 synthetic decision rows of ~20 features,
-then ``apply`` is timed signal by signal with ``perf_counter_ns``: the decision row from
+then ``apply`` is timed signal by signal, wall clock (``perf_counter_ns``) and the thread's own
+CPU time (``thread_time_ns``: what a busy machine's other processes do not add): the decision row from
 the signal and context, the three models on their one-row forms, the blend and the calibration.
 """
 
@@ -77,17 +78,19 @@ def ml_bench(signals: int, train_rows: int = 2000) -> dict[str, float]:
     cases = [_case(rng, train_rows + i) for i in range(signals)]
     for signal, context in cases[:200]:
         judge.apply(signal, context)  # type: ignore[attr-defined]
-    times = np.empty(len(cases))
+    times, cpu = np.empty(len(cases)), np.empty(len(cases))
     gc.disable()
     try:
         for i, (signal, context) in enumerate(cases):
-            t0 = time.perf_counter_ns()
+            c0, t0 = time.thread_time_ns(), time.perf_counter_ns()
             judge.apply(signal, context)  # type: ignore[attr-defined]
             times[i] = (time.perf_counter_ns() - t0) / 1000.0
+            cpu[i] = (time.thread_time_ns() - c0) / 1000.0
     finally:
         gc.enable()
     return {"signals": float(signals), "features": float(len(names)), "p50": float(np.percentile(times, 50)),
-            "p99": float(np.percentile(times, 99)), "max": float(times.max())}
+            "p99": float(np.percentile(times, 99)), "max": float(times.max()),
+            "cpu_p50": float(np.percentile(cpu, 50)), "cpu_p99": float(np.percentile(cpu, 99))}
 
 
 def ml_table(figures: dict[str, float]) -> Table:
@@ -95,8 +98,9 @@ def ml_table(figures: dict[str, float]) -> Table:
     table = Table(title=f"ML filter, {int(figures['signals']):,} signals judged one by one "
                         f"({int(figures['features'])} features)",
                   caption="apply(): decision row + LR + random forest (100 trees) + XGBoost (150 rounds) + calibration")
-    for column in ("p50 µs", "p99 µs", "max µs", "budget"):
+    for column in ("p50 µs", "p99 µs", "max µs", "CPU p50 µs", "CPU p99 µs", "budget (wall p99)"):
         table.add_column(column, justify="right", no_wrap=True)
     verdict = ("ok" if figures["p99"] < BUDGET_US else "OVER") + " p99 < 1,000 µs"
-    table.add_row(f"{figures['p50']:.1f}", f"{figures['p99']:.1f}", f"{figures['max']:.1f}", verdict)
+    table.add_row(f"{figures['p50']:.1f}", f"{figures['p99']:.1f}", f"{figures['max']:.1f}",
+                  f"{figures['cpu_p50']:.1f}", f"{figures['cpu_p99']:.1f}", verdict)
     return table
