@@ -43,7 +43,7 @@ class BenchContext:
 def _filter(mode: str) -> Learner:
     host = discover()
     spec, _ = host.component(ComponentKind.SIGNAL_FILTER, "ml_filter")
-    config = spec.config_class(mode=mode)
+    config = spec.config_class(mode=mode, training={"embargo_hours": 1})  # rows 5 minutes apart, labels 1 hour
     built: Learner = spec.factory(config, StandaloneBuildContext())
     return built
 
