@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Mapping
 from datetime import date, datetime, time
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from mia_core.calc.session_calendar import SessionCalendar
+from mia_core.errors import MiaError
 from mia_core.events import MarketEvent
 from mia_core.market import Bar
 from mia_core.options import OptionsChainSnapshot
@@ -18,6 +20,7 @@ from mia_plugins.gamma_cycles.calendar import good_friday, is_0dte_session, next
 from mia_plugins.gamma_cycles.chain import ChainFacts, chain_facts
 from ports.snapshot_archive import SnapshotArchive
 
+log = logging.getLogger("mia.gamma_cycles")
 NEW_YORK = ZoneInfo("America/New_York")
 FACTOR = within(0, 1)
 NS = 1_000_000_000
@@ -86,9 +89,14 @@ class GammaCyclesAnalyzer:
             found = self._archive.latest_before(self.config.underlying, event.ts)
             if found is not None and found != self._loaded:
                 self._loaded = found
-                snapshot = self._archive.load(self.config.underlying, found)
-                self._facts = chain_facts(snapshot, _ny_date(found), self.config.skew_moneyness,
-                                          self.config.skew_min_days)
+                try:
+                    snapshot = self._archive.load(self.config.underlying, found)
+                except MiaError as exc:  # an unreadable file: no chain values until the next one
+                    log.warning("%s: %s", self.name, exc)
+                    self._facts = None
+                else:
+                    self._facts = chain_facts(snapshot, _ny_date(found), self.config.skew_moneyness,
+                                              self.config.skew_min_days)
         self._values = self.values_at(event.ts, event.close)
         return self._values
 

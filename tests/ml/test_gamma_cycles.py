@@ -78,3 +78,21 @@ def test_pin_risk_and_put_skew_from_the_chain_seen_before_the_bar() -> None:
     assert values["allow_entries"] == 1.0  # 14:01 New York: two hours before the close
     late = analyzer.values_at(int(datetime(2025, 1, 6, 20, 45, tzinfo=UTC).timestamp()) * NS, 5012.0)
     assert late["minutes_to_expiry"] == 15.0 and late["allow_entries"] == 0.0
+
+
+class BrokenArchive:
+    """One stored snapshot that cannot be read."""
+
+    def latest_before(self, underlying: str, ts: int) -> int | None:
+        return ts - 1
+
+    def load(self, underlying: str, ts: int) -> object:
+        from mia_core.errors import MiaError
+
+        raise MiaError(f"snapshots/{underlying}/{ts}.json: not a chain")
+
+
+def test_an_unreadable_stored_chain_leaves_the_chain_values_nan_and_the_calendar_running() -> None:
+    analyzer = GammaCyclesAnalyzer(GammaCyclesConfig(snapshot_dir="snapshots"), archive=BrokenArchive())  # type: ignore[arg-type]
+    values = analyzer.on_event(_bar(datetime(2025, 1, 6, 15, 0, tzinfo=UTC)))
+    assert values is not None and math.isnan(values["pin_risk"]) and values["zero_dte"] == 1.0
