@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,19 +11,12 @@ from rich.console import Console
 
 from adapters.bootstrap.config import read_yaml
 from adapters.bootstrap.plugins import discover
+from adapters.ml.dataset import ml_settings
 from mia_core.errors import MiaError
 
 ml_app = typer.Typer(no_args_is_help=True, help="The ML signal filter: evaluate, train, retrain, drift (docs/ml.md).")
 console = Console()
 SystemFile = Annotated[Path, typer.Argument(help="A system YAML with `- use: ml_filter` under signal_filters.")]
-
-
-def ml_settings(data: Mapping[str, Any]) -> dict[str, Any]:
-    """The ``ml_filter`` entry of the system's signal filters (its defaults when absent)."""
-    for entry in data.get("signal_filters") or []:
-        if isinstance(entry, Mapping) and entry.get("use") == "ml_filter":
-            return dict(entry)
-    return {}
 
 
 def _dataset(config: Path) -> tuple[Any, dict[str, Any]]:

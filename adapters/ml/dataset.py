@@ -40,6 +40,14 @@ class Dataset:
     max_hold: int
 
 
+def ml_settings(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``ml_filter`` entry of the system's signal filters (its defaults when absent)."""
+    for entry in data.get("signal_filters") or []:
+        if isinstance(entry, Mapping) and entry.get("use") == "ml_filter":
+            return dict(entry)
+    return {}
+
+
 def with_recording(data: Mapping[str, Any]) -> dict[str, Any]:
     """The system's YAML with its ``ml_filter`` switched to record mode (added last when the system has none)."""
     out = dict(data)

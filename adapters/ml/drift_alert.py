@@ -14,7 +14,7 @@ from adapters.bootstrap.config import plan_system, read_yaml
 from adapters.bootstrap.container import build_system
 from adapters.bootstrap.plugins import discover
 from adapters.journal.jsonl import JsonLinesJournal
-from adapters.ml.dataset import from_backtest, rows_from_journal
+from adapters.ml.dataset import from_backtest, ml_settings, rows_from_journal
 from adapters.ml.lifecycle import drift
 from adapters.ml.registry import ModelRegistry
 from mia_core.commands import AlertLevel
@@ -30,8 +30,6 @@ def matrix_over(rows: list[DecisionRow], names: list[str]) -> np.ndarray:
 
 def check_drift(config: Path, journal: Path | None, limit: float, console: Console) -> int:
     """Print each feature's PSI; alert and return 1 when one exceeds ``limit``, else 0."""
-    from adapters.ml.cli import ml_settings
-
     data = read_yaml(config)
     settings = ml_settings(data)
     name = str(settings.get("model", "battle_navale"))
