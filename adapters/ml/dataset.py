@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -138,8 +137,3 @@ def _field(obj: Any, name: str) -> Any:
     if isinstance(obj, Mapping):
         return obj.get(name)
     return getattr(obj, name, None)
-
-
-def finite_or(value: float, default: float) -> float:
-    """``value`` unless NaN or infinite."""
-    return value if math.isfinite(value) else default

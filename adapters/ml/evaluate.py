@@ -88,10 +88,8 @@ def evaluate(data: Dataset, cv: Mapping[str, NDArray[np.float64]], threshold: fl
     y = data.y[tested]
     pt = p[tested]
     # the always-take baseline: every signal taken, forecast = the win rate of the rows before each fold
-    prior = np.empty(len(pt))
-    for i, k in enumerate(fold[tested]):
-        before = data.y[(fold < k) | (fold == -1)]
-        prior[i] = before.mean() if before.size else 0.5
+    first_of = {int(k): int(np.flatnonzero(fold == k)[0]) for k in np.unique(fold[tested])}
+    prior = np.array([data.y[: first_of[int(k)]].mean() for k in fold[tested]])
     base = attrs.evolve(scores(prior, y, 0.0), take_rate=1.0)
     return Evaluation(
         threshold=threshold,
