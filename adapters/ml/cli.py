@@ -19,11 +19,19 @@ console = Console()
 SystemFile = Annotated[Path, typer.Argument(help="A system YAML with `- use: ml_filter` under signal_filters.")]
 
 
-def _dataset(config: Path) -> tuple[Any, dict[str, Any]]:
-    from adapters.ml.dataset import from_backtest
+JournalOption = Annotated[Path | None, typer.Option(
+    "--journal", help="Rows from a paper/live JSONL journal (labelled on the system's bars) instead of a backtest.")]
+
+
+def _dataset(config: Path, journal: Path | None = None) -> tuple[Any, dict[str, Any]]:
+    from adapters.journal.jsonl import JsonLinesJournal
+    from adapters.ml.dataset import from_backtest, from_journal
 
     data = read_yaml(config)
-    dataset, _ = from_backtest(data, discover(), source=str(config))
+    if journal is not None:
+        dataset = from_journal(data, discover(), JsonLinesJournal(journal).entries("signal"), source=str(journal))
+    else:
+        dataset, _ = from_backtest(data, discover(), source=str(config))
     console.print(f"{len(dataset.y)} candidate signals labelled ({dataset.y.mean():.1%} winners after costs; "
                   f"{len(dataset.names)} features; time limit {dataset.max_hold} bars; costs "
                   f"{dataset.cost_points:g} points a round trip)", highlight=False)
@@ -37,13 +45,14 @@ def evaluate_command(
     markdown: Annotated[Path | None, typer.Option("--markdown", help="Write (or replace) the section in this page.")
                         ] = None,
     title: Annotated[str, typer.Option("--title", help="Heading of the Markdown section.")] = "ML filter",
+    journal: JournalOption = None,
 ) -> None:
     """Out-of-sample accuracy, precision, Brier, ECE, reliability plot, importance, trades with/without the filter."""
     from adapters.ml.evaluate import evaluate
     from adapters.ml.report import markdown as render
     from adapters.ml.report import reliability_svg
 
-    dataset, settings = _dataset(config)
+    dataset, settings = _dataset(config, journal)
     learner = dataset.learner
     cv = learner.cross_validate(dataset.x, dataset.y, dataset.start_ns, dataset.end_ns)
     ev = evaluate(dataset, cv, float(settings.get("threshold", 0.65)))
@@ -64,18 +73,19 @@ def train_command(
     config: SystemFile,
     min_samples: Annotated[int, typer.Option("--min-samples", help="Refuse to train on fewer.")] = 1000,
     validation: Annotated[float, typer.Option("--validation", help="Newest share of rows held out.")] = 0.2,
+    journal: JournalOption = None,
 ) -> None:
     """Fit on the older rows, validate on the newest, save in the registry; deploy only if it validates better."""
     from adapters.ml.lifecycle import RetrainSettings
 
-    _train_once(config, RetrainSettings(min_samples=min_samples, validation=validation))
+    _train_once(config, RetrainSettings(min_samples=min_samples, validation=validation), journal)
 
 
-def _train_once(config: Path, settings: Any) -> None:
+def _train_once(config: Path, settings: Any, journal: Path | None = None) -> None:
     from adapters.ml.lifecycle import retrain
     from adapters.ml.registry import ModelRegistry
 
-    dataset, ml = _dataset(config)
+    dataset, ml = _dataset(config, journal)
     registry = ModelRegistry(ml.get("model_dir", "models"))
     name = str(ml.get("model", "battle_navale"))
     outcome = retrain(dataset, registry, name, settings, float(ml.get("threshold", 0.65)))
@@ -93,6 +103,7 @@ def retrain_command(
     min_samples: Annotated[int, typer.Option("--min-samples")] = 1000,
     validation: Annotated[float, typer.Option("--validation")] = 0.2,
     times: Annotated[int, typer.Option("--times", help="Stop after this many (0: run until stopped).")] = 0,
+    journal: JournalOption = None,
 ) -> None:
     """The scheduled retraining job: `mia ml train` every ``--every-hours`` (a failure is reported, the job goes on)."""
     from adapters.ml.lifecycle import RetrainSettings
@@ -101,7 +112,7 @@ def retrain_command(
     done = 0
     while True:
         try:
-            _train_once(config, settings)
+            _train_once(config, settings, journal)
         except MiaError as exc:
             console.print(f"retraining failed: {exc}", highlight=False, markup=False)
         done += 1

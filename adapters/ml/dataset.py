@@ -101,6 +101,22 @@ def from_backtest(data: Mapping[str, Any], host: PluginHost, source: str = "ml d
     return labelled(learner, list(learner.recorded()), series, plan), series
 
 
+def from_journal(data: Mapping[str, Any], host: PluginHost, entries: Iterable[JournalEntry],
+                 source: str = "ml dataset") -> Dataset:
+    """The decision rows a paper or live session journaled, labelled on the system's bars of the same period."""
+    rows = sorted(rows_from_journal(entries), key=lambda r: r.ts)
+    if not rows:
+        raise MiaError(f"{source}: no journaled signal carries the ml_filter's decision row (ml.* components)")
+    plan = plan_system(with_recording(data), host, source=source)
+    system = build_system(plan)
+    try:
+        series = load_series(system, None, None)
+        learner = _learner(system.signal_filters)
+    finally:
+        system.close()
+    return labelled(learner, rows, series, plan)
+
+
 def labelled(learner: Learner, rows: list[DecisionRow], series: BarSeries, plan: Any) -> Dataset:
     """Label ``rows`` on ``series`` with the plan's exits and costs, keep the labelled ones, build the matrix."""
     if not rows:
