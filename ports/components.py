@@ -12,6 +12,7 @@ import attrs
 from mia_core.calc.session_calendar import SessionCalendar
 from mia_core.instruments import Instrument
 from ports.clock import Clock
+from ports.meta_label import ModelStore
 from ports.snapshot_archive import SnapshotArchive
 
 T = TypeVar("T")
@@ -75,6 +76,14 @@ class BuildContext(Protocol):
         working directory), such as the ``dealers_bias`` analyzer's ``snapshot_dir``.
         It need not exist yet: the archive is empty until snapshots are stored there.
         Each call returns a new archive; reading costs nothing until it is asked.
+        """
+        ...
+
+    def model_store(self, directory: str) -> ModelStore:
+        """The registry of trained models kept in ``directory``, for a signal filter that loads one.
+
+        ``directory`` is a path as the user's YAML gives it (such as the ``ml_filter``
+        filter's ``model_dir``). Opening costs nothing; ``load`` reads and checks the files.
         """
         ...
 

@@ -382,6 +382,20 @@ def bench_sierra(
 from adapters.options.cli import collect_command, gex_command  # noqa: E402  (its own module, registered here)
 
 app.command("gex")(gex_command)
+
+from adapters.ml.cli import ml_app  # noqa: E402  (its own module, registered here)
+
+app.add_typer(ml_app, name="ml")
+
+
+@bench_app.command("ml")
+def bench_ml(
+    signals: Annotated[int, typer.Option("--signals", help="Candidate signals judged one by one.")] = 20_000,
+) -> None:
+    """The ML filter's per-signal inference (decision row, three models, calibration): p50 / p99 / max in µs."""
+    from adapters.bench.ml import ml_bench, ml_table
+
+    console.print(ml_table(ml_bench(signals)))
 app.command("gex-collect")(collect_command)
 
 

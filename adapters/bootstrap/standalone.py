@@ -6,19 +6,21 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from adapters.calendars.cme import cme_calendar
+from adapters.ml.registry import ModelRegistry
 from adapters.options.archive import StoredSnapshots
 from mia_core.calc.session_calendar import SessionCalendar
 from mia_core.clock import ManualClock
 from mia_core.instruments import ES, Instrument
 from ports.clock import Clock
 from ports.components import Mode
+from ports.meta_label import ModelStore
 from ports.snapshot_archive import SnapshotArchive
 
 T = TypeVar("T")
 
 
 class ContextServices:
-    """The BuildContext members every context serves alike: the exchange calendar and stored options snapshots."""
+    """The BuildContext members every context serves alike: the exchange calendar, options snapshots, models."""
 
     @property
     def sessions(self) -> SessionCalendar:
@@ -28,6 +30,10 @@ class ContextServices:
     def snapshot_archive(self, directory: str) -> SnapshotArchive:
         """The snapshots the point-in-time store keeps in ``directory`` (``adapters.options.archive``)."""
         return StoredSnapshots(directory)
+
+    def model_store(self, directory: str) -> ModelStore:
+        """The model registry in ``directory`` (``adapters.ml.registry``)."""
+        return ModelRegistry(directory)
 
 
 class StandaloneBuildContext(ContextServices):

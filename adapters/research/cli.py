@@ -74,6 +74,10 @@ def walkforward_command(
     use = _use(data.get("strategy"))
     label = "Battle Navale" if use == "battle_navale" else f"`{use}`"
     page = render(results, settings, command, path.name if shipped else str(path), policies, label, exits)
+    if out.exists():  # the ML filter's sections (`mia ml evaluate --markdown`) stay
+        from adapters.ml.sections import marked_sections
+
+        page = page.rstrip("\n") + "\n" + marked_sections(out.read_text())
     out.write_text(page)
     console.print(f"wrote {out}", highlight=False)
 

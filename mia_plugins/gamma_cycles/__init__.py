@@ -1,0 +1,1 @@
+"""The ``gamma_cycles`` analyzer: option-expiry cycles (OPEX, quad witching, 0DTE), pin risk and put skew."""
