@@ -92,12 +92,13 @@ def make_engine(system: System, initial_cash_cents: int, *, persist_risk: bool =
     """The engine wired with the system's components in YAML order.
 
     ``persist_risk`` (paper and live sessions) keeps the catastrophe latch in
-    ``catastrophe.state_file`` when the monitor is enabled, so it survives a restart
-    and ``mia risk stop`` / ``rearm`` reach the session; backtests keep it in memory.
+    ``catastrophe.state_file``, so it survives a restart and ``mia risk stop`` /
+    ``rearm`` reach the session whether or not the monitor's triggers are enabled;
+    backtests keep it in memory.
     """
     settings = system.plan.settings
     monitor = settings.catastrophe
-    store = FileRiskStateStore(monitor.state_file) if persist_risk and monitor.enabled else None
+    store = FileRiskStateStore(monitor.state_file) if persist_risk else None
     return TradingEngine(
         system.plan.instrument,
         system.strategy,

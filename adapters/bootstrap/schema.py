@@ -10,6 +10,7 @@ import attrs
 from mia_core.alerts.rules import AlertsConfig
 from mia_core.digest.config import SummaryConfig
 from mia_core.engine.config import ExecutionConfig
+from mia_core.reconcile.state import ReconcileConfig
 from mia_core.risk.catastrophe import CatastropheConfig
 from mia_core.risk.sizing import PositionConfig
 from mia_core.validation import fail, within
@@ -125,6 +126,7 @@ class SystemSettings:
     options_snapshots: OptionsSnapshotsConfig = attrs.Factory(OptionsSnapshotsConfig)
     alerts: AlertsConfig = attrs.Factory(AlertsConfig)
     summary: SummaryConfig = attrs.Factory(SummaryConfig)
+    reconcile: ReconcileConfig = attrs.Factory(ReconcileConfig)
 
 
 TOP_LEVEL_KEYS = tuple(attrs.fields_dict(SystemSettings)) + tuple(COMPONENT_SECTIONS)

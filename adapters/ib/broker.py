@@ -18,6 +18,7 @@ from adapters.ib.ibevents import IbEventMapper, Tracked
 from adapters.ib.orders import bracket_orders
 from mia_core.events import BrokerEvent, OrderUpdated
 from mia_core.instruments import Instrument
+from mia_core.reconcile.state import BrokerState
 from mia_core.orders import AccountSnapshot, Order, OrderIntent, OrderSide, OrderStatus, OrderType, Position
 from mia_core.timeutil import ns_to_datetime
 from ports.clock import Clock
@@ -100,7 +101,7 @@ class IbBroker(IbEventMapper):
         if intent.instrument != self.instrument:
             return self._reject_new(intent, f"{intent.instrument.symbol} is not traded by this broker")
         ref = ref or self._new_ref()
-        legs = bracket_orders(intent, ref, self.ib.client.getReqId, self.connection.account)
+        legs = bracket_orders(intent, ref, self.ib.client.getReqId, self.connection.account, self.config.owner)
         now = self.clock.now_ns()
         parent_id = str(legs[0][2].orderId)
         for role, leg, ib_order in legs:
@@ -203,6 +204,23 @@ class IbBroker(IbEventMapper):
             realized_pnl_cents=realized,
             unrealized_pnl_cents=unrealized,
             account_id="ib",  # the real account id is a secret: never in events, journals or logs
+        )
+
+    def broker_state(self) -> BrokerState:
+        """This session's orders, executions and the position as IB last reported them (no request sent).
+
+        ``position`` is ``None`` while not connected (IB's last report may be stale);
+        orders and executions of other sessions on the account are not in it.
+        """
+        executed = {oid: sum(q for q, _ in fills) for oid, fills in self.executed.items()}
+        net = self.account_values().get("NetLiquidation")
+        return BrokerState(
+            ts=self.clock.now_ns(),
+            position=self.current_position().quantity if self.connection.link_up else None,
+            open_orders=frozenset(t.order.order_id for t in self.orders.values() if not t.order.status.is_terminal),
+            executed=executed,
+            in_flight=len(self.awaiting_commission),
+            net_liquidation_cents=None if net is None else round(net * 100),
         )
 
     # --- local outcomes (delivered after the call returns) ------------------------------
