@@ -214,10 +214,12 @@ class IbBroker(IbEventMapper):
         """
         executed = {oid: sum(q for q, _ in fills) for oid, fills in self.executed.items()}
         net = self.account_values().get("NetLiquidation")
+        position = self.current_position()
         return BrokerState(
             ts=self.clock.now_ns(),
-            position=self.current_position().quantity if self.connection.link_up else None,
+            position=position.quantity if self.connection.link_up else None,
             open_orders=frozenset(t.order.order_id for t in self.orders.values() if not t.order.status.is_terminal),
+            average_price=position.average_price,
             executed=executed,
             in_flight=len(self.awaiting_commission),
             net_liquidation_cents=None if net is None else round(net * 100),

@@ -24,8 +24,10 @@ def broker_state(broker: Broker, ts: int) -> BrokerState:
     """The broker's own report when it gives one, else its positions and open orders (no executions)."""
     if isinstance(broker, ReconcilingBroker):
         return broker.broker_state()
-    position = sum(p.quantity for p in broker.positions())
-    return BrokerState(ts, position, frozenset(o.order_id for o in broker.open_orders()))
+    positions = broker.positions()
+    position = sum(p.quantity for p in positions)
+    average = next((p.average_price for p in positions if p.quantity), None)
+    return BrokerState(ts, position, frozenset(o.order_id for o in broker.open_orders()), average)
 
 
 class Reconciler:
@@ -93,7 +95,8 @@ class Reconciler:
         engine.journal.append(record(now_ns, "reconcile", {"why": why, "action": "mismatch", "detail": detail,
                                                            "broker_position": state.position,
                                                            "engine_position": engine.portfolio.quantity}))
-        commands = self._adopt(now_ns, result.difference)
+        engine.now_ns = max(engine.now_ns, now_ns)  # the latch and the booking are stamped now, before any bar
+        commands = self._adopt(now_ns, result.difference, state)
         commands += engine.desk.latch(RECONCILE, detail)
         if self.config.on_mismatch == "flatten":
             held = state.position or 0
@@ -104,13 +107,16 @@ class Reconciler:
                                        "entries stopped: close it or 'mia risk stop', then 'mia risk rearm'"))
         return commands
 
-    def _adopt(self, now_ns: int, difference: int) -> list[Command]:
-        """Book ``difference`` contracts so the engine's position is the broker's (journaled as a fill)."""
+    def _adopt(self, now_ns: int, difference: int, state: BrokerState) -> list[Command]:
+        """Book ``difference`` contracts so the engine's position is the broker's (journaled as a fill).
+
+        Priced at the last price seen, else the broker's average price, else the books'.
+        """
         engine = self.engine
         if not difference:
             return []
         instrument = engine.instrument
-        price = engine.ledger.last_price or engine.portfolio.position.average_price
+        price = engine.ledger.last_price or state.average_price or engine.portfolio.position.average_price
         if price is None:
             return []  # nothing to price it at: the latch alone
         side = OrderSide.BUY if difference > 0 else OrderSide.SELL

@@ -34,7 +34,8 @@ class BrokerState:
     """The account at the broker for one instrument: the truth reconciliation compares against.
 
     ``position`` is signed contracts (``None`` when the broker has not reported
-    positions: a missing report is never taken to mean flat). ``open_orders`` are the
+    positions: a missing report is never taken to mean flat), ``average_price`` its
+    average entry price when open. ``open_orders`` are the
     ids of MIA's orders still working there; ``executed`` the contracts executed per
     order id of MIA's (today's executions the broker lists); ``in_flight`` counts
     executions the broker has seen but not yet reported as fills (waiting for their
@@ -45,6 +46,7 @@ class BrokerState:
     ts: int = attrs.field(converter=to_ns)
     position: int | None
     open_orders: frozenset[str] = frozenset()
+    average_price: float | None = None
     executed: Mapping[str, int] = attrs.Factory(dict)
     in_flight: int = 0
     net_liquidation_cents: int | None = None
