@@ -18,8 +18,8 @@ from adapters.ib.ibevents import IbEventMapper, Tracked
 from adapters.ib.orders import bracket_orders
 from mia_core.events import BrokerEvent, OrderUpdated
 from mia_core.instruments import Instrument
-from mia_core.reconcile.state import BrokerState
 from mia_core.orders import AccountSnapshot, Order, OrderIntent, OrderSide, OrderStatus, OrderType, Position
+from mia_core.reconcile.state import BrokerState
 from mia_core.timeutil import ns_to_datetime
 from ports.clock import Clock
 

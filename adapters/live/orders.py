@@ -1,4 +1,4 @@
-"""The session's order desk: a client order id and a journaled intent before every send; replacements wait for cancels."""
+"""The session's order desk: client order ids, intents journaled before sending, replacements wait for cancels."""
 
 from __future__ import annotations
 

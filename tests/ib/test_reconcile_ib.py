@@ -1,4 +1,4 @@
-"""The broker is the truth: another session's orders are not adopted, reused execution ids are booked, lost orders settle."""
+"""The broker is the truth: other sessions are not adopted, reused execution ids are booked, lost orders settle."""
 
 from __future__ import annotations
 

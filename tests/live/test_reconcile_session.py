@@ -9,6 +9,7 @@ from adapters.journal.jsonl import JsonLinesJournal
 from mia_core.reconcile.state import ReconcileConfig
 from mia_core.risk.limits import MaxTradesPerDay, MaxTradesPerDayConfig
 from mia_core.signals import Direction
+
 from .ib_session import ib_position, run_ib_session
 
 SHORT, LONG, FLAT = Direction.SHORT, Direction.LONG, Direction.FLAT
