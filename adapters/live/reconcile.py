@@ -39,6 +39,8 @@ class Reconciler:
     the broker's position (a ``reconcile`` booking at the last price, so risk judges what
     is really held), and the catastrophe monitor latches (trigger ``reconcile_mismatch``).
     ``on_mismatch: flatten`` then closes that position; ``latch`` holds it for the user.
+    The first net liquidation value the broker reports (before any bar) becomes the
+    engine's equity.
     """
 
     def __init__(self, engine: TradingEngine, broker: Broker, config: ReconcileConfig) -> None:
@@ -64,6 +66,8 @@ class Reconciler:
         engine = self.engine
         state = broker_state(self.broker, now_ns)
         if state.net_liquidation_cents is not None:
+            if self.net_liquidation_cents is None and not engine.now_ns:  # the first report, before any bar
+                self._take_equity(state.net_liquidation_cents)
             self.net_liquidation_cents = state.net_liquidation_cents
         result = reconcile(engine.portfolio.quantity, engine.working, state)
         commands: list[Command] = []
@@ -73,6 +77,16 @@ class Reconciler:
             engine.journal.append(record(now_ns, "reconcile", {"why": why, "order": resolution.order.order_id,
                                                                "action": resolution.note}))
         return commands + self._position(now_ns, why, result, state)
+
+    def _take_equity(self, net_liquidation_cents: int) -> None:
+        """Start from the account's net liquidation value: equity, the day's start and the peak move alike."""
+        engine = self.engine
+        delta = engine.portfolio.rebase(net_liquidation_cents)
+        engine.ledger.day_start_equity_cents += delta
+        monitor = engine.desk.monitor
+        if monitor is not None:
+            monitor.peak_cents += delta
+        log.info("equity taken from the broker's net liquidation value (%+d cents)", delta)
 
     def _position(self, now_ns: int, why: str, result: Reconciliation, state: BrokerState) -> list[Command]:
         if not result.mismatch:

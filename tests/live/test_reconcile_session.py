@@ -115,3 +115,14 @@ def test_every_order_intent_is_journaled_with_its_client_order_id_before_it_is_s
         assert refs == {f"mia:mia@75/{intent.payload['client_ref']}" for _, intent in intents}
     finally:
         gateway.stop()
+
+
+def test_equity_starts_from_the_accounts_net_liquidation_value(tmp_path: Path) -> None:
+    gateway = GatewayThread()
+    try:
+        net = gateway.do(lambda: gateway.gateway.ledger.values()["NetLiquidation"])
+        shell = run_ib_session(gateway.port, 76, tmp_path, {})
+        assert shell.engine.portfolio.equity_cents == round(net * 100) != 10_000_000
+        assert shell.engine.ledger.day_start_equity_cents == round(net * 100)
+    finally:
+        gateway.stop()
