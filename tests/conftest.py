@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,18 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 def _every_plugin_enabled(monkeypatch: pytest.MonkeyPatch) -> None:
     """A developer's MIA_DISABLE_PLUGINS must not change what the tests discover."""
     monkeypatch.delenv("MIA_DISABLE_PLUGINS", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _mia_state_in_a_temporary_home(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Sessions keep their risk state in ~/.mia by default: tests use a temporary home, never the developer's.
+
+    Caches found through HOME (matplotlib's font cache, XDG caches) keep their real place.
+    """
+    real = Path.home()
+    monkeypatch.setenv("MPLCONFIGDIR", os.environ.get("MPLCONFIGDIR", str(real / ".config" / "matplotlib")))
+    monkeypatch.setenv("XDG_CACHE_HOME", os.environ.get("XDG_CACHE_HOME", str(real / ".cache")))
+    monkeypatch.setenv("HOME", str(tmp_path_factory.getbasetemp() / "home"))
 
 
 @pytest.fixture

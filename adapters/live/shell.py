@@ -200,9 +200,10 @@ class LiveShell:
 
     def _persist(self) -> None:
         figures = day_figures(self.engine)
-        if figures != self._figures:  # today's entry count and risk, for a restart to take up
+        if _sent(figures) != _sent(self._figures):  # today's entries and risk sent, for a restart to take up
             self._figures = figures
-            self.engine.journal.append(risk_day_entry(self.engine, self.clock.now_ns()))
+            if figures["entries_today"] or figures["risk_today_cents"]:
+                self.engine.journal.append(risk_day_entry(self.engine, self.clock.now_ns()))
         for entry in self.engine.journal:
             if self.health is not None:
                 self.health.on_entry(entry)
@@ -239,6 +240,10 @@ class LiveShell:
                 await notifier.notify(note)
             except Exception:  # a notifier must never stop trading
                 log.exception("notifier %s failed", getattr(notifier, "name", notifier))
+
+
+def _sent(figures: dict[str, object]) -> tuple[object, ...]:
+    return figures["day"], figures["entries_today"], figures["risk_today_cents"]
 
 
 def trade_note(ts: int, trip: RoundTrip) -> Notification:
