@@ -126,6 +126,8 @@ class IbBroker(IbEventMapper):
             self._refuse(tracked, f"cannot cancel: order is already {tracked.order.status.value}")
         elif tracked.trade is None or not self.connection.connected:
             self._refuse(tracked, "cannot cancel: not connected to IB (the order is still working there)")
+        elif tracked.cancel_requested and tracked.trade.orderStatus.status == "PendingCancel":
+            return  # asked already and IB is working on it: asking again only earns an error
         else:
             tracked.cancel_requested = True
             self.ib.cancelOrder(tracked.trade.order)

@@ -41,7 +41,7 @@ class LiveShell:
     after each market event, so the engine sees one event at a time, in order. Orders
     go out through an :class:`~adapters.live.orders.OrderGate` (a journaled intent with
     its client order id before each send; a replacement waits for its cancels). With a
-    journal, a restart first rebuilds the engine's books from it; the books are then
+    journal and a real broker, a restart first rebuilds the engine's books from it; the books are then
     reconciled with the broker's on connect, on every restored connection and every
     ``reconcile.interval_seconds`` (:class:`~adapters.live.reconcile.Reconciler`).
     """
@@ -84,7 +84,8 @@ class LiveShell:
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """Run until the feed ends or ``stop`` is set; always disconnects cleanly."""
-        if self.journal is not None:
+        if self.journal is not None and not isinstance(self.broker, MarketDrivenBroker):
+            # a real broker's account outlives the process; the simulated exchange starts afresh, and so do the books
             restore(self.engine, self.journal.entries(), self.clock.now_ns())
             self._figures = day_figures(self.engine)
         await self.broker.connect()
