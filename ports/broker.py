@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Protocol, runtime_checkable
 
 from mia_core.events import BrokerEvent
+from mia_core.journal import JournalEntry
 from mia_core.orders import AccountSnapshot, Order, OrderIntent, Position
 from mia_core.reconcile.state import BrokerState
 
@@ -98,9 +99,19 @@ class ReconcilingBroker(Protocol):
 
     Paper and live shells call :meth:`broker_state` after every connect and reconnect
     and periodically, and compare it with the engine's books
-    (:func:`mia_core.reconcile.compare.reconcile`). A broker without this method is
-    reconciled from :meth:`Broker.positions` and :meth:`Broker.open_orders` alone.
+    (:func:`mia_core.reconcile.compare.reconcile`); before connecting they hand it the
+    session's journal (:meth:`recall`). A broker without these methods is reconciled
+    from :meth:`Broker.positions` and :meth:`Broker.open_orders` alone.
     """
+
+    def recall(self, entries: Iterable[JournalEntry]) -> None:
+        """Take the session's journal before connecting: fills it holds are never booked again.
+
+        Called by the live shell with every entry of the session's journal (any
+        backend) before :meth:`Broker.connect`; executions the broker reports again
+        after a restart are matched against these fills.
+        """
+        ...
 
     def broker_state(self) -> BrokerState:
         """The account for the traded instrument now, as the broker last reported it.

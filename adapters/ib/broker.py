@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import attrs
 from ib_async import Contract, util
@@ -16,8 +16,10 @@ from adapters.ib.contracts import resolve_front
 from adapters.ib.errors import IbConnectionError
 from adapters.ib.ibevents import IbEventMapper, Tracked
 from adapters.ib.orders import bracket_orders
+from adapters.ib.recovery import fill_keys
 from mia_core.events import BrokerEvent, OrderUpdated
 from mia_core.instruments import Instrument
+from mia_core.journal import JournalEntry
 from mia_core.orders import AccountSnapshot, Order, OrderIntent, OrderSide, OrderStatus, OrderType, Position
 from mia_core.reconcile.state import BrokerState
 from mia_core.timeutil import ns_to_datetime
@@ -207,6 +209,10 @@ class IbBroker(IbEventMapper):
             unrealized_pnl_cents=unrealized,
             account_id="ib",  # the real account id is a secret: never in events, journals or logs
         )
+
+    def recall(self, entries: Iterable[JournalEntry]) -> None:
+        """Remember the fills the session's journal holds, so IB's reports of them are not booked again."""
+        self.seen_execs |= fill_keys(entries)
 
     def broker_state(self) -> BrokerState:
         """This session's orders, executions and the position as IB last reported them (no request sent).

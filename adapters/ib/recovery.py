@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 
 from ib_async import Fill as IbFill
 from ib_async import Trade
 
 from mia_core.instruments import Instrument
+from mia_core.journal import JournalEntry
 from mia_core.orders import Order, OrderIntent, OrderSide, OrderStatus, OrderType
 
 log = logging.getLogger("mia.ib")
@@ -50,19 +52,24 @@ def _field(value: object, key: str) -> object:
 
 
 def journaled_fill_keys(path_text: str) -> set[tuple[str, str]]:
-    """(execution id, client ref) of the fills a JSON-lines journal holds ('' or a missing file: none).
-
-    The ref of each fill's order comes from the order entries journaled before it (a
-    bracket child takes its parent's); a fill whose order's ref is unknown gets ''.
-    """
+    """(execution id, client ref) of the fills a JSON-lines journal holds ('' or a missing file: none)."""
     path = Path(path_text) if path_text else None
     if path is None or not path.exists():
         return set()
     from adapters.journal.jsonl import JsonLinesJournal
 
+    return fill_keys(JsonLinesJournal(path).entries())
+
+
+def fill_keys(entries: Iterable[JournalEntry]) -> set[tuple[str, str]]:
+    """(execution id, client ref) of the fills among journal ``entries`` (any journal backend).
+
+    The ref of each fill's order comes from the order entries journaled before it (a
+    bracket child takes its parent's); a fill whose order's ref is unknown gets ''.
+    """
     refs: dict[str, str] = {}
     keys: set[tuple[str, str]] = set()
-    for entry in JsonLinesJournal(path).entries():
+    for entry in entries:
         event = entry.payload.get("event")
         if entry.kind == "order":
             order = _field(event, "order")

@@ -25,7 +25,7 @@ from mia_core.metrics.table import format_money
 from mia_core.orders import OrderSide
 from mia_core.reconcile.state import ReconcileConfig
 from mia_core.signals import Signal
-from ports.broker import Broker, MarketDrivenBroker
+from ports.broker import Broker, MarketDrivenBroker, ReconcilingBroker
 from ports.clock import Clock
 from ports.data_feed import DataFeed
 from ports.journal import Journal
@@ -88,6 +88,8 @@ class LiveShell:
             # a real broker's account outlives the process; the simulated exchange starts afresh, and so do the books
             restore(self.engine, self.journal.entries(), self.clock.now_ns())
             self._figures = day_figures(self.engine)
+            if isinstance(self.broker, ReconcilingBroker):
+                self.broker.recall(self.journal.entries())
         await self.broker.connect()
         try:
             await self._drain()

@@ -70,7 +70,7 @@ def run_ib_session(port: int, client_id: int, tmp: Path, plan: dict[int, Directi
                    before: Callable[[int], None] | None = None, **engine: Any) -> LiveShell:
     """One session to its end (a clean stop): the shell, its engine and broker for assertions."""
     config = IbBrokerConfig(port=port, client_id=client_id, account_env="", connect_timeout=30, request_timeout=30,
-                            reconnect_initial_delay=0.05, commission_wait=5.0, journal_path=str(tmp / journal))
+                            reconnect_initial_delay=0.05, commission_wait=5.0)  # the shell hands it the journal
     reconcile = reconcile or ReconcileConfig(interval_seconds=0.1)
 
     async def session() -> LiveShell:
