@@ -55,6 +55,7 @@ class IbEventMapper:
         self.session = secrets.token_hex(3)
         self.seq = 0
         self._last_position = Position(instrument)
+        self.last_fill_ns = 0
         self._attached = False
 
     def attach(self) -> None:
@@ -205,6 +206,8 @@ class IbEventMapper:
         commission = fill.commissionReport.commission
         cents = round(commission * 100) if commission and math.isfinite(commission) else 0
         ts = int(fill.time.timestamp() * 1e9) if fill.time else self.clock.now_ns()
+        # IB stamps executions listed after a reconnect to the second: never before a fill already booked
+        ts = self.last_fill_ns = max(ts, self.last_fill_ns)
         side = OrderSide.BUY if execution.side == "BOT" else OrderSide.SELL
         domain = Fill(
             tracked.order.order_id,

@@ -31,13 +31,16 @@ class Scripted:
 
     name = "scripted"
 
-    def __init__(self, plan: dict[int, Direction]) -> None:
-        self.plan, self.seen = plan, 0
+    def __init__(self, plan: dict[int, Direction], brackets: tuple[float, float] | None = None) -> None:
+        self.plan, self.seen, self.brackets = plan, 0, brackets
 
     def on_bar(self, bar: Bar, context: StrategyContext) -> Signal | None:
         i, self.seen = self.seen, self.seen + 1
         direction = self.plan.get(i)
-        return None if direction is None else Signal(ts=bar.ts, source=self.name, direction=direction)
+        if direction is None:
+            return None
+        stop, target = self.brackets or (None, None)
+        return Signal(ts=bar.ts, source=self.name, direction=direction, stop_loss=stop, take_profit=target)
 
     def reset(self) -> None:
         self.seen = 0
@@ -67,7 +70,8 @@ class Bars:
 
 def run_ib_session(port: int, client_id: int, tmp: Path, plan: dict[int, Direction], *, bars: int = 6,
                    journal: str = "journal.jsonl", reconcile: ReconcileConfig | None = None,
-                   before: Callable[[int], None] | None = None, **engine: Any) -> LiveShell:
+                   before: Callable[[int], None] | None = None, brackets: tuple[float, float] | None = None,
+                   **engine: Any) -> LiveShell:
     """One session to its end (a clean stop): the shell, its engine and broker for assertions."""
     config = IbBrokerConfig(port=port, client_id=client_id, account_env="", connect_timeout=30, request_timeout=30,
                             reconnect_initial_delay=0.05, commission_wait=5.0)  # the shell hands it the journal
@@ -78,7 +82,7 @@ def run_ib_session(port: int, client_id: int, tmp: Path, plan: dict[int, Directi
         connection = IbConnection(config, clock)
         broker = IbBroker(connection, ES, clock, config)
         store = FileRiskStateStore(tmp / "risk_state.json")
-        strategy = Scripted(plan)
+        strategy = Scripted(plan, brackets)
         trading = TradingEngine(ES, strategy, risk_store=store, **engine)
         shell = LiveShell(trading, broker, Bars(bars, before=before), clock, journal=JsonLinesJournal(tmp / journal),
                           reconcile=reconcile, system_name="test")

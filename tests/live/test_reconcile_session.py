@@ -126,3 +126,34 @@ def test_equity_starts_from_the_accounts_net_liquidation_value(tmp_path: Path) -
         assert shell.engine.ledger.day_start_equity_cents == round(net * 100)
     finally:
         gateway.stop()
+
+
+def test_a_bracket_that_resolved_while_disconnected_leaves_no_stop_to_cancel_at_the_next_entry(tmp_path: Path) -> None:
+    gateway = GatewayThread()
+    gw = gateway.gateway
+    cancels: list[list[str]] = []
+    real_cancel = gw.handlers[4]
+
+    def counting_cancel(session: object, fields: list[str]) -> None:  # every cancelOrder IB receives
+        cancels.append(fields)
+        real_cancel(session, fields)
+
+    def market(i: int) -> None:
+        if i == 4:  # the link drops; the target fills meanwhile and IB cancels the stop (one cancels other)
+            gateway.call(gw.drop_connections())
+            gateway.do(lambda: gw.set_price("ES", 5010.25, bid=5010.25, ask=5010.5))
+        if i == 7:
+            gateway.do(lambda: gw.set_price("ES", 5000.0))  # back inside the bracket
+
+    gateway.do(lambda: gw.set_price("ES", 5000.0))
+    gateway.do(lambda: gw.handlers.__setitem__(4, counting_cancel))
+    try:
+        shell = run_ib_session(gateway.port, 77, tmp_path, {1: LONG, 12: LONG}, bars=16, before=market,
+                               brackets=(4990.0, 5010.0))
+        assert shell.broker.connection.reconnects >= 1  # type: ignore[attr-defined]
+        assert cancels == []  # the stop IB cancelled while MIA was away was never cancelled again
+        engine = shell.engine
+        assert engine.portfolio.quantity == ib_position(gateway) == 1  # the second entry went out, once
+        assert len([o for o in gw.orders.values() if not o.parent_id]) == 2
+    finally:
+        gateway.stop()
