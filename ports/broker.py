@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Protocol, runtime_checkable
 
 from mia_core.events import BrokerEvent
+from mia_core.journal import JournalEntry
 from mia_core.orders import AccountSnapshot, Order, OrderIntent, Position
+from mia_core.reconcile.state import BrokerState
 
 
 @runtime_checkable
@@ -88,6 +90,41 @@ class Broker(Protocol):
 
     def account(self) -> AccountSnapshot:
         """Cash, equity and P&L in cents as the broker last reported them."""
+        ...
+
+
+@runtime_checkable
+class ReconcilingBroker(Protocol):
+    """A broker that can report the account as it stands, for reconciliation (Interactive Brokers).
+
+    Paper and live shells call :meth:`broker_state` after every connect and reconnect
+    and periodically, and compare it with the engine's books
+    (:func:`mia_core.reconcile.compare.reconcile`); before connecting they hand it the
+    session's journal (:meth:`recall`). A broker without these methods is reconciled
+    from :meth:`Broker.positions` and :meth:`Broker.open_orders` alone.
+    """
+
+    def recall(self, entries: Iterable[JournalEntry]) -> None:
+        """Take the session's journal before connecting: fills it holds are never booked again.
+
+        Called by the live shell with every entry of the session's journal (any
+        backend) before :meth:`Broker.connect`; executions the broker reports again
+        after a restart are matched against these fills.
+        """
+        ...
+
+    def broker_state(self) -> BrokerState:
+        """The account for the traded instrument now, as the broker last reported it.
+
+        ``position`` is the net signed position the broker reports (``None`` when it has
+        reported no positions yet: never guess flat); ``open_orders`` the ids of this
+        session's orders still working there (orders of other clients or sessions on the
+        account are left out, recognised by their order reference); ``executed`` the
+        contracts executed per order id of this session's orders among the executions
+        the broker lists; ``in_flight`` executions seen but not yet delivered as fills;
+        ``net_liquidation_cents`` the account's net liquidation value when reported.
+        Must not block on the network: it answers from what the broker last reported.
+        """
         ...
 
 

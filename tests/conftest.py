@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,16 @@ def _every_plugin_enabled(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _mia_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each system's journal and risk state (~/.mia/systems/<name>/) go to a temporary folder, never the user's."""
+def _mia_state_in_a_temporary_home(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each system's journal and risk state (~/.mia/systems/<name>/) go to a temporary folder, never the user's.
+
+    ``MIA_HOME`` and ``HOME`` both point there; caches found through HOME (matplotlib's
+    font cache, XDG caches) keep their real place.
+    """
+    real = Path.home()
+    monkeypatch.setenv("MPLCONFIGDIR", os.environ.get("MPLCONFIGDIR", str(real / ".config" / "matplotlib")))
+    monkeypatch.setenv("XDG_CACHE_HOME", os.environ.get("XDG_CACHE_HOME", str(real / ".cache")))
+    monkeypatch.setenv("HOME", str(tmp_path_factory.getbasetemp() / "home"))
     monkeypatch.setenv("MIA_HOME", str(tmp_path_factory.mktemp("mia_home")))
 
 

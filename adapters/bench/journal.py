@@ -29,8 +29,8 @@ from adapters.bootstrap.backtest import backtest_plan
 from adapters.bootstrap.cli_shared import default_config
 from adapters.bootstrap.config import load_plan
 from adapters.bootstrap.plugins import discover
-from adapters.journal.client_ids import next_client_order_id
 from adapters.journal.files import write_journal
+from adapters.live.ids import ClientOrderIds
 from adapters.journal.schema import ORDER_INTENT
 from adapters.journal.sqlite import SqliteJournal
 from mia_core.instruments import ES
@@ -75,14 +75,14 @@ def _percentiles(samples: list[float]) -> tuple[float, float, float]:
 
 def _intent_latency(folder: Path, count: int, with_id: bool) -> tuple[float, float, float]:
     journal = SqliteJournal(folder / ("ids.sqlite" if with_id else "intents.sqlite"))
-    session = time.time_ns()
+    ids = ClientOrderIds("bench", time.time_ns())
     samples = []
     try:
         for n in range(count):
             intent = OrderIntent(ES, OrderSide.BUY, 1, OrderType.LIMIT, limit_price=5000.0,
                                  bracket=Bracket(4990.0, 5020.0), reason="bench")
             start = time.perf_counter()
-            cid = next_client_order_id("bench", journal, session) if with_id else f"bench-{n}"
+            cid = ids.next() if with_id else f"bench-{n}"
             journal.record(JournalEntry(time.time_ns(), ORDER_INTENT,
                                         {"client_order_id": cid, "intent": attrs.evolve(intent, client_ref=cid)}))
             samples.append((time.perf_counter() - start) * 1000)

@@ -93,13 +93,13 @@ def make_engine(system: System, initial_cash_cents: int, *, persist_risk: bool =
     """The engine wired with the system's components in YAML order.
 
     ``persist_risk`` (paper and live sessions) keeps the catastrophe latch in the
-    system's own state file (``catastrophe.state_file`` or ``~/.mia/systems/<name>/``)
-    when the monitor is enabled, so it survives a restart and ``mia risk stop`` /
-    ``rearm`` reach the session; backtests keep it in memory.
+    system's own state file (``catastrophe.state_file`` or ``~/.mia/systems/<name>/``),
+    so it survives a restart and ``mia risk stop`` / ``rearm`` reach the session whether
+    or not the monitor's triggers are enabled; backtests keep it in memory.
     """
     settings = system.plan.settings
     monitor = settings.catastrophe
-    store = FileRiskStateStore(risk_state_path(system.plan)) if persist_risk and monitor.enabled else None
+    store = FileRiskStateStore(risk_state_path(system.plan)) if persist_risk else None
     return TradingEngine(
         system.plan.instrument,
         system.strategy,

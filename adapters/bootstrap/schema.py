@@ -12,6 +12,7 @@ from adapters.monitor.config import DashboardConfig
 from mia_core.alerts.rules import AlertsConfig
 from mia_core.digest.config import SummaryConfig
 from mia_core.engine.config import ExecutionConfig
+from mia_core.reconcile.state import ReconcileConfig
 from mia_core.risk.catastrophe import CatastropheConfig
 from mia_core.risk.sizing import PositionConfig
 from mia_core.validation import fail, within
@@ -143,6 +144,7 @@ class SystemSettings:
     alerts: AlertsConfig = attrs.Factory(AlertsConfig)
     summary: SummaryConfig = attrs.Factory(SummaryConfig)
     dashboard: DashboardConfig = attrs.Factory(DashboardConfig)
+    reconcile: ReconcileConfig = attrs.Factory(ReconcileConfig)
 
 
 TOP_LEVEL_KEYS = tuple(attrs.fields_dict(SystemSettings)) + tuple(COMPONENT_SECTIONS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import attrs
 from ib_async import Contract, util
@@ -17,9 +17,12 @@ from adapters.ib.errors import IbConnectionError
 from adapters.ib.ibevents import IbEventMapper, Tracked
 from adapters.ib.latency import LatencyProbe
 from adapters.ib.orders import bracket_orders
+from adapters.ib.recovery import fill_keys
 from mia_core.events import BrokerEvent, OrderUpdated
 from mia_core.instruments import Instrument
+from mia_core.journal import JournalEntry
 from mia_core.orders import AccountSnapshot, Order, OrderIntent, OrderSide, OrderStatus, OrderType, Position
+from mia_core.reconcile.state import BrokerState
 from mia_core.timeutil import ns_to_datetime
 from ports.clock import Clock
 
@@ -112,7 +115,7 @@ class IbBroker(IbEventMapper):
         if intent.instrument != self.instrument:
             return self._reject_new(intent, f"{intent.instrument.symbol} is not traded by this broker")
         ref = ref or self._new_ref()
-        legs = bracket_orders(intent, ref, self.ib.client.getReqId, self.connection.account)
+        legs = bracket_orders(intent, ref, self.ib.client.getReqId, self.connection.account, self.config.owner)
         now = self.clock.now_ns()
         parent_id = str(legs[0][2].orderId)
         for role, leg, ib_order in legs:
@@ -137,6 +140,8 @@ class IbBroker(IbEventMapper):
             self._refuse(tracked, f"cannot cancel: order is already {tracked.order.status.value}")
         elif tracked.trade is None or not self.connection.connected:
             self._refuse(tracked, "cannot cancel: not connected to IB (the order is still working there)")
+        elif tracked.cancel_requested and tracked.trade.orderStatus.status == "PendingCancel":
+            return  # asked already and IB is working on it: asking again only earns an error
         else:
             tracked.cancel_requested = True
             self.ib.cancelOrder(tracked.trade.order)
@@ -215,6 +220,29 @@ class IbBroker(IbEventMapper):
             realized_pnl_cents=realized,
             unrealized_pnl_cents=unrealized,
             account_id="ib",  # the real account id is a secret: never in events, journals or logs
+        )
+
+    def recall(self, entries: Iterable[JournalEntry]) -> None:
+        """Remember the fills the session's journal holds, so IB's reports of them are not booked again."""
+        self.seen_execs |= fill_keys(entries)
+
+    def broker_state(self) -> BrokerState:
+        """This session's orders, executions and the position as IB last reported them (no request sent).
+
+        ``position`` is ``None`` while not connected (IB's last report may be stale);
+        orders and executions of other sessions on the account are not in it.
+        """
+        executed = {oid: sum(q for q, _ in fills) for oid, fills in self.executed.items()}
+        net = self.account_values().get("NetLiquidation")
+        position = self.current_position()
+        return BrokerState(
+            ts=self.clock.now_ns(),
+            position=position.quantity if self.connection.link_up else None,
+            open_orders=frozenset(t.order.order_id for t in self.orders.values() if not t.order.status.is_terminal),
+            average_price=position.average_price,
+            executed=executed,
+            in_flight=len(self.awaiting_commission),
+            net_liquidation_cents=None if net is None else round(net * 100),
         )
 
     # --- local outcomes (delivered after the call returns) ------------------------------

@@ -71,10 +71,19 @@ class IbBrokerConfig(IbConnectionConfig):
     ``journal_path`` names the session's JSON-lines journal (the same file as
     ``journal.path``): on connect the broker reads the fills recorded there so that
     executions IB reports again after a restart are not booked twice.
+    ``order_tag`` names the system in every order's ``orderRef``
+    (``mia:<order_tag>@<client_id>/<client ref>``): orders and executions of other
+    sessions on the same account (another tag or client id) are never adopted.
     """
 
     journal_path: str = ""
     commission_wait: float = attrs.field(default=2.0, validator=within(0, 600))
+    order_tag: str = attrs.field(default="mia", validator=attrs.validators.matches_re(r"[A-Za-z0-9_.-]{1,24}"))
+
+    @property
+    def owner(self) -> str:
+        """The session's mark in ``orderRef``: ``<order_tag>@<client_id>``."""
+        return f"{self.order_tag}@{self.client_id}"
 
 
 @attrs.frozen

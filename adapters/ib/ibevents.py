@@ -17,7 +17,7 @@ from ib_async import Position as IbPosition
 from adapters.ib.config import IbBrokerConfig
 from adapters.ib.connection import IbConnection
 from adapters.ib.orders import domain_status, parse_ref
-from adapters.ib.recovery import journaled_fill_ids, order_from_execution, order_from_trade
+from adapters.ib.recovery import journaled_fill_keys, order_from_execution, order_from_trade
 from mia_core.events import BrokerEvent, FillReceived, OrderUpdated, PositionChanged
 from mia_core.instruments import Instrument
 from mia_core.orders import Fill, Order, OrderIntent, OrderSide, OrderStatus, Position
@@ -48,13 +48,14 @@ class IbEventMapper:
         self.orders: dict[str, Tracked] = {}
         self.by_ref: dict[str, str] = {}
         self.by_ref_role: dict[tuple[str, str], str] = {}
-        self.seen_execs: set[str] = set()
-        self.awaiting_commission: dict[str, asyncio.TimerHandle] = {}  # execId -> when it is booked without one
+        self.seen_execs: set[tuple[str, str]] = set()  # (execution id, client ref): booked once each
+        self.awaiting_commission: dict[tuple[str, str], asyncio.TimerHandle] = {}  # key -> when booked without one
         self.executed: dict[str, list[tuple[int, float]]] = {}  # order id -> (shares, price) of each execution
         self.contract: Contract | None = None
         self.session = secrets.token_hex(3)
         self.seq = 0
         self._last_position = Position(instrument)
+        self.last_fill_ns = 0
         self._attached = False
 
     def attach(self) -> None:
@@ -119,11 +120,11 @@ class IbEventMapper:
 
     def _find(self, trade: Trade) -> Tracked | None:
         tracked = self.orders.get(str(trade.order.orderId))
-        parsed = parse_ref(trade.order.orderRef or "")
-        if tracked is not None and (parsed is None or parsed[0] == tracked.ref):
+        parsed = parse_ref(trade.order.orderRef or "", self.config.owner)
+        if parsed is None:  # not this session's (another client's order may carry the same id)
+            return tracked if tracked is not None and trade.order.clientId == self.config.client_id else None
+        if tracked is not None and parsed[0] == tracked.ref:
             return tracked
-        if parsed is None:
-            return None
         known = self.by_ref_role.get(parsed)
         if known is not None:
             return self.orders[known]
@@ -142,12 +143,23 @@ class IbEventMapper:
 
     # --- executions ---------------------------------------------------------------------
 
+    def exec_key(self, fill: IbFill) -> tuple[str, str] | None:
+        """(execution id, client ref) of one of this session's executions; ``None`` for anyone else's.
+
+        The ref tells apart two executions with the same id (a restarted Gateway
+        counting its ids again); the owner in ``orderRef`` keeps other sessions out.
+        """
+        parsed = parse_ref(fill.execution.orderRef or "", self.config.owner)
+        return None if parsed is None else (fill.execution.execId, parsed[0])
+
     def _on_exec(self, trade: Trade, fill: IbFill) -> None:
-        exec_id = fill.execution.execId
+        key = self.exec_key(fill)
+        if key is None:
+            return
         if self.config.commission_wait > 0 and fill.commissionReport.execId == "":
-            if exec_id not in self.seen_execs and exec_id not in self.awaiting_commission:
+            if key not in self.seen_execs and key not in self.awaiting_commission:
                 handle = util.getLoop().call_later(self.config.commission_wait, self._book, fill, True)
-                self.awaiting_commission[exec_id] = handle
+                self.awaiting_commission[key] = handle
             return
         self._book(fill)
 
@@ -156,16 +168,21 @@ class IbEventMapper:
 
     def _book(self, fill: IbFill, late: bool = False) -> None:
         execution = fill.execution
-        waiting = self.awaiting_commission.pop(execution.execId, None)
+        key = self.exec_key(fill)
+        if key is None:
+            return
+        waiting = self.awaiting_commission.pop(key, None)
         if waiting is not None:
             waiting.cancel()
-        if execution.execId in self.seen_execs:
+        if key in self.seen_execs or (execution.execId, "") in self.seen_execs:  # '': a journal without refs
+            self.ib.wrapper.fills.pop(execution.execId, None)
             return
-        tracked = self.orders.get(str(execution.orderId))
-        parsed = parse_ref(execution.orderRef or "")
-        if parsed is not None and parsed in self.by_ref_role:
+        parsed = parse_ref(execution.orderRef or "", self.config.owner)
+        assert parsed is not None
+        tracked = None
+        if parsed in self.by_ref_role:
             tracked = self.orders[self.by_ref_role[parsed]]
-        elif tracked is None and parsed is not None and self._ours(fill.contract):
+        elif self._ours(fill.contract):
             tracked = Tracked(order_from_execution(self.instrument, fill, *parsed), *parsed)
             self.track(tracked)
         if tracked is None:
@@ -176,7 +193,10 @@ class IbEventMapper:
                 execution.execId,
                 self.config.commission_wait,
             )
-        self.seen_execs.add(execution.execId)
+        self.seen_execs.add(key)
+        # ib_async drops a later execution whose id it has seen on this connection (a restarted Gateway
+        # counting its ids again): once booked under (id, ref), the id is forgotten there
+        self.ib.wrapper.fills.pop(execution.execId, None)
         price = execution.price
         if not self.instrument.on_grid(price):
             log.error(
@@ -186,6 +206,8 @@ class IbEventMapper:
         commission = fill.commissionReport.commission
         cents = round(commission * 100) if commission and math.isfinite(commission) else 0
         ts = int(fill.time.timestamp() * 1e9) if fill.time else self.clock.now_ns()
+        # IB stamps executions listed after a reconnect to the second: never before a fill already booked
+        ts = self.last_fill_ns = max(ts, self.last_fill_ns)
         side = OrderSide.BUY if execution.side == "BOT" else OrderSide.SELL
         domain = Fill(
             tracked.order.order_id,
@@ -245,20 +267,20 @@ class IbEventMapper:
 
     def load_journal(self) -> None:
         """Remember the execution ids the journal already holds (no double booking after a restart)."""
-        self.seen_execs |= journaled_fill_ids(self.config.journal_path)
+        self.seen_execs |= journaled_fill_keys(self.config.journal_path)
 
     def reconcile(self) -> None:
         """After (re)connecting: report what changed at IB while MIA was not listening.
 
         Open and completed orders are matched to MIA's by ``orderRef``; executions
-        not yet booked are reported as fills (each execution once, by its id); the
-        position is reported if it moved.
+        not yet booked are reported as fills (each once, by execution id and client
+        ref); an order IB no longer lists is FILLED when its executions cover it, else
+        CANCELLED as lost (never sent again); the position is reported if it moved.
         """
         for trade in self.ib.trades():
             self.sync(trade)
         for fill in self.ib.fills():
-            if fill.execution.execId not in self.seen_execs:
-                self._book(fill)
+            self._book(fill)
         live_at_ib = {str(t.order.orderId) for t in self.ib.openTrades()}
         for tracked in list(self.orders.values()):
             missing = not tracked.order.status.is_terminal and tracked.order.order_id not in live_at_ib
@@ -266,9 +288,21 @@ class IbEventMapper:
             if not missing or done_at_ib:
                 continue
             if not self._filled_while_away(tracked):
-                log.warning("order %s (%s) is not open at IB after reconnect; check TWS", tracked.order.order_id,
-                            tracked.ref)
+                self._lost(tracked)
         self._report_position()
+
+    def _lost(self, tracked: Tracked) -> None:
+        """An order IB does not list and did not fill: settled CANCELLED (never sent again), with a warning."""
+        old = tracked.order
+        filled = min(sum(q for q, _ in self.executed.get(old.order_id, [])), old.intent.quantity)
+        reason = (f"not open at IB after reconnecting ({filled} of {old.intent.quantity} executed): settled as "
+                  "cancelled, not sent again")
+        log.warning("order %s (%s) %s", old.order_id, tracked.ref, reason)
+        now = self.clock.now_ns()
+        new = attrs.evolve(old, status=OrderStatus.CANCELLED, filled_quantity=max(filled, old.filled_quantity),
+                           reject_reason=reason, updated_ts=now)
+        tracked.order = new
+        self._emit(OrderUpdated(now, new, old.status))
 
     def _filled_while_away(self, tracked: Tracked) -> bool:
         """An order IB no longer lists whose executions cover its size: report it FILLED (True), else False.

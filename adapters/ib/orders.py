@@ -50,16 +50,26 @@ def domain_status(ib_status: str, filled: int, quantity: int) -> OrderStatus:
     return status
 
 
-def order_ref(ref: str, role: str = "") -> str:
-    """IB's ``orderRef`` for the order with client ref ``ref`` (``role``: '' entry, 'sl', 'tp')."""
-    return f"{REF_PREFIX}{ref}" + (f":{role}" if role else "")
+def order_ref(ref: str, role: str = "", owner: str = "") -> str:
+    """IB's ``orderRef`` for the order with client ref ``ref`` (``role``: '' entry, 'sl', 'tp').
+
+    ``owner`` (the broker's ``order_tag@client_id``) marks the session that placed it:
+    ``mia:<owner>/<ref>[:role]``; without it the ref is ``mia:<ref>[:role]``.
+    """
+    head = f"{REF_PREFIX}{owner}/" if owner else REF_PREFIX
+    return f"{head}{ref}" + (f":{role}" if role else "")
 
 
-def parse_ref(order_ref_text: str) -> tuple[str, str] | None:
-    """(client ref, role) from an ``orderRef`` MIA wrote, or ``None`` for anyone else's order."""
-    if not order_ref_text.startswith(REF_PREFIX):
+def parse_ref(order_ref_text: str, owner: str = "") -> tuple[str, str] | None:
+    """(client ref, role) from an ``orderRef`` MIA wrote, or ``None`` for anyone else's order.
+
+    With ``owner``, only refs that session wrote count: another MIA session on the same
+    account (another ``order_tag`` or client id) is someone else.
+    """
+    head = f"{REF_PREFIX}{owner}/" if owner else REF_PREFIX
+    if not order_ref_text.startswith(head):
         return None
-    body = order_ref_text[len(REF_PREFIX) :]
+    body = order_ref_text[len(head) :]
     ref, _, role = body.rpartition(":")
     if role in ("sl", "tp") and ref:
         return ref, role
@@ -99,7 +109,7 @@ def child_intents(intent: OrderIntent) -> list[tuple[str, OrderIntent]]:
 
 
 def bracket_orders(
-    intent: OrderIntent, ref: str, next_id: Callable[[], int], account: str = ""
+    intent: OrderIntent, ref: str, next_id: Callable[[], int], account: str = "", owner: str = ""
 ) -> list[tuple[str, OrderIntent, Order]]:
     """Parent then children as IB orders, transmitted atomically: ``transmit`` only on the last.
 
@@ -108,13 +118,13 @@ def bracket_orders(
     """
     parent = ib_order(intent)
     parent.orderId = next_id()
-    parent.orderRef = order_ref(ref)
+    parent.orderRef = order_ref(ref, owner=owner)
     legs: list[tuple[str, OrderIntent, Order]] = [("", intent, parent)]
     for role, leg in child_intents(intent):
         child = ib_order(leg)
         child.orderId = next_id()
         child.parentId = parent.orderId
-        child.orderRef = order_ref(ref, role)
+        child.orderRef = order_ref(ref, role, owner)
         legs.append((role, leg, child))
     for i, (_, _, order) in enumerate(legs):
         order.transmit = i == len(legs) - 1

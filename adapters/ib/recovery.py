@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 
 from ib_async import Fill as IbFill
 from ib_async import Trade
 
 from mia_core.instruments import Instrument
+from mia_core.journal import JournalEntry
 from mia_core.orders import Order, OrderIntent, OrderSide, OrderStatus, OrderType
 
 log = logging.getLogger("mia.ib")
@@ -45,23 +47,42 @@ def order_from_execution(instrument: Instrument, fill: IbFill, ref: str, role: s
                  average_fill_price=execution.avgPrice or None)
 
 
-def journaled_fill_ids(path_text: str) -> set[str]:
-    """Execution ids of the fills a journal file holds (SQLite or JSON lines; '' or a missing file: none)."""
+def _field(value: object, key: str) -> object:
+    return value.get(key) if isinstance(value, dict) else getattr(value, key, None)
+
+
+def journaled_fill_keys(path_text: str) -> set[tuple[str, str]]:
+    """(execution id, client ref) of the fills a journal file holds (SQLite or JSON lines; '' or missing: none)."""
     path = Path(path_text) if path_text else None
     if path is None or not path.exists():
         return set()
     from adapters.journal.files import open_journal
 
-    ids: set[str] = set()
     journal = open_journal(path)
     try:
-        entries = list(journal.entries("fill"))
+        return fill_keys(journal.entries())
     finally:
         journal.close()
+
+
+def fill_keys(entries: Iterable[JournalEntry]) -> set[tuple[str, str]]:
+    """(execution id, client ref) of the fills among journal ``entries`` (any journal backend).
+
+    The ref of each fill's order comes from the order entries journaled before it (a
+    bracket child takes its parent's); a fill whose order's ref is unknown gets ''.
+    """
+    refs: dict[str, str] = {}
+    keys: set[tuple[str, str]] = set()
     for entry in entries:
         event = entry.payload.get("event")
-        fill = event.get("fill") if isinstance(event, dict) else getattr(event, "fill", None)
-        fill_id = fill.get("fill_id") if isinstance(fill, dict) else getattr(fill, "fill_id", "")
-        if fill_id:
-            ids.add(str(fill_id))
-    return ids
+        if entry.kind == "order":
+            order = _field(event, "order")
+            order_id, parent = str(_field(order, "order_id") or ""), _field(order, "parent_id")
+            ref = str(_field(_field(order, "intent"), "client_ref") or "")
+            refs[order_id] = refs.get(str(parent), "") if parent else ref or refs.get(order_id, "")
+        elif entry.kind == "fill":
+            fill = _field(event, "fill")
+            fill_id = _field(fill, "fill_id")
+            if fill_id:
+                keys.add((str(fill_id), refs.get(str(_field(fill, "order_id") or ""), "")))
+    return keys

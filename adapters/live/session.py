@@ -99,6 +99,8 @@ async def run_session(
             notifiers=system.notifiers,
             digest=_digest(plan, system.notifiers),
             health=HealthWatch(AlertBook(plan.settings.alerts), lambda: disk_free_pct(Path(path or "."))),
+            reconcile=plan.settings.reconcile,
+            system_name=system_name(plan),
         )
         shown = [engine.desk.latched]  # the latch state on screen
         shell.on_update = lambda _engine: _update(live, shell, board, stop, max_events, shown)

@@ -9,26 +9,23 @@ from collections.abc import Callable
 
 from adapters.live.daily import DailyDigest
 from adapters.live.health import HealthWatch, alert_entry
+from adapters.live.ids import ClientOrderIds
+from adapters.live.orders import OrderGate
+from adapters.live.reconcile import Reconciler
+from adapters.live.recovery import day_figures, restore, risk_day_entry
 from mia_core.accounting.roundtrip import RoundTrip
 from mia_core.alerts.book import AlertEvent
 from mia_core.clock import ManualClock
-from mia_core.commands import (
-    AlertLevel,
-    CancelOrder,
-    Command,
-    FlattenPosition,
-    ModifyOrder,
-    RaiseAlert,
-    SubmitOrder,
-)
+from mia_core.commands import AlertLevel, Command, FlattenPosition, RaiseAlert
 from mia_core.engine import planner
 from mia_core.engine.core import TradingEngine
-from mia_core.events import BrokerEvent
+from mia_core.events import BrokerEvent, ConnectionChanged, ConnectionState
 from mia_core.journal import JournalEntry, Notification
 from mia_core.metrics.table import format_money
 from mia_core.orders import OrderSide
+from mia_core.reconcile.state import ReconcileConfig
 from mia_core.signals import Signal
-from ports.broker import Broker, MarketDrivenBroker
+from ports.broker import Broker, MarketDrivenBroker, ReconcilingBroker
 from ports.clock import Clock
 from ports.data_feed import DataFeed
 from ports.journal import Journal
@@ -41,7 +38,12 @@ class LiveShell:
     """Feeds market events to the broker (if simulated) and the engine; carries out commands.
 
     Broker events are queued by the subscription handler and drained into the engine
-    after each market event, so the engine sees one event at a time, in order.
+    after each market event, so the engine sees one event at a time, in order. Orders
+    go out through an :class:`~adapters.live.orders.OrderGate` (a journaled intent with
+    its client order id before each send; a replacement waits for its cancels). With a
+    journal and a real broker, a restart first rebuilds the engine's books from it; the books are then
+    reconciled with the broker's on connect, on every restored connection and every
+    ``reconcile.interval_seconds`` (:class:`~adapters.live.reconcile.Reconciler`).
     """
 
     def __init__(
@@ -56,6 +58,8 @@ class LiveShell:
         on_update: Callable[[TradingEngine], None] | None = None,
         health: HealthWatch | None = None,
         digest: DailyDigest | None = None,
+        reconcile: ReconcileConfig | None = None,
+        system_name: str = "mia",
     ) -> None:
         self.engine = engine
         self.broker = broker
@@ -73,12 +77,24 @@ class LiveShell:
         self._pending: deque[BrokerEvent] = deque()
         self._trades: deque[Notification] = deque()  # trades closed, told to the notifiers after the event
         self.watchers: list[Callable[[JournalEntry], None]] = []  # e.g. the dashboard's board: every entry recorded
+        self.gate = OrderGate(broker, ClientOrderIds(system_name, clock.now_ns()), self._record, clock.now_ns)
+        self.reconciler = Reconciler(engine, broker, reconcile or ReconcileConfig())
+        self._figures = day_figures(engine)
+        broker.subscribe(self.gate.on_event)
         broker.subscribe(self._pending.append)
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """Run until the feed ends or ``stop`` is set; always disconnects cleanly."""
+        if self.journal is not None and not isinstance(self.broker, MarketDrivenBroker):
+            # a real broker's account outlives the process; the simulated exchange starts afresh, and so do the books
+            restore(self.engine, self.journal.entries(), self.clock.now_ns())
+            self._figures = day_figures(self.engine)
+            if isinstance(self.broker, ReconcilingBroker):
+                self.broker.recall(self.journal.entries())
         await self.broker.connect()
         try:
+            await self._drain()
+            await self._execute(self.reconciler.check(self.clock.now_ns(), "connect"))
             async for event in self.feed.stream(self.engine.instrument):
                 if stop is not None and stop.is_set():
                     break
@@ -88,10 +104,13 @@ class LiveShell:
                     self.broker.on_market(event)
                 if self.halted:  # books in doubt: the broker works the closing orders, the engine decides nothing
                     self._pending.clear()
+                    self.gate.release()
                     self.events_seen += 1
                     await self._watch(event)
                     continue
                 await self._drain()
+                if not self.halted and self.reconciler.due(self.clock.now_ns()):
+                    await self._execute(self.reconciler.check(self.clock.now_ns(), "periodic"))
                 await self._execute(await self._handle(event))
                 await self._drain()
                 self.events_seen += 1
@@ -114,6 +133,9 @@ class LiveShell:
             if self.health is not None:
                 self.health.on_event(event)
             await self._execute(await self._handle(event, from_broker=True))
+            if isinstance(event, ConnectionChanged) and event.state is ConnectionState.RESTORED:
+                await self._execute(self.reconciler.check(self.clock.now_ns(), "reconnect"))
+        self.gate.release()
         self._persist()
 
     async def _watch(self, event: object) -> None:
@@ -180,7 +202,17 @@ class LiveShell:
         held = sum(p.quantity for p in self.broker.positions() if p.instrument == instrument)
         return planner.close_position(instrument, held, self.broker.open_orders(), reason)
 
+    def _record(self, entry: JournalEntry) -> None:
+        """Record ``entry`` durably now (an order intent, before its order is sent)."""
+        if self.journal is not None:
+            self.journal.record(entry)
+
     def _persist(self) -> None:
+        figures = day_figures(self.engine)
+        if _sent(figures) != _sent(self._figures):  # today's entries and risk sent, for a restart to take up
+            self._figures = figures
+            if figures["entries_today"] or figures["risk_today_cents"]:
+                self.engine.journal.append(risk_day_entry(self.engine, self.clock.now_ns()))
         for entry in self.engine.journal:
             if self.health is not None:
                 self.health.on_entry(entry)
@@ -197,19 +229,11 @@ class LiveShell:
         self.engine.journal.clear()
 
     async def _execute(self, commands: list[Command]) -> None:
-        for command in commands:
-            if isinstance(command, SubmitOrder):
-                self.broker.submit(command.intent)
-            elif isinstance(command, CancelOrder):
-                self.broker.cancel(command.order_id)
-            elif isinstance(command, ModifyOrder):
-                self.broker.modify(
-                    command.order_id,
-                    quantity=command.quantity,
-                    limit_price=command.limit_price,
-                    stop_price=command.stop_price,
-                )
-            elif isinstance(command, FlattenPosition):
+        if not commands:
+            return
+        self._persist()  # what led to these orders is on record before they go out
+        for command in self.gate.execute(commands):
+            if isinstance(command, FlattenPosition):
                 await self._execute(self.engine.flatten(command.reason))
             elif isinstance(command, RaiseAlert):
                 await self._alert(command)
@@ -227,6 +251,10 @@ class LiveShell:
                 await notifier.notify(note)
             except Exception:  # a notifier must never stop trading
                 log.exception("notifier %s failed", getattr(notifier, "name", notifier))
+
+
+def _sent(figures: dict[str, object]) -> tuple[object, ...]:
+    return figures["day"], figures["entries_today"], figures["risk_today_cents"]
 
 
 def trade_note(ts: int, trip: RoundTrip) -> Notification:

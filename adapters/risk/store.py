@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -90,10 +91,13 @@ class FileRiskStateStore:
     call on every bar; the file is re-read only when it changed.
     """
 
-    def __init__(self, state_file: str | Path) -> None:
+    def __init__(self, state_file: str | Path, publish_every: float = 1.0) -> None:
         self.path = Path(state_file).expanduser()
+        self.publish_every = publish_every  # seconds (wall clock) between publications of equity and P&L alone
         self._seen: tuple[int, int] | None = None
         self._state: LatchState | None = None
+        self._published: tuple[Any, ...] | None = None
+        self._published_at = -float("inf")
 
     def _stamp(self) -> tuple[int, int] | None:
         try:
@@ -127,7 +131,17 @@ class FileRiskStateStore:
         return state
 
     def publish(self, status: RiskStatus) -> None:
-        """Write today's figures (best effort: a failure never stops trading)."""
+        """Write today's figures (best effort: a failure never stops trading).
+
+        Written at once when the position, entries, trades, working orders or the latch
+        changed; a new day or a change of equity and P&L alone at most every ``publish_every``
+        seconds (a session publishes after every bar; a fast replay must not wait on the disk).
+        """
+        key = (status.position, status.entries_today, status.trades_today, status.working_orders, status.latch)
+        now = time.monotonic()
+        if key == self._published and now - self._published_at < self.publish_every:
+            return
+        self._published, self._published_at = key, now
         data = attrs.asdict(status, value_serializer=_plain)
         data["drawdown_pct"] = status.drawdown_pct
         with contextlib.suppress(OSError):

@@ -304,6 +304,20 @@ class Portfolio:
         """``cash + unrealized``."""
         return self._cash + self._unrealized
 
+    def rebase(self, equity_cents: int) -> int:
+        """Take ``equity_cents`` (the broker's account value) as the equity now; returns the change.
+
+        Cash, the initial cash and the peak move by the same amount, so P&L and drawdown
+        are unchanged: a live session starts from the account's net liquidation value
+        instead of a default. Backtests never call it.
+        """
+        delta = equity_cents - (self._cash + self._unrealized)
+        self._cash += delta
+        self._initial += delta
+        self._curve.settle()
+        self._curve.peak += delta
+        return delta
+
     @property
     def peak_equity_cents(self) -> int:
         """Highest equity at any mark, and at least the initial cash."""

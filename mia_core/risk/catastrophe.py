@@ -15,6 +15,7 @@ DAILY_LOSS = "daily_loss"
 DRAWDOWN = "drawdown"
 CONNECTION = "connection_lost"
 ERROR_RATE = "error_rate"
+RECONCILE = "reconcile_mismatch"  # the books and the broker differ: latched, the broker's position is held
 
 
 def money(cents: int) -> str:

@@ -11,7 +11,7 @@ from mia_core.events import CatastropheTriggered, ConnectionChanged, ConnectionS
 from mia_core.journal import record
 from mia_core.market import Bar
 from mia_core.orders import Bracket, Order, OrderIntent, OrderSide, OrderStatus
-from mia_core.risk.catastrophe import MANUAL, CatastropheConfig, CatastropheMonitor, LatchState
+from mia_core.risk.catastrophe import MANUAL, RECONCILE, CatastropheConfig, CatastropheMonitor, LatchState
 from mia_core.risk.exits import OpenTrade, manage_stop
 from mia_core.risk.host import DeskHost
 from mia_core.risk.ledger import RiskLedger
@@ -76,8 +76,8 @@ class RiskDesk:
         commands += self.poll()
         commands += self.check_catastrophe(bar.ts)
         closing = bool(commands)
-        if not closing and self.latched and engine.portfolio.quantity and not self._closing_in_flight():
-            # still holding while latched (an entry acked after the trip, a close that was refused): flatten
+        if not closing and self._flatten_latched() and engine.portfolio.quantity and not self._closing_in_flight():
+            # still holding while latched (an entry acked after the trip, a close that was refused, a restart): flatten
             commands += engine.flatten(f"{CATASTROPHE}: latched")
             closing = True
         trade = self.trade
@@ -97,6 +97,10 @@ class RiskDesk:
         if self.store is not None:
             self.store.publish(self.status())
         return commands, closing
+
+    def _flatten_latched(self) -> bool:
+        """Latched by anything but a reconciliation mismatch in ``latch`` mode (that position is held for the user)."""
+        return self.monitor is not None and self.monitor.latched and self.monitor.state.trigger != RECONCILE
 
     def _closing_in_flight(self) -> bool:
         """True when a working order (not a bracket child) already closes the whole position.
@@ -219,11 +223,22 @@ class RiskDesk:
 
     def manual_stop(self, reason: str = "manual stop") -> list[Command]:
         """Trip the monitor by hand (also enables it when it was off)."""
+        return self.latch(MANUAL, reason)
+
+    def latch(self, trigger: str, detail: str) -> list[Command]:
+        """Trip the monitor now with ``trigger`` (also enables it when it was off): persist, flatten, alert.
+
+        Nothing when already latched. A ``reconcile_mismatch`` latch sends no flatten
+        (the caller decides by its ``on_mismatch`` setting); its alert is kept.
+        """
         if self.monitor is None:
             self.monitor = CatastropheMonitor(CatastropheConfig(), self.engine.portfolio.equity_cents)
             self.active = self.ledger.track = True
-        state = self.monitor.trip(self.engine.now_ns, MANUAL, reason)
-        return [] if state is None else self._tripped(self.engine.now_ns, state)
+        state = self.monitor.trip(self.engine.now_ns, trigger, detail)
+        if state is None:
+            return []
+        commands = self._tripped(self.engine.now_ns, state)
+        return [c for c in commands if isinstance(c, RaiseAlert)] if trigger == RECONCILE else commands
 
     def rearm(self) -> LatchState | None:
         """Clear the latch (journaled and persisted)."""
@@ -272,7 +287,8 @@ class RiskDesk:
         engine = self.engine
         event = CatastropheTriggered(ts, state.trigger, state.detail)
         engine.journal.append(record(ts, "catastrophe", {"event": event}))
-        message = f"catastrophe monitor: {state.trigger} ({state.detail}); flattened, entries stopped until re-armed"
+        done = "entries stopped" if state.trigger == RECONCILE else "flattened, entries stopped"
+        message = f"catastrophe monitor: {state.trigger} ({state.detail}); {done} until re-armed"
         return [*engine.flatten(f"{CATASTROPHE}: {state.trigger}"), RaiseAlert(AlertLevel.CRITICAL, message)]
 
     def status(self) -> RiskStatus:

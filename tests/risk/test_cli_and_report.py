@@ -51,7 +51,7 @@ def test_status_stop_and_rearm(tmp_path: Path) -> None:
 
 def test_status_shows_the_figures_a_session_published(tmp_path: Path) -> None:
     config = system(tmp_path)
-    store = FileRiskStateStore(tmp_path / "state.json")
+    store = FileRiskStateStore(tmp_path / "state.json", publish_every=0.0)  # every bar's figures, however fast
     engine = TradingEngine(ES, Scripted({1: Direction.LONG}), catastrophe=CatastropheConfig(enabled=True),
                            risk_store=store)
     shell = shell_for(engine, commission_per_contract=0.0)

@@ -1,0 +1,105 @@
+"""The broker is the truth: other sessions are not adopted, reused execution ids are booked, lost orders settle."""
+
+from __future__ import annotations
+
+import itertools
+
+from adapters.ib.driver import GatewayThread, IbGatewayDriver
+from mia_core.events import FillReceived, OrderUpdated
+from mia_core.orders import Bracket, OrderIntent, OrderSide, OrderStatus, OrderType
+
+
+def _fills(driver: IbGatewayDriver) -> list[FillReceived]:
+    return [e for e in driver.events if isinstance(e, FillReceived)]
+
+
+def test_a_second_session_on_the_account_does_not_adopt_the_first_sessions_orders_or_executions() -> None:
+    gateway = GatewayThread()
+    try:
+        first = IbGatewayDriver(gateway=gateway, client_id=61)
+        first.broker.submit(OrderIntent(first.instrument, OrderSide.BUY, 1, client_ref="first-1"))
+        tick = first.instrument.tick_size
+        first.broker.submit(OrderIntent(first.instrument, OrderSide.BUY, 1, OrderType.LIMIT,
+                                        limit_price=5000.0 - 8 * tick, client_ref="first-2"))
+        first.settle()
+        assert len(_fills(first)) == 1
+        second = IbGatewayDriver(gateway=gateway, client_id=62)
+        second.settle()
+        assert _fills(second) == []  # the first session's execution is not booked by the second
+        assert second.broker.open_orders() == []
+        state = second.ib_broker.broker_state()
+        assert state.open_orders == frozenset() and dict(state.executed) == {}
+        second.close()
+        first.close()
+    finally:
+        gateway.stop()
+
+
+def test_a_restarted_mia_with_the_same_client_id_still_adopts_its_own_orders() -> None:
+    gateway = GatewayThread()
+    try:
+        first = IbGatewayDriver(gateway=gateway, client_id=63)
+        tick = first.instrument.tick_size
+        resting = first.broker.submit(OrderIntent(first.instrument, OrderSide.BUY, 1, OrderType.LIMIT,
+                                                  limit_price=5000.0 - 8 * tick, client_ref="own-1"))
+        first.settle()
+        first.close()
+        again = IbGatewayDriver(gateway=gateway, client_id=63)
+        again.settle()
+        assert [o.order_id for o in again.broker.open_orders()] == [resting.order_id]
+        again.close()
+    finally:
+        gateway.stop()
+
+
+def test_an_execution_id_reused_by_a_restarted_gateway_is_booked_not_dropped() -> None:
+    gateway = GatewayThread()
+    driver = IbGatewayDriver(gateway=gateway, client_id=64)
+    try:
+        driver.broker.submit(OrderIntent(driver.instrument, OrderSide.SELL, 1, client_ref="s-1"))
+        driver.settle()
+        desk = gateway.gateway.orders_desk
+        gateway.do(lambda: setattr(desk, "_exec_ids", itertools.count(1)))  # the restarted gateway counts again
+        gateway.do(lambda: setattr(desk, "_perm_ids", itertools.count(1_000_001)))
+        gateway.call(gateway.gateway.drop_connections())  # a restart drops every client
+        assert driver.wait_for(lambda: driver.connection.reconnects >= 1 and driver.connection.connected)
+        driver.settle()
+        driver.broker.submit(OrderIntent(driver.instrument, OrderSide.SELL, 1, client_ref="s-2"))
+        driver.settle()
+        ids = [e.exec_id for e in gateway.gateway.executions]
+        assert len(ids) == 2 and ids[0] == ids[1]  # the same execution id for two different executions
+        assert len(_fills(driver)) == 2
+        assert [p.quantity for p in driver.broker.positions()] == [-2]
+    finally:
+        driver.close()
+        gateway.stop()
+
+
+def test_a_bracket_child_that_ended_while_away_is_settled_and_never_cancelled_at_ib() -> None:
+    gateway = GatewayThread()
+    driver = IbGatewayDriver(gateway=gateway, client_id=65, reconnect_initial_delay=1.0)
+    try:
+        tick = driver.instrument.tick_size
+        bracket = Bracket(stop_loss=5000.0 - 8 * tick, take_profit=5000.0 + 8 * tick)
+        parent = driver.broker.submit(OrderIntent(driver.instrument, OrderSide.BUY, 1, bracket=bracket,
+                                                  client_ref="b-1"))
+        driver.settle()
+        children = [o for o in driver.broker.open_orders() if o.parent_id == parent.order_id]
+        assert len(children) == 2
+        gateway.call(gateway.gateway.drop_connections())
+        target = 5000.0 + 8 * tick  # the target fills while MIA is away; IB cancels the stop (OCA)
+        gateway.do(lambda: gateway.gateway.set_price("ES", target, bid=target, ask=target + tick))
+        assert driver.wait_for(lambda: driver.connection.reconnects >= 1 and driver.connection.connected)
+        driver.settle()
+        assert driver.broker.open_orders() == []
+        stop = next(o for o in children if o.intent.reason == "stop_loss")
+        last = [e.order for e in driver.events if isinstance(e, OrderUpdated) and e.order.order_id == stop.order_id]
+        assert last[-1].status is OrderStatus.CANCELLED
+        errors_before = len(gateway.gateway.orders)
+        driver.broker.cancel(stop.order_id)  # refused locally: nothing sent to IB
+        driver.settle()
+        assert len(gateway.gateway.orders) == errors_before
+        assert [p for p in driver.broker.positions()] == []
+    finally:
+        driver.close()
+        gateway.stop()
