@@ -30,9 +30,9 @@ from adapters.bootstrap.cli_shared import default_config
 from adapters.bootstrap.config import load_plan
 from adapters.bootstrap.plugins import discover
 from adapters.journal.files import write_journal
-from adapters.live.ids import ClientOrderIds
 from adapters.journal.schema import ORDER_INTENT
 from adapters.journal.sqlite import SqliteJournal
+from adapters.live.ids import ClientOrderIds
 from mia_core.instruments import ES
 from mia_core.journal import JournalEntry
 from mia_core.orders import Bracket, OrderIntent, OrderSide, OrderType

@@ -98,7 +98,6 @@ def make_engine(system: System, initial_cash_cents: int, *, persist_risk: bool =
     or not the monitor's triggers are enabled; backtests keep it in memory.
     """
     settings = system.plan.settings
-    monitor = settings.catastrophe
     store = FileRiskStateStore(risk_state_path(system.plan)) if persist_risk else None
     return TradingEngine(
         system.plan.instrument,
