@@ -65,6 +65,9 @@ class MlFilter:
         self._store = store
         self._ensemble: Ensemble | None = None
         self._rows: list[DecisionRow] = []
+        self._judged = 0
+        self._taken = 0
+        self._last_confidence = math.nan
 
     def apply(self, signal: Signal, context: StrategyContext) -> Signal:
         """Record (record mode) or judge (filter mode) an entry signal; pass anything else."""
@@ -79,10 +82,20 @@ class MlFilter:
         ensemble = self._model()
         p = ensemble.predict_one(self._vector(ensemble, row, signal.ts))
         components = {**signal.components, **recorded, "ml_confidence": p}
+        self._judged += 1
+        self._last_confidence = p
         if p >= self.config.threshold:
+            self._taken += 1
             return attrs.evolve(signal, components=components)
         refused = signal.neutralised(f"ml_filter: P(win) {p:.2f} below {self.config.threshold:.2f}")
         return attrs.evolve(refused, components=components)
+
+    def monitor_figures(self) -> dict[str, float]:
+        """What the dashboard and /metrics show: the last confidence, signals judged, the share taken."""
+        if not self._judged:
+            return {}
+        return {"confidence": self._last_confidence, "judged": float(self._judged),
+                "take_rate": self._taken / self._judged}
 
     def _vector(self, ensemble: Ensemble, row: Mapping[str, float], ts: int) -> NDArray[np.float64]:
         missing = [n for n in ensemble.names if n not in row]

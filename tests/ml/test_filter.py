@@ -77,6 +77,8 @@ def test_entries_are_judged_flat_signals_pass_and_the_decision_row_is_journaled(
     assert judge.apply(flat, Context(ts, {})) is flat
     (row,) = rows_from_journal([_entry(refused)])
     assert row.direction == 1 and row.values["signal.confluence"] == 0.05
+    figures = judge.monitor_figures()  # what the dashboard and /metrics show
+    assert figures == {"confidence": refused.components["ml_confidence"], "judged": 2.0, "take_rate": 0.5}
 
 
 def _entry(signal: Signal) -> object:
