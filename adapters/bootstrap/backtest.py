@@ -16,6 +16,7 @@ from adapters.bootstrap.data_options import DataOptions, plan_with_data, with_wi
 from adapters.bootstrap.errors import ConfigError
 from adapters.bootstrap.plugins import PluginHost
 from adapters.bootstrap.window import Bounds, select
+from adapters.calendars.cme import cme_calendar
 from adapters.risk.store import FileRiskStateStore
 from mia_core.engine.backtest import BacktestResult, BacktestStopped, Progress, run_backtest, supports_vectorised
 from mia_core.engine.core import TradingEngine
@@ -24,6 +25,7 @@ from mia_core.errors import MiaError
 from mia_core.exchange import ExchangeConfig, SimulatedExchange
 from mia_core.metrics import PerformanceMetrics, compute_metrics
 from mia_core.orders import Fill, OrderSide
+from mia_core.risk.guard import DayGuard
 from mia_core.series import BarSeries
 from mia_core.timeutil import CHICAGO
 
@@ -111,6 +113,7 @@ def make_engine(system: System, initial_cash_cents: int, *, persist_risk: bool =
         position=settings.position,
         catastrophe=settings.catastrophe,
         risk_store=store,
+        guard=DayGuard(settings.guard, cme_calendar()) if settings.guard.enabled else None,
     )
 
 

@@ -11,6 +11,7 @@ from mia_core.alerts.rules import AlertsConfig
 from mia_core.digest.config import SummaryConfig
 from mia_core.engine.config import ExecutionConfig
 from mia_core.risk.catastrophe import CatastropheConfig
+from mia_core.risk.guard import GuardConfig
 from mia_core.risk.sizing import PositionConfig
 from mia_core.validation import fail, within
 from ports.components import ComponentKind, Mode
@@ -119,6 +120,7 @@ class SystemSettings:
     execution: ExecutionConfig = attrs.Factory(ExecutionConfig)
     position: PositionConfig = attrs.Factory(PositionConfig)
     catastrophe: CatastropheConfig = attrs.Factory(CatastropheConfig)
+    guard: GuardConfig = attrs.Factory(GuardConfig)
     backtest: BacktestConfig = attrs.Factory(BacktestConfig)
     journal: JournalConfig = attrs.Factory(JournalConfig)
     session: SessionConfig = attrs.Factory(SessionConfig)
