@@ -5,7 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+import attrs
+
 from mia_plugins.battle_navale.decision.confluence import FEATURES, bias_to_unit
+from mia_plugins.battle_navale.decision.elite import READINGS
 
 #: The seven technique features, read as ``"<name>.score"``; dealer's bias comes from an analyzer.
 TECHNIQUE_FEATURES: tuple[str, ...] = FEATURES[:-1]
@@ -33,3 +36,35 @@ def feature_scores(
         return scores, True
     scores["dealers_bias"] = bias_to_unit(min(1.0, max(-1.0, bias)))
     return scores, False
+
+
+@attrs.frozen(slots=True)
+class ReadingKeys:
+    """Where each elite reading is read: ``"<technique or analyzer instance>.<output>"``, or null to ignore it."""
+
+    tick_momentum: str | None = "tick_momentum.score"
+    delta_divergence: str | None = "delta_divergence.score"
+    smart_money: str | None = "smart_money.score"
+    order_book_imbalance: str | None = "order_book_imbalance.score"
+    volatility_regime: str | None = "volatility_regime.regime"
+    session_ok: str | None = "session_optimizer.trade_ok"
+
+    def items(self) -> list[tuple[str, str]]:
+        """(reading, key) of the readings that are read."""
+        return [(name, key) for name in READINGS if (key := getattr(self, name)) is not None]
+
+
+def elite_readings(
+    features: Mapping[str, float], analyses: Mapping[str, Mapping[str, float]], keys: ReadingKeys
+) -> dict[str, float]:
+    """The elite readings found now: a technique output, else an analyzer's value; absent ones are left out."""
+    found: dict[str, float] = {}
+    for reading, key in keys.items():
+        value = features.get(key)
+        if value is None:
+            name, _, output = key.rpartition(".")
+            latest = analyses.get(name)
+            value = None if latest is None else latest.get(output)
+        if value is not None:
+            found[reading] = value
+    return found

@@ -76,8 +76,11 @@ class VectorisedBattleNavale:
     def decide(self, bars: BarSeries) -> DecisionArrays:
         """Features then decisions for every bar of ``bars``."""
         o, h, lo, c = tick_columns(bars)
-        scores = score_columns(feature_columns(bars, self.techniques), len(bars))
-        return decide_arrays(o, h, lo, c, scores, self.config)
+        columns = feature_columns(bars, self.techniques)
+        scores = score_columns(columns, len(bars))
+        keys = getattr(self.config, "readings", None)
+        readings = {} if keys is None else {name: columns[key] for name, key in keys.items() if key in columns}
+        return decide_arrays(o, h, lo, c, scores, self.config, readings)
 
     def target_directions(self, bars: BarSeries) -> npt.NDArray[np.int8]:
         """+1/-1 at bars with a long/short entry, 0 elsewhere; each entry's hint is kept by bar time."""
