@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import attrs
 import pandas as pd
 
+from adapters.bootstrap.barcheck import intraday_needs
 from adapters.bootstrap.config import SystemPlan
 from adapters.bootstrap.container import System, build_system
 from adapters.bootstrap.data_options import DataOptions, plan_with_data, with_window_filter
@@ -28,6 +30,8 @@ from mia_core.orders import Fill, OrderSide
 from mia_core.risk.guard import DayGuard
 from mia_core.series import BarSeries
 from mia_core.timeutil import CHICAGO
+
+log = logging.getLogger("mia.backtest")
 
 
 @attrs.frozen
@@ -238,9 +242,12 @@ def backtest_plan(
     system = build_system(planned)
     try:
         chosen = select(system.data_feed.history(system.plan.instrument), bounds, system)
+        warnings = intraday_needs(system, chosen.series)
+        for warning in warnings:
+            log.warning("%s", warning)
         if on_total is not None:
             on_total(len(chosen.series))
         run = run_system(system, chosen.series, progress, trade_from=chosen.warmup)
-        return attrs.evolve(run, warmup_bars=chosen.warmup, notes=tuple(chosen.notes))
+        return attrs.evolve(run, warmup_bars=chosen.warmup, notes=(*warnings, *chosen.notes))
     finally:
         system.close()

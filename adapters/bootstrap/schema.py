@@ -47,13 +47,15 @@ class BacktestConfig:
     ``vectorised`` null picks the fast path when the system allows it (a strategy
     with ``target_directions``, no techniques or analyzers); true requires it, false
     forces the bar-by-bar path. ``close_at_end`` flattens the last open position at
-    the final bar's close so it appears in the trade list.
+    the final bar's close so it appears in the trade list. ``on_daily_bars``: a
+    technique that needs intraday bars, run on daily ones, is a warning or an error.
     """
 
     start: dt.date | None = None
     end: dt.date | None = None
     vectorised: bool | None = None
     close_at_end: bool = False
+    on_daily_bars: Literal["warn", "refuse"] = "warn"
 
 
 @attrs.frozen

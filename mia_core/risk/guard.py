@@ -38,7 +38,8 @@ class GuardConfig:
     position held into any other segment. ``close_margin_minutes``: this long before a
     session close followed by a weekend or holiday break, and before an early close,
     the position is flattened and entries stop (null: never). Times come from the
-    exchange calendar (the CME Globex equity calendar).
+    exchange calendar (the CME Globex equity calendar); ``use_calendar`` false leaves
+    only the loss limit and the profit target (daily bars, whose stamps are no session times).
     """
 
     enabled: bool = False
@@ -48,6 +49,7 @@ class GuardConfig:
     entry_sessions: list[str] = attrs.field(factory=lambda: ["rth"], validator=_check_sessions)
     flatten_outside_sessions: bool = False
     close_margin_minutes: float | None = attrs.field(default=10.0, validator=within(0, 1440))
+    use_calendar: bool = True
 
 
 @attrs.frozen(slots=True)
@@ -99,9 +101,11 @@ class DayGuard:
                 self.stopped = f"profit target: day P&L {money(day_pnl_cents)} >= {money(self.target_cents)}"
                 self.flatten_stop = self.config.flatten_at_target
                 self._trip("profit_target")
-        d, segment = self.sessions.locate(ts)
         flatten = self.stopped if self.flatten_stop else ""
         block = self.stopped
+        if not self.config.use_calendar:
+            return GuardState(flatten, block)
+        d, segment = self.sessions.locate(ts)
         if segment == CLOSED:
             flatten = flatten or "outside the exchange's sessions"
             block = block or "outside the exchange's sessions"

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from mia_plugins.battle_navale.decision.confluence import FEATURES, bias_to_unit
+from mia_plugins.battle_navale.decision.confluence import FEATURES, ConfluenceWeights, bias_to_unit
 from mia_plugins.battle_navale.decision.elite import READINGS
 
 #: The seven technique features, read as ``"<name>.score"``; dealer's bias comes from an analyzer.
@@ -17,17 +17,23 @@ NEUTRAL = 0.5
 
 
 def feature_scores(
-    features: Mapping[str, float], analyses: Mapping[str, Mapping[str, float]], bias_analyzer: str
+    features: Mapping[str, float], analyses: Mapping[str, Mapping[str, float]], bias_analyzer: str,
+    weights: ConfluenceWeights | None = None,
 ) -> tuple[dict[str, float], bool]:
     """The eight scores in [0, 1] and whether dealer's bias was absent (then neutral 0.5).
 
     A technique feature missing from ``features`` reads as NaN (no decision); dealer's
     bias is ``(score + 1) / 2`` of the analyzer's latest ``score`` in [-1, 1], or 0.5
     with the absent flag when no such analyzer has reported (or its score is NaN, or it
-    reports ``error``).
+    reports ``error``). A feature of weight 0 in ``weights`` that is missing reads as
+    neutral (it cannot move the score: a system may leave its technique out).
     """
     nan = math.nan
     scores = {name: features.get(key, nan) for name, key in SCORE_KEYS}
+    if weights is not None:
+        for name in weights.unweighted():
+            if name in scores and scores[name] != scores[name]:
+                scores[name] = NEUTRAL
     latest = analyses.get(bias_analyzer)
     bias = latest.get("score") if latest is not None else None
     failed = latest is not None and latest.get("error", 0.0) > 0.0  # an analyzer in error publishes no real score

@@ -74,11 +74,13 @@ class BattleNavaleStrategy:
         size = bar.instrument.tick_size
         if not self._checked:
             self._checked = True
-            missing = [key for _, key in SCORE_KEYS if key not in context.features]
+            unweighted = config.weights.unweighted()
+            missing = [key for name, key in SCORE_KEYS if key not in context.features and name not in unweighted]
             if missing:
                 log.warning("%s: no technique outputs %s; compose the Battle Navale techniques under their own "
                             "names (the strategy cannot trade without them)", self.name, ", ".join(missing))
-        scores, bias_absent = feature_scores(context.features, context.analyses, config.dealers_bias_analyzer)
+        scores, bias_absent = feature_scores(context.features, context.analyses, config.dealers_bias_analyzer,
+                                             config.weights)
         readings = elite_readings(context.features, context.analyses, config.readings)
         decision = self.decider.update(
             round(bar.open / size), round(bar.high / size), round(bar.low / size), round(bar.close / size), scores,
