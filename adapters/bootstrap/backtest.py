@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,7 @@ from typing import Any
 import attrs
 import pandas as pd
 
-from adapters.bootstrap.barcheck import intraday_needs
+from adapters.bootstrap.barcheck import intraday_needs, stale_open_notes
 from adapters.bootstrap.config import SystemPlan
 from adapters.bootstrap.container import System, build_system
 from adapters.bootstrap.data_options import DataOptions, plan_with_data, with_window_filter
@@ -30,8 +29,6 @@ from mia_core.orders import Fill, OrderSide
 from mia_core.risk.guard import DayGuard
 from mia_core.series import BarSeries
 from mia_core.timeutil import CHICAGO
-
-log = logging.getLogger("mia.backtest")
 
 
 @attrs.frozen
@@ -242,9 +239,7 @@ def backtest_plan(
     system = build_system(planned)
     try:
         chosen = select(system.data_feed.history(system.plan.instrument), bounds, system)
-        warnings = intraday_needs(system, chosen.series)
-        for warning in warnings:
-            log.warning("%s", warning)
+        warnings = [*intraday_needs(system, chosen.series), *stale_open_notes(chosen.series)]
         if on_total is not None:
             on_total(len(chosen.series))
         run = run_system(system, chosen.series, progress, trade_from=chosen.warmup)

@@ -1,4 +1,4 @@
-"""`mia backtest` without a file runs battle_navale.yaml, composed only from YAML."""
+"""`mia backtest` without a file runs battle_navale_daily.yaml (real daily history), composed only from YAML."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ SEVEN = list(FEATURES[:-1])
 
 def test_the_default_is_battle_navale_with_the_missions_numbers() -> None:
     path = default_config()
-    assert path.name == "battle_navale.yaml"
+    assert path.name == "battle_navale_daily.yaml"  # issue 14: battle_navale.yaml is the intraday system
     plan = load_plan(path, host_for(path))
     assert plan.one("strategy").spec.name == "battle_navale"
     assert [p.spec.name for p in plan.many("techniques")] == SEVEN
