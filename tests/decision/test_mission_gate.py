@@ -1,4 +1,4 @@
-"""The mission's entry rule (issue 14): no entry at a NEUTRAL confluence unless asked; elite readings adjust and veto."""
+"""The mission's entry rule (issue 14): no entry at a NEUTRAL confluence unless asked; elite readings adjust, veto."""
 
 from __future__ import annotations
 
