@@ -118,3 +118,17 @@ def test_profit_target_stops_entries_and_flattens_by_config() -> None:
 def test_settings_are_checked_by_name() -> None:
     with pytest.raises(DomainValueError, match="entry_sessions"):
         GuardConfig(entry_sessions=["lunch"])
+
+
+def test_the_shipped_news_calendar_example_reads() -> None:
+    from importlib import resources
+
+    from adapters.risk.news import read_calendar
+    from mia_core.risk.windows import NewsBlackoutConfig
+
+    path = resources.files("adapters.bootstrap").joinpath("templates", "news_calendar.csv")
+    events = read_calendar(str(path), NewsBlackoutConfig(path=str(path)))
+    assert len(events) == 10
+    fomc = [e for e in events if e.title.startswith("FOMC")]
+    assert [e.at_ns for e in fomc] == [chicago("2024-01-31 13:00"), chicago("2024-03-20 13:00")]
+    assert fomc[0].end_ns - fomc[0].at_ns == 30 * MINUTE  # its own minutes_after
