@@ -110,12 +110,24 @@ def ablation(
     return rows
 
 
+def _money(value: float) -> str:
+    return f"{'-' if value < 0 else ''}${abs(value):,.2f}"
+
+
+def _ratio(value: float, percent: bool = False) -> str:
+    if value != value:
+        return "-"
+    if value == float("inf"):
+        return "inf"
+    return f"{value:.1%}" if percent else f"{value:.2f}"
+
+
 def markdown(rows: list[AblationRow]) -> str:
-    """The rows as a Markdown table."""
+    """The rows as a Markdown table (``-``: no trade to measure)."""
     lines = ["| variant | trades | trades/day | win rate | profit factor | net P&L | max DD | worst day | "
              "rule blocks |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
-        pf = "inf" if r.profit_factor == float("inf") else f"{r.profit_factor:.2f}"
-        lines.append(f"| {r.variant} | {r.trades} | {r.trades_per_day:.2f} | {r.win_rate:.1%} | {pf} | "
-                     f"${r.net_pnl:,.2f} | {r.max_drawdown_pct:.2%} | ${r.worst_day:,.2f} | {r.blocks} |")
+        lines.append(f"| {r.variant} | {r.trades} | {r.trades_per_day:.2f} | {_ratio(r.win_rate, True)} | "
+                     f"{_ratio(r.profit_factor)} | {_money(r.net_pnl)} | {r.max_drawdown_pct:.2%} | "
+                     f"{_money(r.worst_day)} | {r.blocks} |")
     return "\n".join(lines)
