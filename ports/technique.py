@@ -18,6 +18,9 @@ class Technique(Protocol):
 
     The incremental path does constant work per bar, so live sessions and backtests
     compute identical values. A feature at bar ``t`` may only use bars up to ``t``.
+    A technique that means nothing on daily bars (sessions, hours, tick moves) may set
+    a class attribute ``needs_intraday = True``: a backtest on daily bars then says so
+    (or refuses, with ``backtest.on_daily_bars: refuse``).
     """
 
     name: str

@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 import pandas as pd
 
+from adapters.bootstrap.barcheck import intraday_needs, stale_open_notes
 from adapters.bootstrap.config import SystemPlan
 from adapters.bootstrap.container import System, build_system
 from adapters.bootstrap.data_options import DataOptions, plan_with_data, with_window_filter
@@ -17,6 +18,7 @@ from adapters.bootstrap.errors import ConfigError
 from adapters.bootstrap.plugins import PluginHost
 from adapters.bootstrap.system_paths import risk_state_path
 from adapters.bootstrap.window import Bounds, select
+from adapters.calendars.cme import cme_calendar
 from adapters.risk.store import FileRiskStateStore
 from mia_core.engine.backtest import BacktestResult, BacktestStopped, Progress, run_backtest, supports_vectorised
 from mia_core.engine.core import TradingEngine
@@ -25,6 +27,7 @@ from mia_core.errors import MiaError
 from mia_core.exchange import ExchangeConfig, SimulatedExchange
 from mia_core.metrics import PerformanceMetrics, compute_metrics
 from mia_core.orders import Fill, OrderSide
+from mia_core.risk.guard import DayGuard
 from mia_core.series import BarSeries
 from mia_core.timeutil import CHICAGO
 
@@ -112,6 +115,7 @@ def make_engine(system: System, initial_cash_cents: int, *, persist_risk: bool =
         position=settings.position,
         catastrophe=settings.catastrophe,
         risk_store=store,
+        guard=DayGuard(settings.guard, cme_calendar()) if settings.guard.enabled else None,
     )
 
 
@@ -236,9 +240,10 @@ def backtest_plan(
     system = build_system(planned)
     try:
         chosen = select(system.data_feed.history(system.plan.instrument), bounds, system)
+        warnings = [*intraday_needs(system, chosen.series), *stale_open_notes(chosen.series)]
         if on_total is not None:
             on_total(len(chosen.series))
         run = run_system(system, chosen.series, progress, trade_from=chosen.warmup)
-        return attrs.evolve(run, warmup_bars=chosen.warmup, notes=tuple(chosen.notes))
+        return attrs.evolve(run, warmup_bars=chosen.warmup, notes=(*warnings, *chosen.notes))
     finally:
         system.close()

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from adapters.bootstrap import views
-from adapters.bootstrap.cli_shared import default_config, err, fail, host_for
+from adapters.bootstrap.cli_shared import INTRADAY_SYSTEM, default_config, err, fail, host_for
 from adapters.bootstrap.config import load_plan
 from adapters.bootstrap.data_cli import (
     BadDataOption,
@@ -34,7 +34,7 @@ from adapters.ib.cli import ib_app
 from adapters.ib.history import HistoryError
 from adapters.journal.cli import journal_app
 from adapters.launcher.cli import start_command
-from adapters.research.cli import walkforward_command
+from adapters.research.cli import ablation_command, walkforward_command
 from adapters.research.sweep.cli import sweep_command
 from adapters.risk.cli import risk_app
 from adapters.sierra.cli import sierra_app
@@ -109,13 +109,19 @@ def config_check(
 def init(
     path: Annotated[Path, typer.Argument(help="Where to write the example.")] = Path("mia.yaml"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    sma_cross: Annotated[bool, typer.Option("--sma-cross", help="Write the small moving-average crossing "
+                                            "example instead of Battle Navale.")] = False,
 ) -> None:
-    """Write a commented example system configuration."""
+    """Write a commented system: the mission's intraday Battle Navale (or, with --sma-cross, a small example)."""
     if path.exists() and not force:
         raise fail(f"{path} exists; pass --force to overwrite")
-    text = resources.files("adapters.bootstrap").joinpath("templates", "system.yaml").read_text()
-    path.write_text(text)
+    templates = resources.files("adapters.bootstrap").joinpath("templates")
+    path.write_text(templates.joinpath("system.yaml" if sma_cross else INTRADAY_SYSTEM).read_text())
     console.print(f"wrote {path}; check it with: mia config check {path}")
+    news = path.parent / "news_calendar.csv"
+    if not sma_cross and not news.exists():
+        news.write_text(templates.joinpath("news_calendar.csv").read_text())
+        console.print(f"wrote {news} (an example news calendar for the news_blackout policy)")
 
 
 @app.command("backtest")
@@ -226,6 +232,7 @@ def run(
 
 
 app.command("walkforward")(walkforward_command)
+app.command("ablation")(ablation_command)
 app.command("sweep")(sweep_command)
 app.command("summary")(summary_command)
 app.command("mentor")(mentor_command)

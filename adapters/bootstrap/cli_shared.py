@@ -18,7 +18,8 @@ from adapters.bootstrap.yamlread import read_document
 
 err = Console(stderr=True)
 
-DEFAULT_SYSTEM = "battle_navale.yaml"  # Battle Navale (docs/decision.md); `mia init` writes system.yaml
+DEFAULT_SYSTEM = "battle_navale_daily.yaml"  # on the bundled real daily history; `mia init` writes the intraday one
+INTRADAY_SYSTEM = "battle_navale.yaml"  # the mission's intraday system (docs/decision.md)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -50,3 +51,8 @@ def host_for_data(data: Mapping[str, Any], source: str) -> PluginHost:
 def default_config() -> Path:
     """The shipped default system (written next to nothing: read from the package)."""
     return Path(str(resources.files("adapters.bootstrap").joinpath("templates", DEFAULT_SYSTEM)))
+
+
+def intraday_config() -> Path:
+    """The shipped intraday Battle Navale (what ``mia init`` writes)."""
+    return Path(str(resources.files("adapters.bootstrap").joinpath("templates", INTRADAY_SYSTEM)))

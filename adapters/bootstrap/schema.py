@@ -14,6 +14,7 @@ from mia_core.digest.config import SummaryConfig
 from mia_core.engine.config import ExecutionConfig
 from mia_core.reconcile.state import ReconcileConfig
 from mia_core.risk.catastrophe import CatastropheConfig
+from mia_core.risk.guard import GuardConfig
 from mia_core.risk.sizing import PositionConfig
 from mia_core.validation import fail, within
 from ports.components import ComponentKind, Mode
@@ -49,13 +50,15 @@ class BacktestConfig:
     ``vectorised`` null picks the fast path when the system allows it (a strategy
     with ``target_directions``, no techniques or analyzers); true requires it, false
     forces the bar-by-bar path. ``close_at_end`` flattens the last open position at
-    the final bar's close so it appears in the trade list.
+    the final bar's close so it appears in the trade list. ``on_daily_bars``: a
+    technique that needs intraday bars, run on daily ones, is a warning or an error.
     """
 
     start: dt.date | None = None
     end: dt.date | None = None
     vectorised: bool | None = None
     close_at_end: bool = False
+    on_daily_bars: Literal["warn", "refuse"] = "warn"
 
 
 @attrs.frozen
@@ -137,6 +140,7 @@ class SystemSettings:
     execution: ExecutionConfig = attrs.Factory(ExecutionConfig)
     position: PositionConfig = attrs.Factory(PositionConfig)
     catastrophe: CatastropheConfig = attrs.Factory(CatastropheConfig)
+    guard: GuardConfig = attrs.Factory(GuardConfig)
     backtest: BacktestConfig = attrs.Factory(BacktestConfig)
     journal: JournalConfig = attrs.Factory(JournalConfig)
     session: SessionConfig = attrs.Factory(SessionConfig)

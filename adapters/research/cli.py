@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from adapters.bootstrap.cli_shared import default_config, fail, host_for
+from adapters.bootstrap.cli_shared import default_config, fail, host_for, intraday_config
 from adapters.bootstrap.config import read_yaml
 from adapters.bootstrap.errors import ConfigError, PluginError
 from adapters.research.report import render
@@ -96,3 +97,24 @@ def _command_line(config: Path | None, out: Path, settings: WalkForwardSettings)
 
 def _use(entry: object) -> str:
     return str(entry.get("use")) if isinstance(entry, dict) else str(entry)
+
+
+def ablation_command(
+    config: Annotated[Path | None, typer.Argument(help="System YAML (default: the shipped intraday Battle Navale).")]
+    = None,
+    data: Annotated[Path | None, typer.Option("--data", help="CSV or Parquet bars replacing the data feed.")] = None,
+    start: Annotated[datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day.")] = None,
+    end: Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day.")] = None,
+) -> None:
+    """Run the system with each technique removed, on the same data; print the table (Markdown)."""
+    from adapters.research.ablation import ablation, markdown
+
+    path = intraday_config() if config is None else config
+    try:
+        host = host_for(path)
+        rows = ablation(read_yaml(path), host, source=str(path), bars=data,
+                        start=start.date() if start else None, end=end.date() if end else None,
+                        report=lambda r: console.print(f"{r.variant}: {r.trades} trades", highlight=False))
+    except (ConfigError, PluginError, ValueError) as exc:
+        raise fail(str(exc)) from exc
+    console.print(markdown(rows), highlight=False, soft_wrap=True)

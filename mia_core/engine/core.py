@@ -29,6 +29,7 @@ from mia_core.orders import Order, OrderIntent
 from mia_core.risk.catastrophe import CatastropheConfig
 from mia_core.risk.desk import RiskDesk
 from mia_core.risk.exposure import intent_risk_cents, opens_exposure, pending_exposure
+from mia_core.risk.guard import DayGuard
 from mia_core.risk.sizing import PositionConfig
 from mia_core.signals import RiskDecision, RiskVerdict, Signal
 
@@ -75,6 +76,7 @@ class TradingEngine:
         position: PositionConfig | None = None,
         catastrophe: CatastropheConfig | None = None,
         risk_store: RiskStateStore | None = None,
+        guard: DayGuard | None = None,
     ) -> None:
         self.instrument = instrument
         self.strategy = strategy
@@ -97,7 +99,8 @@ class TradingEngine:
         self.signal: Signal | None = None
         self.batch: list[OrderIntent] = []
         self.cancelling: frozenset[str] = frozenset()
-        self.desk = RiskDesk(self, position or PositionConfig(), catastrophe or CatastropheConfig(), risk_store)
+        self.desk = RiskDesk(self, position or PositionConfig(), catastrophe or CatastropheConfig(), risk_store,
+                              guard)
         self.ledger = self.desk.ledger
         self.ledger.track = bool(self.risk_policies) or self.desk.active
         self._reasons: dict[str, str] = {}
@@ -294,8 +297,9 @@ class TradingEngine:
         decisions: list[RiskDecision] = []
         quantity = intent.quantity
         entry = opens_exposure(self.exposure(), intent.quantity * intent.side.sign)
-        if entry and desk.latched:
-            decisions.append(desk.latch_decision())
+        veto = desk.entry_veto() if entry else None
+        if veto is not None:
+            decisions.append(veto)
             quantity = 0
         policies = self.risk_policies if quantity else ()
         for policy in policies:

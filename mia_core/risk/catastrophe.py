@@ -29,13 +29,15 @@ class CatastropheConfig:
     """The ``catastrophe`` section: triggers of the monitor and where its latch is kept.
 
     When a trigger fires the engine cancels working orders, flattens and latches: no
-    new entries until ``mia risk rearm``. Paper and live sessions persist the latch
-    in ``state_file`` (so it survives a restart; empty: the system's own file,
-    ``~/.mia/systems/<name>/risk_state.json``); backtests keep it in memory.
+    new entries until ``mia risk rearm``. ``daily_loss_limit`` null leaves the day's
+    loss to the ``guard`` section (which stops only until the next trading day).
+    Paper and live sessions persist the latch in ``state_file`` (so it survives a
+    restart; empty: the system's own file, ``~/.mia/systems/<name>/risk_state.json``);
+    backtests keep it in memory.
     """
 
     enabled: bool = False
-    daily_loss_limit: float = attrs.field(default=500.0, validator=MONEY)
+    daily_loss_limit: float | None = attrs.field(default=500.0, validator=MONEY)
     max_drawdown_pct: float = attrs.field(default=12.0, validator=PERCENT)
     connection_timeout_seconds: float = attrs.field(default=300.0, validator=within(0, 86400, low_open=True))
     max_error_rate: float = attrs.field(default=0.10, validator=FRACTION)
@@ -72,7 +74,8 @@ class CatastropheMonitor:
         self.config = config
         self.state = state or LatchState()
         self.peak_cents = initial_equity_cents
-        self.loss_limit_cents = round(config.daily_loss_limit * 100)
+        limit = config.daily_loss_limit
+        self.loss_limit_cents = None if limit is None else round(limit * 100)
         self.timeout_ns = round(config.connection_timeout_seconds * NS_PER_SECOND)
         self.lost_since: dict[str, int] = {}
         self.outage = ""
@@ -112,8 +115,9 @@ class CatastropheMonitor:
             self.peak_cents = equity_cents
         if self.state.latched or not self.config.enabled:
             return None
-        if day_pnl_cents <= -self.loss_limit_cents and day != self._quiet_day:
-            detail = f"day P&L {money(day_pnl_cents)} <= {money(-self.loss_limit_cents)}"
+        loss = self.loss_limit_cents
+        if loss is not None and day_pnl_cents <= -loss and day != self._quiet_day:
+            detail = f"day P&L {money(day_pnl_cents)} <= {money(-loss)}"
             return self.trip(ts, DAILY_LOSS, detail)
         if self.peak_cents > 0:
             drawdown = (self.peak_cents - equity_cents) / self.peak_cents

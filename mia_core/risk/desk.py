@@ -13,6 +13,7 @@ from mia_core.market import Bar
 from mia_core.orders import Bracket, Order, OrderIntent, OrderSide, OrderStatus
 from mia_core.risk.catastrophe import MANUAL, RECONCILE, CatastropheConfig, CatastropheMonitor, LatchState
 from mia_core.risk.exits import OpenTrade, manage_stop
+from mia_core.risk.guard import GUARD, DayGuard, GuardState
 from mia_core.risk.host import DeskHost
 from mia_core.risk.ledger import RiskLedger
 from mia_core.risk.sizing import AverageTrueRange, EntryPlan, PositionConfig, plan_entry
@@ -44,6 +45,7 @@ class RiskDesk:
         position: PositionConfig,
         catastrophe: CatastropheConfig,
         store: RiskStateStore | None = None,
+        guard: DayGuard | None = None,
     ) -> None:
         self.engine = engine
         self.position = position
@@ -58,7 +60,9 @@ class RiskDesk:
         self.weekend_cutoff = None if cutoff is None else clock_time("PositionConfig", "weekend_flatten_at", cutoff)
         self.planned_risk_ticks = 0
         self.counted: set[str] = set()
-        self.active = position.enabled or self.monitor is not None or store is not None
+        self.guard = guard
+        self.guard_state = GuardState()
+        self.active = position.enabled or self.monitor is not None or store is not None or guard is not None
 
     @property
     def latched(self) -> bool:
@@ -80,6 +84,8 @@ class RiskDesk:
             # still holding while latched (an entry acked after the trip, a close that was refused, a restart): flatten
             commands += engine.flatten(f"{CATASTROPHE}: latched")
             closing = True
+        if not closing and self.guard is not None:
+            closing = self._guard(bar.ts, commands)
         trade = self.trade
         if not closing and trade is not None and engine.portfolio.quantity and not self._closing_in_flight():
             trade.bars += 1
@@ -101,6 +107,27 @@ class RiskDesk:
     def _flatten_latched(self) -> bool:
         """Latched by anything but a reconciliation mismatch in ``latch`` mode (that position is held for the user)."""
         return self.monitor is not None and self.monitor.latched and self.monitor.state.trigger != RECONCILE
+
+    def _guard(self, ts: int, commands: list[Command]) -> bool:
+        """The day guard's verdict at ``ts``: flatten (cancelling working orders) when it says so."""
+        assert self.guard is not None
+        engine = self.engine
+        equity = engine.portfolio.equity_cents
+        state = self.guard_state = self.guard.check(ts, self.ledger.day, equity - self.ledger.day_start_equity_cents)
+        if not state.flatten or self._closing_in_flight():
+            return False
+        if not engine.portfolio.quantity and not engine.working:
+            return False
+        commands += engine.flatten(f"{GUARD}: {state.flatten}")
+        return True
+
+    def entry_veto(self) -> RiskDecision | None:
+        """The rejection an entry gets now (catastrophe latch first, then the day guard), else None."""
+        if self.latched:
+            return self.latch_decision()
+        if self.guard is not None and self.guard_state.block:
+            return RiskDecision.reject(GUARD, self.guard_state.block)
+        return None
 
     def _closing_in_flight(self) -> bool:
         """True when a working order (not a bracket child) already closes the whole position.
@@ -188,10 +215,11 @@ class RiskDesk:
         held = (position > 0) - (position < 0)
         entry = None
         if wanted and wanted != held and not self._entering(wanted, working, position):
-            if self.latched:  # no entry: say so once, without sizing it
+            veto = self.entry_veto()
+            if veto is not None:  # no entry: say so once, without sizing it
                 side = OrderSide.BUY if wanted > 0 else OrderSide.SELL
                 intent = OrderIntent(engine.instrument, side, 1, reason="signal_entry")
-                checked = RiskChecked(engine.now_ns, intent, [self.latch_decision()])
+                checked = RiskChecked(engine.now_ns, intent, [veto])
                 engine.journal.append(record(engine.now_ns, "risk", {"event": checked}))
             else:
                 entry = self.size_entry(signal, wanted)

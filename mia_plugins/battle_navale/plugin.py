@@ -9,6 +9,7 @@ from mia_plugins.battle_navale.features.market_structure import MarketStructure,
 from mia_plugins.battle_navale.features.momentum_flow import MomentumFlow, MomentumFlowConfig
 from mia_plugins.battle_navale.features.price_action import PriceAction, PriceActionConfig
 from mia_plugins.battle_navale.features.session_analysis import SessionAnalysis, SessionAnalysisConfig
+from mia_plugins.battle_navale.features.session_vwap import SessionVwap, SessionVwapConfig
 from mia_plugins.battle_navale.features.support_resistance import SupportResistance, SupportResistanceConfig
 from mia_plugins.battle_navale.features.volume_imbalance import VolumeImbalance, VolumeImbalanceConfig
 from mia_plugins.battle_navale.features.vwap_trend import VwapTrend, VwapTrendConfig
@@ -30,6 +31,10 @@ def _plain(feature: Callable[[Any], Any]) -> Factory:
 
 def _session_analysis(config: SessionAnalysisConfig, context: BuildContext) -> SessionAnalysis:
     return SessionAnalysis(context.sessions, config)
+
+
+def _session_vwap(config: SessionVwapConfig, context: BuildContext) -> SessionVwap:
+    return SessionVwap(context.sessions, config)
 
 
 def _battle_navale(config: BattleNavaleConfig, context: BuildContext) -> BattleNavaleStrategy:
@@ -58,6 +63,8 @@ def mia_register_techniques() -> Iterable[ComponentSpec]:
                    "Confirmed swing highs/lows: higher highs, lower lows and breaks of structure"),
         _technique("session_analysis", _session_analysis, SessionAnalysisConfig,
                    "CME Globex session (Asia/London/RTH), time to close, session VWAP and ranges"),
+        _technique("session_vwap", _session_vwap, SessionVwapConfig,
+                   "VWAP anchored at the Globex or RTH open, with standard-deviation bands (compose as vwap_trend)"),
     ]
 
 

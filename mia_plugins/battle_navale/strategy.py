@@ -12,7 +12,7 @@ from mia_core.signals import Direction, Signal
 from mia_core.validation import HOLD_BARS
 from mia_plugins.battle_navale.decision.confluence import grade_of
 from mia_plugins.battle_navale.decision.pipeline import Decider, Decision, DecisionConfig
-from mia_plugins.battle_navale.inputs import SCORE_KEYS, feature_scores
+from mia_plugins.battle_navale.inputs import SCORE_KEYS, ReadingKeys, elite_readings, feature_scores
 from mia_plugins.battle_navale.vectorised import VectorisedBattleNavale
 from ports.context import StrategyContext
 from ports.technique import VectorisedTechnique
@@ -28,12 +28,15 @@ class BattleNavaleConfig(DecisionConfig):
     ``max_hold_bars``: close a position held this many bars (0: no time exit).
     ``bracket``: send the stop/target as price hints (the planner makes them a real bracket).
     ``dealers_bias_analyzer``: the analyzer whose ``score`` in [-1, 1] is dealer's bias.
+    ``readings``: where each elite reading is read (``"<technique or analyzer>.<output>"``);
+    a reading whose source is not composed is absent and changes nothing.
     """
 
     exit_on_reversal: bool = True
     max_hold_bars: int = attrs.field(default=0, validator=HOLD_BARS)
     bracket: bool = True
     dealers_bias_analyzer: str = "dealers_bias"
+    readings: ReadingKeys = attrs.Factory(ReadingKeys)
 
 
 class BattleNavaleStrategy:
@@ -71,30 +74,36 @@ class BattleNavaleStrategy:
         size = bar.instrument.tick_size
         if not self._checked:
             self._checked = True
-            missing = [key for _, key in SCORE_KEYS if key not in context.features]
+            unweighted = config.weights.unweighted()
+            missing = [key for name, key in SCORE_KEYS if key not in context.features and name not in unweighted]
             if missing:
                 log.warning("%s: no technique outputs %s; compose the Battle Navale techniques under their own "
                             "names (the strategy cannot trade without them)", self.name, ", ".join(missing))
-        scores, bias_absent = feature_scores(context.features, context.analyses, config.dealers_bias_analyzer)
+        scores, bias_absent = feature_scores(context.features, context.analyses, config.dealers_bias_analyzer,
+                                             config.weights)
+        readings = elite_readings(context.features, context.analyses, config.readings)
         decision = self.decider.update(
-            round(bar.open / size), round(bar.high / size), round(bar.low / size), round(bar.close / size), scores
+            round(bar.open / size), round(bar.high / size), round(bar.low / size), round(bar.close / size), scores,
+            readings,
         )
         position = context.position.quantity
         self._held = self._held + 1 if position else 0
         if decision is not None and (position == 0 or (config.exit_on_reversal and position * decision.direction < 0)):
             self._held = 0
-            return self._entry(bar, decision, scores, bias_absent)
+            return self._entry(bar, decision, scores, bias_absent, readings)
         if position and config.max_hold_bars and self._held >= config.max_hold_bars:
             return Signal(ts=bar.ts, source=self.name, direction=Direction.FLAT, reason="time exit")
         return None
 
-    def _entry(self, bar: Bar, decision: Decision, scores: dict[str, float], bias_absent: bool) -> Signal:
+    def _entry(self, bar: Bar, decision: Decision, scores: dict[str, float], bias_absent: bool,
+               readings: dict[str, float] | None) -> Signal:
         size = bar.instrument.tick_size
         d = decision.direction
         components = dict(scores)
         components["dealers_bias_absent"] = 1.0 if bias_absent else 0.0
         components["regime"] = float(decision.regime)
         components["setup"] = float(decision.setup)
+        components.update({f"elite.{name}": value for name, value in (readings or {}).items() if value == value})
         stop = take = None
         if self.config.bracket:
             stop_ticks = decision.close_ticks - d * decision.stop_ticks

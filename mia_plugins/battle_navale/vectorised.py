@@ -40,9 +40,14 @@ def feature_columns(bars: BarSeries, techniques: Sequence[VectorisedTechnique]) 
     return columns
 
 
-def score_columns(columns: Mapping[str, FloatArray], n: int, bias: FloatArray | None = None) -> dict[str, FloatArray]:
-    """The eight score columns (missing technique: NaN; dealer's bias: ``bias`` in [0, 1] or neutral)."""
-    scores = {name: columns.get(key, np.full(n, np.nan)) for name, key in SCORE_KEYS}
+def score_columns(columns: Mapping[str, FloatArray], n: int, bias: FloatArray | None = None,
+                  unweighted: tuple[str, ...] = ()) -> dict[str, FloatArray]:
+    """The eight score columns (missing technique: NaN, or neutral when ``unweighted``; dealer's bias: ``bias``
+    in [0, 1] or neutral)."""
+    scores = {name: columns.get(key, np.full(n, NEUTRAL if name in unweighted else np.nan)) for name, key in SCORE_KEYS}
+    for name in unweighted:
+        if name in scores:
+            scores[name] = np.where(np.isnan(scores[name]), NEUTRAL, scores[name])
     scores["dealers_bias"] = np.full(n, NEUTRAL) if bias is None else bias
     return scores
 
@@ -76,8 +81,11 @@ class VectorisedBattleNavale:
     def decide(self, bars: BarSeries) -> DecisionArrays:
         """Features then decisions for every bar of ``bars``."""
         o, h, lo, c = tick_columns(bars)
-        scores = score_columns(feature_columns(bars, self.techniques), len(bars))
-        return decide_arrays(o, h, lo, c, scores, self.config)
+        columns = feature_columns(bars, self.techniques)
+        scores = score_columns(columns, len(bars), unweighted=self.config.weights.unweighted())
+        keys = getattr(self.config, "readings", None)
+        readings = {} if keys is None else {name: columns[key] for name, key in keys.items() if key in columns}
+        return decide_arrays(o, h, lo, c, scores, self.config, readings)
 
     def target_directions(self, bars: BarSeries) -> npt.NDArray[np.int8]:
         """+1/-1 at bars with a long/short entry, 0 elsewhere; each entry's hint is kept by bar time."""

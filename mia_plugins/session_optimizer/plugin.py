@@ -10,7 +10,7 @@ from ports.hookspecs import hookimpl
 
 
 def _build(config: SessionOptimizerConfig, context: BuildContext) -> SessionOptimizer:
-    return SessionOptimizer(config)
+    return SessionOptimizer(config, context.sessions)
 
 
 @hookimpl

@@ -9,6 +9,7 @@ import numpy as np
 
 from mia_core.calc.chicago_time import ChicagoMinutes, chicago_minutes
 from mia_core.calc.rolling import RollingSum, TrueRange, rolling_sum, true_range
+from mia_core.calc.session_calendar import SessionCalendar
 from mia_core.calc.technique_base import Feature, FloatArray
 from mia_core.market import Bar
 from mia_core.series import BarSeries, IntArray
@@ -99,14 +100,19 @@ class SessionOptimizer(Feature):
     08:30-15:00, post 15:00-16:00, halt 16:00-17:00 Chicago). ``hour_weight`` and
     ``session_weight`` = the bucket's activity / the mean activity of the buckets seen,
     capped at 3 (1 = average, 0 = nothing moves); ``trade_ok`` is 1.0 when
-    ``hour_weight >= min_weight`` outside the halt. Not directional: no score.
+    ``hour_weight >= min_weight`` outside the halt. Not directional: no score. Given
+    the exchange calendar (as the plugin's factory gives it), sessions are the
+    calendar's segments of each trading day (early closes, holidays and halts
+    included, 4 = closed); without one, the clock sessions above.
     """
 
     name = "session_optimizer"
+    needs_intraday = True  # hours and sessions: one bar a day leaves one bucket (docs/features.md)
     outputs = ("hour", "hour_weight", "segment", "session_weight", "trade_ok")
 
-    def __init__(self, config: SessionOptimizerConfig | None = None) -> None:
+    def __init__(self, config: SessionOptimizerConfig | None = None, calendar: SessionCalendar | None = None) -> None:
         self.config = config or SessionOptimizerConfig()
+        self.calendar = calendar
         super().__init__()
 
     def _reset(self) -> None:
@@ -116,7 +122,8 @@ class SessionOptimizer(Feature):
 
     def _step(self, bar: Bar) -> tuple[float, ...]:
         minute = self._clock.of(bar.ts)
-        hour, segment = minute // 60, segment_of(minute)
+        segment = segment_of(minute) if self.calendar is None else self.calendar.locate(bar.ts)[1]
+        hour = minute // 60
         tr = self._tr.push(bar.high, bar.low, bar.close)
         hour_weight = self._hours.push(hour, tr)
         session_weight = self._segments.push(segment, tr)
@@ -125,7 +132,8 @@ class SessionOptimizer(Feature):
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
         minutes = chicago_minutes(bars.ts)
-        hours, segments = minutes // 60, segments_of(minutes)
+        hours = minutes // 60
+        segments = segments_of(minutes) if self.calendar is None else self.calendar.locate_all(bars.ts)[1]
         tr = true_range(bars.high, bars.low, bars.close)
         hour_weight = bucket_weights(hours, tr, HOURS, self.config.memory)
         session_weight = bucket_weights(segments, tr, SEGMENTS, self.config.memory)

@@ -30,6 +30,7 @@ class TickMomentum(Feature):
     """
 
     name = "tick_momentum"
+    needs_intraday = True  # tick-by-tick moves: on daily bars it is day-to-day momentum, not order flow
     outputs = ("score", "net_ticks", "path_ticks", "efficiency", "up_share")
 
     def __init__(self, tick_size: float, config: TickMomentumConfig | None = None) -> None:

@@ -82,5 +82,6 @@ def stand_in_system(periods: Iterable[int] = (5, 8, 10, 12, 15, 20, 30)) -> dict
         "broker": {"use": "simulated", "commission_per_contract": 2.25, "slippage_ticks": 1, "initial_cash": 100000},
         "techniques": [{"use": "stand_in_feature", "as": name, "feature": name, "period": p}
                        for name, p in zip(SEVEN, periods, strict=True)],
-        "strategy": {"use": "battle_navale", "entry_grade": "buy"},
+        # fades at NEUTRAL as before issue 14 made them an option: enough trades on a short slice
+        "strategy": {"use": "battle_navale", "entry_grade": "buy", "neutral_reversals": True},
     }

@@ -30,7 +30,8 @@ def test_a_window_too_short_for_the_warm_up_is_an_error_that_says_so(tmp_path: P
     result = runner.invoke(app, ["backtest", "--from", "1999-01-04", "--to", "1999-01-15", "--report", str(tmp_path)])
     text = " ".join(result.output.split())  # rich wraps long lines
     assert result.exit_code == 2
-    assert "needs 99 bars of warm-up" in text and "strategy 'battle_navale'" in text
+    # the daily system's longest warm-up: volatility_regime's 100-bar ATR, as long as the strategy's (issue 14)
+    assert "needs 99 bars of warm-up" in text and "technique 'volatility_regime'" in text
 
 
 def test_date_errors_speak_in_dates(tmp_path: Path) -> None:

@@ -95,7 +95,8 @@ def test_every_built_in_feature_and_strategy_passes(tmp_path: Path, strategy: st
 def test_the_shipped_default_system_passes_on_all_its_bars() -> None:
     checked = check_system(default_config(), None, None, None)
     assert not checked.failed, "\n".join(item.report.describe() for item in checked.components)
-    assert len(checked.series) == 5031 and len(checked.components) == 8
+    # the daily system since issue 14: six features, three elite techniques, the strategy
+    assert len(checked.series) == 5031 and len(checked.components) == 10
     result = CliRunner().invoke(app, ["check", "lookahead"])
     assert result.exit_code == 0, result.output
 

@@ -333,7 +333,8 @@ def test_init_writes_a_file_that_config_check_accepts(tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(app, ["init", str(path)])
     assert result.exit_code == 0, result.output
-    assert path.read_text().startswith("# MIA system configuration")
+    assert path.read_text().startswith("# Battle Navale as the mission specifies it")  # issue 14: the intraday system
+    assert (tmp_path / "news_calendar.csv").read_text().startswith("# News calendar")
 
     check = runner.invoke(app, ["config", "check", str(path)], env={"COLUMNS": "220"})
     assert check.exit_code == 0, check.output
@@ -343,6 +344,10 @@ def test_init_writes_a_file_that_config_check_accepts(tmp_path: Path) -> None:
     assert again.exit_code == 2
     assert "exists; pass --force" in again.stderr
     assert runner.invoke(app, ["init", str(path), "--force"]).exit_code == 0
+
+    small = tmp_path / "small.yaml"
+    assert runner.invoke(app, ["init", str(small), "--sma-cross"]).exit_code == 0
+    assert small.read_text().startswith("# MIA system configuration")
 
 
 # --- composition with dependency-injector ---------------------------------------------------------

@@ -53,6 +53,10 @@ class ConfluenceWeights:
         if abs(total - 1.0) > WEIGHT_SUM_TOLERANCE:
             raise DomainValueError("ConfluenceWeights", "weights", round(total, 12), "must sum to 1")
 
+    def unweighted(self) -> tuple[str, ...]:
+        """The features whose weight is 0 (they cannot move the score; missing, they read as neutral)."""
+        return tuple(name for name in FEATURES if getattr(self, name) == 0)
+
     def as_tuple(self) -> tuple[float, ...]:
         """The weights in ``FEATURES`` order."""
         return tuple(float(getattr(self, name)) for name in FEATURES)

@@ -29,6 +29,7 @@ from mia_plugins.battle_navale.decision.confluence import (
     grade_array,
     grade_of,
 )
+from mia_plugins.battle_navale.decision.elite import EliteConfig, adjust, adjust_arrays
 from mia_plugins.battle_navale.decision.regime import (
     MarketRegime,
     RegimeConfig,
@@ -63,8 +64,11 @@ class DecisionConfig:
 
     ``entry_grade``: a trend setup or a range breakout needs the confluence on its side
     at this grade or stronger (``strong_buy``: score above 0.75 for a long, below 0.25
-    for a short). ``reversal_veto``: a fade or mean reversion is refused when the
-    confluence points against it at this grade or stronger.
+    for a short). Fades and mean reversions need the same, unless
+    ``neutral_reversals`` (off by default, not the mission's rule) lets them enter at
+    a NEUTRAL confluence; ``reversal_veto`` then refuses them when the confluence
+    points against them at this grade or stronger. ``elite``: how the elite readings
+    adjust the confidence and veto entries (:mod:`.elite`).
     """
 
     weights: ConfluenceWeights = attrs.Factory(ConfluenceWeights)
@@ -76,6 +80,8 @@ class DecisionConfig:
     confidence: ConfidenceWeights = attrs.Factory(ConfidenceWeights)
     entry_grade: GradeName = attrs.field(default="strong_buy", validator=attrs.validators.in_(("buy", "strong_buy")))
     reversal_veto: GradeName = attrs.field(default="buy", validator=attrs.validators.in_(("buy", "strong_buy")))
+    neutral_reversals: bool = False
+    elite: EliteConfig = attrs.Factory(EliteConfig)
     min_confidence: float = attrs.field(default=0.0, validator=FRACTION)
     atr_period: int = attrs.field(default=14, validator=BARS)
     ma_period: int = attrs.field(default=20, validator=BARS)
@@ -119,7 +125,7 @@ def _target_ticks(stop: int, config: DecisionConfig) -> int:
 
 def _gate(direction: int, setup: Setup, grade_code: int, config: DecisionConfig) -> bool:
     agreement = grade_code * direction
-    if setup.is_reversal:
+    if setup.is_reversal and config.neutral_reversals:
         return agreement > -_LEVEL[config.reversal_veto]
     return agreement >= _LEVEL[config.entry_grade]
 
@@ -132,18 +138,25 @@ class Decider:
         self.periods = config.periods
         self.tracker = StateTracker(self.periods)
         self.regime: MarketRegime | None = None
+        self.vetoed = ""  # the elite reading that vetoed this bar's entry, if one did
 
     def reset(self) -> None:
         """Forget every bar."""
         self.tracker.reset()
         self.regime = None
+        self.vetoed = ""
 
-    def update(self, o: int, h: int, lo: int, c: int, features: Mapping[str, float]) -> Decision | None:
+    def update(
+        self, o: int, h: int, lo: int, c: int, features: Mapping[str, float],
+        readings: Mapping[str, float] | None = None,
+    ) -> Decision | None:
         """Consume one bar (tick prices) and its eight feature scores; the proposed entry, if any.
 
         ``features`` maps each of ``FEATURES`` to its score in [0, 1]; a NaN score (a
-        feature still warming up) means no decision at this bar.
+        feature still warming up) means no decision at this bar. ``readings``: the
+        elite readings (:data:`.elite.READINGS`) that adjust the confidence or veto.
         """
+        self.vetoed = ""
         config = self.config
         state = self.tracker.update(o, h, lo, c)
         if state is None:
@@ -164,6 +177,12 @@ class Decider:
         if not _gate(direction, setup, GRADE_CODES[grade_of(score, config.thresholds)], config):
             return None
         trust = confidence(score, features, direction, regime_fit(regime, choice), config.weights, config.confidence)
+        if readings:
+            change, veto = adjust(direction, readings, config.elite)
+            if veto:
+                self.vetoed = veto
+                return None
+            trust = min(1.0, max(0.0, trust + change))
         if trust < config.min_confidence:
             return None
         stop = _stop_ticks(state.atr_sum, config)
@@ -184,9 +203,10 @@ class DecisionArrays:
 
 
 def decide_arrays(
-    o: IntArray, h: IntArray, lo: IntArray, c: IntArray, features: Mapping[str, FloatArray], config: DecisionConfig
+    o: IntArray, h: IntArray, lo: IntArray, c: IntArray, features: Mapping[str, FloatArray], config: DecisionConfig,
+    readings: Mapping[str, FloatArray] | None = None,
 ) -> DecisionArrays:
-    """The vectorised :class:`Decider` over whole columns (tick prices, feature score arrays)."""
+    """The vectorised :class:`Decider` over whole columns (tick prices, feature score arrays, elite readings)."""
     periods = config.periods
     n = len(c)
     state = state_arrays(o, h, lo, c, periods)
@@ -203,9 +223,14 @@ def decide_arrays(
     scores = confluence_array(features, config.weights)
     grades = grade_array(scores, config.thresholds).astype(np.int64) * direction
     reversal = (setup == int(Setup.FADE)) | (setup == int(Setup.MEAN_REVERSION))
-    allowed = np.where(reversal, grades > -_LEVEL[config.reversal_veto], grades >= _LEVEL[config.entry_grade])
+    relaxed = reversal & config.neutral_reversals
+    allowed = np.where(relaxed, grades > -_LEVEL[config.reversal_veto], grades >= _LEVEL[config.entry_grade])
     fits = _fit_array(regimes, config.selector)
     trust = confidence_array(scores, features, direction, fits, config.weights, config.confidence)
+    if readings:
+        change, veto = adjust_arrays(direction, readings, config.elite)
+        trust = np.where(veto, trust, np.minimum(1.0, np.maximum(0.0, trust + change)))
+        allowed &= ~veto
     keep = (direction != 0) & ~np.isnan(scores) & allowed & (trust >= config.min_confidence)
     stops = np.maximum(1, np.ceil(config.stop_atr * state["atr_sum"] / config.atr_period)).astype(np.int64)
     targets = np.maximum(1, np.ceil(config.reward_risk * stops)).astype(np.int64)

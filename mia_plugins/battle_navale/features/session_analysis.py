@@ -37,6 +37,7 @@ class SessionAnalysis(Feature):
     """
 
     name = "session_analysis"
+    needs_intraday = True  # on daily bars every bar is its own session (docs/features.md)
     outputs = ("score", "session_id", "is_rth", "is_overnight", "minutes_to_close", "minutes_to_rth_close",
                "is_early_close", "session_vwap", "session_high", "session_low", "range_position",
                "overnight_high", "overnight_low", "vwap_distance")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Literal
 
 import attrs
 import numpy as np
@@ -25,12 +26,23 @@ from mia_core.validation import MAX_BARS, within
 
 @attrs.frozen
 class SupportResistanceConfig:
-    """Settings of ``support_resistance``: the look-back in bars that defines the levels."""
+    """Settings of ``support_resistance``: the look-back in bars that defines the levels, and the score's form.
+
+    ``score_mode``: ``channel`` (1 above resistance, 0 below support, ``1 - position``
+    inside: not monotone in the close) or ``room`` (``1 - position`` clipped to [0, 1]:
+    monotone, 1 at or below support, 0 at or above resistance). Set ``lookback`` apart
+    from the strategy's ``channel_period`` so that the levels are not the breakout's.
+    """
 
     lookback: int = attrs.field(default=20, validator=within(2, MAX_BARS))
+    score_mode: Literal["channel", "room"] = attrs.field(default="channel",
+                                                        validator=attrs.validators.in_(("channel", "room")))
 
 
-def _score(close: float, support: float, resistance: float) -> float:
+def _score(close: float, support: float, resistance: float, room: bool) -> float:
+    if room:
+        width = resistance - support
+        return min(1.0, max(0.0, 1.0 - (close - support) / width)) if width > 0 else 0.5
     if close > resistance:
         return 1.0
     if close < support:
@@ -73,7 +85,8 @@ class SupportResistance(Feature):
         to_support = safe_div(bar.close - support, atr)
         to_resistance = safe_div(resistance - bar.close, atr)
         nearest = min(to_support, to_resistance)
-        return (_score(bar.close, support, resistance), support, resistance, to_support, to_resistance, nearest,
+        room = self.config.score_mode == "room"
+        return (_score(bar.close, support, resistance, room), support, resistance, to_support, to_resistance, nearest,
                 atr)
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
@@ -85,7 +98,10 @@ class SupportResistance(Feature):
         to_resistance = safe_div_array(resistance - close, atr)
         width = resistance - support
         inside = np.where(width > 0, 1.0 - safe_div_array(close - support, width), 0.5)
-        score = np.where(close > resistance, 1.0, np.where(close < support, 0.0, inside))
+        if self.config.score_mode == "room":
+            score = np.where(width > 0, np.minimum(1.0, np.maximum(0.0, inside)), 0.5)
+        else:
+            score = np.where(close > resistance, 1.0, np.where(close < support, 0.0, inside))
         return {"score": score, "support": support, "resistance": resistance, "distance_support_atr": to_support,
                 "distance_resistance_atr": to_resistance, "nearest_atr": np.minimum(to_support, to_resistance),
                 "atr": atr}
