@@ -20,7 +20,7 @@ EXAMPLE = Path(__file__).parents[2] / "docs" / "examples" / "ml_intraday.yaml"
 def test_train_evaluate_backtest_and_drift(tmp_path: Path) -> None:
     needs_ml()
     data = yaml.safe_load(EXAMPLE.read_text())
-    data["data_feed"]["bars"] = 3000
+    data["data_feed"]["bars"] = 4500
     (ml,) = data["signal_filters"]
     ml.update(model_dir=str(tmp_path / "models"), model="tiny", threshold=0.5,
               training={"min_samples": 60, "folds": 3, "embargo_hours": 4, "rf_trees": 10, "xgb_trees": 10})
