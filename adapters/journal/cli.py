@@ -167,14 +167,39 @@ def export_command(
     console.print(f"wrote {len(frame):,} entries to {out}", highlight=False)
 
 
+def _broker_problems(source: Path) -> list[str]:
+    from adapters.journal.broker_check import compare_with_broker
+
+    if source.suffix.lower() not in (".yaml", ".yml"):
+        raise fail("--broker needs the system YAML (its broker and journal), not a journal file")
+    plan = load_plan(source, host_for(source))
+    try:
+        found = compare_with_broker(plan, str(journal_file(source)))
+    except (OSError, TimeoutError) as exc:
+        raise fail(f"could not reach the broker: {type(exc).__name__}: {exc}") from exc
+    held = "not reported" if found.broker_position is None else f"{found.broker_position:+d}"
+    console.print(f"broker: position {held}, {len(found.broker_open)} open orders of this system; journal: "
+                  f"position {found.journal_position:+d}, {len(found.journal_working)} working orders",
+                  highlight=False)
+    return list(found.problems)
+
+
 @journal_app.command("check")
-def check_command(source: SourceArg) -> None:
+def check_command(
+    source: SourceArg,
+    broker: Annotated[bool, typer.Option("--broker", help="Also compare with the system's broker (connects to it; "
+                                         "SOURCE must be the system YAML).")] = False,
+) -> None:
     """Integrity: the file, its schema version, fills without orders, orders without intents, duplicates.
 
-    Exits 1 when anything is wrong, listing each problem.
+    With ``--broker``: the position and working orders the journal rebuilds (as a restart
+    would) against what the connected broker reports. Exits 1 when anything is wrong,
+    listing each problem.
     """
     entries, problems = load(source)
     problems += entry_problems(entries)
+    if broker:
+        problems += _broker_problems(source)
     for problem in problems:
         console.print(f"[bold red]problem:[/] {problem}", highlight=False)
     if problems:
