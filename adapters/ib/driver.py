@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
@@ -18,6 +17,7 @@ from adapters.clocks import WallClock
 from adapters.ib.broker import IbBroker
 from adapters.ib.config import IbBrokerConfig
 from adapters.ib.connection import IbConnection
+from adapters.simulated.loop_thread import LoopThread
 from mia_core.events import BrokerEvent
 from mia_core.instruments import ES, Instrument
 from ports.broker import Broker
@@ -28,15 +28,13 @@ WAIT_LIMIT = 30.0
 """Seconds any single wait of the driver may take before it gives up (connects, round trips, conditions)."""
 
 
-class GatewayThread:
+class GatewayThread(LoopThread):
     """A :class:`~adapters.ib.gateway.SimulatedGateway` on 127.0.0.1 serving from a background thread."""
 
     def __init__(self, account: str = "DU1234567", port: int = 0, **options: Any) -> None:
         from adapters.ib.gateway import SimulatedGateway
 
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self.loop.run_forever, name="simulated-ib-gateway", daemon=True)
-        self._thread.start()
+        super().__init__("simulated-ib-gateway")
         self.gateway = SimulatedGateway(host="127.0.0.1", port=port, account=account, **options)
         self.call(self.gateway.start())
 
@@ -45,26 +43,9 @@ class GatewayThread:
         """The port the gateway listens on."""
         return int(self.gateway.port)
 
-    def call(self, coro: Coroutine[Any, Any, T], timeout: float = 60.0) -> T:
-        """Run ``coro`` on the gateway's loop and wait for its result."""
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
-
-    def do(self, action: Callable[[], T], timeout: float = 60.0) -> T:
-        """Run a plain call on the gateway's loop (its state belongs to that thread)."""
-
-        async def wrapped() -> T:
-            return action()
-
-        return self.call(wrapped(), timeout)
-
     def stop(self) -> None:
         """Stop the gateway and its thread (idempotent)."""
-        if not self._thread.is_alive():
-            return
-        with contextlib.suppress(Exception):
-            self.call(self.gateway.stop(), 5.0)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(5.0)
+        self.shut(self.gateway.stop() if self.alive else None)
 
 
 class IbGatewayDriver:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
@@ -17,6 +16,7 @@ from adapters.sierra.broker import SierraBroker
 from adapters.sierra.config import SierraBrokerConfig
 from adapters.sierra.dtc.client import DtcClient
 from adapters.sierra.server import LoopbackDtcServer, ServerOptions
+from adapters.simulated.loop_thread import LoopThread
 from mia_core.events import BrokerEvent
 from mia_core.instruments import ES, Instrument
 from ports.broker import Broker
@@ -26,38 +26,17 @@ WAIT_LIMIT = 30.0
 """Seconds any single wait may take before the driver gives up (a ceiling, never pacing)."""
 
 
-class ServerThread:
+class ServerThread(LoopThread):
     """A :class:`LoopbackDtcServer` on 127.0.0.1 serving from a background thread."""
 
     def __init__(self, options: ServerOptions | None = None) -> None:
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self.loop.run_forever, name="loopback-dtc-server", daemon=True)
-        self._thread.start()
+        super().__init__("loopback-dtc-server")
         self.server = LoopbackDtcServer(options=options)
         self.call(self.server.start())
 
-    def call(self, coro: Coroutine[Any, Any, T], timeout: float = 60.0) -> T:
-        """Run ``coro`` on the server's loop and wait for its result."""
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
-
-    def do(self, action: Callable[[], T], timeout: float = 60.0) -> T:
-        """Run a plain call on the server's loop (its state belongs to that thread)."""
-
-        async def wrapped() -> T:
-            return action()
-
-        return self.call(wrapped(), timeout)
-
     def stop(self) -> None:
         """Stop the server and its thread (idempotent)."""
-        if not self._thread.is_alive():
-            return
-        with contextlib.suppress(Exception):
-            self.call(self.server.stop(), 5.0)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(5.0)
-        with contextlib.suppress(Exception):
-            self.loop.close()
+        self.shut(self.server.stop() if self.alive else None)
 
 
 class SierraDtcDriver:
