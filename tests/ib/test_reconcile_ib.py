@@ -103,3 +103,33 @@ def test_a_bracket_child_that_ended_while_away_is_settled_and_never_cancelled_at
     finally:
         driver.close()
         gateway.stop()
+
+
+def test_an_execution_id_another_session_had_is_booked_by_the_session_it_belongs_to() -> None:
+    """ib_async keeps every execution id it was told of, another client's too, and drops a later one with that id.
+
+    (The torture's second session lost every fill whose id a restarted gateway had
+    already given the first session's executions.)
+    """
+    gateway = GatewayThread()
+    first = IbGatewayDriver(gateway=gateway, client_id=66)
+    second: IbGatewayDriver | None = None
+    try:
+        first.broker.submit(OrderIntent(first.instrument, OrderSide.SELL, 1, client_ref="a-1"))
+        first.settle()
+        desk = gateway.gateway.orders_desk
+        gateway.do(lambda: desk.restarted(rollback=False, reuse_exec_ids=True))  # the next fill gets the first's id
+        second = IbGatewayDriver(gateway=gateway, client_id=67)
+        second.settle()
+        assert _fills(second) == []  # the first session's execution is listed to it, not booked
+        second.broker.submit(OrderIntent(second.instrument, OrderSide.BUY, 1, client_ref="b-1"))
+        second.settle()
+        ids = [e.exec_id for e in gateway.gateway.executions]
+        assert len(ids) == 2 and ids[0] == ids[1]
+        assert [(f.fill.side, f.fill.fill_id) for f in _fills(second)] == [(OrderSide.BUY, ids[1])]
+        assert len(_fills(first)) == 1
+    finally:
+        if second is not None:
+            second.close()
+        first.close()
+        gateway.stop()
