@@ -211,8 +211,11 @@ class IbEventMapper:
         if parsed in self.by_ref_role:
             tracked = self.orders[self.by_ref_role[parsed]]
         elif self._ours(fill.contract):
-            tracked = Tracked(order_from_execution(self.instrument, fill, *parsed), *parsed)
+            order = order_from_execution(self.instrument, fill, *parsed, parent_id=self.by_ref_role.get((parsed[0], "")))
+            tracked = Tracked(order, *parsed)
             self.track(tracked)
+            # journaled before its fill, so the fill's ref is known after a restart (see ``fill_keys``)
+            self._emit(OrderUpdated(self.clock.now_ns(), order, None))
         if tracked is None:
             return
         if late:
