@@ -211,7 +211,8 @@ class IbEventMapper:
         if parsed in self.by_ref_role:
             tracked = self.orders[self.by_ref_role[parsed]]
         elif self._ours(fill.contract):
-            order = order_from_execution(self.instrument, fill, *parsed, parent_id=self.by_ref_role.get((parsed[0], "")))
+            parent = self.by_ref_role.get((parsed[0], ""))
+            order = order_from_execution(self.instrument, fill, *parsed, parent_id=parent)
             tracked = Tracked(order, *parsed)
             self.track(tracked)
             # journaled before its fill, so the fill's ref is known after a restart (see ``fill_keys``)

@@ -173,6 +173,6 @@ def test_a_fills_ref_comes_from_its_parent_order_whatever_order_their_entries_ca
                   OrderStatus.WORKING, parent_id="6")
     parent = Order("6", OrderIntent(es, OrderSide.SELL, 1, client_ref="p-1"), OrderStatus.FILLED, 1, 5000.0)
     fill = Fill("7", es, OrderSide.BUY, 1, 5010.0, 3, fill_id="x.1")
-    entries = [record_event("order", OrderUpdated(1, child, None)), record_event("order", OrderUpdated(2, parent, None)),
-               record_event("fill", FillReceived(3, fill))]
+    entries = [record_event("order", OrderUpdated(1, child, None)),
+               record_event("order", OrderUpdated(2, parent, None)), record_event("fill", FillReceived(3, fill))]
     assert fill_keys(entries) == {("x.1", "p-1")}
