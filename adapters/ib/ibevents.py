@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import attrs
-from ib_async import CommissionReport, Contract, Execution, Trade, util
+from ib_async import CommissionReport, Contract, Trade, util
 from ib_async import Fill as IbFill
 from ib_async import Position as IbPosition
 
@@ -36,12 +36,6 @@ class Tracked:
     trade: Trade | None = None
     deferred: list[str] = attrs.Factory(list)  # refusals to report once IB has acknowledged the order
     cancel_requested: bool = False
-
-
-def _identity(execution: Execution) -> tuple[Any, ...]:
-    """What tells one execution from another that a restarted Gateway gave the same id."""
-    e = execution
-    return e.clientId, e.orderId, e.permId, e.orderRef, e.side, e.shares, e.price, e.time
 
 
 class IbEventMapper:
@@ -75,28 +69,6 @@ class IbEventMapper:
         ib.execDetailsEvent += self._on_exec
         ib.commissionReportEvent += self._on_commission
         ib.positionEvent += self._on_position
-        self._forget_reused_exec_ids()
-
-    def _forget_reused_exec_ids(self) -> None:
-        """Let ib_async take an execution whose id it already holds for another execution.
-
-        ib_async keeps every execution it is told of (any client's, listed at connect)
-        by id and silently drops a later one with that id; a restarted Gateway hands ids
-        out again, so an execution of ours could be lost behind another session's (or an
-        older one of ours). An execution that differs from the one stored under its id
-        (client, order, permId, orderRef, side, shares, price, time) replaces it; the same
-        execution listed again still is a duplicate to ib_async.
-        """
-        wrapper = self.ib.wrapper
-        original = wrapper.execDetails
-
-        def exec_details(req_id: int, contract: Contract, execution: Execution) -> None:
-            known = wrapper.fills.get(execution.execId)
-            if known is not None and _identity(known.execution) != _identity(execution):
-                del wrapper.fills[execution.execId]
-            original(req_id, contract, execution)
-
-        wrapper.execDetails = exec_details
 
     def track(self, tracked: Tracked) -> None:
         """Remember an order (by id and by ref/role)."""
@@ -311,7 +283,7 @@ class IbEventMapper:
         """
         for trade in self.ib.trades():
             self.sync(trade)
-        for fill in self.ib.fills():
+        for fill in self.connection.executions.fills:  # ib.fills() keeps one execution per id
             self._book(fill)
         live_at_ib = {str(t.order.orderId) for t in self.ib.openTrades()}
         for tracked in list(self.orders.values()):

@@ -176,3 +176,27 @@ def test_a_fills_ref_comes_from_its_parent_order_whatever_order_their_entries_ca
     entries = [record_event("order", OrderUpdated(1, child, None)),
                record_event("order", OrderUpdated(2, parent, None)), record_event("fill", FillReceived(3, fill))]
     assert fill_keys(entries) == {("x.1", "p-1")}
+
+
+def test_two_executions_listed_at_connect_under_one_id_are_both_booked() -> None:
+    """A restart finds both executions a restarted gateway gave one id (ib_async's listing keeps one per id)."""
+    gateway = GatewayThread()
+    try:
+        first = IbGatewayDriver(gateway=gateway, client_id=69)
+        first.broker.submit(OrderIntent(first.instrument, OrderSide.SELL, 1, client_ref="q-1"))
+        first.settle()
+        first.close()
+        desk = gateway.gateway.orders_desk
+        gateway.do(lambda: desk.restarted(rollback=False, reuse_exec_ids=True))
+        second = IbGatewayDriver(gateway=gateway, client_id=69)
+        second.broker.submit(OrderIntent(second.instrument, OrderSide.BUY, 1, client_ref="q-2"))
+        second.settle()
+        second.close()
+        ids = [e.exec_id for e in gateway.gateway.executions]
+        assert len(ids) == 2 and ids[0] == ids[1]
+        third = IbGatewayDriver(gateway=gateway, client_id=69)  # a restart with an empty journal
+        third.settle()
+        assert sorted(f.fill.side.value for f in _fills(third)) == ["buy", "sell"]
+        third.close()
+    finally:
+        gateway.stop()
