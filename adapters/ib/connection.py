@@ -22,6 +22,7 @@ from adapters.ib.errors import (
     explain_connect_failure,
     severity,
 )
+from adapters.ib.execids import ExecutionLog
 from adapters.ib.startup import StartupWatch
 from mia_core.events import ConnectionChanged, ConnectionState
 from ports.clock import Clock
@@ -124,6 +125,7 @@ class IbConnection:
         self.clock = clock
         self.ib = ib or IB()
         self.ib.RequestTimeout = config.request_timeout
+        self.executions = ExecutionLog(self.ib)  # before any connect: executions with reused ids are kept
         self.users: set[object] = set()
         self.state_listeners: list[Callable[[ConnectionChanged], None]] = []
         self.restored_callbacks: list[Restored] = []

@@ -183,8 +183,12 @@ class IbEventMapper:
         if parsed in self.by_ref_role:
             tracked = self.orders[self.by_ref_role[parsed]]
         elif self._ours(fill.contract):
-            tracked = Tracked(order_from_execution(self.instrument, fill, *parsed), *parsed)
+            parent = self.by_ref_role.get((parsed[0], ""))
+            order = order_from_execution(self.instrument, fill, *parsed, parent_id=parent)
+            tracked = Tracked(order, *parsed)
             self.track(tracked)
+            # journaled before its fill, so the fill's ref is known after a restart (see ``fill_keys``)
+            self._emit(OrderUpdated(self.clock.now_ns(), order, None))
         if tracked is None:
             return
         if late:
@@ -279,7 +283,7 @@ class IbEventMapper:
         """
         for trade in self.ib.trades():
             self.sync(trade)
-        for fill in self.ib.fills():
+        for fill in self.connection.executions.fills:  # ib.fills() keeps one execution per id
             self._book(fill)
         live_at_ib = {str(t.order.orderId) for t in self.ib.openTrades()}
         for tracked in list(self.orders.values()):

@@ -36,15 +36,21 @@ def order_from_trade(instrument: Instrument, trade: Trade, ref: str, role: str) 
     return Order(str(o.orderId), intent, OrderStatus.PENDING, parent_id=str(o.parentId) if o.parentId else None)
 
 
-def order_from_execution(instrument: Instrument, fill: IbFill, ref: str, role: str) -> Order:
-    """A FILLED domain order rebuilt from an execution of an order IB no longer lists (done before the restart)."""
+def order_from_execution(instrument: Instrument, fill: IbFill, ref: str, role: str,
+                         parent_id: str | None = None) -> Order:
+    """A FILLED domain order rebuilt from an execution of an order IB no longer lists (done before the restart).
+
+    A bracket child (``role``) names its parent (``parent_id``, when known) or else carries
+    the ref itself, so its journaled fill can be told by ref after a restart.
+    """
     execution = fill.execution
     quantity = max(1, int(execution.cumQty or execution.shares))
     side = OrderSide.BUY if execution.side == "BOT" else OrderSide.SELL
-    intent = OrderIntent(instrument, side, quantity, client_ref=ref if not role else "", reason=role or "recovered")
+    own_ref = ref if not role or parent_id is None else ""
+    intent = OrderIntent(instrument, side, quantity, client_ref=own_ref, reason=role or "recovered")
     log.info("recovered execution %s of order %s (%s) from IB", execution.execId, execution.orderId, ref)
     return Order(str(execution.orderId), intent, OrderStatus.FILLED, filled_quantity=quantity,
-                 average_fill_price=execution.avgPrice or None)
+                 average_fill_price=execution.avgPrice or None, parent_id=parent_id if role else None)
 
 
 def _field(value: object, key: str) -> object:
@@ -69,9 +75,11 @@ def fill_keys(entries: Iterable[JournalEntry]) -> set[tuple[str, str]]:
     """(execution id, client ref) of the fills among journal ``entries`` (any journal backend).
 
     The ref of each fill's order comes from the order entries journaled before it (a
-    bracket child takes its parent's); a fill whose order's ref is unknown gets ''.
+    bracket child takes its parent's, whichever of their entries came first); a fill
+    whose order's ref is unknown gets ''.
     """
-    refs: dict[str, str] = {}
+    refs: dict[str, str] = {}  # order id -> its own ref
+    parents: dict[str, str] = {}  # order id -> its parent's
     keys: set[tuple[str, str]] = set()
     for entry in entries:
         event = entry.payload.get("event")
@@ -79,10 +87,16 @@ def fill_keys(entries: Iterable[JournalEntry]) -> set[tuple[str, str]]:
             order = _field(event, "order")
             order_id, parent = str(_field(order, "order_id") or ""), _field(order, "parent_id")
             ref = str(_field(_field(order, "intent"), "client_ref") or "")
-            refs[order_id] = refs.get(str(parent), "") if parent else ref or refs.get(order_id, "")
+            if parent:  # a bracket child: its own ref if it has one, else its parent's when its fill comes
+                parents[order_id], refs[order_id] = str(parent), ref
+            else:
+                parents.pop(order_id, None)
+                refs[order_id] = ref or refs.get(order_id, "")
         elif entry.kind == "fill":
             fill = _field(event, "fill")
             fill_id = _field(fill, "fill_id")
             if fill_id:
-                keys.add((str(fill_id), refs.get(str(_field(fill, "order_id") or ""), "")))
+                order_id = str(_field(fill, "order_id") or "")
+                ref = refs.get(order_id) or refs.get(parents.get(order_id, ""), "")
+                keys.add((str(fill_id), ref))
     return keys

@@ -72,10 +72,16 @@ def order_from(data: Any, instrument: Instrument) -> Order | None:
 
 
 def day_figures(engine: TradingEngine) -> dict[str, Any]:
-    """The ledger's figures of the day, as the ``risk_day`` journal entry keeps them."""
+    """The ledger's figures of the day, as the ``risk_day`` journal entry keeps them.
+
+    The day's start is also kept over the books' initial cash (``day_start_over_initial_cents``):
+    that difference survives a restart whose equity is taken from the broker again, which
+    moves the initial cash and the day's start alike (the absolute figure would be moved twice).
+    """
     ledger = engine.ledger
     return {"day": ledger.day.isoformat() if ledger.day else None, "entries_today": ledger.entries_today,
-            "risk_today_cents": ledger.risk_today_cents, "day_start_equity_cents": ledger.day_start_equity_cents}
+            "risk_today_cents": ledger.risk_today_cents, "day_start_equity_cents": ledger.day_start_equity_cents,
+            "day_start_over_initial_cents": ledger.day_start_equity_cents - engine.portfolio.initial_cash_cents}
 
 
 def restore(engine: TradingEngine, entries: Iterable[JournalEntry], now_ns: int) -> Recovered:
@@ -117,7 +123,9 @@ def restore(engine: TradingEngine, entries: Iterable[JournalEntry], now_ns: int)
         ledger.roll(now_ns, engine.portfolio.equity_cents)
         ledger.entries_today = int(figures["entries_today"])
         ledger.risk_today_cents = int(figures["risk_today_cents"])
-        ledger.day_start_equity_cents = int(figures["day_start_equity_cents"])
+        over_initial = figures.get("day_start_over_initial_cents")
+        ledger.day_start_equity_cents = (engine.portfolio.initial_cash_cents + int(over_initial)
+                                         if over_initial is not None else int(figures["day_start_equity_cents"]))
     elif fills and engine.ledger.day != today:
         engine.ledger.roll(now_ns, engine.portfolio.equity_cents)
     latched = False

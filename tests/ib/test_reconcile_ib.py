@@ -5,8 +5,11 @@ from __future__ import annotations
 import itertools
 
 from adapters.ib.driver import GatewayThread, IbGatewayDriver
+from adapters.ib.recovery import fill_keys
 from mia_core.events import FillReceived, OrderUpdated
-from mia_core.orders import Bracket, OrderIntent, OrderSide, OrderStatus, OrderType
+from mia_core.instruments import ES
+from mia_core.journal import record_event
+from mia_core.orders import Bracket, Fill, Order, OrderIntent, OrderSide, OrderStatus, OrderType
 
 
 def _fills(driver: IbGatewayDriver) -> list[FillReceived]:
@@ -102,4 +105,98 @@ def test_a_bracket_child_that_ended_while_away_is_settled_and_never_cancelled_at
         assert [p for p in driver.broker.positions()] == []
     finally:
         driver.close()
+        gateway.stop()
+
+
+def test_an_execution_id_another_session_had_is_booked_by_the_session_it_belongs_to() -> None:
+    """ib_async keeps every execution id it was told of, another client's too, and drops a later one with that id.
+
+    (The torture's second session lost every fill whose id a restarted gateway had
+    already given the first session's executions.)
+    """
+    gateway = GatewayThread()
+    first = IbGatewayDriver(gateway=gateway, client_id=66)
+    second: IbGatewayDriver | None = None
+    try:
+        first.broker.submit(OrderIntent(first.instrument, OrderSide.SELL, 1, client_ref="a-1"))
+        first.settle()
+        desk = gateway.gateway.orders_desk
+        gateway.do(lambda: desk.restarted(rollback=False, reuse_exec_ids=True))  # the next fill gets the first's id
+        second = IbGatewayDriver(gateway=gateway, client_id=67)
+        second.settle()
+        assert _fills(second) == []  # the first session's execution is listed to it, not booked
+        second.broker.submit(OrderIntent(second.instrument, OrderSide.BUY, 1, client_ref="b-1"))
+        second.settle()
+        ids = [e.exec_id for e in gateway.gateway.executions]
+        assert len(ids) == 2 and ids[0] == ids[1]
+        assert [(f.fill.side, f.fill.fill_id) for f in _fills(second)] == [(OrderSide.BUY, ids[1])]
+        assert len(_fills(first)) == 1
+    finally:
+        if second is not None:
+            second.close()
+        first.close()
+        gateway.stop()
+
+
+def test_an_execution_found_after_a_restart_is_journaled_with_its_order_and_ref() -> None:
+    """A fill of an order IB no longer lists reaches the journal after an order entry that names its ref.
+
+    (In the torture, such fills were journaled with no ref; the next life took their
+    execution ids as booked whatever the ref, and dropped every later execution a
+    restarted gateway gave one of those ids: 4 fills lost, IB -2 while MIA was flat.)
+    """
+    gateway = GatewayThread()
+    try:
+        first = IbGatewayDriver(gateway=gateway, client_id=68)
+        first.broker.submit(OrderIntent(first.instrument, OrderSide.SELL, 1, client_ref="k-1"))
+        first.settle()
+        first.close()  # killed: its journal never heard of the fill
+        again = IbGatewayDriver(gateway=gateway, client_id=68)
+        again.settle()
+        events = [e for e in again.events if isinstance(e, (OrderUpdated, FillReceived))]
+        kinds = [("order" if isinstance(e, OrderUpdated) else "fill", e) for e in events]
+        assert [k for k, _ in kinds] == ["order", "fill"]
+        order, fill = events
+        assert isinstance(order, OrderUpdated) and isinstance(fill, FillReceived)
+        assert order.order.intent.client_ref == "k-1" and order.order.order_id == fill.fill.order_id
+        entries = [record_event(kind, event) for kind, event in kinds]
+        assert fill_keys(entries) == {(fill.fill.fill_id, "k-1")}
+        again.close()
+    finally:
+        gateway.stop()
+
+
+def test_a_fills_ref_comes_from_its_parent_order_whatever_order_their_entries_came_in() -> None:
+    """A bracket child's fill takes its parent's ref, also when the child's order entry came before the parent's."""
+    es = ES
+    child = Order("7", OrderIntent(es, OrderSide.BUY, 1, OrderType.STOP, stop_price=5010.0, reason="sl"),
+                  OrderStatus.WORKING, parent_id="6")
+    parent = Order("6", OrderIntent(es, OrderSide.SELL, 1, client_ref="p-1"), OrderStatus.FILLED, 1, 5000.0)
+    fill = Fill("7", es, OrderSide.BUY, 1, 5010.0, 3, fill_id="x.1")
+    entries = [record_event("order", OrderUpdated(1, child, None)),
+               record_event("order", OrderUpdated(2, parent, None)), record_event("fill", FillReceived(3, fill))]
+    assert fill_keys(entries) == {("x.1", "p-1")}
+
+
+def test_two_executions_listed_at_connect_under_one_id_are_both_booked() -> None:
+    """A restart finds both executions a restarted gateway gave one id (ib_async's listing keeps one per id)."""
+    gateway = GatewayThread()
+    try:
+        first = IbGatewayDriver(gateway=gateway, client_id=69)
+        first.broker.submit(OrderIntent(first.instrument, OrderSide.SELL, 1, client_ref="q-1"))
+        first.settle()
+        first.close()
+        desk = gateway.gateway.orders_desk
+        gateway.do(lambda: desk.restarted(rollback=False, reuse_exec_ids=True))
+        second = IbGatewayDriver(gateway=gateway, client_id=69)
+        second.broker.submit(OrderIntent(second.instrument, OrderSide.BUY, 1, client_ref="q-2"))
+        second.settle()
+        second.close()
+        ids = [e.exec_id for e in gateway.gateway.executions]
+        assert len(ids) == 2 and ids[0] == ids[1]
+        third = IbGatewayDriver(gateway=gateway, client_id=69)  # a restart with an empty journal
+        third.settle()
+        assert sorted(f.fill.side.value for f in _fills(third)) == ["buy", "sell"]
+        third.close()
+    finally:
         gateway.stop()

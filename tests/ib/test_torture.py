@@ -226,7 +226,6 @@ def test_no_order_is_placed_twice(figures: TortureFigures) -> None:
     assert figures.duplicates == 0
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: fills with execution ids a restarted gateway reused are dropped")
 def test_no_fill_is_lost(figures: TortureFigures) -> None:
     assert [s.lost for s in figures.systems] == [0] * len(figures.systems)
 
@@ -235,20 +234,15 @@ def test_no_fill_is_booked_twice(figures: TortureFigures) -> None:
     assert [s.double_booked for s in figures.systems] == [0] * len(figures.systems)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: a second session adopts the first session's executions")
 def test_no_session_books_another_sessions_fills(figures: TortureFigures) -> None:
     assert [s.adopted for s in figures.systems] == [0] * len(figures.systems)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: a restarted MIA starts flat whatever IB holds "
-                                              "(and, latched, leaves IB's position open)")
 def test_the_last_session_ends_holding_what_ib_holds(figures: TortureFigures) -> None:
     alpha = figures.systems[0]
     assert alpha.session_position == alpha.broker_position
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: fills lost (reused execution ids) and adopted "
-                                              "(another session's) leave the journal's cash and position adrift")
 def test_the_journal_moves_cash_and_position_as_ib_did(figures: TortureFigures) -> None:
     for s in figures.systems:
         assert (s.journal_cash_cents, s.journal_position) == (s.broker_cash_cents, s.broker_position)

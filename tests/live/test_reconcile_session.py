@@ -157,3 +157,24 @@ def test_a_bracket_that_resolved_while_disconnected_leaves_no_stop_to_cancel_at_
         assert len([o for o in gw.orders.values() if not o.parent_id]) == 2
     finally:
         gateway.stop()
+
+
+def test_a_restart_keeps_the_days_pnl_when_equity_comes_from_the_broker(tmp_path: Path) -> None:
+    """The restored day start and the net liquidation value are both the account's: the day's P&L is unchanged.
+
+    (The torture found every restart after a trade latched ``daily_loss`` at about
+    -$900,000: the restored day start, already the account's, was shifted again by the
+    broker's net liquidation value.)
+    """
+    gateway = GatewayThread()
+    try:
+        first = run_ib_session(gateway.port, 79, tmp_path, {1: LONG, 3: FLAT})
+        day_pnl = first.engine.portfolio.equity_cents - first.engine.ledger.day_start_equity_cents
+        assert first.engine.ledger.entries_today == 1 and abs(day_pnl) < 100_000
+        second = run_ib_session(gateway.port, 79, tmp_path, {})
+        engine = second.engine
+        assert engine.ledger.day_start_equity_cents == first.engine.ledger.day_start_equity_cents
+        assert engine.portfolio.equity_cents - engine.ledger.day_start_equity_cents == day_pnl
+        assert not engine.desk.latched
+    finally:
+        gateway.stop()
