@@ -21,14 +21,13 @@ from adapters.ib.recovery import fill_keys
 from mia_core.events import BrokerEvent, OrderUpdated
 from mia_core.instruments import Instrument
 from mia_core.journal import JournalEntry
-from mia_core.orders import AccountSnapshot, Order, OrderIntent, OrderSide, OrderStatus, OrderType, Position
+from mia_core.order_changes import modify_refusal
+from mia_core.orders import AccountSnapshot, Order, OrderIntent, OrderSide, OrderStatus, Position
 from mia_core.reconcile.state import BrokerState
 from mia_core.timeutil import ns_to_datetime
 from ports.clock import Clock
 
 log = logging.getLogger("mia.ib")
-_WITH_LIMIT = (OrderType.LIMIT, OrderType.STOP_LIMIT)
-_WITH_STOP = (OrderType.STOP, OrderType.STOP_LIMIT)
 
 
 class IbBroker(IbEventMapper):
@@ -177,24 +176,8 @@ class IbBroker(IbEventMapper):
     def _modify_refusal(
         self, tracked: Tracked, quantity: int | None, limit_price: float | None, stop_price: float | None
     ) -> str:
-        order = tracked.order
-        if order.status.is_terminal:
-            return f"cannot modify: order is already {order.status.value}"
-        if tracked.trade is None or not self.connection.connected:
-            return "cannot modify: not connected to IB"
-        if quantity is None and limit_price is None and stop_price is None:
-            return "nothing to change: give quantity, limit_price or stop_price"
-        if quantity is not None and (not isinstance(quantity, int) or quantity <= order.filled_quantity):
-            return f"quantity {quantity!r} must be a whole number above the {order.filled_quantity} already filled"
-        kind = order.intent.order_type
-        for name, price, kinds in (("limit_price", limit_price, _WITH_LIMIT), ("stop_price", stop_price, _WITH_STOP)):
-            if price is None:
-                continue
-            if kind not in kinds:
-                return f"{name} is not used by a {kind.value} order"
-            if not (price > 0 and self.instrument.on_grid(price)):
-                return f"{name} {price!r} is not a positive price on the tick grid of {self.instrument.tick_size}"
-        return ""
+        offline = "" if tracked.trade is not None and self.connection.connected else "IB"
+        return modify_refusal(tracked.order, self.instrument, offline, quantity, limit_price, stop_price)
 
     # --- state --------------------------------------------------------------------------
 

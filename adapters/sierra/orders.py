@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 
 from adapters.sierra.dtc import types as t
+from mia_core import order_changes
 from mia_core.errors import DomainValueError
 from mia_core.instruments import Instrument
 from mia_core.orders import STOP_LOSS, Order, OrderIntent, OrderSide, OrderStatus, OrderType, TimeInForce
@@ -16,8 +17,6 @@ ORDER_TYPES = {OrderType.MARKET: t.ORDER_MARKET, OrderType.LIMIT: t.ORDER_LIMIT,
                OrderType.STOP_LIMIT: t.ORDER_STOP_LIMIT}
 TIME_IN_FORCE = {TimeInForce.DAY: t.TIF_DAY, TimeInForce.GTC: t.TIF_GTC, TimeInForce.IOC: t.TIF_IOC,
                  TimeInForce.FOK: 6}
-_WITH_LIMIT = (OrderType.LIMIT, OrderType.STOP_LIMIT)
-_WITH_STOP = (OrderType.STOP, OrderType.STOP_LIMIT)
 STATUS = {
     t.STATUS_ORDER_SENT: OrderStatus.PENDING,
     t.STATUS_PENDING_OPEN: OrderStatus.PENDING,
@@ -109,20 +108,5 @@ def exit_role(intent: OrderIntent) -> str:
 def modify_refusal(order: Order, instrument: Instrument, connected: bool, quantity: int | None,
                    limit_price: float | None, stop_price: float | None) -> str:
     """Why a modify of ``order`` cannot be sent ('' when it can)."""
-    if order.status.is_terminal:
-        return f"cannot modify: order is already {order.status.value}"
-    if not connected:
-        return "cannot modify: not connected to the DTC server"
-    if quantity is None and limit_price is None and stop_price is None:
-        return "nothing to change: give quantity, limit_price or stop_price"
-    if quantity is not None and (not isinstance(quantity, int) or quantity <= order.filled_quantity):
-        return f"quantity {quantity!r} must be a whole number above the {order.filled_quantity} already filled"
-    kind = order.intent.order_type
-    for name, price, kinds in (("limit_price", limit_price, _WITH_LIMIT), ("stop_price", stop_price, _WITH_STOP)):
-        if price is None:
-            continue
-        if kind not in kinds:
-            return f"{name} is not used by a {kind.value} order"
-        if not (price > 0 and instrument.on_grid(price)):
-            return f"{name} {price!r} is not a positive price on the tick grid of {instrument.tick_size}"
-    return ""
+    offline = "" if connected else "the DTC server"
+    return order_changes.modify_refusal(order, instrument, offline, quantity, limit_price, stop_price)
