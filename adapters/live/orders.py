@@ -67,7 +67,7 @@ class OrderGate:
                 rest.append(command)
         if submits:
             if self.held:
-                self._drop("replaced by a later decision")
+                self.drop("replaced by a later decision")
             still_open = {o.order_id for o in self.broker.open_orders()}
             pending = {oid for oid in cancelled if oid in still_open}
             if pending:
@@ -83,7 +83,7 @@ class OrderGate:
         if not self.held or self.awaiting:
             return
         if self.failed:
-            self._drop(f"order(s) {sorted(self.failed)} filled instead of being cancelled")
+            self.drop(f"order(s) {sorted(self.failed)} filled instead of being cancelled")
             return
         held, self.held = self.held, []
         for intent in held:
@@ -96,7 +96,8 @@ class OrderGate:
         self.record(record(self.now(), "order_intent", {"client_ref": intent.client_ref, "intent": intent}))
         self.broker.submit(intent)
 
-    def _drop(self, why: str) -> None:
+    def drop(self, why: str) -> None:
+        """Give up the held orders (journaled ``order_dropped`` with ``why``)."""
         for intent in self.held:
             self.dropped += 1
             log.warning("order not sent (%s): %s %d (%s)", why, intent.side.value, intent.quantity, intent.reason)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import time
 from collections import deque
 from collections.abc import Callable
 
@@ -22,7 +24,7 @@ from mia_core.engine.core import TradingEngine
 from mia_core.events import BrokerEvent, ConnectionChanged, ConnectionState
 from mia_core.journal import JournalEntry, Notification
 from mia_core.metrics.table import format_money
-from mia_core.orders import OrderSide
+from mia_core.orders import OrderSide, OrderStatus, OrderType
 from mia_core.reconcile.state import ReconcileConfig
 from mia_core.signals import Signal
 from ports.broker import Broker, MarketDrivenBroker, ReconcilingBroker
@@ -60,6 +62,7 @@ class LiveShell:
         digest: DailyDigest | None = None,
         reconcile: ReconcileConfig | None = None,
         system_name: str = "mia",
+        stop_grace: float = 5.0,
     ) -> None:
         self.engine = engine
         self.broker = broker
@@ -70,6 +73,7 @@ class LiveShell:
         self.on_update = on_update
         self.health = health
         self.digest = digest
+        self.stop_grace = stop_grace  # seconds a clean stop waits for orders and fills in flight
         self.events_seen = 0
         self.component_errors = 0
         self.halted = False
@@ -118,6 +122,7 @@ class LiveShell:
                 if self.on_update is not None:
                     self.on_update(self.engine)
         finally:
+            await self._settle()
             self._persist()
             await self._last_summary()
             await self.broker.disconnect()
@@ -137,6 +142,40 @@ class LiveShell:
                 await self._execute(self.reconciler.check(self.clock.now_ns(), "reconnect"))
         self.gate.release()
         self._persist()
+
+    async def _settle(self) -> None:
+        """Before a clean stop disconnects: book what is on its way (at most ``stop_grace`` seconds).
+
+        An order sent on the last event may not have reached the broker yet (ib_async
+        paces its requests), a market order's fill or an execution's commission report
+        may still be coming: the session waits for them and books them, so that it does
+        not stop with a fill its journal never sees. A replacement still held for its
+        cancel is dropped (journaled): the next session decides again. Resting orders (a
+        bracket's stop and target, limits) stay at the broker, as documented.
+        """
+        if self.halted or isinstance(self.broker, MarketDrivenBroker):
+            return
+        if self.gate.held:
+            self.gate.drop("the session stopped before the cancel was confirmed")
+        deadline = time.monotonic() + self.stop_grace
+        with contextlib.suppress(Exception):  # a broken link must not keep the session from stopping
+            await self._drain()
+            while self._in_flight() and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+                await self._drain()
+            if self._in_flight():
+                log.warning("stopping with orders or fills still in flight after %.1f s: the next session "
+                            "reconciles them with the broker", self.stop_grace)
+
+    def _in_flight(self) -> bool:
+        """Orders the broker has not acknowledged, market orders not yet filled, executions without their report."""
+        if self._pending:
+            return True
+        for order in self.broker.open_orders():
+            if order.parent_id is None and (order.status is OrderStatus.PENDING
+                                            or order.intent.order_type is OrderType.MARKET):
+                return True
+        return isinstance(self.broker, ReconcilingBroker) and self.broker.broker_state().in_flight > 0
 
     async def _watch(self, event: object) -> None:
         """Run the alert rules after ``event``: journal and send what they raise, escalate or clear."""

@@ -40,8 +40,7 @@ class Torture:
     drops a connection mid-order (before and after acknowledging it), delays fills, and a
     second system trades the same account under another client id. At the end the
     gateway's ledger is the truth MIA is checked against (``torture_harness``); each check
-    is its own test below, so the ones that fail today are marked one by one with the
-    finding of issue 13. Bounded for CI (``MIA_TORTURE_KILLS``, default 8); a long run:
+    is its own test below. Bounded for CI (``MIA_TORTURE_KILLS``, default 8); a long run:
     ``MIA_TORTURE_LONG=1 pytest -m slow tests/ib/test_torture.py``.
     """
 
@@ -112,8 +111,7 @@ class Torture:
     def last_lives(self) -> None:
         """Kill it once more holding a position it has journaled, latch it (`mia risk stop`), restart it."""
         if self.second is not None:
-            self.texts[BETA] = self.second.stop()
-            self._close_for(BETA)
+            self._wind_down(BETA, self.beta, self.second)
         mia = MiaProcess(self.home, self.alpha, "alpha-holding")
         try:
             self._connected(ALPHA, mia)
@@ -131,6 +129,26 @@ class Torture:
             self.texts[ALPHA] = final.stop()
         self.latch_kept = latched_on_screen(self.texts[ALPHA]) and self._still_latched() and not self._entered(
             orders_before)
+
+    def _wind_down(self, client_id: int, system: Path, mia: MiaProcess) -> None:
+        """Stop a running system as its trader would: latch it (`mia risk stop`), let it cancel its orders and
+        flatten, wait until the gateway shows it flat with nothing working and its journal holds every execution,
+        then stop it (SIGTERM). What it still holds then is closed by a trade typed into TWS."""
+        risk_stop(self.home, system, "torture: the second session ends")
+        journal = self.home / f"{system.stem}.journal"
+
+        def settled() -> bool:
+            ledger = self.gw.ledger()
+            mine = [e for e in ledger["executions"] if e["client_id"] == client_id]
+            working = [o for o in ledger["orders"] if o["client_id"] == client_id
+                       and o["status"] in ("Submitted", "PreSubmitted", "PendingSubmit", "PendingCancel")]
+            booked = {str(f.get("fill_id")) for f in journal_fills(journal)}
+            return not working and sum(signed(e["side"], e["shares"]) for e in mine) == 0 and {
+                e["exec_id"] for e in mine} <= booked
+
+        wait_until("the second session latched, flat and booked", settled, limit=30.0, every=0.1)
+        self.texts[client_id] = mia.stop()
+        self._close_for(client_id)
 
     def _still_latched(self) -> bool:
         """The latch file still says latched (where the system keeps one)."""
@@ -226,18 +244,10 @@ def test_no_order_is_placed_twice(figures: TortureFigures) -> None:
     assert figures.duplicates == 0
 
 
-SECOND_SESSION_LOSES_A_FILL = (
-    "issue 13, open: the second session (client 42, started beside the first on the same account) lost one fill "
-    "after the Gateway restart that reuses execution ids in 1 of 4 runs (CI, 2026-12-07: IB -1, journal and MIA 0); "
-    "the first system's checks stay strict"
-)
-
-
 def test_the_first_system_loses_no_fill(figures: TortureFigures) -> None:
     assert figures.systems[0].lost == 0
 
 
-@pytest.mark.xfail(strict=False, reason=SECOND_SESSION_LOSES_A_FILL)
 def test_the_second_session_loses_no_fill(figures: TortureFigures) -> None:
     assert [s.lost for s in figures.systems[1:]] == [0] * (len(figures.systems) - 1)
 
@@ -260,7 +270,6 @@ def test_the_first_systems_journal_moves_cash_and_position_as_ib_did(figures: To
     assert (alpha.journal_cash_cents, alpha.journal_position) == (alpha.broker_cash_cents, alpha.broker_position)
 
 
-@pytest.mark.xfail(strict=False, reason=SECOND_SESSION_LOSES_A_FILL)
 def test_the_second_sessions_journal_moves_cash_and_position_as_ib_did(figures: TortureFigures) -> None:
     for s in figures.systems[1:]:
         assert (s.journal_cash_cents, s.journal_position) == (s.broker_cash_cents, s.broker_position)
