@@ -149,6 +149,7 @@ class LiveShell:
         while self._trades:
             await self._send(self._trades.popleft())
         if self.digest is not None:
+            self.digest.on_market(event)
             note = await self.digest.on_time(self.clock.now_ns())
             if note is not None:
                 await self._send(note)
