@@ -6,10 +6,15 @@ import asyncio
 import json
 import re
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from notifiers.servers import webhook_server
+from typer.testing import CliRunner
 
+from adapters.bootstrap.cli import app
+from adapters.journal.files import open_journal
 from adapters.journal.jsonl import MemoryJournal
 from adapters.live.daily import DailyDigest
 from adapters.live.shell import LiveShell
@@ -139,3 +144,36 @@ def test_the_discord_summary_carries_the_rule_block_finding_and_its_chart() -> N
     assert any(FINDING in c for c in posted), told
     assert all(len(c) <= 2000 for c in posted)
     assert any(b'filename="chart.png"' in body for *_, body, _ in hook.requests)
+
+
+def bar_file(path: Path, series: BarSeries) -> Path:
+    rows = "".join(f"{pd.Timestamp(int(t), tz='UTC').isoformat()},{o},{h},{lo},{c},{v}\n" for t, o, h, lo, c, v in
+                   zip(series.ts, series.open, series.high, series.low, series.close, series.volume, strict=True))
+    path.write_text("ts,open,high,low,close,volume\n" + rows)
+    return path
+
+
+def test_mia_summary_and_mia_mentor_with_the_bars_say_what_the_session_said(tmp_path: Path) -> None:
+    """`mia summary --day D --bars` gives the session's text; `mia mentor --bars` the same finding."""
+    journal = open_journal(tmp_path / "journal.jsonl")
+    bars = rising_bars()
+    clock = ManualClock()
+    collect = Collect()
+    engine = TradingEngine(ES, EveryTwenty(), risk_policies=[MaxTradesPerDay(MaxTradesPerDayConfig(max_trades=1))])
+    shell = LiveShell(engine, InMemoryBroker(ES, clock=clock), SeriesDataFeed("replay", lambda _: bars), clock,
+                      journal=journal, notifiers=(collect,), digest=DailyDigest(Limits(500, 1000), SummaryConfig()))
+    asyncio.run(shell.run())
+    journal.close()
+    told = summary_of(collect.sent).body
+    data = bar_file(tmp_path / "bars.csv", bars)
+    runner = CliRunner()
+    result = runner.invoke(app, ["summary", "--journal", str(tmp_path / "journal.jsonl"), "--day", DAY.isoformat(),
+                                 "--bars", str(data)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == told
+    without = runner.invoke(app, ["summary", "--journal", str(tmp_path / "journal.jsonl"), "--day", DAY.isoformat()])
+    assert without.exit_code == 0 and FINDING not in without.output and "Mentor: no advice" in without.output
+    mentor = runner.invoke(app, ["mentor", "--journal", str(tmp_path / "journal.jsonl"), "--bars", str(data)])
+    assert mentor.exit_code == 0, mentor.output
+    [finding] = [line for line in told.splitlines() if FINDING in line]
+    assert finding in mentor.output
