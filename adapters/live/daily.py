@@ -99,13 +99,11 @@ class DailyDigest:
         if not held or event.ts > held[-1].ts:  # a bar sent again is kept once
             held.append(event)
 
-    async def on_time(self, ts: int) -> Notification | None:
-        """The previous day's summary when ``ts`` is in a new trading day (else None)."""
+    def ended(self, ts: int) -> date | None:
+        """The trading day that ended when ``ts`` is in a new one (else None): the day to sum up."""
         day = cme_trading_day(ts)
         previous, self.day = self.day, day
-        if previous is None or previous == day:
-            return None
-        return await self.close_day(previous, ts)
+        return None if previous is None or previous == day else previous
 
     async def close_day(self, day: date, ts: int) -> Notification | None:
         """The summary of ``day``: replay, figures and chart worked out in a worker thread, off the trading loop."""

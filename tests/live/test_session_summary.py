@@ -5,15 +5,18 @@ from __future__ import annotations
 import asyncio
 
 from adapters.journal.jsonl import MemoryJournal
-from adapters.live.daily import DailyDigest
+from adapters.live.daily import DailyDigest, summary_note
 from adapters.live.shell import LiveShell
 from adapters.replay.feed import SeriesDataFeed
 from adapters.simulated.broker import InMemoryBroker
 from mia_core.clock import ManualClock
+from mia_core.commands import AlertLevel
 from mia_core.digest.config import SummaryConfig
+from mia_core.digest.entries import read_facts
 from mia_core.digest.summary import Limits
 from mia_core.engine.core import TradingEngine
 from mia_core.instruments import ES
+from mia_core.journal import JournalEntry
 from mia_core.market import Bar
 from mia_core.signals import Direction, Signal
 from mia_core.synthetic import SyntheticConfig, generate_bars
@@ -60,3 +63,31 @@ def test_each_day_is_summed_up_once_with_a_chart_and_the_mentor() -> None:
         assert note.image_png.startswith(b"\x89PNG") and "P&L after costs" in note.body and "Mentor:" in note.body
     trades = [n for n in collect.sent if n.title.startswith("MIA trade")]
     assert len(trades) == len(shell.engine.portfolio.round_trips) > 0
+
+
+def test_a_summary_that_cannot_be_made_does_not_stop_the_session() -> None:
+    """A journal entry the digest cannot read fails each day's summary: told as a warning, the session trades on."""
+    clock = ManualClock()
+    collect = Collect()
+    digest = DailyDigest(Limits(500, 1000), SummaryConfig(chart=False))
+    digest.on_entry(JournalEntry(int(BARS.ts[0]), "signal", {"event": None}))  # no signal in it
+    shell = LiveShell(TradingEngine(ES, Alternate()), InMemoryBroker(ES, clock=clock),
+                      SeriesDataFeed("replay", lambda instrument: BARS), clock, journal=MemoryJournal(),
+                      notifiers=(collect,), digest=digest)
+    asyncio.run(shell.run())
+    assert shell.events_seen == len(BARS)
+    failed = [n for n in collect.sent if n.title == "MIA alert" and "daily summary" in n.body]
+    assert failed and all(n.level is AlertLevel.WARNING for n in failed)
+    assert "could not be made (TypeError" in failed[0].body
+    assert not [n for n in collect.sent if n.title.startswith("MIA daily summary")]
+
+
+def test_a_day_with_only_rule_blocks_is_told() -> None:
+    """Every entry refused and no trade: the day is worth a summary (the rules were busy)."""
+    when = int(BARS.ts[10])
+    intent = {"side": "buy", "quantity": 1}
+    block = {"ts": when, "kind": "risk", "payload": {"event": {"intent": intent, "decisions": [
+        {"policy": "max_daily_risk", "verdict": "reject", "reason": "risk used"}]}}}
+    note = summary_note(read_facts([block]), cme_trading_day(when), when, Limits(), SummaryConfig(chart=False))
+    assert note is not None and "rule blocks     max_daily_risk 1" in note.body
+    assert summary_note(read_facts([]), cme_trading_day(when), when, Limits(), SummaryConfig()) is None
