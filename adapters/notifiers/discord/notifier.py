@@ -82,7 +82,7 @@ class DiscordNotifier:
         return f"DiscordNotifier(name={self.name!r}, url_env={self.config.url_env!r})"
 
     async def notify(self, notification: Notification) -> None:
-        """Queue ``notification`` (in parts when long) if it is at or above ``min_level``; never waits for the network."""
+        """Queue ``notification`` (in parts when long) if at or above ``min_level``; never waits for the network."""
         if at_least(notification.level, self.config.min_level):
             for part in discord_parts(notification):  # each its own try: a retry never posts a part twice
                 self.outbox.put(part)
