@@ -68,8 +68,10 @@ KINDS = frozenset({"signal", "round_trip", "risk", "alert"})  # what the summary
 class DailyDigest:
     """Watches the session's clock: when a CME trading day ends, its summary is built off the loop.
 
-    The entries it needs are kept as they are journalled (in their plain, JSON-lines
-    form), so a day's close does not read the journal file again. With the mentor on,
+    What it reads of the entries is kept as they are journalled (in their plain,
+    JSON-lines form), so a day's close does not read the journal file again; a session
+    first hands it the journal's earlier entries (the system's journal outlives a
+    session), so it tells what ``mia summary`` reads from the journal. With the mentor on,
     the bars of the day still open are kept too (only those: a day's bars are let go at
     its close), so the rules that blocked entries that day can be judged on what followed.
     """
@@ -84,9 +86,20 @@ class DailyDigest:
         self.blocked: list[BlockedOutcome] = []  # the rule blocks of the days summed up, replayed
 
     def on_entry(self, entry: JournalEntry) -> None:
-        """Keep ``entry`` if the summary or the mentor reads its kind."""
-        if entry.kind in KINDS:
-            self.entries.append({"ts": entry.ts, "kind": entry.kind, "payload": to_plain(entry.payload)})
+        """Keep what the summary or the mentor reads of ``entry`` (a signal's time and source, a risk check that
+        blocked something, a round trip, an alert)."""
+        if entry.kind not in KINDS:
+            return
+        payload = to_plain(entry.payload)
+        try:
+            if entry.kind == "signal":
+                signal = payload["event"]["signal"]
+                payload = {"event": {"signal": {"ts": signal["ts"], "source": signal["source"]}}}
+            elif entry.kind == "risk" and all(d["verdict"] == "allow" for d in payload["event"].get("decisions", ())):
+                return
+        except (KeyError, TypeError, AttributeError):  # kept whole: the day's close says what it could not read
+            pass
+        self.entries.append({"ts": entry.ts, "kind": entry.kind, "payload": payload})
 
     def on_market(self, event: object) -> None:
         """Keep ``event`` if it is a bar of a day not yet summed up (and the mentor will read it)."""

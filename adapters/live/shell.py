@@ -92,6 +92,9 @@ class LiveShell:
             self._figures = day_figures(self.engine)
             if isinstance(self.broker, ReconcilingBroker):
                 self.broker.recall(self.journal.entries())
+        if self.journal is not None and self.digest is not None:
+            for entry in self.journal.entries():  # the summary and the mentor read the system's whole journal
+                self.digest.on_entry(entry)
         await self.broker.connect()
         try:
             await self._drain()

@@ -106,10 +106,15 @@ def test_the_days_summary_says_the_rule_cost_money_from_the_bars_after_its_block
     journal = shell.journal
     assert isinstance(journal, MemoryJournal)
     blocks = [e for e in journal.entries() if e.kind == "risk" and cme_trading_day(e.ts) == DAY]
-    assert len(blocks) >= 15  # every entry after the day's first was refused
+    assert len(blocks) >= 15  # the day's first entry allowed, every later one refused
     body = summary_of(collect.sent).body
     assert FINDING in body and "Decisions (rule blocks): #1, #2, #3" in body, body
     assert "Wilcoxon signed-rank" in body
+    # the digest keeps what the summary reads: risk checks that blocked something, a signal's time and source
+    kept = [e["payload"]["event"] for e in digest.entries if e["kind"] == "risk"]
+    assert len(kept) == len(blocks) - 1 and all(d["verdict"] == "reject" for k in kept for d in k["decisions"])
+    assert all(set(e["payload"]["event"]["signal"]) == {"ts", "source"} for e in digest.entries
+               if e["kind"] == "signal")
     # bounded: at the day's close only the new day's bars are held; when the session ends, none
     told = dict(collect.held)
     assert told[f"MIA daily summary {DAY.isoformat()}"] == [date(2024, 3, 6)]

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
+import numpy as np
+from typer.testing import CliRunner
+
+from adapters.bootstrap.cli import app
+from adapters.journal.files import open_journal
 from adapters.journal.jsonl import MemoryJournal
 from adapters.live.daily import DailyDigest, summary_note
 from adapters.live.shell import LiveShell
@@ -20,7 +26,7 @@ from mia_core.journal import JournalEntry
 from mia_core.market import Bar
 from mia_core.signals import Direction, Signal
 from mia_core.synthetic import SyntheticConfig, generate_bars
-from mia_core.timeutil import cme_trading_day
+from mia_core.timeutil import cme_day_bounds, cme_trading_day
 from ports.context import StrategyContext
 
 from .test_session_alerts import Collect
@@ -91,3 +97,25 @@ def test_a_day_with_only_rule_blocks_is_told() -> None:
     note = summary_note(read_facts([block]), cme_trading_day(when), when, Limits(), SummaryConfig(chart=False))
     assert note is not None and "rule blocks     max_daily_risk 1" in note.body
     assert summary_note(read_facts([]), cme_trading_day(when), when, Limits(), SummaryConfig()) is None
+
+
+def test_a_restarted_session_tells_what_mia_summary_reads_from_the_whole_journal(tmp_path: Path) -> None:
+    """The system's journal outlives a session: the next one's mentor reads it all, as `mia summary` does."""
+    path = tmp_path / "journal.jsonl"
+    days = sorted({cme_trading_day(int(t)) for t in BARS.ts})
+    split = int(np.searchsorted(BARS.ts, cme_day_bounds(days[1])[0]))
+    told = []
+    for part in (BARS.slice(0, split), BARS.slice(split, len(BARS))):
+        clock = ManualClock()
+        collect = Collect()
+        journal = open_journal(path)
+        shell = LiveShell(TradingEngine(ES, Alternate()), InMemoryBroker(ES, clock=clock),
+                          SeriesDataFeed("replay", lambda instrument, part=part: part), clock, journal=journal,
+                          notifiers=(collect,), digest=DailyDigest(Limits(500, 1000), SummaryConfig(chart=False)))
+        asyncio.run(shell.run())
+        journal.close()
+        told += [n for n in collect.sent if n.title.startswith("MIA daily summary")]
+    assert [n.title.rsplit(" ", 1)[1] for n in told] == [d.isoformat() for d in days]
+    result = CliRunner().invoke(app, ["summary", "--journal", str(path), "--day", days[1].isoformat()])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == told[1].body
