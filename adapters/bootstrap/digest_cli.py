@@ -45,6 +45,7 @@ def summary_command(
     chart: Annotated[Path | None, typer.Option("--chart", help="Also write the day's chart (PNG) here.")] = None,
     loss_limit: Annotated[float, typer.Option("--loss-limit", help="Daily loss limit, dollars.")] = 500.0,
     profit_target: Annotated[float, typer.Option("--profit-target", help="Daily profit target, dollars.")] = 1000.0,
+    max_trades: Annotated[int, typer.Option("--max-trades", help="The system's max_trades_per_day (0: none).")] = 0,
     advice: Annotated[bool, typer.Option("--advice/--no-advice", help="Add the mentor's advice on the journal up "
                                          "to the day's close, as a session's daily summary does.")] = True,
     bars: BarsOption = None,
@@ -66,7 +67,7 @@ def summary_command(
         days = facts.days()
         when = date.fromisoformat(day) if day else (days[-1] if days else None)
         config = SummaryConfig(advice=advice, mentor=MentorConfig(min_trades=min_trades, alpha=alpha))
-        limits = Limits(loss_limit, profit_target)
+        limits = Limits(loss_limit, profit_target, max_trades)
     except (OSError, ValueError) as exc:
         raise fail(str(exc)) from exc
     if when is None:

@@ -31,6 +31,7 @@ from mia_core.clock import ManualClock
 from mia_core.digest.summary import Limits
 from mia_core.engine.core import TradingEngine
 from mia_core.metrics.table import format_money
+from mia_core.risk.limits import MaxTradesPerDay
 from mia_core.signals import Signal
 from mia_core.timeutil import ns_to_datetime
 from ports.notifier import Notifier
@@ -97,7 +98,7 @@ async def run_session(
             system.clock,
             journal=journal,
             notifiers=system.notifiers,
-            digest=_digest(plan, system.notifiers),
+            digest=_digest(plan, system.notifiers, engine),
             health=HealthWatch(AlertBook(plan.settings.alerts), lambda: disk_free_pct(Path(path or "."))),
             reconcile=plan.settings.reconcile,
             system_name=system_name(plan),
@@ -124,14 +125,19 @@ async def run_session(
     return shell
 
 
-def _digest(plan: SystemPlan, notifiers: tuple[Notifier, ...]) -> DailyDigest | None:
-    """The daily summary; its chart is drawn only when a notifier sends images (``wants_images``)."""
+def _digest(plan: SystemPlan, notifiers: tuple[Notifier, ...], engine: TradingEngine) -> DailyDigest | None:
+    """The daily summary; its chart is drawn only when a notifier sends images (``wants_images``).
+
+    The day is measured against the alerts' loss limit and profit target, and the
+    trades against the system's ``max_trades_per_day`` (the tightest, when there are several).
+    """
     settings = plan.settings
     if not settings.summary.enabled or not notifiers:
         return None
     images = any(getattr(n, "wants_images", False) for n in notifiers)
     config = attrs.evolve(settings.summary, chart=settings.summary.chart and images)
-    return DailyDigest(Limits(settings.alerts.daily_loss_limit, settings.alerts.profit_target), config)
+    max_trades = min((p.max_trades for p in engine.risk_policies if isinstance(p, MaxTradesPerDay)), default=0)
+    return DailyDigest(Limits(settings.alerts.daily_loss_limit, settings.alerts.profit_target, max_trades), config)
 
 
 def _update(live: Live, shell: LiveShell, board: SessionBoard, stop: asyncio.Event, max_events: int | None,

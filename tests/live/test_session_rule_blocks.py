@@ -166,16 +166,16 @@ def test_mia_summary_and_mia_mentor_with_the_bars_say_what_the_session_said(tmp_
     collect = Collect()
     engine = TradingEngine(ES, EveryTwenty(), risk_policies=[MaxTradesPerDay(MaxTradesPerDayConfig(max_trades=1))])
     shell = LiveShell(engine, InMemoryBroker(ES, clock=clock), SeriesDataFeed("replay", lambda _: bars), clock,
-                      journal=journal, notifiers=(collect,), digest=DailyDigest(Limits(500, 1000), SummaryConfig()))
+                      journal=journal, notifiers=(collect,), digest=DailyDigest(Limits(500, 1000, 1), SummaryConfig()))
     asyncio.run(shell.run())
     journal.close()
     told = summary_of(collect.sent).body
     data = bar_file(tmp_path / "bars.csv", bars)
     runner = CliRunner()
     result = runner.invoke(app, ["summary", "--journal", str(tmp_path / "journal.jsonl"), "--day", DAY.isoformat(),
-                                 "--bars", str(data)])
+                                 "--bars", str(data), "--max-trades", "1"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == told
+    assert result.output.strip() == told and "trades          1 of at most 1" in told
     without = runner.invoke(app, ["summary", "--journal", str(tmp_path / "journal.jsonl"), "--day", DAY.isoformat()])
     assert without.exit_code == 0 and FINDING not in without.output and "Mentor: no advice" in without.output
     mentor = runner.invoke(app, ["mentor", "--journal", str(tmp_path / "journal.jsonl"), "--bars", str(data)])

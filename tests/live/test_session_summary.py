@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import io
+import re
 from pathlib import Path
 
 import numpy as np
+from rich.console import Console
 from typer.testing import CliRunner
 
 from adapters.bootstrap.cli import app
+from adapters.bootstrap.config import plan_system
+from adapters.bootstrap.plugins import discover
 from adapters.journal.files import open_journal
 from adapters.journal.jsonl import MemoryJournal
 from adapters.live.daily import DailyDigest, summary_note
+from adapters.live.session import run_session
 from adapters.live.shell import LiveShell
 from adapters.replay.feed import SeriesDataFeed
 from adapters.simulated.broker import InMemoryBroker
@@ -119,3 +125,21 @@ def test_a_restarted_session_tells_what_mia_summary_reads_from_the_whole_journal
     result = CliRunner().invoke(app, ["summary", "--journal", str(path), "--day", days[1].isoformat()])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == told[1].body
+
+
+def test_a_paper_runs_summary_counts_the_days_trades_against_max_trades_per_day() -> None:
+    """The summary is measured against the limits: the trades against the system's max_trades_per_day."""
+    data = {
+        "mode": "paper",
+        "data_feed": {"use": "bundled", "dataset": "sp500"},
+        "strategy": {"use": "sma_cross", "fast": 2, "slow": 5},
+        "risk_policies": [{"use": "max_trades_per_day", "max_trades": 4}],
+        "notifiers": [{"use": "console"}],
+        "journal": {"path": ":memory:"},
+        "summary": {"advice": False},
+    }
+    shell = asyncio.run(run_session(plan_system(data, discover(), source="test"), 0.0,
+                                    Console(file=io.StringIO()), max_events=60))
+    [console] = shell.notifiers
+    summaries = [n.body for n in console.sent if n.title.startswith("MIA daily summary")]  # type: ignore[attr-defined]
+    assert summaries and all(re.search(r"^trades +\d+ of at most 4$", body, re.M) for body in summaries), summaries[0]
