@@ -114,13 +114,12 @@ def mentor_command(
     kept = tuple(t for t in facts.trades if first <= cme_trading_day(t.exit_ts) <= last)
     blocked = []
     if bars is not None:
-        from mia_core.digest.blocked import hold_ns, replay_by_day
+        from mia_core.digest.day import blocked_between
 
         series, costs = _replay_inputs(bars, instrument, commission, slippage_ticks)
         blocks = [b for b in facts.blocks if first <= cme_trading_day(b.ts) <= last]
-        hold = hold_ns([t.exit_ts - t.entry_ts for t in kept])
-        blocked = replay_by_day(blocks, series, series.instrument, hold, costs)
+        blocked = blocked_between(facts, first, last, series, costs)  # as each day's summary judged them
         console.print(f"{len(blocked)} of {len(blocks)} blocked entries replayed on {bars}", highlight=False,
-                      markup=False)
+                      markup=False, soft_wrap=True)
     advice = mentor(JournalFacts(kept, (), ()), config, blocked)
     console.print(format_advice(advice, len(kept)), highlight=False, markup=False, soft_wrap=True)

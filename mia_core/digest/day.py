@@ -11,6 +11,7 @@ from mia_core.digest.entries import JournalFacts
 from mia_core.digest.mentor import format_advice, mentor
 from mia_core.digest.summary import DailySummary, Limits, daily_summary, format_summary
 from mia_core.series import BarSeries
+from mia_core.timeutil import cme_trading_day
 
 
 def day_blocked(facts: JournalFacts, day: date, series: BarSeries, costs: ReplayCosts) -> list[BlockedOutcome]:
@@ -24,10 +25,16 @@ def day_blocked(facts: JournalFacts, day: date, series: BarSeries, costs: Replay
     return replay_by_day(known.on_day(day).blocks, series, series.instrument, hold, costs)
 
 
+def blocked_between(facts: JournalFacts, first: date, last: date, series: BarSeries,
+                    costs: ReplayCosts) -> list[BlockedOutcome]:
+    """The rejected entries of the days ``first`` to ``last``, each day replayed as its close did (:func:`day_blocked`)."""
+    days = sorted({b_day for b_day in (cme_trading_day(b.ts) for b in facts.blocks) if first <= b_day <= last})
+    return [outcome for d in days for outcome in day_blocked(facts, d, series, costs)]
+
+
 def blocked_until(facts: JournalFacts, day: date, series: BarSeries, costs: ReplayCosts) -> list[BlockedOutcome]:
     """Every day's rejected entries up to ``day``, each day replayed as its own close did (:func:`day_blocked`)."""
-    days = sorted({d for d in facts.until(day).days() if facts.on_day(d).blocks})
-    return [outcome for d in days for outcome in day_blocked(facts, d, series, costs)]
+    return blocked_between(facts, date.min, day, series, costs)
 
 
 def day_report(facts: JournalFacts, day: date, limits: Limits, config: SummaryConfig,
