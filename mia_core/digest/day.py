@@ -27,7 +27,7 @@ def day_blocked(facts: JournalFacts, day: date, series: BarSeries, costs: Replay
 
 def blocked_between(facts: JournalFacts, first: date, last: date, series: BarSeries,
                     costs: ReplayCosts) -> list[BlockedOutcome]:
-    """The rejected entries of the days ``first`` to ``last``, each day replayed as its close did (:func:`day_blocked`)."""
+    """The rejected entries of the days ``first`` to ``last``, each day replayed as its close did (``day_blocked``)."""
     days = sorted({b_day for b_day in (cme_trading_day(b.ts) for b in facts.blocks) if first <= b_day <= last})
     return [outcome for d in days for outcome in day_blocked(facts, d, series, costs)]
 
