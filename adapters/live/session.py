@@ -30,10 +30,12 @@ from mia_core.alerts.book import AlertBook
 from mia_core.clock import ManualClock
 from mia_core.digest.summary import Limits
 from mia_core.engine.core import TradingEngine
+from mia_core.journal import record
 from mia_core.metrics.table import format_money
 from mia_core.risk.limits import MaxTradesPerDay
 from mia_core.signals import Signal
 from mia_core.timeutil import ns_to_datetime
+from ports.journal import Journal
 from ports.notifier import Notifier
 
 
@@ -118,11 +120,35 @@ async def run_session(
             ):
                 await shell.run(stop)
         finally:
-            system.close()
+            system.close()  # notifiers drain their queues
+            shell.undelivered = keep_undelivered(system.notifiers, journal, system.clock.now_ns())
             journal.close()
             table = status_table(engine, shell.events_seen, tuple(shell.recent_signals))
             live.update(session_view(table, board.state()))
     return shell
+
+
+def keep_undelivered(notifiers: tuple[Notifier, ...], journal: Journal, ts: int) -> dict[str, int]:
+    """Journal what each notifier could not deliver (``undelivered`` entries, without images); counts by notifier."""
+    counts: dict[str, int] = {}
+    for notifier in notifiers:
+        unsent = getattr(notifier, "unsent", None)
+        for note, why in unsent() if callable(unsent) else ():
+            journal.record(record(ts, "undelivered", {
+                "notifier": notifier.name, "why": why, "title": note.title, "body": note.body,
+                "level": note.level.value, "ts": note.ts, "had_image": bool(note.image_png)}))
+            counts[notifier.name] = counts.get(notifier.name, 0) + 1
+    return counts
+
+
+def undelivered_line(shell: LiveShell) -> str:
+    """The end-of-session note on notifications not delivered ("" when every one went out)."""
+    counts = shell.undelivered
+    if not counts:
+        return ""
+    each = ", ".join(f"{name} {n}" for name, n in sorted(counts.items()))
+    return (f"{sum(counts.values())} notifications not delivered ({each}), kept in the journal "
+            "(entries of kind 'undelivered')")
 
 
 def _digest(plan: SystemPlan, notifiers: tuple[Notifier, ...], engine: TradingEngine) -> DailyDigest | None:

@@ -74,6 +74,7 @@ class LiveShell:
         self.events_seen = 0
         self.component_errors = 0
         self.halted = False
+        self.undelivered: dict[str, int] = {}  # by notifier: messages kept in the journal, not delivered
         self.recent_signals: deque[Signal] = deque(maxlen=5)
         self._pending: deque[BrokerEvent] = deque()
         self._trades: deque[Notification] = deque()  # trades closed, told to the notifiers after the event

@@ -98,6 +98,10 @@ class DiscordNotifier:
         else:
             post(self._client, self._url, json=payload)
 
+    def unsent(self) -> list[tuple[Notification, str]]:
+        """What could not be delivered, each with why (the session journals them at its end)."""
+        return self.outbox.unsent()
+
     def close(self) -> None:
         """Send what is queued, then stop the sender thread and close the connection."""
         self.outbox.close()

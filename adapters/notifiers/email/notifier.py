@@ -84,6 +84,10 @@ class EmailNotifier:
         except (OSError, smtplib.SMTPException) as exc:  # connection refused, timeout, dropped
             raise Transient(f"SMTP unreachable ({type(exc).__name__})") from None
 
+    def unsent(self) -> list[tuple[Notification, str]]:
+        """What could not be delivered, each with why (the session journals them at its end)."""
+        return self.outbox.unsent()
+
     def close(self) -> None:
         """Send what is queued, then stop the sender thread."""
         self.outbox.close()
