@@ -104,3 +104,15 @@ def test_an_email_notifier_that_could_send_nothing_fails_the_start() -> None:
         EmailNotifier(EmailNotifierConfig(recipients=["t@example.test"], username="mia",
                                           password_env="MIA_TEST_UNSET_PASSWORD"), environ={})
     assert "MIA_TEST_UNSET_PASSWORD" in str(unset.value)
+
+
+def test_a_recipient_the_server_refused_is_not_passed_over_in_silence() -> None:
+    """Delivered to one address, refused for the other: kept unsent with why (not retried: the others have it)."""
+    with smtp_server(unknown=("gone@example.test",)) as box:
+        config = EmailNotifierConfig(host="127.0.0.1", port=box.port, starttls=False,
+                                     recipients=["t@example.test", "gone@example.test"], delivery=FAST)
+        notifier = EmailNotifier(config, environ={})
+        deliver(notifier, NOTE)
+    assert [recipients for _, recipients, _ in box.messages] == [["t@example.test"]]
+    [(note, why)] = notifier.unsent()
+    assert note == NOTE and "1 of 2 recipients refused (550)" in why and notifier.outbox.retries == 0

@@ -71,7 +71,7 @@ class EmailNotifier:
                     smtp.starttls()
                 if config.username:
                     smtp.login(config.username, self._password)
-                smtp.send_message(email_message(note, config))
+                refused = smtp.send_message(email_message(note, config))
         except smtplib.SMTPRecipientsRefused as exc:  # every recipient refused: 4xx ones may take it later
             codes = sorted({code for code, _ in exc.recipients.values()})
             if all(400 <= code < 500 for code in codes):
@@ -83,6 +83,10 @@ class EmailNotifier:
             raise Permanent(f"SMTP {exc.smtp_code}") from None
         except (OSError, smtplib.SMTPException) as exc:  # connection refused, timeout, dropped
             raise Transient(f"SMTP unreachable ({type(exc).__name__})") from None
+        if refused:  # the others have it, so no retry; but it is kept, said and counted
+            codes = ", ".join(str(code) for code in sorted({code for code, _ in refused.values()}))
+            raise Permanent(f"{len(refused)} of {len(config.recipients)} recipients refused ({codes}); "
+                            "delivered to the others")
 
     def unsent(self) -> list[tuple[Notification, str]]:
         """What could not be delivered, each with why (the session journals them at its end)."""
