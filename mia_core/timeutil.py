@@ -54,3 +54,10 @@ def cme_trading_day(ns: int) -> date:
     if local.hour >= CME_ROLLOVER_HOUR:
         day += timedelta(days=1)
     return day
+
+
+def cme_day_bounds(day: date) -> tuple[int, int]:
+    """The UTC ns span ``[start, end)`` of CME trading day ``day``: 17:00 Chicago the evening before to 17:00."""
+    close = datetime(day.year, day.month, day.day, CME_ROLLOVER_HOUR, tzinfo=CHICAGO)
+    opened = datetime.combine(day - timedelta(days=1), close.timetz())
+    return to_ns(opened), to_ns(close)

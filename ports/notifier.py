@@ -12,7 +12,10 @@ class Notifier(Protocol):
     """Delivers notifications; a failure to deliver is logged, never fatal to trading.
 
     A notifier that sends images (the daily summary's chart, ``Notification.image_png``)
-    sets ``wants_images = True``; sessions draw the chart only when one does.
+    sets ``wants_images = True``; sessions draw the chart only when one does. One that
+    queues may offer ``unsent() -> list[tuple[Notification, str]]``: what it could not
+    deliver, each with why; after closing the notifiers a session journals each as an
+    ``undelivered`` entry, so nothing is lost with the process.
     """
 
     name: str

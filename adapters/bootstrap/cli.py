@@ -214,7 +214,7 @@ def run(
     """Run a paper (or, with consent, live) session with a live terminal view; Ctrl-C stops cleanly."""
     import asyncio
 
-    from adapters.live.session import run_session
+    from adapters.live.session import run_session, undelivered_line
     from mia_core.metrics.table import format_money
 
     try:
@@ -230,6 +230,8 @@ def run(
         f"equity {format_money(shell.engine.portfolio.equity_cents / 100)}",
         highlight=False,
     )
+    if undelivered_line(shell):
+        console.print(undelivered_line(shell), highlight=False, markup=False, soft_wrap=True)
 
 
 app.command("walkforward")(walkforward_command)

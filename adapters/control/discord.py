@@ -139,7 +139,12 @@ class DiscordControl:
         elif command not in COMMANDS:
             outcome, reply = "unknown", f"unknown command {command!r}; {self._help()}"
         else:
-            outcome, reply = "done", self._act(command, argument, user)
+            try:
+                outcome, reply = "done", self._act(command, argument, user)
+            except (OSError, ValueError) as exc:  # the latch file unwritable or unreadable: say so, go on
+                log.warning("discord control: %s failed (%s)", command, type(exc).__name__)
+                why = type(exc).__name__ + (f": {exc.strerror}" if isinstance(exc, OSError) and exc.strerror else "")
+                outcome, reply = "failed", f"failed: {command} could not be done ({why}); use `mia risk` on the machine"
         entry = {"source": "discord", "user": user, "command": command, "argument": argument,
                  "outcome": outcome, "message_id": str(message.get("id")), "reply": reply}
         self.journal.record(record(self.now_ns(), "control", dict(entry)))

@@ -115,7 +115,9 @@ def start_command(
         raise fail("pre-flight failed: nothing was started")
     if check_only:
         return
-    from adapters.live.session import run_session
+    from adapters.live.session import run_session, undelivered_line
 
     shell = asyncio.run(run_session(plan, None, console, None))
     console.print(f"session ended after {shell.events_seen:,} events", highlight=False)
+    if undelivered_line(shell):
+        console.print(undelivered_line(shell), highlight=False, markup=False, soft_wrap=True)

@@ -30,9 +30,12 @@ from mia_core.alerts.book import AlertBook
 from mia_core.clock import ManualClock
 from mia_core.digest.summary import Limits
 from mia_core.engine.core import TradingEngine
+from mia_core.journal import record
 from mia_core.metrics.table import format_money
+from mia_core.risk.limits import MaxTradesPerDay
 from mia_core.signals import Signal
 from mia_core.timeutil import ns_to_datetime
+from ports.journal import Journal
 from ports.notifier import Notifier
 
 
@@ -97,7 +100,7 @@ async def run_session(
             system.clock,
             journal=journal,
             notifiers=system.notifiers,
-            digest=_digest(plan, system.notifiers),
+            digest=_digest(plan, system.notifiers, engine),
             health=HealthWatch(AlertBook(plan.settings.alerts), lambda: disk_free_pct(Path(path or "."))),
             reconcile=plan.settings.reconcile,
             system_name=system_name(plan),
@@ -117,21 +120,50 @@ async def run_session(
             ):
                 await shell.run(stop)
         finally:
-            system.close()
+            system.close()  # notifiers drain their queues
+            shell.undelivered = keep_undelivered(system.notifiers, journal, system.clock.now_ns())
             journal.close()
             table = status_table(engine, shell.events_seen, tuple(shell.recent_signals))
             live.update(session_view(table, board.state()))
     return shell
 
 
-def _digest(plan: SystemPlan, notifiers: tuple[Notifier, ...]) -> DailyDigest | None:
-    """The daily summary; its chart is drawn only when a notifier sends images (``wants_images``)."""
+def keep_undelivered(notifiers: tuple[Notifier, ...], journal: Journal, ts: int) -> dict[str, int]:
+    """Journal what each notifier could not deliver (``undelivered`` entries, without images); counts by notifier."""
+    counts: dict[str, int] = {}
+    for notifier in notifiers:
+        unsent = getattr(notifier, "unsent", None)
+        for note, why in unsent() if callable(unsent) else ():
+            journal.record(record(ts, "undelivered", {
+                "notifier": notifier.name, "why": why, "title": note.title, "body": note.body,
+                "level": note.level.value, "ts": note.ts, "had_image": bool(note.image_png)}))
+            counts[notifier.name] = counts.get(notifier.name, 0) + 1
+    return counts
+
+
+def undelivered_line(shell: LiveShell) -> str:
+    """The end-of-session note on notifications not delivered ("" when every one went out)."""
+    counts = shell.undelivered
+    if not counts:
+        return ""
+    each = ", ".join(f"{name} {n}" for name, n in sorted(counts.items()))
+    return (f"{sum(counts.values())} notifications not delivered ({each}), kept in the journal "
+            "(entries of kind 'undelivered')")
+
+
+def _digest(plan: SystemPlan, notifiers: tuple[Notifier, ...], engine: TradingEngine) -> DailyDigest | None:
+    """The daily summary; its chart is drawn only when a notifier sends images (``wants_images``).
+
+    The day is measured against the alerts' loss limit and profit target, and the
+    trades against the system's ``max_trades_per_day`` (the tightest, when there are several).
+    """
     settings = plan.settings
     if not settings.summary.enabled or not notifiers:
         return None
     images = any(getattr(n, "wants_images", False) for n in notifiers)
     config = attrs.evolve(settings.summary, chart=settings.summary.chart and images)
-    return DailyDigest(Limits(settings.alerts.daily_loss_limit, settings.alerts.profit_target), config)
+    max_trades = min((p.max_trades for p in engine.risk_policies if isinstance(p, MaxTradesPerDay)), default=0)
+    return DailyDigest(Limits(settings.alerts.daily_loss_limit, settings.alerts.profit_target, max_trades), config)
 
 
 def _update(live: Live, shell: LiveShell, board: SessionBoard, stop: asyncio.Event, max_events: int | None,

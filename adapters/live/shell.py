@@ -8,6 +8,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable
+from datetime import date
 
 from adapters.live.daily import DailyDigest
 from adapters.live.health import HealthWatch, alert_entry
@@ -77,6 +78,7 @@ class LiveShell:
         self.events_seen = 0
         self.component_errors = 0
         self.halted = False
+        self.undelivered: dict[str, int] = {}  # by notifier: messages kept in the journal, not delivered
         self.recent_signals: deque[Signal] = deque(maxlen=5)
         self._pending: deque[BrokerEvent] = deque()
         self._trades: deque[Notification] = deque()  # trades closed, told to the notifiers after the event
@@ -95,6 +97,9 @@ class LiveShell:
             self._figures = day_figures(self.engine)
             if isinstance(self.broker, ReconcilingBroker):
                 self.broker.recall(self.journal.entries())
+        if self.journal is not None and self.digest is not None:
+            for entry in self.journal.entries():  # the summary and the mentor read the system's whole journal
+                self.digest.on_entry(entry)
         await self.broker.connect()
         try:
             await self._drain()
@@ -188,19 +193,26 @@ class LiveShell:
         while self._trades:
             await self._send(self._trades.popleft())
         if self.digest is not None:
-            note = await self.digest.on_time(self.clock.now_ns())
-            if note is not None:
-                await self._send(note)
+            self.digest.on_market(event)
+            ended = self.digest.ended(self.clock.now_ns())
+            if ended is not None:
+                await self._summary(self.digest, ended)
 
     async def _last_summary(self) -> None:
         """At the session's end, the summary of the day it ended in (if that day had anything to tell)."""
         digest = self.digest
-        if digest is None or digest.day is None or digest.day in digest.told:
-            return
+        if digest is not None and digest.day is not None and digest.day not in digest.told:
+            await self._summary(digest, digest.day)
+
+    async def _summary(self, digest: DailyDigest, day: date) -> None:
+        """Tell ``day``'s summary; one that cannot be made is a warning alert, and the session goes on."""
         try:
-            note = await digest.close_day(digest.day, self.clock.now_ns())
-        except Exception:  # the summary must not keep the broker connected
-            log.exception("the daily summary of %s failed", digest.day)
+            note = await digest.close_day(day, self.clock.now_ns())
+        except Exception as exc:  # the summary must stop neither the trading nor the disconnect at the end
+            log.exception("the daily summary of %s failed", day)
+            await self._alert(RaiseAlert(AlertLevel.WARNING, f"the daily summary of {day.isoformat()} could not be "
+                                         f"made ({type(exc).__name__}: {exc}); the session goes on"))
+            self._persist()
             return
         if note is not None:
             await self._send(note)

@@ -17,11 +17,12 @@ for _name in ("httpx", "httpcore"):
     logging.getLogger(_name).setLevel(logging.WARNING)
 
 
-def secret_from_env(component: str, variable: str, environ: Mapping[str, str] | None = None) -> str:
+def secret_from_env(component: str, variable: str, environ: Mapping[str, str] | None = None,
+                    setting: str = "url_env") -> str:
     """The value of environment variable ``variable``; an error naming the variable (never a value) if unset."""
     value = (os.environ if environ is None else environ).get(variable, "").strip()
     if not value:
-        raise DomainValueError(component, "url_env", variable, f"set the environment variable {variable}")
+        raise DomainValueError(component, setting, variable, f"set the environment variable {variable}")
     return value
 
 

@@ -68,6 +68,7 @@ class Outbox(Generic[T]):
         self.overflow = 0
         self.failed = 0
         self.undelivered: list[T] = []
+        self.reasons: list[str] = []  # why each of ``undelivered`` was not sent
 
     def put(self, message: T) -> bool:
         """Queue ``message``; False (kept in ``undelivered``) when the queue is full or closed."""
@@ -86,8 +87,13 @@ class Outbox(Generic[T]):
 
     def _keep(self, message: T, why: str) -> bool:
         self.undelivered.append(message)
+        self.reasons.append(why)
         log.warning("notifier %s: a message was not sent (%s); %d kept unsent", self.name, why, len(self.undelivered))
         return False
+
+    def unsent(self) -> list[tuple[T, str]]:
+        """What was not delivered, each with why (queue full, refused, every attempt failed, closed)."""
+        return list(zip(self.undelivered, self.reasons, strict=True))
 
     def pending(self) -> int:
         """Messages queued and not yet sent."""

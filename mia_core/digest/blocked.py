@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 
 import attrs
 
 from mia_core.digest.entries import Block
 from mia_core.instruments import Instrument
 from mia_core.series import BarSeries
+from mia_core.timeutil import cme_day_bounds, cme_trading_day
 from mia_core.validation import within
 
 STOP, TARGET, TIME, END = "stop", "target", "time", "end of data"
@@ -91,4 +94,22 @@ def replay_blocks(blocks: Sequence[Block], series: BarSeries, instrument: Instru
         outcome = replay_block(block, series, instrument, hold, costs)
         if outcome is not None:
             outcomes.append(outcome)
+    return outcomes
+
+
+def replay_by_day(blocks: Sequence[Block], series: BarSeries, instrument: Instrument, hold: int,
+                  costs: ReplayCosts) -> list[BlockedOutcome]:
+    """As :func:`replay_blocks`, each block on the bars of its own CME trading day only.
+
+    A session holds only the day's bars, so this is what its daily summary can judge;
+    an entry still open at the day's last bar ends at that bar's close (``end of data``).
+    """
+    by_day: dict[date, list[Block]] = defaultdict(list)
+    for block in blocks:
+        by_day[cme_trading_day(block.ts)].append(block)
+    outcomes = []
+    for day, members in by_day.items():
+        start, end = cme_day_bounds(day)
+        lo, hi = (int(series.ts.searchsorted(bound, side="left")) for bound in (start, end))
+        outcomes += replay_blocks(members, series.slice(lo, hi), instrument, hold, costs)
     return outcomes

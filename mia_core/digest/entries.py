@@ -71,6 +71,14 @@ class JournalFacts:
             tuple(a for a in self.alerts if cme_trading_day(a.ts) == day),
         )
 
+    def until(self, day: date) -> JournalFacts:
+        """The facts of every CME trading day up to and including ``day``: what was known at its close."""
+        return JournalFacts(
+            tuple(t for t in self.trades if cme_trading_day(t.exit_ts) <= day),
+            tuple(b for b in self.blocks if cme_trading_day(b.ts) <= day),
+            tuple(a for a in self.alerts if cme_trading_day(a.ts) <= day),
+        )
+
     def days(self) -> list[date]:
         """The trading days with a trade, a block or an alert."""
         stamps = [t.exit_ts for t in self.trades] + [b.ts for b in self.blocks] + [a.ts for a in self.alerts]

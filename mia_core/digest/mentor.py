@@ -195,7 +195,7 @@ def _rule_blocks(outcomes: Sequence[BlockedOutcome], config: MentorConfig) -> li
                 advice.append(Advice(
                     topic=f"the {policy} rule {'saved' if saved else 'cost'} money",
                     finding=f"the {len(members)} entries it blocked would have made {format_money(total / 100)} "
-                            f"after costs (estimated: each blocked bracket played on the following bars; {exits})",
+                            f"after costs (estimated: each blocked entry played on the rest of its day; {exits})",
                     suggestion="keep the rule as it is" if saved else
                                f"review {policy}'s limit, then check the change out of sample before trading it",
                     test=f"Wilcoxon signed-rank, one-sided ({'below' if saved else 'above'} zero), p = {p:.4f} < "

@@ -126,3 +126,20 @@ def test_the_command_journals_to_a_file_beside_the_state_file(tmp_path: Path,
     assert [e.payload["command"] for e in entries] == ["halt"]
     latch = read_latch(state)
     assert latch is not None and latch.latched
+
+
+def test_a_command_that_fails_is_answered_and_journalled_and_the_bot_goes_on(tmp_path: Path) -> None:
+    """The latch file cannot be written (here: a directory stands in its place): said, journalled, not fatal."""
+    journal = MemoryJournal()
+    (tmp_path / "risk.json").mkdir()
+    with fake_discord() as fake:
+        control = _control(fake, tmp_path, journal)
+        control.poll_once()
+        fake.say(OWNER, "!mia halt")
+        fake.say(OWNER, "!mia help")
+        done = control.poll_once()
+        control.close()
+    assert [(d["command"], d["outcome"]) for d in done] == [("halt", "failed"), ("help", "done")]
+    assert done[0]["reply"].startswith("failed: halt could not be done (IsADirectoryError")
+    assert [e.payload["outcome"] for e in journal.entries("control")] == ["failed", "done"]
+    assert fake.posted[0]["content"] == done[0]["reply"]

@@ -128,3 +128,37 @@ def test_costs_always_count_against_the_replayed_entry(side: str) -> None:
     flat = bars([(100, 100, 100, 100)] * 5)
     outcome = replay_block(block(side, stop=None, target=None), flat, ES, MINUTE, COSTS)
     assert outcome is not None and outcome.net_cents == -2 * 1250 - 450  # two ticks of slippage and commission
+
+
+def test_mia_mentor_judges_the_blocks_as_the_daily_summaries_did(tmp_path: Path) -> None:
+    """A block without a bracket is held the system's typical time as known at its day's close, in both commands."""
+    days = [datetime(2024, 3, 5, 8, 31, tzinfo=CHICAGO), datetime(2024, 3, 6, 8, 31, tzinfo=CHICAGO)]
+    stamps = [to_ns(day) + i * MINUTE for day in days for i in range(400)]
+    rows = "".join(f"{datetime.fromtimestamp(t / 1e9).astimezone(CHICAGO).isoformat()},{p},{p + 0.5},{p - 0.25},"
+                   f"{p + 0.25},10\n" for t, p in zip(stamps, 5000 + 0.25 * np.arange(len(stamps)), strict=True))
+    (tmp_path / "bars.csv").write_text("ts,open,high,low,close,volume\n" + rows)
+
+    def trip(entry: int, minutes: int) -> dict:
+        exit_ = entry + minutes * MINUTE
+        return {"ts": exit_, "kind": "round_trip", "payload": {"trip": {
+            "entry_ts": entry, "exit_ts": exit_, "side": "buy", "net_cents": 1000, "commission_cents": 450,
+            "exit_reason": "signal"}}}
+
+    def blocked(ts: int) -> dict:
+        intent = {"side": "buy", "quantity": 1, "bracket": None}
+        return {"ts": ts, "kind": "risk", "payload": {"event": {"intent": intent, "decisions": [
+            {"policy": "max_trades_per_day", "verdict": "reject", "reason": "1 entry today"}]}}}
+
+    first, second = to_ns(days[0]), to_ns(days[1])
+    lines = [trip(first, 5)] + [blocked(first + (30 + 20 * i) * MINUTE) for i in range(12)]
+    lines += [trip(second + 60 * i * MINUTE, 120) for i in range(3)]  # day 2: the typical hold grows to 2 hours
+    journal = tmp_path / "journal.jsonl"
+    journal.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    bars_file = str(tmp_path / "bars.csv")
+    summary = CliRunner().invoke(app, ["summary", "--journal", str(journal), "--day", "2024-03-06", "--bars",
+                                       bars_file])
+    advice = CliRunner().invoke(app, ["mentor", "--journal", str(journal), "--bars", bars_file])
+    assert summary.exit_code == 0 and advice.exit_code == 0, summary.output + advice.output
+    [told] = [line for line in summary.output.splitlines() if "rule cost money" in line]
+    assert "12 time" in told  # each held the 5 minutes known on day 1, not day 2's two hours
+    assert told in advice.output.splitlines()

@@ -79,12 +79,14 @@ class Mailbox:
     messages: list[tuple[str, list[str], bytes]] = attrs.Factory(list)
     port: int = 0
     refuse_first: int = 0  # answer the first N DATA commands with 451 (try again later)
+    greylist_first: int = 0  # answer the first N RCPT commands with 450 (greylisted: try again later)
+    unknown: tuple[str, ...] = ()  # addresses answered 550 (no such user)
 
 
 @contextmanager
-def smtp_server(refuse_first: int = 0) -> Iterator[Mailbox]:
+def smtp_server(refuse_first: int = 0, greylist_first: int = 0, unknown: tuple[str, ...] = ()) -> Iterator[Mailbox]:
     """A minimal SMTP server on loopback (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT; no TLS, no auth)."""
-    box = Mailbox(refuse_first=refuse_first)
+    box = Mailbox(refuse_first=refuse_first, greylist_first=greylist_first, unknown=unknown)
 
     class Handler(socketserver.StreamRequestHandler):
         def reply(self, line: str) -> None:
@@ -101,6 +103,11 @@ def smtp_server(refuse_first: int = 0) -> Iterator[Mailbox]:
                 elif verb == "MAIL":
                     sender, recipients = command.split(":", 1)[1].strip(" <>"), []
                     self.reply("250 OK")
+                elif verb == "RCPT" and box.greylist_first > 0:
+                    box.greylist_first -= 1
+                    self.reply("450 4.2.0 greylisted, try again later")
+                elif verb == "RCPT" and command.split(":", 1)[1].strip(" <>") in box.unknown:
+                    self.reply("550 5.1.1 no such user")
                 elif verb == "RCPT":
                     recipients.append(command.split(":", 1)[1].strip(" <>"))
                     self.reply("250 OK")

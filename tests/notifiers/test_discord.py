@@ -127,3 +127,28 @@ def test_the_webhook_url_reaches_no_log_no_error_and_no_repr(caplog: pytest.LogC
     with pytest.raises(DomainValueError) as missing:
         DiscordNotifier(DiscordNotifierConfig(url_env="MIA_TEST_UNSET_HOOK"), environ={})
     assert "MIA_TEST_UNSET_HOOK" in str(missing.value)
+
+
+def test_a_summary_longer_than_one_message_arrives_whole_in_several() -> None:
+    """Discord takes 2,000 characters a message: a long summary is split at line ends, nothing cut off."""
+    lines = [f"{i:02d} " + "advice that rests on the journal's trades and passed its test " * 2 for i in range(40)]
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 100
+    note = Notification(ts=NOTE.ts, level=AlertLevel.INFO, title="MIA daily summary 2024-03-05",
+                        body="\n".join(lines), image_png=png)
+    with webhook_server([]) as hook:
+        notifier = discord(hook.url)
+        send(notifier, note)
+    contents = []
+    for _, headers, body, _ in hook.requests:
+        if headers["Content-Type"].startswith("multipart/form-data"):
+            payload = body.split(b'name="payload_json"', 1)[1].split(b"\r\n\r\n", 1)[1].split(b"\r\n--", 1)[0]
+            contents.append(json.loads(payload)["content"])
+        else:
+            contents.append(json.loads(body)["content"])
+    n = len(contents)
+    assert n >= 3 and all(len(c) <= 2000 for c in contents)
+    assert [c.split("\n", 1)[0] for c in contents] == [f"**MIA daily summary 2024-03-05 ({i}/{n})**"
+                                                       for i in range(1, n + 1)]
+    told = [line for c in contents for line in c.split("\n")[2:-1]]  # inside each code block
+    assert told == lines
+    assert sum(png in body for *_, body, _ in hook.requests) == 1 and png in hook.requests[0][2]

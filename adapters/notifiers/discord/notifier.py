@@ -29,13 +29,41 @@ class DiscordNotifierConfig:
     delivery: DeliveryConfig = attrs.Factory(DeliveryConfig)
 
 
-def discord_payload(note: Notification, username: str) -> dict[str, Any]:
-    """The webhook's JSON: a bold title, the body in a code block when it has several lines."""
+def discord_content(note: Notification) -> str:
+    """The message: a bold title, the body in a code block when it has several lines (whatever its length)."""
     body = f"```\n{note.body}\n```" if "\n" in note.body else note.body
-    content = f"**{note.title}**\n{body}".strip()
+    return f"**{note.title}**\n{body}".strip()
+
+
+def discord_payload(note: Notification, username: str) -> dict[str, Any]:
+    """The webhook's JSON: :func:`discord_content`, cut at Discord's limit (:func:`discord_parts` avoids that)."""
+    content = discord_content(note)
     if len(content) > LIMIT:
         content = content[: LIMIT - 1] + "…"
     return {"username": username, "content": content, "allowed_mentions": {"parse": []}}
+
+
+def discord_parts(note: Notification) -> list[Notification]:
+    """``note`` as one message, or, when too long for one, as ``title (i/n)`` messages of whole lines.
+
+    The chart goes with the first; a line longer than a message is cut into pieces.
+    """
+    if len(discord_content(note)) <= LIMIT:
+        return [note]
+    room = LIMIT - len(f"**{note.title} (999/999)**\n```\n\n```")
+    chunks, current = [], ""
+    for whole in note.body.split("\n"):
+        pieces = [whole[i:i + room] for i in range(0, len(whole), room)] or [""]
+        for line in pieces:
+            if current and len(current) + 1 + len(line) > room:
+                chunks.append(current)
+                current = line
+            else:
+                current = f"{current}\n{line}" if current else line
+    chunks.append(current)
+    n = len(chunks)
+    return [attrs.evolve(note, title=f"{note.title} ({i}/{n})", body=chunk, image_png=note.image_png if i == 1 else b"")
+            for i, chunk in enumerate(chunks, 1)]
 
 
 class DiscordNotifier:
@@ -54,9 +82,10 @@ class DiscordNotifier:
         return f"DiscordNotifier(name={self.name!r}, url_env={self.config.url_env!r})"
 
     async def notify(self, notification: Notification) -> None:
-        """Queue ``notification`` if it is at or above ``min_level``; never waits for the network."""
+        """Queue ``notification`` (in parts when long) if at or above ``min_level``; never waits for the network."""
         if at_least(notification.level, self.config.min_level):
-            self.outbox.put(notification)
+            for part in discord_parts(notification):  # each its own try: a retry never posts a part twice
+                self.outbox.put(part)
 
     def _send(self, note: Notification) -> None:
         if self._client is None:
@@ -68,6 +97,10 @@ class DiscordNotifier:
             post(self._client, self._url, data={"payload_json": json.dumps(payload)}, files=files)
         else:
             post(self._client, self._url, json=payload)
+
+    def unsent(self) -> list[tuple[Notification, str]]:
+        """What could not be delivered, each with why (the session journals them at its end)."""
+        return self.outbox.unsent()
 
     def close(self) -> None:
         """Send what is queued, then stop the sender thread and close the connection."""

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import smtplib
 from collections.abc import Mapping
 from email.message import EmailMessage
 
 import attrs
 
+from adapters.notifiers.http import secret_from_env
 from adapters.notifiers.levels import at_least
 from adapters.notifiers.outbox import DeliveryConfig, Outbox, Permanent, Transient
 from mia_core.commands import AlertLevel
+from mia_core.errors import DomainValueError
 from mia_core.journal import Notification
 from mia_core.validation import within
 
@@ -52,13 +53,14 @@ class EmailNotifier:
         self.name = name
         self.wants_images = True  # the daily summary's chart is sent
         self.config = config
-        env = os.environ if environ is None else environ
-        self._password = env.get(config.password_env, "") if config.username else ""
+        if not config.recipients:
+            raise DomainValueError(name, "recipients", config.recipients, "give at least one address to send to")
+        self._password = secret_from_env(name, config.password_env, environ, "password_env") if config.username else ""
         self.outbox: Outbox[Notification] = Outbox(name, self._send, config.delivery)
 
     async def notify(self, notification: Notification) -> None:
-        """Queue ``notification`` if it is at or above ``min_level`` and there are recipients."""
-        if self.config.recipients and at_least(notification.level, self.config.min_level):
+        """Queue ``notification`` if it is at or above ``min_level``."""
+        if at_least(notification.level, self.config.min_level):
             self.outbox.put(notification)
 
     def _send(self, note: Notification) -> None:
@@ -69,15 +71,26 @@ class EmailNotifier:
                     smtp.starttls()
                 if config.username:
                     smtp.login(config.username, self._password)
-                smtp.send_message(email_message(note, config))
-        except (smtplib.SMTPAuthenticationError, smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
-            raise Permanent(f"SMTP refused ({type(exc).__name__})") from None
+                refused = smtp.send_message(email_message(note, config))
+        except smtplib.SMTPRecipientsRefused as exc:  # every recipient refused: 4xx ones may take it later
+            codes = sorted({code for code, _ in exc.recipients.values()})
+            if all(400 <= code < 500 for code in codes):
+                raise Transient(f"SMTP {', '.join(map(str, codes))} (recipients: try again later)") from None
+            raise Permanent(f"SMTP refused the recipients ({', '.join(map(str, codes))})") from None
         except smtplib.SMTPResponseException as exc:
             if 400 <= exc.smtp_code < 500:
                 raise Transient(f"SMTP {exc.smtp_code}") from None
             raise Permanent(f"SMTP {exc.smtp_code}") from None
         except (OSError, smtplib.SMTPException) as exc:  # connection refused, timeout, dropped
             raise Transient(f"SMTP unreachable ({type(exc).__name__})") from None
+        if refused:  # the others have it, so no retry; but it is kept, said and counted
+            codes = ", ".join(str(code) for code in sorted({code for code, _ in refused.values()}))
+            raise Permanent(f"{len(refused)} of {len(config.recipients)} recipients refused ({codes}); "
+                            "delivered to the others")
+
+    def unsent(self) -> list[tuple[Notification, str]]:
+        """What could not be delivered, each with why (the session journals them at its end)."""
+        return self.outbox.unsent()
 
     def close(self) -> None:
         """Send what is queued, then stop the sender thread."""

@@ -66,6 +66,10 @@ class WebhookNotifier:
             self._client = httpx.Client(timeout=self.config.delivery.timeout_seconds)
         post(self._client, self._url, json=webhook_payload(note, self.config.include_image))
 
+    def unsent(self) -> list[tuple[Notification, str]]:
+        """What could not be delivered, each with why (the session journals them at its end)."""
+        return self.outbox.unsent()
+
     def close(self) -> None:
         """Send what is queued, then stop the sender thread."""
         self.outbox.close()
