@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 
 from adapters.ml.dataset import Dataset
 from adapters.ml.folds import FoldResult
-from adapters.ml.metrics import Scores, auc, reliability, scores
+from adapters.ml.metrics import EceNoise, Scores, auc, ece_noise, reliability, scores
 
 #: A single raw feature that separates winners from losers this well is a suspected leak (look-ahead).
 LEAK_AUC = 0.85
@@ -76,6 +76,7 @@ class Evaluation:
     reliability: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]
     leaks: list[tuple[str, float]]
     probability: NDArray[np.float64]
+    ece_noise: EceNoise
 
 
 def suspected_leaks(x: NDArray[np.float64], y: NDArray[np.int64], names: Sequence[str],
@@ -111,4 +112,5 @@ def evaluate(data: Dataset, cv: Mapping[str, Any], threshold: float, backtests: 
         reliability=reliability(pt, y),
         leaks=suspected_leaks(data.x[tested], y, data.names),
         probability=p,
+        ece_noise=ece_noise(pt, y),
     )

@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from adapters.ml.evaluate import Evaluation
-from adapters.ml.metrics import Scores
+from adapters.ml.metrics import Scores, calibration_verdict
 from mia_core.metrics.table import format_money
 
 
@@ -33,6 +33,19 @@ def score_rows(ev: Evaluation) -> list[str]:
                 f"{_pct(s.take_rate)} | {_f(s.brier)} | {_f(s.ece)} |")
 
     return [*head, row(f"ensemble (P >= {ev.threshold:.2f})", ev.model), row("always take (baseline)", ev.baseline)]
+
+
+def calibration_lines(ev: Evaluation) -> list[str]:
+    """The ensemble's ECE beside what sampling noise alone gives on as many rows, and the verdict on the target."""
+    n = ev.ece_noise
+    return [
+        "| calibration of the ensemble, out of sample | ECE |", "|---|---:|",
+        f"| measured on {ev.tested} rows | {_f(ev.model.ece)} |",
+        f"| bootstrap 5% to 95% of the measured | {_f(n.boot_p05)} to {_f(n.boot_p95)} |",
+        f"| a perfectly calibrated forecast with the same probabilities and rows: mean (95%) | "
+        f"{_f(n.perfect_mean)} ({_f(n.perfect_p95)}) |",
+        "", f"Calibration: {calibration_verdict(ev.model.ece, n)}.",
+    ]
 
 
 def _day(ns: int | None) -> str:
@@ -97,7 +110,7 @@ def markdown(title: str, ev: Evaluation, importance: Mapping[str, float], comman
     """The whole evaluation as a Markdown section."""
     lines = [f"## {title}", "", f"Measured by `{command}`.", "",
              f"Purged, embargoed walk-forward validation: {ev.folds} test folds, {ev.tested} candidate signals "
-             "tested out of sample.", "", *score_rows(ev), "",
+             "tested out of sample.", "", *score_rows(ev), "", *calibration_lines(ev), "",
              "The system's backtest of each test fold's period, after costs (commissions and slippage; open P&L at "
              "the period's end included): without the filter, with it (the model fitted on that fold's training "
              "rows), and with a random filter taking entries at the filter's take-rate in that fold.", "",

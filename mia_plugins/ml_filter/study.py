@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import attrs
 import numpy as np
 from numpy.typing import NDArray
 
@@ -71,7 +72,7 @@ def cross_validate(x: NDArray[np.float64], y: NDArray[np.int64], start_ns: NDArr
     fold_of = np.full(len(y), -1, dtype=np.int64)
     models: dict[int, TrainedModel] = {}
     names = tuple(names) if names else tuple(f"x{j}" for j in range(x.shape[1]))
-    inner = TrainSettings(**{**_fields(settings), "min_samples": 10})
+    inner = attrs.evolve(settings, min_samples=10)
     for k, (train, test) in enumerate(purged_walk_forward(start_ns, end_ns, settings.folds, settings.embargo_ns,
                                                           min_train=max(30, settings.folds * 6))):
         if len(np.unique(y[train])) < 2:
@@ -88,12 +89,6 @@ def cross_validate(x: NDArray[np.float64], y: NDArray[np.int64], start_ns: NDArr
     return {"probability": p, "fold": fold_of, "models": models}
 
 
-def _fields(settings: TrainSettings) -> dict[str, Any]:
-    return {f: getattr(settings, f) for f in ("weights", "folds", "embargo_hours", "min_samples", "rf_trees",
-                                              "rf_depth", "rf_min_leaf", "xgb_trees", "xgb_depth",
-                                              "xgb_learning_rate", "lr_c", "seed")}
-
-
 def fit(x: NDArray[np.float64], y: NDArray[np.int64], start_ns: NDArray[np.int64], end_ns: NDArray[np.int64],
         names: Sequence[str], settings: TrainSettings, instrument: str, bar_seconds: int) -> TrainedModel:
     """The deployed form: fitted on every row, calibrated out of fold, with what the registry records about it."""
@@ -108,7 +103,7 @@ def fit(x: NDArray[np.float64], y: NDArray[np.int64], start_ns: NDArray[np.int64
         "win_rate": float(y.mean()),
         "calibrated_on": calibrated_on,
         "weights": ensemble.weights.tolist(),
-        "calibration": list(ensemble.calibration),
+        "calibration": ensemble.calibration.metadata(),
         "libraries": library_versions(),
         "importance": feature_importance(ensemble),
     }
