@@ -86,7 +86,9 @@ def verdict(ev: Evaluation) -> str:
     """One plain sentence: does the filter help out of sample?"""
     t, m, b = ev.trading, ev.model, ev.baseline
     if t.filtered_trades == 0:
-        return "The filter took no trade out of sample at this threshold: it does not help (it only stops trading)."
+        return (f"The filter does not help: it took no trade out of sample (no forecast reached {ev.threshold:.2f}), "
+                f"so it only stops trading; the system without it made {format_money(t.all_dollars)} on the same "
+                "periods.")
     beats_all = t.filtered_dollars > t.all_dollars
     _, median, p95 = t.random_quantiles()
     beats_random = not math.isfinite(p95) or t.filtered_dollars > p95
