@@ -57,9 +57,7 @@ def evaluate_command(
 ) -> None:
     """Out-of-sample accuracy, precision, Brier, ECE, reliability plot, importance, backtests with/without the filter.
 
-    Each test fold's period is backtested (after costs) without the filter, with it (the
-    model fitted on that fold's training rows) and ``--random-runs`` times with a random
-    filter taking entries at the filter's take-rate in that fold.
+    Each test fold's period is backtested without the filter, with the fold's model, and at random (after costs).
     """
     from adapters.ml.evaluate import evaluate
     from adapters.ml.folds import FoldBacktests, compare, fold_windows, installed, stored
