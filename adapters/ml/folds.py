@@ -176,7 +176,10 @@ def compare(runner: FoldBacktests, windows: Sequence[FoldWindow], judges: Mappin
         without = runner.run(window, "record")
         with_filter = runner.run(window, "filter", judges[window.fold])
         rate = with_filter.taken / with_filter.judged if with_filter.judged else 0.0
-        randoms = tuple(runner.run(window, "record", _random(rate, seed + 1000 * window.fold + i))
-                        for i in range(random_runs))
+        if rate in (0.0, 1.0) and random_runs:  # takes none or all: every seed gives the same run
+            randoms = (runner.run(window, "record", _random(rate, seed + 1000 * window.fold)),) * random_runs
+        else:
+            randoms = tuple(runner.run(window, "record", _random(rate, seed + 1000 * window.fold + i))
+                            for i in range(random_runs))
         out.append(FoldResult(window, without, with_filter, randoms))
     return out
