@@ -104,6 +104,14 @@ class RiskContext(Protocol):
         ...
 
     @property
+    def analyses(self) -> Mapping[str, Mapping[str, float]]:
+        """Latest analyzer values by analyzer name, then value name (e.g. ``gamma_cycles`` -> ``size_factor``).
+
+        An analyzer that has returned nothing yet is absent.
+        """
+        ...
+
+    @property
     def exposure(self) -> int:
         """Signed contracts if every working parent order filled: the position, plus working orders
         without a ``parent_id`` (bracket children only close what their parent opened), plus intents

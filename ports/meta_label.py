@@ -77,8 +77,14 @@ class Learner(Protocol):
         ...
 
     def cross_validate(self, x: NDArray[np.float64], y: NDArray[np.int64], start_ns: NDArray[np.int64],
-                       end_ns: NDArray[np.int64]) -> Mapping[str, Any]:
-        """Purged, embargoed walk-forward validation: out-of-fold probabilities and the fold of each row."""
+                       end_ns: NDArray[np.int64], names: Sequence[str] = ()) -> Mapping[str, Any]:
+        """Purged, embargoed walk-forward validation of rows whose columns are the features ``names``.
+
+        Returns ``probability`` (out of fold; NaN for rows never tested), ``fold`` (each
+        row's test fold, -1 for none) and ``models`` (fold -> the model fitted for it, with
+        ``parts`` and ``metadata`` as :meth:`fit` returns), so each fold's period can be
+        backtested with the model that judged it.
+        """
         ...
 
     def fit(self, x: NDArray[np.float64], y: NDArray[np.int64], start_ns: NDArray[np.int64],

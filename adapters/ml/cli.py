@@ -24,18 +24,24 @@ JournalOption = Annotated[Path | None, typer.Option(
 
 
 def _dataset(config: Path, journal: Path | None = None) -> tuple[Any, dict[str, Any]]:
+    dataset, settings, _ = _dataset_and_bars(config, journal)
+    return dataset, settings
+
+
+def _dataset_and_bars(config: Path, journal: Path | None = None) -> tuple[Any, dict[str, Any], Any]:
     from adapters.journal.jsonl import JsonLinesJournal
-    from adapters.ml.dataset import from_backtest, from_journal
+    from adapters.ml.dataset import from_backtest, from_journal, system_series
 
     data = read_yaml(config)
     if journal is not None:
         dataset = from_journal(data, discover(), JsonLinesJournal(journal).entries("signal"), source=str(journal))
+        series = system_series(data, discover(), str(config))
     else:
-        dataset, _ = from_backtest(data, discover(), source=str(config))
+        dataset, series = from_backtest(data, discover(), source=str(config))
     console.print(f"{len(dataset.y)} candidate signals labelled ({dataset.y.mean():.1%} winners after costs; "
                   f"{len(dataset.names)} features; time limit {dataset.max_hold} bars; costs "
                   f"{dataset.cost_points:g} points a round trip)", highlight=False)
-    return dataset, ml_settings(data)
+    return dataset, ml_settings(data), series
 
 
 @ml_app.command("evaluate")
@@ -46,16 +52,27 @@ def evaluate_command(
                         ] = None,
     title: Annotated[str, typer.Option("--title", help="Heading of the Markdown section.")] = "ML filter",
     journal: JournalOption = None,
+    random_runs: Annotated[int, typer.Option(
+        "--random-runs", min=0, help="Backtests per fold with a random filter at the filter's take-rate.")] = 20,
 ) -> None:
-    """Out-of-sample accuracy, precision, Brier, ECE, reliability plot, importance, trades with/without the filter."""
+    """Out-of-sample accuracy, precision, Brier, ECE, reliability plot, importance, backtests with/without the filter.
+
+    Each test fold's period is backtested without the filter, with the fold's model, and at random (after costs).
+    """
     from adapters.ml.evaluate import evaluate
+    from adapters.ml.folds import FoldBacktests, compare, fold_windows, installed, stored
     from adapters.ml.report import markdown as render
     from adapters.ml.report import reliability_svg
 
-    dataset, settings = _dataset(config, journal)
+    dataset, settings, series = _dataset_and_bars(config, journal)
     learner = dataset.learner
-    cv = learner.cross_validate(dataset.x, dataset.y, dataset.start_ns, dataset.end_ns)
-    ev = evaluate(dataset, cv, float(settings.get("threshold", 0.65)))
+    cv = learner.cross_validate(dataset.x, dataset.y, dataset.start_ns, dataset.end_ns, dataset.names)
+    windows = fold_windows(cv["fold"], dataset.start_ns)
+    judges = {k: installed(stored(k, model)) for k, model in cv["models"].items()}
+    console.print(f"backtesting {len(windows)} test folds' periods: without, with the filter and "
+                  f"{random_runs} random filters each", highlight=False)
+    runner = FoldBacktests(read_yaml(config), discover(), series, str(config))
+    ev = evaluate(dataset, cv, float(settings.get("threshold", 0.65)), compare(runner, windows, judges, random_runs))
     final = learner.fit(dataset.x, dataset.y, dataset.start_ns, dataset.end_ns, dataset.names)
     text = render(title, ev, final.metadata["importance"], f"mia ml evaluate {config}")
     console.print(text, highlight=False, markup=False, soft_wrap=True)

@@ -49,6 +49,11 @@ def ml_settings(data: Mapping[str, Any]) -> dict[str, Any]:
 
 def with_recording(data: Mapping[str, Any]) -> dict[str, Any]:
     """The system's YAML with its ``ml_filter`` switched to record mode (added last when the system has none)."""
+    return with_mode(data, "record")
+
+
+def with_mode(data: Mapping[str, Any], mode: str) -> dict[str, Any]:
+    """The system's YAML with its ``ml_filter`` in ``mode`` (``record`` or ``filter``; added last when absent)."""
     out = dict(data)
     filters = [dict(f) if isinstance(f, Mapping) else {"use": f} for f in (data.get("signal_filters") or [])]
     ml = [f for f in filters if f.get("use") == "ml_filter"]
@@ -56,7 +61,7 @@ def with_recording(data: Mapping[str, Any]) -> dict[str, Any]:
         filters.append({"use": "ml_filter"})
         ml = filters[-1:]
     for f in ml:
-        f["mode"] = "record"
+        f["mode"] = mode
     out["signal_filters"] = filters
     return out
 
@@ -99,6 +104,15 @@ def from_backtest(data: Mapping[str, Any], host: PluginHost, source: str = "ml d
     finally:
         system.close()
     return labelled(learner, list(learner.recorded()), series, plan), series
+
+
+def system_series(data: Mapping[str, Any], host: PluginHost, source: str = "ml dataset") -> BarSeries:
+    """The bars of the system's own data feed (its whole history)."""
+    system = build_system(plan_system(with_recording(data), host, source=source))
+    try:
+        return load_series(system, None, None)
+    finally:
+        system.close()
 
 
 def from_journal(data: Mapping[str, Any], host: PluginHost, entries: Iterable[JournalEntry],

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
 from adapters.ml.dataset import Dataset
-from adapters.ml.metrics import Scores, auc, reliability, scores
+from adapters.ml.folds import FoldResult
+from adapters.ml.metrics import EceNoise, Scores, auc, ece_noise, reliability, scores
 
 #: A single raw feature that separates winners from losers this well is a suspected leak (look-ahead).
 LEAK_AUC = 0.85
@@ -18,16 +20,47 @@ LEAK_AUC = 0.85
 
 @attrs.frozen
 class Trading:
-    """Net dollars of the tested candidate trades: all, those the filter took, random picks at the same take-rate."""
+    """The backtests of the test folds' periods, after costs: totals without and with the filter, random picks."""
 
-    all_dollars: float
-    all_trades: int
-    filtered_dollars: float
-    filtered_trades: int
-    random_median: float
-    random_p05: float
-    random_p95: float
-    per_fold: list[tuple[int, int, float, int, float]]  # fold, trades, all $, taken, filtered $
+    folds: list[FoldResult]
+
+    @property
+    def all_dollars(self) -> float:
+        """Net dollars without the filter, over every fold."""
+        return sum(f.without.net for f in self.folds)
+
+    @property
+    def all_trades(self) -> int:
+        """Trades without the filter, over every fold."""
+        return sum(f.without.trades for f in self.folds)
+
+    @property
+    def filtered_dollars(self) -> float:
+        """Net dollars with the filter (each fold's own model), over every fold."""
+        return sum(f.with_filter.net for f in self.folds)
+
+    @property
+    def filtered_trades(self) -> int:
+        """Trades with the filter, over every fold."""
+        return sum(f.with_filter.trades for f in self.folds)
+
+    def random_totals(self) -> NDArray[np.float64]:
+        """Net dollars over every fold of each random run (run i of each fold summed)."""
+        runs = min((len(f.random) for f in self.folds), default=0)
+        return np.array([sum(f.random[i].net for f in self.folds) for i in range(runs)], dtype=float)
+
+    def random_quantiles(self, which: NDArray[np.float64] | None = None) -> tuple[float, float, float]:
+        """(5%, median, 95%) of the random runs' totals (or of ``which``); NaN without random runs."""
+        values = self.random_totals() if which is None else which
+        if not len(values):
+            return math.nan, math.nan, math.nan
+        q = np.quantile(values, [0.05, 0.5, 0.95])
+        return float(q[0]), float(q[1]), float(q[2])
+
+    @property
+    def random_runs(self) -> int:
+        """Random runs per fold."""
+        return len(self.random_totals())
 
 
 @attrs.frozen
@@ -43,6 +76,7 @@ class Evaluation:
     reliability: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]
     leaks: list[tuple[str, float]]
     probability: NDArray[np.float64]
+    ece_noise: EceNoise
 
 
 def suspected_leaks(x: NDArray[np.float64], y: NDArray[np.int64], names: Sequence[str],
@@ -56,33 +90,10 @@ def suspected_leaks(x: NDArray[np.float64], y: NDArray[np.int64], names: Sequenc
     return sorted(found, key=lambda t: -t[1])
 
 
-def trading(data: Dataset, p: NDArray[np.float64], fold: NDArray[np.int64], threshold: float,
-            seeds: int = 200) -> Trading:
-    """Dollars after costs of the tested trades, fold by fold, beside random filtering at the filter's take-rate."""
-    dollars = data.pnl_points * data.point_value
-    tested = fold >= 0
-    take = tested & (p >= threshold)
-    rng = np.random.default_rng(11)
-    random_totals = []
-    for _ in range(seeds):
-        total = 0.0
-        for k in np.unique(fold[tested]):
-            rows = np.flatnonzero(fold == k)
-            n_take = int(take[rows].sum())
-            total += float(dollars[rng.choice(rows, size=n_take, replace=False)].sum()) if n_take else 0.0
-        random_totals.append(total)
-    per_fold = []
-    for k in np.unique(fold[tested]):
-        rows = fold == k
-        per_fold.append((int(k), int(rows.sum()), float(dollars[rows].sum()), int((take & rows).sum()),
-                         float(dollars[take & rows].sum())))
-    q = np.quantile(random_totals, [0.05, 0.5, 0.95])
-    return Trading(float(dollars[tested].sum()), int(tested.sum()), float(dollars[take].sum()), int(take.sum()),
-                   float(q[1]), float(q[0]), float(q[2]), per_fold)
-
-
-def evaluate(data: Dataset, cv: Mapping[str, NDArray[np.float64]], threshold: float) -> Evaluation:
-    """Figures of the out-of-fold probabilities ``cv`` (from the learner's purged walk-forward validation)."""
+def evaluate(data: Dataset, cv: Mapping[str, Any], threshold: float, backtests: Sequence[FoldResult]
+             ) -> Evaluation:
+    """Figures of the out-of-fold probabilities ``cv`` (the learner's purged walk-forward validation) and the
+    backtests of the same folds' periods (:func:`adapters.ml.folds.compare`)."""
     p, fold = np.asarray(cv["probability"]), np.asarray(cv["fold"]).astype(np.int64)
     tested = fold >= 0
     y = data.y[tested]
@@ -97,8 +108,9 @@ def evaluate(data: Dataset, cv: Mapping[str, NDArray[np.float64]], threshold: fl
         baseline=base,
         tested=int(tested.sum()),
         folds=len(np.unique(fold[tested])),
-        trading=trading(data, p, fold, threshold),
+        trading=Trading(list(backtests)),
         reliability=reliability(pt, y),
         leaks=suspected_leaks(data.x[tested], y, data.names),
         probability=p,
+        ece_noise=ece_noise(pt, y),
     )

@@ -76,3 +76,40 @@ def bin_shares(values: NDArray[np.float64], edges: NDArray[np.float64]) -> NDArr
     which = np.searchsorted(edges, values, side="right")
     counts = np.bincount(which, minlength=len(edges) + 1).astype(float)
     return counts / max(1.0, counts.sum())
+
+
+@attrs.frozen
+class EceNoise:
+    """What sampling noise alone gives: the ECE of a perfectly calibrated forecast with the same probabilities and
+    rows (outcomes drawn from them), its mean and 95% quantile, and a bootstrap 5%-95% interval of the ECE measured."""
+
+    perfect_mean: float
+    perfect_p95: float
+    boot_p05: float
+    boot_p95: float
+
+
+def ece_noise(p: NDArray[np.float64], y: NDArray[np.int64], draws: int = 1000, seed: int = 3) -> EceNoise:
+    """The sampling noise of the ECE of ``p`` on ``len(p)`` rows (see :class:`EceNoise`)."""
+    if not len(p):
+        return EceNoise(float("nan"), float("nan"), float("nan"), float("nan"))
+    rng = np.random.default_rng(seed)
+    perfect = np.array([expected_calibration_error(p, (rng.uniform(size=len(p)) < p).astype(np.int64))
+                        for _ in range(draws)])
+    picks = rng.integers(0, len(p), size=(draws, len(p)))
+    boot = np.array([expected_calibration_error(p[i], y[i]) for i in picks])
+    return EceNoise(float(perfect.mean()), float(np.quantile(perfect, 0.95)), float(np.quantile(boot, 0.05)),
+                    float(np.quantile(boot, 0.95)))
+
+
+def calibration_verdict(ece: float, noise: EceNoise, target: float = 0.03) -> str:
+    """Whether the ECE target is met, missed, or cannot be judged on this many rows, and what noise alone gives."""
+    consistent = ece <= noise.perfect_p95
+    fits = ("within what sampling noise gives a perfectly calibrated forecast" if consistent else
+            "beyond what sampling noise gives a perfectly calibrated forecast: miscalibrated")
+    if noise.perfect_mean > target:
+        return (f"cannot be judged on this many rows: a perfectly calibrated forecast would show ECE "
+                f"{noise.perfect_mean:.3f} on average (95%: {noise.perfect_p95:.3f}), above the {target:.2f} "
+                f"target; the {ece:.3f} measured is {fits}")
+    met = "met" if ece <= target else "not met"
+    return f"target {target:.2f} {met} (ECE {ece:.3f}); it is {fits} (95%: {noise.perfect_p95:.3f})"

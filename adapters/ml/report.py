@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
+from numpy.typing import NDArray
+
 from adapters.ml.evaluate import Evaluation
-from adapters.ml.metrics import Scores
+from adapters.ml.metrics import Scores, calibration_verdict
 from mia_core.metrics.table import format_money
 
 
@@ -31,33 +35,71 @@ def score_rows(ev: Evaluation) -> list[str]:
     return [*head, row(f"ensemble (P >= {ev.threshold:.2f})", ev.model), row("always take (baseline)", ev.baseline)]
 
 
-def trading_rows(ev: Evaluation) -> list[str]:
-    """Markdown rows: net dollars after costs of the tested trades, with and without the filter, and random picks."""
-    t = ev.trading
+def calibration_lines(ev: Evaluation) -> list[str]:
+    """The ensemble's ECE beside what sampling noise alone gives on as many rows, and the verdict on the target."""
+    n = ev.ece_noise
     return [
-        "| tested candidate trades, after costs | trades | net |",
-        "|---|---:|---:|",
-        f"| without the filter (take all) | {t.all_trades} | {format_money(t.all_dollars)} |",
-        f"| with the filter | {t.filtered_trades} | {format_money(t.filtered_dollars)} |",
-        f"| random filter, same take-rate per fold (median of 200; 5%-95%) | {t.filtered_trades} | "
-        f"{format_money(t.random_median)} ({format_money(t.random_p05)} to {format_money(t.random_p95)}) |",
+        "| calibration of the ensemble, out of sample | ECE |", "|---|---:|",
+        f"| measured on {ev.tested} rows | {_f(ev.model.ece)} |",
+        f"| bootstrap 5% to 95% of the measured | {_f(n.boot_p05)} to {_f(n.boot_p95)} |",
+        f"| a perfectly calibrated forecast with the same probabilities and rows: mean (95%) | "
+        f"{_f(n.perfect_mean)} ({_f(n.perfect_p95)}) |",
+        "", f"Calibration: {calibration_verdict(ev.model.ece, n)}.",
     ]
+
+
+def _day(ns: int | None) -> str:
+    if ns is None:
+        return "end of data"
+    return dt.datetime.fromtimestamp(ns / 1e9, tz=dt.UTC).strftime("%Y-%m-%d")
+
+
+def _random_cell(values: NDArray[np.float64]) -> str:
+    if not len(values):
+        return "-"
+    q05, q50, q95 = (float(v) for v in np.quantile(values, [0.05, 0.5, 0.95]))
+    return f"{format_money(q50)} ({format_money(q05)} to {format_money(q95)})"
+
+
+def trading_rows(ev: Evaluation) -> list[str]:
+    """Markdown rows: the system's backtest of each test fold's period without and with the filter, and random."""
+    t = ev.trading
+    rows = [
+        "| fold | period (UTC) | without: trades | without: net | with: judged | with: taken | with: trades | "
+        f"with: net | random at the same take-rate: net, median ({t.random_runs} runs; 5% to 95%) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for f in t.folds:
+        randoms = np.array([r.net for r in f.random], dtype=float)
+        rows.append(f"| {f.window.fold + 1} | {_day(f.window.start_ns)} to {_day(f.window.end_ns)} | "
+                    f"{f.without.trades} | {format_money(f.without.net)} | {f.with_filter.judged} | "
+                    f"{f.with_filter.taken} | {f.with_filter.trades} | {format_money(f.with_filter.net)} | "
+                    f"{_random_cell(randoms)} |")
+    judged = sum(f.with_filter.judged for f in t.folds)
+    taken = sum(f.with_filter.taken for f in t.folds)
+    rows.append(f"| all | | {t.all_trades} | {format_money(t.all_dollars)} | {judged} | {taken} | "
+                f"{t.filtered_trades} | {format_money(t.filtered_dollars)} | {_random_cell(t.random_totals())} |")
+    return rows
 
 
 def verdict(ev: Evaluation) -> str:
     """One plain sentence: does the filter help out of sample?"""
     t, m, b = ev.trading, ev.model, ev.baseline
     if t.filtered_trades == 0:
-        return "The filter took no trade out of sample at this threshold: it does not help (it only stops trading)."
+        return (f"The filter does not help: it took no trade out of sample (no forecast reached {ev.threshold:.2f}), "
+                f"so it only stops trading; the system without it made {format_money(t.all_dollars)} on the same "
+                "periods.")
     beats_all = t.filtered_dollars > t.all_dollars
-    beats_random = t.filtered_dollars > t.random_p95
+    _, median, p95 = t.random_quantiles()
+    beats_random = not math.isfinite(p95) or t.filtered_dollars > p95
     better_brier = m.brier < b.brier
     if beats_all and beats_random and better_brier:
-        return ("The filter helps out of sample: more net dollars than taking every signal and than 95% of random "
-                "filters at its take-rate, with a better Brier score than the baseline.")
+        return ("The filter helps out of sample: more net dollars than the system without it and than 95% of "
+                "random filters at its take-rate, with a better Brier score than the baseline.")
     return (f"The filter does not help out of sample: net {format_money(t.filtered_dollars)} with it against "
             f"{format_money(t.all_dollars)} without it (random filters at its take-rate: median "
-            f"{format_money(t.random_median)}); Brier {_f(m.brier)} against the baseline's {_f(b.brier)}.")
+            f"{format_money(median)}, 95% of them below {format_money(p95)}); Brier {_f(m.brier)} against the "
+            f"baseline's {_f(b.brier)}.")
 
 
 def importance_rows(importance: Mapping[str, float], top: int = 12) -> list[str]:
@@ -70,7 +112,11 @@ def markdown(title: str, ev: Evaluation, importance: Mapping[str, float], comman
     """The whole evaluation as a Markdown section."""
     lines = [f"## {title}", "", f"Measured by `{command}`.", "",
              f"Purged, embargoed walk-forward validation: {ev.folds} test folds, {ev.tested} candidate signals "
-             "tested out of sample.", "", *score_rows(ev), "", *trading_rows(ev), "", verdict(ev), ""]
+             "tested out of sample.", "", *score_rows(ev), "", *calibration_lines(ev), "",
+             "The system's backtest of each test fold's period, after costs (commissions and slippage; open P&L at "
+             "the period's end included): without the filter, with it (the model fitted on that fold's training "
+             "rows), and with a random filter taking entries at the filter's take-rate in that fold.", "",
+             *trading_rows(ev), "", verdict(ev), ""]
     if ev.leaks:
         lines += ["Suspected leaks (one feature alone ranks the outcome): "
                   + ", ".join(f"{n} (AUC {a:.2f})" for n, a in ev.leaks), ""]

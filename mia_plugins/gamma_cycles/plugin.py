@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from mia_plugins.gamma_cycles.analyzer import GammaCyclesAnalyzer, GammaCyclesConfig
+from mia_plugins.gamma_cycles.rules import GammaSizingConfig, GammaSizingPolicy
 from ports.components import BuildContext, ComponentKind, ComponentSpec
 from ports.hookspecs import hookimpl
 
@@ -24,5 +25,19 @@ def mia_register_analyzers() -> Iterable[ComponentSpec]:
             factory=_build,
             config_class=GammaCyclesConfig,
             summary="Monthly OPEX, quad witching, 0DTE sessions, pin risk and put skew; size factor and entry gate",
+        )
+    ]
+
+
+@hookimpl
+def mia_register_risk_policies() -> Iterable[ComponentSpec]:
+    """Entries timed and sized by the analyzer's ``allow_entries`` and ``size_factor``."""
+    return [
+        ComponentSpec(
+            kind=ComponentKind.RISK_POLICY,
+            name="gamma_sizing",
+            factory=lambda config, context: GammaSizingPolicy(config),
+            config_class=GammaSizingConfig,
+            summary="Refuse entries when gamma_cycles' allow_entries is 0; size them by its size_factor",
         )
     ]

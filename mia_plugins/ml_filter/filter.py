@@ -132,9 +132,10 @@ class MlFilter:
         return matrix(rows, names)
 
     def cross_validate(self, x: NDArray[np.float64], y: NDArray[np.int64], start_ns: NDArray[np.int64],
-                       end_ns: NDArray[np.int64]) -> Mapping[str, Any]:
-        """Purged, embargoed walk-forward out-of-fold probabilities of the whole ensemble."""
-        return cross_validate(x, y, start_ns, end_ns, self.config.training)
+                       end_ns: NDArray[np.int64], names: Sequence[str] = ()) -> Mapping[str, Any]:
+        """Purged, embargoed walk-forward out-of-fold probabilities of the whole ensemble, and its fold models."""
+        return cross_validate(x, y, start_ns, end_ns, self.config.training, names, self.instrument,
+                              self.config.bar_seconds)
 
     def fit(self, x: NDArray[np.float64], y: NDArray[np.int64], start_ns: NDArray[np.int64],
             end_ns: NDArray[np.int64], names: Sequence[str]) -> Any:

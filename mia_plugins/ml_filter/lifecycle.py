@@ -10,6 +10,7 @@ import attrs
 import numpy as np
 
 from mia_core.errors import MiaError
+from mia_plugins.ml_filter.calibration import Calibration
 from mia_plugins.ml_filter.models import PARTS, Ensemble
 from ports.meta_label import StoredModel
 
@@ -76,5 +77,5 @@ def ensemble_of(model: StoredModel) -> Ensemble:
     missing = [p for p in PARTS if p not in model.parts]
     if missing:
         raise MiaError(f"model {model.name!r} version {model.version}: no file for part(s) {', '.join(missing)}")
-    a, b = (float(v) for v in meta["calibration"])
-    return Ensemble(model.parts, np.asarray(meta["weights"], dtype=float), (a, b), list(meta["features"]))
+    calibration = Calibration.of(meta["calibration"])
+    return Ensemble(model.parts, np.asarray(meta["weights"], dtype=float), calibration, list(meta["features"]))

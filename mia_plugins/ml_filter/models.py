@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -12,6 +11,7 @@ from numpy.typing import NDArray
 
 from mia_core.errors import MiaError
 from mia_core.validation import FRACTION, within
+from mia_plugins.ml_filter.calibration import METHODS, Calibration, fit_calibration
 from mia_plugins.ml_filter.compiled import BoosterForm, ForestForm, LinearForm
 from mia_plugins.ml_filter.cv import purged_walk_forward
 
@@ -51,6 +51,9 @@ class TrainSettings:
     xgb_learning_rate: float = attrs.field(default=0.05, validator=within(0, 1, low_open=True))
     lr_c: float = attrs.field(default=0.5, validator=within(0, 1e6, low_open=True))
     seed: int = attrs.field(default=7, validator=within(0, 2**31 - 1))
+    calibration: str = attrs.field(default="auto", validator=attrs.validators.in_(METHODS))
+    isotonic_min_rows: int = attrs.field(default=1000, validator=within(10, 10_000_000))
+    skill_p: float = attrs.field(default=0.05, validator=within(0, 1))
 
     @classmethod
     def of(cls, value: TrainSettings | Mapping[str, Any]) -> TrainSettings:
@@ -127,25 +130,10 @@ def out_of_fold(x: NDArray[np.float64], y: NDArray[np.int64], start_ns: NDArray[
     return oof, fold_of
 
 
-def _logit(p: NDArray[np.float64]) -> NDArray[np.float64]:
-    q = np.clip(p, 1e-6, 1 - 1e-6)
-    return np.asarray(np.log(q / (1 - q)), dtype=float)
-
-
-def platt(blend: NDArray[np.float64], y: NDArray[np.int64]) -> tuple[float, float]:
-    """(a, b) of the calibrated probability ``sigmoid(a · logit(p) + b)`` fitted by maximum likelihood."""
-    from sklearn.linear_model import LogisticRegression
-
-    if len(np.unique(y)) < 2:
-        return 0.0, float(_logit(np.array([max(1e-6, min(1 - 1e-6, float(np.mean(y))))]))[0])
-    model = LogisticRegression(C=1e6, max_iter=1000).fit(_logit(blend).reshape(-1, 1), y)
-    return float(model.coef_[0][0]), float(model.intercept_[0])
-
-
 class Ensemble:
     """Three fitted models, their weights and the calibration of their blend; one row or many at a time."""
 
-    def __init__(self, parts: Mapping[str, Any], weights: NDArray[np.float64], calibration: tuple[float, float],
+    def __init__(self, parts: Mapping[str, Any], weights: NDArray[np.float64], calibration: Calibration,
                  names: Sequence[str]) -> None:
         missing = [p for p in PARTS if p not in parts]
         if missing:
@@ -158,8 +146,7 @@ class Ensemble:
 
     def calibrate(self, blend: NDArray[np.float64]) -> NDArray[np.float64]:
         """Calibrated probabilities of blended ones."""
-        a, b = self.calibration
-        return np.asarray(1.0 / (1.0 + np.exp(-(a * _logit(blend) + b))), dtype=float)
+        return self.calibration.apply(blend)
 
     def predict(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
         """Calibrated probabilities that each row's trade makes money."""
@@ -169,9 +156,7 @@ class Ensemble:
         """The same for one row, on the compiled forms (the filter's path: well under a millisecond)."""
         w, row = self.weights, x.tolist()
         blend = w[0] * self._lr.probability(x) + w[1] * self._rf.probability(row) + w[2] * self._xgb.probability(x)
-        q = min(1 - 1e-6, max(1e-6, blend))
-        a, b = self.calibration
-        return 1.0 / (1.0 + math.exp(-(a * math.log(q / (1 - q)) + b)))
+        return self.calibration.apply_one(blend)
 
 
 def fit_ensemble(x: NDArray[np.float64], y: NDArray[np.int64], start_ns: NDArray[np.int64],
@@ -184,5 +169,6 @@ def fit_ensemble(x: NDArray[np.float64], y: NDArray[np.int64], start_ns: NDArray
     if tested.sum() < 10:
         raise MiaError(f"ml_filter training: only {int(tested.sum())} out-of-fold rows to calibrate on; "
                        "use more samples or fewer folds")
-    calibration = platt(oof[tested] @ weights, y[tested])
+    calibration = fit_calibration(oof[tested] @ weights, y[tested], settings.calibration,
+                                  settings.isotonic_min_rows, settings.skill_p)
     return Ensemble(_fit_parts(x, y, settings), weights, calibration, names), int(tested.sum())

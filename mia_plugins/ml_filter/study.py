@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import attrs
 import numpy as np
 from numpy.typing import NDArray
 
@@ -57,35 +58,35 @@ def matrix(rows: Sequence[DecisionRow], names: Sequence[str] | None = None
 
 
 def cross_validate(x: NDArray[np.float64], y: NDArray[np.int64], start_ns: NDArray[np.int64],
-                   end_ns: NDArray[np.int64], settings: TrainSettings) -> dict[str, Any]:
-    """Out-of-fold calibrated probabilities (NaN for rows never tested) and each row's fold (-1: none).
+                   end_ns: NDArray[np.int64], settings: TrainSettings, names: Sequence[str] = (),
+                   instrument: str = "", bar_seconds: int = 0) -> dict[str, Any]:
+    """Out-of-fold calibrated probabilities (NaN for rows never tested), each row's fold (-1: none), fold models.
 
     Each fold fits the whole ensemble, its own calibration included, on rows whose
     labels ended before the fold (purge) minus the embargo: nothing of the test period reaches the model.
+    ``models`` maps each tested fold to its :class:`TrainedModel` (features ``names``), so a
+    backtest of the fold's period can run the filter with the model that judged its rows.
     """
     check_trainable(y, settings, "ml_filter validation")
     p = np.full(len(y), np.nan)
     fold_of = np.full(len(y), -1, dtype=np.int64)
-    inner = TrainSettings(**{**_fields(settings), "min_samples": 10})
+    models: dict[int, TrainedModel] = {}
+    names = tuple(names) if names else tuple(f"x{j}" for j in range(x.shape[1]))
+    inner = attrs.evolve(settings, min_samples=10)
     for k, (train, test) in enumerate(purged_walk_forward(start_ns, end_ns, settings.folds, settings.embargo_ns,
                                                           min_train=max(30, settings.folds * 6))):
         if len(np.unique(y[train])) < 2:
             continue
         try:
-            model, _ = fit_ensemble(x[train], y[train], start_ns[train], end_ns[train], (), inner)
+            model = fit(x[train], y[train], start_ns[train], end_ns[train], names, inner, instrument, bar_seconds)
         except MiaError:
             continue  # too few out-of-fold rows in an early fold to calibrate: left untested
         p[test] = model.predict(x[test])
         fold_of[test] = k
+        models[k] = model
     if not (fold_of >= 0).any():
         raise MiaError(f"ml_filter validation: no fold could be fitted on {len(y)} samples; use more samples")
-    return {"probability": p, "fold": fold_of}
-
-
-def _fields(settings: TrainSettings) -> dict[str, Any]:
-    return {f: getattr(settings, f) for f in ("weights", "folds", "embargo_hours", "min_samples", "rf_trees",
-                                              "rf_depth", "rf_min_leaf", "xgb_trees", "xgb_depth",
-                                              "xgb_learning_rate", "lr_c", "seed")}
+    return {"probability": p, "fold": fold_of, "models": models}
 
 
 def fit(x: NDArray[np.float64], y: NDArray[np.int64], start_ns: NDArray[np.int64], end_ns: NDArray[np.int64],
@@ -102,7 +103,7 @@ def fit(x: NDArray[np.float64], y: NDArray[np.int64], start_ns: NDArray[np.int64
         "win_rate": float(y.mean()),
         "calibrated_on": calibrated_on,
         "weights": ensemble.weights.tolist(),
-        "calibration": list(ensemble.calibration),
+        "calibration": ensemble.calibration.metadata(),
         "libraries": library_versions(),
         "importance": feature_importance(ensemble),
     }

@@ -42,6 +42,7 @@ class Context:
     entries_today: int = 0
     consecutive_losses: int = 0
     features: Mapping[str, float] = attrs.Factory(dict)
+    analyses: Mapping[str, Mapping[str, float]] = attrs.Factory(dict)
     signal: Signal | None = None
     last_price: float | None = 5000.0
     trading_day: date | None = date(2024, 3, 5)
