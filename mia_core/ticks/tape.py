@@ -18,6 +18,18 @@ def _first_bad(mask: npt.NDArray[np.bool_]) -> int | None:
     return int(hits[0]) if hits.size else None
 
 
+def _int64(values: object) -> npt.NDArray[np.int64]:
+    return np.ascontiguousarray(values, dtype=np.int64)
+
+
+def _float64(values: object) -> npt.NDArray[np.float64]:
+    return np.ascontiguousarray(values, dtype=np.float64)
+
+
+def _int8(values: object) -> npt.NDArray[np.int8]:
+    return np.ascontiguousarray(values, dtype=np.int8)
+
+
 @attrs.frozen(eq=False)
 class Tape:
     """Trades in time order: ``ts`` (UTC ns, int64, never decreasing: equal times allowed),
@@ -31,10 +43,10 @@ class Tape:
     """
 
     instrument: Instrument
-    ts: npt.NDArray[np.int64] = attrs.field(converter=lambda v: np.ascontiguousarray(v, dtype=np.int64))
-    price: npt.NDArray[np.float64] = attrs.field(converter=lambda v: np.ascontiguousarray(v, dtype=np.float64))
-    size: npt.NDArray[np.int64] = attrs.field(converter=lambda v: np.ascontiguousarray(v, dtype=np.int64))
-    side: npt.NDArray[np.int8] = attrs.field(converter=lambda v: np.ascontiguousarray(v, dtype=np.int8))
+    ts: npt.NDArray[np.int64] = attrs.field(converter=_int64)
+    price: npt.NDArray[np.float64] = attrs.field(converter=_float64)
+    size: npt.NDArray[np.int64] = attrs.field(converter=_int64)
+    side: npt.NDArray[np.int8] = attrs.field(converter=_int8)
 
     def __attrs_post_init__(self) -> None:
         n = len(self.ts)
