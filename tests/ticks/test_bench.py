@@ -21,7 +21,7 @@ def test_the_bench_runs_every_step_on_a_small_tape(tmp_path: Path) -> None:
                      ".scid range bars 8 ticks"]
     assert all(r.ticks == 30_000 and r.seconds > 0 for r in figures.rows)
     assert [r.target for r in figures.rows].count(BARS_TARGET) == 8
-    assert [r.made for r in figures.rows if r.target == BACKTEST_TARGET][0].endswith("trips")
+    assert next(r.made for r in figures.rows if r.target == BACKTEST_TARGET).endswith("trips")
     bars = {r.step: r.made for r in figures.rows if r.made.endswith("bars")}
     assert bars["time bars 1 min"] == bars[".scid time bars 1 min"] != "0 bars"  # the file holds the same trades
     assert bars["range bars 8 ticks"] == bars[".scid range bars 8 ticks"]
