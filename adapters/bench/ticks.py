@@ -23,8 +23,7 @@ import attrs
 from rich.table import Table
 
 from adapters.bench.tick_strategy import FlowFollower
-from adapters.sierra.files.tape import read_tape, tape_records
-from adapters.sierra.files.writer import scid_header, write_file
+from adapters.sierra.files.tape import read_tape, write_tape
 from mia_core.engine.core import TradingEngine
 from mia_core.exchange import SimulatedExchange
 from mia_core.exchange.config import ExchangeConfig
@@ -116,7 +115,7 @@ def _synthetic(ticks: int, backtest_ticks: int | None, runs: int, path: Path) ->
     walked = tape if backtest_ticks is None else tape.slice(0, min(backtest_ticks, len(tape)))
     seconds, trips = _median_seconds(lambda: backtest(walked), max(1, runs // 2))
     rows.append(Row("tick backtest (flow_follower)", len(walked), seconds, BACKTEST_TARGET, f"{trips:,} trips"))
-    write_file(path, scid_header(), tape_records(tape))
+    write_tape(path, tape)
     return rows
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from adapters.sierra.files.layout import SierraFileError
-from adapters.sierra.files.tape import read_tape, tape_records
+from adapters.sierra.files.tape import read_tape, tape_records, write_tape
 from adapters.sierra.files.writer import scid_header, scid_records, tick, write_file
 from mia_core.instruments import ES
 from mia_core.ticks.bars import time_bars
@@ -19,9 +19,13 @@ T0 = 1_764_547_200_000_000_000
 
 def test_a_synthetic_tape_survives_the_round_trip_through_a_scid_file(tmp_path: Path) -> None:
     tape = synthetic_tape(ES, 5_000, seed=4)
-    back = read_tape(write_file(tmp_path / "ES.scid", scid_header(), tape_records(tape)), ES)
+    path = write_file(tmp_path / "ES.scid", scid_header(), tape_records(tape))
+    back = read_tape(path, ES)
+    in_pieces = read_tape(path, ES, chunk=777)  # decoded 777 records at a time
+    assert write_tape(tmp_path / "chunks.scid", tape, chunk=999).read_bytes() == path.read_bytes()
     for name in ("ts", "price", "size", "side"):
         assert getattr(back, name).tolist() == getattr(tape, name).tolist(), name
+        assert getattr(in_pieces, name).tolist() == getattr(tape, name).tolist(), name
     series = time_bars(back, 60).series
     assert series.ask_volume is not None and series.bid_volume is not None
     assert (series.ask_volume + series.bid_volume == series.volume).all()
