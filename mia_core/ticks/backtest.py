@@ -9,10 +9,11 @@ from mia_core.engine import failures
 from mia_core.engine.backtest import BacktestResult, BacktestShell, BacktestStopped, Progress, _cyclic_collector_paused
 from mia_core.engine.core import TradingEngine
 from mia_core.engine.failures import ComponentError
+from mia_core.events import FillReceived
 from mia_core.exchange import SimulatedExchange
 from mia_core.market import Aggressor, Trade
 from mia_core.signals import Signal
-from mia_core.ticks.bars import time_bars
+from mia_core.ticks.marks import TapeMarks
 from mia_core.ticks.tape import Tape
 
 BLOCK = 65_536  # trades converted to Python values at a time
@@ -41,26 +42,25 @@ def run_tick_backtest(tape: Tape, engine: TradingEngine, exchange: SimulatedExch
     """Run ``engine``'s strategy on every trade of ``tape``; the result's ``bars`` counts the marks.
 
     For each trade in order: the portfolio is marked at the end of each ``mark_seconds``
-    period that closed before it (high, low and close of that period's trades: the equity
-    curve and the trades' excursions, as in a bar backtest of those bars); working orders
-    meet the trade at the exchange (``next_trade`` fills, slippage and commissions as
-    configured); then the strategy's ``on_tick`` sees it, and its signal goes through the
+    period that closed before it (the equity curve, the trades' excursions and the daily
+    risk figures, as in a bar backtest of those bars; also just before each fill, see
+    :class:`~mia_core.ticks.marks.TapeMarks`); working orders meet the trade at the
+    exchange (``next_trade`` fills, slippage and commissions as configured); then the
+    strategy's ``on_tick`` sees it, and its signal goes through the
     signal filters, the planner and the risk policies as on bars. The fill model is only
     asked about trades that can reach a working order (``SimulatedExchange.quiet_band``).
     """
     reason = refusal(engine, exchange)
     if reason:
         raise ValueError(f"tick backtest: {reason}")
-    marks = time_bars(tape, mark_seconds).series
-    walk = _Walk(tape, engine, exchange, marks.ts.tolist(), marks.high.tolist(), marks.low.tolist(),
-                 marks.close.tolist())
+    walk = _Walk(tape, engine, exchange, mark_seconds)
     try:
         with _cyclic_collector_paused():
             walk.run(progress)
     except ComponentError as error:
         error.bar = None
-        raise BacktestStopped(error, _result(engine, walk.marked, error.stopped)) from error
-    return _result(engine, walk.marked, None)
+        raise BacktestStopped(error, _result(engine, walk.marks.count, error.stopped)) from error
+    return _result(engine, walk.marks.count, None)
 
 
 def _result(engine: TradingEngine, marked: int, stopped: str | None) -> BacktestResult:
@@ -71,46 +71,28 @@ def _result(engine: TradingEngine, marked: int, stopped: str | None) -> Backtest
 
 
 class _Walk:
-    """The walk's state: the next mark, and the band of prices the exchange need not see."""
+    """The walk's state: the marks, and the band of prices the exchange need not see."""
 
-    def __init__(self, tape: Tape, engine: TradingEngine, exchange: SimulatedExchange, mark_ts: list[int],
-                 mark_high: list[float], mark_low: list[float], mark_close: list[float]) -> None:
+    def __init__(self, tape: Tape, engine: TradingEngine, exchange: SimulatedExchange, mark_seconds: int) -> None:
         self.tape, self.engine, self.exchange = tape, engine, exchange
         self.shell = BacktestShell(engine, exchange)
-        self.mark_ts, self.mark_high, self.mark_low, self.mark_close = mark_ts, mark_high, mark_low, mark_close
-        self.marked = 0
+        self.marks = TapeMarks(tape, engine, mark_seconds)
         self.half = tape.instrument.tick_size / 2
 
     def band(self) -> tuple[float, float, int]:
         """Prices strictly inside (below, above) before ``until`` need neither a mark nor the exchange."""
-        next_mark = self.mark_ts[self.marked] if self.marked < len(self.mark_ts) else NEVER
         below, above, expiry = self.exchange.quiet_band()
         tick = self.tape.instrument.tick_size
-        return below * tick + self.half, above * tick - self.half, min(next_mark, expiry)
+        return below * tick + self.half, above * tick - self.half, min(self.marks.next_ns, expiry)
 
-    def mark_through(self, ts: int) -> None:
-        """Mark every period that ended at or before ``ts``."""
-        engine = self.engine
-        ledger = engine.ledger
-        portfolio = engine.portfolio
-        m, mark_ts = self.marked, self.mark_ts
-        while m < len(mark_ts) and mark_ts[m] <= ts:
-            at, close = mark_ts[m], self.mark_close[m]
-            engine.now_ns = at
-            if ledger.track:
-                if not ledger.start_ns <= at < ledger.end_ns:
-                    ledger.roll(at, portfolio.equity_cents)
-                ledger.last_price = close
-            portfolio.mark(at, self.mark_high[m], self.mark_low[m], close)
-            m += 1
-        self.marked = m
-
-    def meet(self, ts: int, price: float, size: int, side: int) -> None:
-        """Marks due, then the trade at the exchange."""
-        self.mark_through(ts)
+    def meet(self, index: int, ts: int, price: float, size: int, side: int) -> None:
+        """Marks due, then the trade at the exchange; a fill is preceded by a mark through this trade."""
+        self.marks.through(ts)
         self.engine.now_ns = ts
-        trade = Trade(self.tape.instrument, ts, price, float(size), _AGGRESSORS[side])
-        self.shell.deliver(self.exchange.on_trade(trade))
+        events = self.exchange.on_trade(Trade(self.tape.instrument, ts, price, float(size), _AGGRESSORS[side]))
+        if any(type(event) is FillReceived for event in events):
+            self.marks.before_fill(ts, index)
+        self.shell.deliver(events)
 
     def act(self, ts: int, price: float, signal: object) -> None:
         """Carry out the strategy's signal, as the engine does on a bar."""
@@ -142,9 +124,9 @@ class _Walk:
             hi = min(n, lo + BLOCK)
             columns = (tape.ts[lo:hi].tolist(), tape.price[lo:hi].tolist(), tape.size[lo:hi].tolist(),
                        tape.side[lo:hi].tolist())
-            for ts, price, size, side in zip(*columns, strict=True):
+            for index, ts, price, size, side in zip(range(lo, hi), *columns, strict=True):
                 if ts >= until or price <= below or price >= above:
-                    self.meet(ts, price, size, side)
+                    self.meet(index, ts, price, size, side)
                     below, above, until = self.band()
                 engine.now_ns = ts
                 try:
@@ -154,4 +136,4 @@ class _Walk:
                 if signal is not None:
                     self.act(ts, price, signal)
                     below, above, until = self.band()
-        self.mark_through(NEVER - 1)
+        self.marks.through(NEVER - 1)

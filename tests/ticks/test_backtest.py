@@ -98,7 +98,8 @@ def test_a_reversal_strategy_trades_as_the_hand_made_reference_with_its_costs(sl
     expected = reference_trips(tape, 3, slippage, round(commission * 100))
     assert len(expected) > 20
     assert got == expected
-    assert result.bars == len(np.unique(tape.ts // (60 * 10**9)))  # one mark per minute holding trades
+    fills = len({e.ts for e in result.journal if e.kind == "fill"})
+    assert result.bars == len(np.unique(tape.ts // (60 * 10**9))) + fills  # a minute holding trades, a fill
     fees = sum(t[5] for t in expected)
     assert fees == 2 * round(commission * 100) * len(expected)
 
@@ -133,13 +134,28 @@ def test_bracket_exits_are_the_same_as_when_every_trade_meets_the_exchange() -> 
 def test_the_equity_curve_is_marked_once_a_period_and_ends_at_the_last_trade_price() -> None:
     tape = synthetic_tape(ES, 20_000, seed=2)
     result = run(tape, SideRun(6), commission_per_contract=0.0)
-    assert len(result.equity_ts) == result.bars and (np.diff(result.equity_ts) > 0).all()
+    assert len(result.equity_ts) == result.bars and (np.diff(result.equity_ts) >= 0).all()
     realized = sum(t.net_cents for t in result.round_trips)
     assert result.final_position != 0
     last_fill = [e for e in result.journal if e.kind == "fill"][-1]
     entry = last_fill.payload["event"].fill.price
     open_pnl = round((tape.price[-1] - entry) / 0.25) * result.final_position * TICK_CENTS
     assert result.equity_cents[-1] == 10_000_000 + realized + open_pnl
+
+
+def test_excursions_see_only_the_trades_after_the_entry_through_the_exit() -> None:
+    tape = small_tape(4_000, seed=8)
+    tape = Tape(ES, T0 + np.arange(len(tape)) * 300_000_000, tape.price, tape.size, tape.side)  # times apart
+    result = run(tape, SideRun(3))
+    index = {ts: i for i, ts in enumerate(tape.ts.tolist())}
+    ticks = np.round(tape.price / 0.25).astype(int)
+    assert len(result.round_trips) > 20
+    for trip in result.round_trips:
+        held = ticks[index[trip.entry_ts] + 1:index[trip.exit_ts] + 1]
+        entry = round(trip.entry_price / 0.25)
+        sign = 1 if trip.side.sign > 0 else -1
+        assert trip.mfe_ticks == max(0, int((held - entry).max() * sign if sign > 0 else (entry - held).max()))
+        assert trip.mae_ticks == max(0, int((entry - held).max() if sign > 0 else (held - entry).max()))
 
 
 class Broken(SideRun):
