@@ -42,7 +42,7 @@ class TapeMarks:
         while self.done < len(ends) and ends[self.done] <= ts:
             m = self.done
             end = self.end[m]
-            if end - self.since == self.end[m] - (self.end[m - 1] if m else 0):  # no fill mark in this period
+            if self.since == (self.end[m - 1] if m else 0):  # no fill mark in this period
                 self._mark(ends[m], self.high[m], self.low[m], self.close[m])
             else:
                 self._mark_trades(ends[m], self.since, end)
