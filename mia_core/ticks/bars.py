@@ -135,8 +135,13 @@ def range_bars(tape: Tape, ticks: int) -> TickBars:
     for the prices jumped over).
     """
     limit = _positive("ticks", ticks)
-    n = len(tape)
-    p = np.round(tape.price / tape.instrument.tick_size).astype(np.int64)
+    price = tape.price
+    if not len(price):
+        return bars_at(tape, np.zeros(0, dtype=np.int64))
+    # only a change of price can widen a bar: search the runs of equal prices (ES: one trade in ten or so)
+    runs = np.concatenate(([0], np.flatnonzero(price[1:] != price[:-1]) + 1)).astype(np.int64)
+    p = np.round(price[runs] / tape.instrument.tick_size).astype(np.int64)
+    n = len(p)
     starts = []
     s = 0
     window = 64
@@ -154,4 +159,4 @@ def range_bars(tape: Tape, ticks: int) -> TickBars:
                 s = n
                 break
             window *= 2
-    return bars_at(tape, np.array(starts, dtype=np.int64))
+    return bars_at(tape, runs[np.array(starts, dtype=np.int64)])

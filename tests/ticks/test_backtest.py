@@ -13,7 +13,7 @@ from mia_core.exchange import SimulatedExchange
 from mia_core.exchange.config import ExchangeConfig
 from mia_core.instruments import ES
 from mia_core.market import Aggressor, Bar, Trade
-from mia_core.signals import Direction, Signal
+from mia_core.signals import Direction, RiskDecision, Signal
 from mia_core.ticks.backtest import run_tick_backtest
 from mia_core.ticks.synthetic import synthetic_tape
 from mia_core.ticks.tape import Tape
@@ -156,6 +156,27 @@ def test_excursions_see_only_the_trades_after_the_entry_through_the_exit() -> No
         sign = 1 if trip.side.sign > 0 else -1
         assert trip.mfe_ticks == max(0, int((held - entry).max() * sign if sign > 0 else (entry - held).max()))
         assert trip.mae_ticks == max(0, int((entry - held).max() if sign > 0 else (held - entry).max()))
+
+
+class NoShorts:
+    """A risk policy refusing every sell that opens or adds to a short position."""
+
+    name = "no_shorts"
+
+    def evaluate(self, intent: Any, context: Any) -> RiskDecision:
+        if intent.side.sign < 0 and context.position.quantity <= 0:
+            return RiskDecision.reject(self.name, "no shorts")
+        return RiskDecision.allow(self.name, intent.quantity)
+
+
+def test_risk_policies_judge_a_tick_strategys_orders_and_are_journaled() -> None:
+    tape = small_tape()
+    engine = TradingEngine(ES, SideRun(3), risk_policies=[NoShorts()])
+    exchange = SimulatedExchange(ES, ExchangeConfig(market_fill="next_trade"))
+    result = run_tick_backtest(tape, engine, exchange)
+    assert result.round_trips and all(t.side.sign > 0 for t in result.round_trips)
+    refused = [e for e in result.journal if e.kind == "risk" and "no shorts" in str(e.payload["event"])]
+    assert len(refused) > 10
 
 
 class Broken(SideRun):
