@@ -164,7 +164,7 @@ class NoShorts:
     name = "no_shorts"
 
     def evaluate(self, intent: Any, context: Any) -> RiskDecision:
-        if intent.side.sign < 0 and context.position.quantity <= 0:
+        if intent.side.sign < 0 and context.exposure - intent.quantity < 0:
             return RiskDecision.reject(self.name, "no shorts")
         return RiskDecision.allow(self.name, intent.quantity)
 
