@@ -17,6 +17,7 @@ class FlowFollower:
     """
 
     name = "flow_follower"
+    __slots__ = ("decay", "flow", "stop", "target", "threshold")
 
     def __init__(self, threshold: float = 120.0, decay: float = 0.99, stop_ticks: int = 12,
                  target_ticks: int = 24, tick_size: float = 0.25) -> None:
