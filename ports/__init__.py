@@ -13,6 +13,7 @@ from ports.signal_filter import SignalFilter
 from ports.snapshot_archive import SnapshotArchive
 from ports.strategy import Strategy
 from ports.technique import Technique, VectorisedTechnique
+from ports.tick_strategy import TickStrategy
 
 __all__ = [
     "Analyzer",
@@ -32,5 +33,6 @@ __all__ = [
     "Strategy",
     "StrategyContext",
     "Technique",
+    "TickStrategy",
     "VectorisedTechnique",
 ]

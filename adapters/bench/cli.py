@@ -160,6 +160,19 @@ def bench_sierra(
 
 
 
+@bench_app.command("ticks")
+def bench_ticks(
+    ticks: Annotated[int, typer.Option("--ticks", help="Trades of the synthetic ES tape.")] = 10_000_000,
+    backtest_ticks: Annotated[int | None, typer.Option("--backtest-ticks", help="Trades of the tick backtest "
+                                                       "(default: the whole tape).")] = None,
+    runs: Annotated[int, typer.Option("--runs", help="Timed runs per step (median reported).")] = 3,
+) -> None:
+    """Bars from trades (time, tick, volume, range) and the tick-driven backtest: ticks/s, synthetic and .scid."""
+    from adapters.bench.ticks import run, ticks_table
+
+    console.print(ticks_table(run(ticks, backtest_ticks, runs)))
+
+
 @bench_app.command("ml")
 def bench_ml(
     signals: Annotated[int, typer.Option("--signals", help="Candidate signals judged one by one.")] = 20_000,

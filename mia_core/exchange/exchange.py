@@ -13,6 +13,7 @@ from mia_core.exchange import snapshots
 from mia_core.exchange.book import PositionBook
 from mia_core.exchange.config import ExchangeConfig
 from mia_core.exchange.matching import Matcher
+from mia_core.exchange.quiet import quiet_band
 from mia_core.exchange.registry import ExchangeEvent, OrderRegistry
 from mia_core.exchange.state import OrderState, session_end_ns
 from mia_core.instruments import Instrument
@@ -136,6 +137,12 @@ class SimulatedExchange:
         if not self._registry.active:
             return []
         return self._matcher.on_trade(trade)
+
+    def quiet_band(self) -> tuple[int, int, int]:
+        """``(below, above, until)``: a trade strictly between the two prices (ticks), before ``until``
+        (UTC ns), would change nothing here (see :func:`mia_core.exchange.quiet.quiet_band`)."""
+        registry = self._registry
+        return quiet_band(registry.active, registry.next_expiry)
 
     def open_orders(self) -> list[Order]:
         """Orders not in a terminal state (pending bracket children included), oldest first."""

@@ -30,6 +30,7 @@ from mia_core.signals import Direction, Signal
 from ports.components import BuildContext
 from ports.context import StrategyContext
 from ports.technique import Technique, VectorisedTechnique
+from ports.tick_strategy import TickStrategy
 
 from .markdown import DOCS, fenced_blocks, section
 
@@ -46,6 +47,7 @@ SECTIONS: dict[str, tuple[type, ...]] = {
     "The strategy context": (StrategyContext,),
     "Techniques: the two forms": (Technique, VectorisedTechnique, Feature),
     "`BuildContext` and `StandaloneBuildContext`": (BuildContext, StandaloneBuildContext, SessionCalendar),
+    "Tick strategies: `on_tick`": (TickStrategy,),
 }
 # the methods a Feature subclass implements are part of its contract though underscored
 EXTRA = {Feature: ("_reset", "_step", "_columns")}

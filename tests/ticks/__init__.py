@@ -1,0 +1,1 @@
+"""Tests of the tape, bars from ticks and the tick-driven backtest."""
