@@ -46,7 +46,7 @@ class Torture:
 
     def __init__(self, home: Path, kills: int, seed: int) -> None:
         self.home, self.kills_wanted, self.rng = home, kills, random.Random(seed)
-        self.gw = GatewayProcess(home, seed)
+        self.gw = GatewayProcess(home, seed, lifetime=120.0 + 60.0 * kills)  # the gateway ends itself after that
         try:
             self.alpha = system_file(home, "alpha", self.gw.port, ALPHA, seed)
             self.beta = system_file(home, "beta", self.gw.port, BETA, seed + 1)
