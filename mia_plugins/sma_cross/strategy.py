@@ -65,15 +65,17 @@ class SmaCrossStrategy:
         self._exact = True
         self._sum_fast = self._sum_slow = 0.0
         self._largest = 2.0**52 / slow  # a scaled close above this could make a window sum inexact
+        self._windows = (fast, slow)
 
     def on_bar(self, bar: Bar, context: StrategyContext) -> Signal | None:
         """Update both averages with ``bar.close``; return a signal on a cross."""
         scaled = bar.close * 4.0
         fast, slow = self._fast, self._slow
-        fast_bars, slow_bars = self.config.fast, self.config.slow
-        if self._exact and scaled.is_integer() and -self._largest < scaled < self._largest:
-            self._sum_fast += scaled - (fast[0] if len(fast) == fast_bars else 0.0)
-            self._sum_slow += scaled - (slow[0] if len(slow) == slow_bars else 0.0)
+        fast_bars, slow_bars = self._windows
+        largest = self._largest
+        if self._exact and -largest < scaled < largest and scaled.is_integer():
+            self._sum_fast += scaled - fast[0] if len(fast) == fast_bars else scaled
+            self._sum_slow += scaled - slow[0] if len(slow) == slow_bars else scaled
         else:  # off the grid: fsum from now on
             self._exact = False
         fast.append(scaled)
