@@ -3,20 +3,42 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from mia_core.accounting import Portfolio, marks
+from mia_core.commands import Command
 from mia_core.engine import failures
+from mia_core.engine.core import TradingEngine
 from mia_core.engine.view import EngineView
+from mia_core.exchange import SimulatedExchange
 from mia_core.instruments import Instrument
 from mia_core.orders import Order, OrderIntent
 from mia_core.risk.desk import RiskDesk
 from mia_core.series import BarSeries
 from mia_core.signals import Signal
 
-if TYPE_CHECKING:  # the shell imports this module: import it back for type checking only
-    from mia_core.engine.backtest import BacktestShell
-    from mia_core.engine.core import TradingEngine
+
+class Shell(Protocol):
+    """What the walk needs of the backtest shell (``BacktestShell`` is one; it imports this module)."""
+
+    @property
+    def engine(self) -> TradingEngine:
+        """The engine the shell drives."""
+        ...
+
+    @property
+    def exchange(self) -> SimulatedExchange:
+        """The simulated exchange the orders go to."""
+        ...
+
+    def deliver(self, events: Sequence[object]) -> None:
+        """Hand exchange events to the engine and carry out what it asks."""
+        ...
+
+    def execute(self, commands: list[Command]) -> None:
+        """Carry out commands against the exchange."""
+        ...
+
 
 PROGRESS_EVERY = 20_000
 
@@ -111,7 +133,7 @@ def can_defer_marks(engine: TradingEngine, series: BarSeries) -> bool:
     return marks.first_invalid(series.ts, series.high, series.low, engine.portfolio.last_mark_ns) < 0
 
 
-def walk_bars(series: BarSeries, shell: BacktestShell, progress: Callable[[int], None] | None) -> None:
+def walk_bars(series: BarSeries, shell: Shell, progress: Callable[[int], None] | None) -> None:
     """Every bar through the exchange and the engine, as ``BacktestShell.step`` does, quiet bars marked in bulk.
 
     The caller checked :func:`can_defer_marks`. Per bar: working orders meet the bar,
