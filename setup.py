@@ -33,6 +33,7 @@ COMPILED = [
     "mia_core/accounting/portfolio.py",
     "mia_core/engine/core.py",
     "mia_core/engine/planner.py",
+    "mia_core/engine/walk.py",
     "mia_core/exchange/book.py",
     "mia_core/exchange/exchange.py",
     "mia_core/exchange/matching.py",

@@ -202,9 +202,25 @@ class TrustedBars:
         s_instrument, s_ts, s_open, s_high, s_low, s_close, s_volume, s_bid, s_ask, s_count = slots
         instrument = self._series.instrument
         n = len(self._series)
+        flow = self._series.bid_volume is not None or self._series.ask_volume is not None
         for lo in range(0, n, self.BLOCK):
-            columns = zip(*self._block(lo, min(n, lo + self.BLOCK)), strict=True)
-            for ts, open_, high, low, close, volume, bid, ask in columns:
+            block = self._block(lo, min(n, lo + self.BLOCK))
+            if not flow:  # no bid/ask columns: both None on every bar, no per-bar test
+                for ts, open_, high, low, close, volume in zip(*block[:6], strict=True):
+                    bar = new(Bar)
+                    s_instrument(bar, instrument)
+                    s_ts(bar, ts)
+                    s_open(bar, open_)
+                    s_high(bar, high)
+                    s_low(bar, low)
+                    s_close(bar, close)
+                    s_volume(bar, volume)
+                    s_bid(bar, None)
+                    s_ask(bar, None)
+                    s_count(bar, None)
+                    yield bar
+                continue
+            for ts, open_, high, low, close, volume, bid, ask in zip(*block, strict=True):
                 bar = new(Bar)
                 s_instrument(bar, instrument)
                 s_ts(bar, ts)

@@ -6,7 +6,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 
 import attrs
-from scipy import stats
 
 from mia_core.digest.blocked import BlockedOutcome
 from mia_core.digest.entries import JournalFacts, Trade
@@ -65,6 +64,7 @@ def _cite(trades: Sequence[Trade]) -> tuple[int, ...]:
 
 def _clustered(trades: Sequence[Trade], config: MentorConfig, label: str, group: Callable[[int], str]) -> list[Advice]:
     """Groups whose loss rate is above the whole journal's: one-sided binomial test against it."""
+    from scipy import stats  # on use: importing scipy.stats costs ~57 MB, and most runs never advise
     if len(trades) < config.min_trades:
         return []
     base = sum(t.net_cents < 0 for t in trades) / len(trades)
@@ -112,6 +112,7 @@ def _stops_first(trades: Sequence[Trade], config: MentorConfig) -> list[Advice]:
     The baseline is the break-even stop share, not one half: a 2R bracket that is
     stopped two times in three breaks even, so only a share above that is a finding.
     """
+    from scipy import stats  # on use: importing scipy.stats costs ~57 MB, and most runs never advise
     by_setup: dict[str, list[Trade]] = defaultdict(list)
     for trade in trades:
         if trade.exit_reason in (STOP_LOSS, TAKE_PROFIT):
@@ -142,6 +143,7 @@ def _stops_first(trades: Sequence[Trade], config: MentorConfig) -> list[Advice]:
 
 def _underperformers(trades: Sequence[Trade], config: MentorConfig) -> list[Advice]:
     """Setups whose trades make less than the others': one-sided Mann-Whitney U, effect as rank-biserial."""
+    from scipy import stats  # on use: importing scipy.stats costs ~57 MB, and most runs never advise
     by_setup: dict[str, list[Trade]] = defaultdict(list)
     for trade in trades:
         by_setup[trade.setup or "unknown"].append(trade)
@@ -175,6 +177,7 @@ def _rule_blocks(outcomes: Sequence[BlockedOutcome], config: MentorConfig) -> li
     both directions (alpha shared among policies and directions); the effect is the
     matched-pairs rank-biserial correlation.
     """
+    from scipy import stats  # on use: importing scipy.stats costs ~57 MB, and most runs never advise
     by_policy: dict[str, list[BlockedOutcome]] = defaultdict(list)
     for outcome in outcomes:
         by_policy[outcome.policy].append(outcome)

@@ -14,7 +14,7 @@ import numpy.typing as npt
 from mia_core import trusted
 from mia_core.accounting import RoundTrip, marks
 from mia_core.commands import CancelOrder, Command, FlattenPosition, ModifyOrder, RaiseAlert, SubmitOrder
-from mia_core.engine import failures
+from mia_core.engine import failures, walk
 from mia_core.engine.core import TradingEngine
 from mia_core.engine.failures import ComponentError
 from mia_core.errors import MiaError
@@ -145,6 +145,8 @@ def run_backtest(
         with _cyclic_collector_paused():
             if vectorised:
                 _walk_vectorised(series, shell, progress)
+            elif walk.can_defer_marks(engine, series):
+                walk.walk_bars(series, shell, progress)
             else:
                 for i, bar in enumerate(series.trusted()):
                     shell.step(bar)

@@ -152,20 +152,24 @@ class TradingEngine:
                 ledger.roll(ts, self.portfolio.equity_cents)
             ledger.last_price = bar.close
         self.portfolio.mark(ts, bar.high, bar.low, bar.close)
-        if self.analyzers:
-            for i, analyzer in enumerate(self.analyzers):
-                try:
-                    values = analyzer.on_event(bar)
-                except Exception as exc:
-                    raise failures.raised(failures.ANALYZER, analyzer.name, i, "on_event", ts, exc) from exc
-                if values is not None:
-                    self.analyses[analyzer.name] = values
-        if self.publishing:
-            self._update_techniques(bar)
+        if self.analyzers or self.publishing:
+            self.update_components(bar)
         if self.desk.active:
             return self._desk_bar(bar)
         signal = self._ask_strategy(bar)
         return [] if signal is None else self.on_signal(signal)
+
+    def update_components(self, bar: Bar) -> None:
+        """The analyzers' ``on_event`` and the techniques' ``update`` with ``bar``; a failure names the component."""
+        for i, analyzer in enumerate(self.analyzers):
+            try:
+                values = analyzer.on_event(bar)
+            except Exception as exc:
+                raise failures.raised(failures.ANALYZER, analyzer.name, i, "on_event", bar.ts, exc) from exc
+            if values is not None:
+                self.analyses[analyzer.name] = values
+        if self.publishing:
+            self._update_techniques(bar)
 
     def _update_techniques(self, bar: Bar) -> None:
         """Each technique's ``update``, published as ``<instance name>.<output>``; a failure names the technique."""
@@ -194,10 +198,9 @@ class TradingEngine:
             result: object = strategy.on_bar(bar, self.view)
         except Exception as exc:
             raise failures.raised(failures.STRATEGY, strategy.name, 0, "on_bar", bar.ts, exc) from exc
-        if result is None or isinstance(result, Signal):
-            return result
-        reason = f"returned {type(result).__name__} {result!r:.60}; expected a Signal or None"
-        raise failures.ComponentError(failures.STRATEGY, strategy.name, 0, "on_bar", bar.ts, reason)
+        if result is None:
+            return None
+        return failures.checked_signal(result, strategy.name, bar.ts)
 
     def _desk_bar(self, bar: Bar) -> list[Command]:
         commands, closing = self.desk.after_bar(bar)

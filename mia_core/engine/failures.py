@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from mia_core.errors import MiaError
+from mia_core.signals import Signal
 from mia_core.timeutil import ns_to_datetime
 
 TECHNIQUE = "technique"
@@ -75,6 +76,14 @@ def chained(error: ComponentError, cause: BaseException) -> ComponentError:
     """``error`` with ``cause`` as its ``__cause__`` (what ``raise error from cause`` does, also in compiled code)."""
     error.__cause__ = cause  # mypyc's ``raise ... from`` leaves __cause__ unset; setting it suppresses the context too
     return error
+
+
+def checked_signal(result: object, strategy: str, ts: int) -> Signal:
+    """``result`` of a strategy's ``on_bar`` at ``ts`` when it is a Signal; else the error naming the strategy."""
+    if isinstance(result, Signal):
+        return result
+    reason = f"returned {type(result).__name__} {result!r:.60}; expected a Signal or None"
+    raise ComponentError(STRATEGY, strategy, 0, "on_bar", ts, reason)
 
 
 def _shown(value: object) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.special import ndtr
 
 Array = NDArray[np.float64]
 _INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
@@ -25,6 +24,8 @@ def norm_pdf(x: ArrayLike) -> Array:
 
 def norm_cdf(x: ArrayLike) -> Array:
     """Standard normal distribution function (``scipy.special.ndtr``)."""
+    from scipy.special import ndtr  # on use: every run loads this plugin's module, few price options
+
     return np.asarray(ndtr(np.asarray(x, dtype=np.float64)), dtype=np.float64)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import attrs
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import brentq
 
 F8 = NDArray[np.float64]
 _INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
@@ -93,6 +92,8 @@ def find_zero_gamma(
     ``values`` may pass the grid values already computed (same grid) to save the scan.
     ``regime_sign`` is the sign of G at spot when a root exists, else the sign over the range.
     """
+    from scipy.optimize import brentq  # on use: every run loads this plugin's module, few look for zero gamma
+
     xs = grid(spot, low, high, points)
     g = profile.values(xs, weights) if values is None else values
     w = profile.w if weights is None else weights

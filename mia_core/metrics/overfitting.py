@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import itertools
 import math
+from typing import Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
 from mia_core.errors import DomainValueError
+
+
+def _stats() -> Any:
+    """``scipy.stats``, imported on first use: it costs ~57 MB, and every ``mia`` command imports this module."""
+    from scipy import stats
+
+    return stats
+
 
 EULER_GAMMA = 0.5772156649015329
 #: Above this many block combinations CSCV refuses (C(16, 8) = 12,870 is the largest S it allows).
@@ -42,7 +50,7 @@ def expected_max_sharpe(trials: int, variance: float) -> float:
         raise DomainValueError("expected_max_sharpe", "variance", variance, "a finite variance >= 0")
     if trials == 1:
         return 0.0
-    z = stats.norm.ppf
+    z = _stats().norm.ppf
     return math.sqrt(variance) * ((1 - EULER_GAMMA) * float(z(1 - 1 / trials))
                                   + EULER_GAMMA * float(z(1 - 1 / (trials * math.e))))
 
@@ -78,8 +86,8 @@ def deflated_sharpe(best_returns: npt.ArrayLike, trials: int, trial_variance: fl
     sr = period_sharpe(r)
     if r.size < 3 or float(r.std()) == 0.0:
         return DeflatedSharpe(math.nan, sr, sr0, trials, trial_variance, int(r.size), math.nan, math.nan)
-    skew = float(stats.skew(r))
-    kurt = float(stats.kurtosis(r, fisher=False))
+    skew = float(_stats().skew(r))
+    kurt = float(_stats().kurtosis(r, fisher=False))
     probability = sharpe_probability(sr, sr0, int(r.size), skew, kurt)
     return DeflatedSharpe(probability, sr, sr0, trials, trial_variance, int(r.size), skew, kurt)
 
@@ -94,7 +102,7 @@ def sharpe_probability(sharpe: float, benchmark: float, periods: int, skew: floa
     if periods < 2 or denominator <= 0:
         return math.nan
     z = (sharpe - benchmark) * math.sqrt(periods - 1) / math.sqrt(denominator)
-    return float(stats.norm.cdf(z))
+    return float(_stats().norm.cdf(z))
 
 
 @attrs.frozen
@@ -118,7 +126,7 @@ def _sharpes(sums: npt.NDArray[np.float64], squares: npt.NDArray[np.float64], co
 
 def _logit(train: npt.NDArray[np.float64], test: npt.NDArray[np.float64]) -> float:
     chosen = int(np.argmax(train))
-    rank = float(stats.rankdata(test)[chosen])  # 1 = worst; ties share their mean rank
+    rank = float(_stats().rankdata(test)[chosen])  # 1 = worst; ties share their mean rank
     omega = rank / (test.size + 1)
     return math.log(omega / (1 - omega))
 

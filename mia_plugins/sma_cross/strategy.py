@@ -55,17 +55,38 @@ class SmaCrossStrategy:
 
     def reset(self) -> None:
         """Forget all bars."""
-        self._fast: deque[float] = deque(maxlen=self.config.fast)
-        self._slow: deque[float] = deque(maxlen=self.config.slow)
+        fast, slow = self.config.fast, self.config.slow
+        # closes times 4 (exact: a power of two), so quarter-point prices are whole numbers
+        self._fast: deque[float] = deque(maxlen=fast)
+        self._slow: deque[float] = deque(maxlen=slow)
         self._previous_diff: float | None = None
+        # While every close is on a quarter-point grid the window sums are whole numbers below 2**53, kept
+        # exactly as running float sums: the same values as math.fsum over the windows, in O(1) per bar.
+        self._exact = True
+        self._sum_fast = self._sum_slow = 0.0
+        self._largest = 2.0**52 / slow  # a scaled close above this could make a window sum inexact
+        self._windows = (fast, slow)
 
     def on_bar(self, bar: Bar, context: StrategyContext) -> Signal | None:
         """Update both averages with ``bar.close``; return a signal on a cross."""
-        self._fast.append(bar.close)
-        self._slow.append(bar.close)
-        if len(self._slow) < self.config.slow:
+        scaled = bar.close * 4.0
+        fast, slow = self._fast, self._slow
+        fast_bars, slow_bars = self._windows
+        largest = self._largest
+        if self._exact and -largest < scaled < largest and scaled.is_integer():
+            self._sum_fast += scaled - fast[0] if len(fast) == fast_bars else scaled
+            self._sum_slow += scaled - slow[0] if len(slow) == slow_bars else scaled
+        else:  # off the grid: fsum from now on
+            self._exact = False
+        fast.append(scaled)
+        slow.append(scaled)
+        if len(slow) < slow_bars:
             return None
-        diff = math.fsum(self._fast) / self.config.fast - math.fsum(self._slow) / self.config.slow
+        if self._exact:
+            fast_sum, slow_sum = self._sum_fast, self._sum_slow
+        else:
+            fast_sum, slow_sum = math.fsum(fast), math.fsum(slow)
+        diff = fast_sum / 4.0 / fast_bars - slow_sum / 4.0 / slow_bars
         previous = self._previous_diff
         if diff != 0 or previous is None:
             self._previous_diff = diff
