@@ -13,7 +13,7 @@ from mia_core.events import FillReceived
 from mia_core.exchange import SimulatedExchange
 from mia_core.market import Aggressor, Trade
 from mia_core.signals import Signal
-from mia_core.ticks.marks import TapeMarks
+from mia_core.ticks.marks import TapeMarks, advance_clock
 from mia_core.ticks.tape import Tape
 
 BLOCK = 65_536  # trades converted to Python values at a time
@@ -101,13 +101,8 @@ class _Walk:
         if not isinstance(signal, Signal):
             reason = f"returned {type(signal).__name__} {signal!r:.60}; expected a Signal or None"
             raise failures.ComponentError(failures.STRATEGY, strategy.name, 0, "on_tick", ts, reason)
-        engine.now_ns = ts
+        advance_clock(engine, ts, price)
         engine.last_close = price
-        ledger = engine.ledger
-        if ledger.track:
-            if not ledger.start_ns <= ts < ledger.end_ns:
-                ledger.roll(ts, engine.portfolio.equity_cents)
-            ledger.last_price = price
         self.shell.execute(engine.on_signal(signal))
 
     def run(self, progress: Progress | None) -> None:

@@ -64,12 +64,16 @@ class TapeMarks:
             self._mark(ts, last, last, last)
 
     def _mark(self, ts: int, high: float, low: float, close: float) -> None:
-        engine = self.engine
-        engine.now_ns = ts
-        ledger = engine.ledger
-        if ledger.track:
-            if not ledger.start_ns <= ts < ledger.end_ns:
-                ledger.roll(ts, engine.portfolio.equity_cents)
-            ledger.last_price = close
-        engine.portfolio.mark(ts, high, low, close)
+        advance_clock(self.engine, ts, close)
+        self.engine.portfolio.mark(ts, high, low, close)
         self.count += 1
+
+
+def advance_clock(engine: TradingEngine, ts: int, price: float) -> None:
+    """Bring the engine's time to ``ts`` at ``price``: the daily risk figures roll into a new day, as on a bar."""
+    engine.now_ns = ts
+    ledger = engine.ledger
+    if ledger.track:
+        if not ledger.start_ns <= ts < ledger.end_ns:
+            ledger.roll(ts, engine.portfolio.equity_cents)
+        ledger.last_price = price
