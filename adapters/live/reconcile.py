@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+import attrs
+
 from mia_core.commands import AlertLevel, Command, RaiseAlert
 from mia_core.engine import planner
 from mia_core.engine.core import TradingEngine
@@ -65,6 +67,8 @@ class Reconciler:
         self.checks += 1
         engine = self.engine
         state = broker_state(self.broker, now_ns)
+        if self.config.account == "shared":  # the account's position and value are not this system's
+            state = attrs.evolve(state, position=None, average_price=None, net_liquidation_cents=None)
         if state.net_liquidation_cents is not None:
             if self.net_liquidation_cents is None and not engine.now_ns:  # the first report, before any bar
                 self._take_equity(state.net_liquidation_cents)

@@ -245,12 +245,16 @@ class LiveShell:
 
         The engine's own books missed an event, so its idea of the position cannot be
         trusted: the latch is set (and persisted) through the engine, but the closing
-        orders follow the broker's open orders and position.
+        orders follow the broker's open orders and position (on a shared account, whose
+        position is not this system's, the books' position).
         """
         self.halted = True
         self.engine.manual_stop(reason)  # latch and journal; its flatten would follow the doubtful books
         instrument = self.engine.instrument
-        held = sum(p.quantity for p in self.broker.positions() if p.instrument == instrument)
+        if self.reconciler.config.account == "shared":
+            held = self.engine.portfolio.quantity
+        else:
+            held = sum(p.quantity for p in self.broker.positions() if p.instrument == instrument)
         return planner.close_position(instrument, held, self.broker.open_orders(), reason)
 
     def _record(self, entry: JournalEntry) -> None:

@@ -21,12 +21,20 @@ class ReconcileConfig:
     mismatch once it has been seen on ``confirm_checks`` checks in a row with no fill
     still on its way; then the catastrophe monitor latches, the difference is journaled
     and alerted, and with ``on_mismatch: flatten`` the position the broker holds is closed.
+
+    ``account: shared`` is for an account other programs or sessions also trade (another
+    MIA system under another client id, a human in TWS): the broker reports one position
+    and one net liquidation value for the whole account, which are not this system's, so
+    they are neither compared with its books nor taken as its equity. Its orders and
+    executions (recognised by their order reference) are still reconciled: missed fills
+    are booked once, orders the broker no longer works are settled.
     """
 
     enabled: bool = True
     interval_seconds: float = attrs.field(default=30.0, validator=within(0, 86400))
     on_mismatch: Literal["latch", "flatten"] = "latch"
     confirm_checks: int = attrs.field(default=2, validator=within(1, 100))
+    account: Literal["dedicated", "shared"] = "dedicated"
 
 
 @attrs.frozen(slots=True)

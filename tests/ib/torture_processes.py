@@ -84,6 +84,7 @@ def system_file(home: Path, name: str, port: int, client_id: int, seed: int) -> 
         "broker": {"use": "ib", **link, "journal_path": journal, "commission_wait": 5.0},
         "strategy": {"use": "random_entry", "probability": 1.0, "atr_period": 2, "max_hold_bars": 2, "seed": seed},
         "journal": {"path": journal},
+        "reconcile": {"account": "shared"},  # two systems trade ES on one account (docs/adapters/ib.md)
         "catastrophe": {"enabled": True, "state_file": str(home / f"{name}.risk.json"),
                         "connection_timeout_seconds": 600},
     }

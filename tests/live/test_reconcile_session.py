@@ -178,3 +178,32 @@ def test_a_restart_keeps_the_days_pnl_when_equity_comes_from_the_broker(tmp_path
         assert not engine.desk.latched
     finally:
         gateway.stop()
+
+
+def _beside_another_session(gateway: GatewayThread, tmp_path: Path, account: str):  # type: ignore[no-untyped-def]
+    """Session 95 holds -1 on the account; session 96 (another system) then runs beside it, trading nothing."""
+    run_ib_session(gateway.port, 95, tmp_path, {1: SHORT}, journal="first.jsonl")
+    config = ReconcileConfig(interval_seconds=0.1, account=account)  # type: ignore[arg-type]
+    return run_ib_session(gateway.port, 96, tmp_path, {}, bars=8, journal="second.jsonl", reconcile=config)
+
+
+def test_on_a_dedicated_account_another_sessions_position_is_a_mismatch(tmp_path: Path) -> None:
+    gateway = GatewayThread()
+    try:  # what the torture's second system did (reconcile fills of 0 commission at the last price): documented
+        shell = _beside_another_session(gateway, tmp_path, "dedicated")
+        assert shell.engine.desk.latched and shell.engine.portfolio.quantity == -1
+    finally:
+        gateway.stop()
+
+
+def test_on_a_shared_account_another_sessions_position_is_not_taken_as_this_systems(tmp_path: Path) -> None:
+    gateway = GatewayThread()
+    try:
+        shell = _beside_another_session(gateway, tmp_path, "shared")
+        assert ib_position(gateway) == -1  # the first system's
+        assert not shell.engine.desk.latched and shell.engine.portfolio.quantity == 0
+        journal = JsonLinesJournal(tmp_path / "second.jsonl")
+        assert not list(journal.entries("fill"))
+        assert not [e for e in journal.entries("reconcile") if e.payload.get("action") == "mismatch"]
+    finally:
+        gateway.stop()
