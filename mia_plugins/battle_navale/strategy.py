@@ -12,7 +12,7 @@ from mia_core.signals import Direction, Signal
 from mia_core.validation import HOLD_BARS
 from mia_plugins.battle_navale.decision.confluence import grade_of
 from mia_plugins.battle_navale.decision.pipeline import Decider, Decision, DecisionConfig
-from mia_plugins.battle_navale.inputs import SCORE_KEYS, ReadingKeys, elite_readings, feature_scores
+from mia_plugins.battle_navale.inputs import SCORE_KEYS, InputReader, ReadingKeys
 from mia_plugins.battle_navale.vectorised import VectorisedBattleNavale
 from ports.context import StrategyContext
 from ports.technique import VectorisedTechnique
@@ -51,6 +51,7 @@ class BattleNavaleStrategy:
         self.name = name
         self.config = config
         self.decider = Decider(config)
+        self.inputs = InputReader(config.dealers_bias_analyzer, config.weights, config.readings)
         self.reset()
 
     @property
@@ -79,13 +80,15 @@ class BattleNavaleStrategy:
             if missing:
                 log.warning("%s: no technique outputs %s; compose the Battle Navale techniques under their own "
                             "names (the strategy cannot trade without them)", self.name, ", ".join(missing))
-        scores, bias_absent = feature_scores(context.features, context.analyses, config.dealers_bias_analyzer,
-                                             config.weights)
-        readings = elite_readings(context.features, context.analyses, config.readings)
+        features, analyses = context.features, context.analyses
+        scores, bias_absent = self.inputs.scores(features, analyses)
+        readings = self.inputs.readings(features, analyses)
         decision = self.decider.update(
             round(bar.open / size), round(bar.high / size), round(bar.low / size), round(bar.close / size), scores,
             readings,
         )
+        if decision is None and not config.max_hold_bars:
+            return None  # nothing reads the position: no entry to gate, no holding time to count
         position = context.position.quantity
         self._held = self._held + 1 if position else 0
         if decision is not None and (position == 0 or (config.exit_on_reversal and position * decision.direction < 0)):

@@ -21,11 +21,11 @@ import numpy.typing as npt
 from mia_core.validation import ATR_MULTIPLE, BARS, FRACTION
 from mia_plugins.battle_navale.decision.confidence import ConfidenceWeights, confidence, confidence_array
 from mia_plugins.battle_navale.decision.confluence import (
+    FEATURES,
     GRADE_CODES,
     ConfluenceWeights,
     GradeThresholds,
     confluence_array,
-    confluence_score,
     grade_array,
     grade_of,
 )
@@ -139,6 +139,8 @@ class Decider:
         self.tracker = StateTracker(self.periods)
         self.regime: MarketRegime | None = None
         self.vetoed = ""  # the elite reading that vetoed this bar's entry, if one did
+        # worked out once: the weights in FEATURES order (confluence_score's sum, term for term)
+        self._weighted = tuple(zip(FEATURES, config.weights.as_tuple(), strict=True))
 
     def reset(self) -> None:
         """Forget every bar."""
@@ -171,7 +173,9 @@ class Decider:
             direction, setup = range_setup(state, config.ma_period, config.atr_period, config.range)
         if direction == 0:
             return None
-        score = confluence_score(features, config.weights)
+        score = 0.0
+        for name, weight in self._weighted:  # confluence_score, without re-reading the weights
+            score = score + weight * features[name]
         if score != score:  # NaN: a feature is warming up
             return None
         if not _gate(direction, setup, GRADE_CODES[grade_of(score, config.thresholds)], config):
