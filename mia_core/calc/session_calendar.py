@@ -9,7 +9,6 @@ Bars stamped outside every session (halts, holidays, weekends) are segment 4, cl
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_left
 
 import attrs
@@ -21,6 +20,7 @@ from mia_core.series import IntArray
 
 ASIA, LONDON, RTH, POST, CLOSED = 0, 1, 2, 3, 4
 SEGMENT_NAMES = ("asia", "london", "rth", "post", "closed")
+_BEYOND = 2**64  # later than any int64 nanosecond stamp
 
 
 def _ints(values: object) -> IntArray:
@@ -110,9 +110,8 @@ class SessionLocator:
     def __init__(self, calendar: SessionCalendar) -> None:
         self._calendar = calendar
         self._day = -1
-        self._after: float = 0.0  # the day found last holds the stamps in (after, until]
-        self._until: float = 0.0
-        self._bounds: tuple[float, float, float, float] = (0, 0, 0, 0)
+        self._after = self._until = 0  # the day found last holds the stamps in (after, until]
+        self._bounds = (0, 0, 0, 0)
 
     def locate(self, ts: int) -> tuple[int, int]:
         """``(day, segment)`` of a bar stamped ``ts``, as :meth:`SessionCalendar.locate`."""
@@ -131,8 +130,8 @@ class SessionLocator:
     def _find(self, ts: int) -> None:
         opens, london, rth_open, rth_close, closes = self._calendar._lists  # the calendar's own lists, read only
         d = self._day = bisect_left(closes, ts)
-        self._after = closes[d - 1] if d else -math.inf
+        self._after = closes[d - 1] if d else -_BEYOND
         if d == len(closes):  # past the calendar: closed, whatever the time
-            self._until, self._bounds = math.inf, (math.inf, math.inf, math.inf, math.inf)
+            self._until, self._bounds = _BEYOND, (_BEYOND, _BEYOND, _BEYOND, _BEYOND)
         else:
             self._until, self._bounds = closes[d], (opens[d], london[d], rth_open[d], rth_close[d])
