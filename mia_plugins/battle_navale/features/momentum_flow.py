@@ -42,7 +42,7 @@ class MomentumFlow(Feature):
     def _reset(self) -> None:
         n = self.config.window
         self._closes: deque[float] = deque(maxlen=n + 1)
-        self._signed, self._total, self._tr = RollingSum(n), RollingSum(n), RollingSum(n)
+        self._signed_moves, self._total, self._tr = RollingSum(n), RollingSum(n), RollingSum(n)
         self._prev_close = NAN  # TrueRange, inline: the first bar's range is high - low
         self._count = 0
 
@@ -58,7 +58,7 @@ class MomentumFlow(Feature):
             count = self._count = count + 1
         tr = high - low if prev != prev else max(high, prev) - min(low, prev)
         atr = self._tr.push(tr) / count
-        flow = safe_div(self._signed.push(change * volume), self._total.push(abs(change) * volume))
+        flow = safe_div(self._signed_moves.push(change * volume), self._total.push(abs(change) * volume))
         roc = safe_div(close - closes[0], atr) if len(closes) > n else NAN
         score = 0.5 + 0.25 * clip(roc / self.config.roc_scale) + 0.25 * flow
         return {"score": score, "roc_atr": roc, "flow": flow, "atr": atr}
