@@ -140,7 +140,19 @@ def measure_bar_by_bar(series: BarSeries, techniques: Sequence[Any], strategy: A
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident memory so far, in MB (Linux reports kilobytes, macOS bytes)."""
+    """This process's own peak resident memory so far, in MB.
+
+    Linux: ``VmHWM`` of /proc/self/status, the high-water mark of this process image
+    (``ru_maxrss`` survives ``exec``, so a spawned child would report its parent's peak
+    when that was higher). Elsewhere ``ru_maxrss`` (macOS reports bytes).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 

@@ -10,6 +10,7 @@ from adapters.bench.pipeline import (
     measure_bar_by_bar,
     measure_latency,
     measure_vectorised,
+    peak_rss_mb,
     pipeline_table,
 )
 from adapters.bootstrap.backtest import load_series
@@ -54,3 +55,12 @@ def test_the_bench_system_is_composed_from_the_registry(host: PluginHost) -> Non
     assert system.strategy.name == "battle_navale"
     assert [t.name for t in system.techniques] == [n for n in TECHNIQUES if n not in missing]
     assert len(load_series(system, None, None)) == 500
+
+
+def test_the_childs_peak_is_its_own_not_its_parents() -> None:
+    ballast = bytearray(400 * 1024 * 1024)  # the parent holds 400 MB when it spawns the run
+    ballast[:: 4096] = b"x" * len(ballast[:: 4096])  # touched, so resident
+    assert peak_rss_mb() > 400
+    _, _, _, rss = bar_by_bar_in_child(500, seed=5)
+    del ballast
+    assert rss < 400, f"the child reported {rss:.0f} MB: its parent's peak, not its own"
