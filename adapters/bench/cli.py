@@ -80,7 +80,7 @@ def bench_pipeline(
     bars: Annotated[int, typer.Option("--bars", help="Synthetic one-minute bars of the backtest.")] = 1_000_000,
     latency_bars: Annotated[int, typer.Option("--latency-bars", help="Bars timed one by one.")] = 100_000,
 ) -> None:
-    """Battle Navale's feature + decision pipeline: per-bar latency and vectorised backtest bars/s."""
+    """Battle Navale's feature + decision pipeline: per-bar latency, bar-by-bar and vectorised bars/s, peak memory."""
     from adapters.bench.pipeline import pipeline_bench, pipeline_table
 
     console.print(pipeline_table(pipeline_bench(bars, latency_bars)))

@@ -39,9 +39,10 @@ class FlowEstimator:
         bid, ask = bar.bid_volume, bar.ask_volume
         if bid is not None and ask is not None:
             return ask - bid, 0.0
-        span = bar.high - bar.low
+        high, low = bar.high, bar.low
+        span = high - low
         if span > 0:
-            return bar.volume * ((2.0 * close - bar.high - bar.low) / span), 1.0
+            return bar.volume * ((2.0 * close - high - low) / span), 1.0
         return self._sign * bar.volume, 1.0
 
 

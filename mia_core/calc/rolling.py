@@ -25,9 +25,10 @@ class RollingSum:
 
     def push(self, value: float) -> float:
         """Add ``value``; return the sum of the last ``n`` values."""
-        self._total += value
-        self._cums.append(self._total)
-        return self._total - self._cums[0]
+        total = self._total = self._total + value
+        cums = self._cums
+        cums.append(total)
+        return total - cums[0]
 
 
 def rolling_sum(values: FloatArray, n: int) -> FloatArray:
@@ -50,15 +51,17 @@ class RollingExtreme:
 
     def push(self, value: float) -> float:
         """Add ``value``; return the extreme of the last ``n`` values."""
-        key = value * self._sign
+        sign = self._sign
+        key = value * sign
         items = self._items
         while items and items[-1][1] <= key:
             items.pop()
-        items.append((self._count, key))
-        self._count += 1
-        if items[0][0] <= self._count - 1 - self.n:
+        count = self._count
+        items.append((count, key))
+        self._count = count + 1
+        if items[0][0] <= count - self.n:
             items.popleft()
-        return items[0][1] * self._sign
+        return items[0][1] * sign
 
 
 def rolling_max(values: FloatArray, n: int) -> FloatArray:

@@ -11,8 +11,8 @@ from mia_core.market import Bar
 from mia_core.signals import Direction, Signal
 from mia_core.validation import HOLD_BARS
 from mia_plugins.battle_navale.decision.confluence import grade_of
-from mia_plugins.battle_navale.decision.pipeline import Decider, Decision, DecisionConfig
-from mia_plugins.battle_navale.inputs import SCORE_KEYS, ReadingKeys, elite_readings, feature_scores
+from mia_plugins.battle_navale.decision.pipeline import Decider, Decision, DecisionConfig, Fired
+from mia_plugins.battle_navale.inputs import SCORE_KEYS, InputReader, ReadingKeys
 from mia_plugins.battle_navale.vectorised import VectorisedBattleNavale
 from ports.context import StrategyContext
 from ports.technique import VectorisedTechnique
@@ -51,6 +51,7 @@ class BattleNavaleStrategy:
         self.name = name
         self.config = config
         self.decider = Decider(config)
+        self.inputs = InputReader(config.dealers_bias_analyzer, config.weights, config.readings)
         self.reset()
 
     @property
@@ -79,21 +80,30 @@ class BattleNavaleStrategy:
             if missing:
                 log.warning("%s: no technique outputs %s; compose the Battle Navale techniques under their own "
                             "names (the strategy cannot trade without them)", self.name, ", ".join(missing))
-        scores, bias_absent = feature_scores(context.features, context.analyses, config.dealers_bias_analyzer,
-                                             config.weights)
-        readings = elite_readings(context.features, context.analyses, config.readings)
-        decision = self.decider.update(
-            round(bar.open / size), round(bar.high / size), round(bar.low / size), round(bar.close / size), scores,
-            readings,
+        fired = self.decider.step(
+            round(bar.open / size), round(bar.high / size), round(bar.low / size), round(bar.close / size)
         )
+        judged = None if fired is None else self._judge(fired, context)
+        if judged is None and not config.max_hold_bars:
+            return None  # nothing reads the position: no entry to gate, no holding time to count
         position = context.position.quantity
         self._held = self._held + 1 if position else 0
-        if decision is not None and (position == 0 or (config.exit_on_reversal and position * decision.direction < 0)):
+        if judged is not None and (position == 0 or (config.exit_on_reversal and position * judged[0].direction < 0)):
             self._held = 0
-            return self._entry(bar, decision, scores, bias_absent, readings)
+            return self._entry(bar, *judged)
         if position and config.max_hold_bars and self._held >= config.max_hold_bars:
             return Signal(ts=bar.ts, source=self.name, direction=Direction.FLAT, reason="time exit")
         return None
+
+    def _judge(
+        self, fired: Fired, context: StrategyContext
+    ) -> tuple[Decision, dict[str, float], bool, dict[str, float]] | None:
+        """The decision on a setup that fired, with the scores and readings it was made on (read only now)."""
+        features, analyses = context.features, context.analyses
+        scores, bias_absent = self.inputs.scores(features, analyses)
+        readings = self.inputs.readings(features, analyses)
+        decision = self.decider.decide(fired, scores, readings)
+        return None if decision is None else (decision, scores, bias_absent, readings)
 
     def _entry(self, bar: Bar, decision: Decision, scores: dict[str, float], bias_absent: bool,
                readings: dict[str, float] | None) -> Signal:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from adapters.bench.pipeline import (
     TECHNIQUES,
     PipelineFigures,
+    bar_by_bar_in_child,
     bench_system,
     measure_bar_by_bar,
     measure_latency,
     measure_vectorised,
+    peak_rss_mb,
     pipeline_table,
 )
 from adapters.bootstrap.backtest import load_series
@@ -28,10 +30,24 @@ def test_latency_and_vectorised_runs_do_the_work() -> None:
     assert entries > 20
     seconds, trips = measure_vectorised(series, techniques(), strategy)
     assert seconds > 0 and trips > 10
-    assert measure_bar_by_bar(series, techniques(), strategy) > 0
+    engine_seconds, engine_trips = measure_bar_by_bar(series, techniques(), strategy)
+    assert engine_seconds > 0 and engine_trips == trips  # the vectorised form trades like the bar-by-bar one
     figures = PipelineFigures(len(timings), 1.0, 2.0, 3.0, entries, len(series), seconds, trips, ("x",), 1.0)
     assert figures.bars_per_second == len(series) / seconds
+    assert figures.bar_by_bar_per_second == len(timings) / 1.0  # on the latency bars when no count is given
     assert pipeline_table(figures).caption.endswith("x")
+
+
+def test_the_bar_by_bar_run_reports_from_its_own_process_with_its_memory() -> None:
+    seconds, bars, trips, rss = bar_by_bar_in_child(3_000, seed=5)
+    assert seconds > 0 and bars == 3_000 and trips > 0
+    assert 20 < rss < 2_000  # MB: a Python process with numpy loaded, not kilobytes or bytes
+    figures = PipelineFigures(100, 1.0, 2.0, 3.0, 1, 3_000, 1.0, trips, (), seconds, bars, trips, rss)
+    assert figures.bar_by_bar_per_second == 3_000 / seconds
+    cells = {row[0]: row for row in zip(*(column._cells for column in pipeline_table(figures).columns), strict=True)}
+    assert cells["bar-by-bar backtest, bars/s"][2] == "> 100,000"
+    assert cells["bar-by-bar peak RSS, MB"][1:] == (f"{rss:,.0f}", "< 300", "yes" if rss < 300 else "no")
+    assert cells["bar-by-bar round trips"][1] == f"{trips:,}"
 
 
 def test_the_bench_system_is_composed_from_the_registry(host: PluginHost) -> None:
@@ -39,3 +55,12 @@ def test_the_bench_system_is_composed_from_the_registry(host: PluginHost) -> Non
     assert system.strategy.name == "battle_navale"
     assert [t.name for t in system.techniques] == [n for n in TECHNIQUES if n not in missing]
     assert len(load_series(system, None, None)) == 500
+
+
+def test_the_childs_peak_is_its_own_not_its_parents() -> None:
+    ballast = bytearray(400 * 1024 * 1024)  # the parent holds 400 MB when it spawns the run
+    ballast[:: 4096] = b"x" * len(ballast[:: 4096])  # touched, so resident
+    assert peak_rss_mb() > 400
+    _, _, _, rss = bar_by_bar_in_child(500, seed=5)
+    del ballast
+    assert rss < 400, f"the child reported {rss:.0f} MB: its parent's peak, not its own"

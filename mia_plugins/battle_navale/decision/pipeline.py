@@ -21,11 +21,11 @@ import numpy.typing as npt
 from mia_core.validation import ATR_MULTIPLE, BARS, FRACTION
 from mia_plugins.battle_navale.decision.confidence import ConfidenceWeights, confidence, confidence_array
 from mia_plugins.battle_navale.decision.confluence import (
+    FEATURES,
     GRADE_CODES,
     ConfluenceWeights,
     GradeThresholds,
     confluence_array,
-    confluence_score,
     grade_array,
     grade_of,
 )
@@ -50,11 +50,20 @@ from mia_plugins.battle_navale.decision.setups import (
     trend_setup,
     trend_setup_arrays,
 )
-from mia_plugins.battle_navale.decision.state import IntArray, StatePeriods, StateTracker, state_arrays, warm
+from mia_plugins.battle_navale.decision.state import (
+    IntArray,
+    MarketState,
+    StatePeriods,
+    StateTracker,
+    state_arrays,
+    warm,
+)
 
 FloatArray = npt.NDArray[np.float64]
 Int8Array = npt.NDArray[np.int8]
 GradeName = Literal["buy", "strong_buy"]
+#: What :meth:`Decider.step` found on a bar: the state, regime, strategy chosen, direction and setup.
+Fired = tuple[MarketState, MarketRegime, StrategyChoice, int, Setup]
 _LEVEL = {"buy": 1, "strong_buy": 2}
 
 
@@ -139,6 +148,8 @@ class Decider:
         self.tracker = StateTracker(self.periods)
         self.regime: MarketRegime | None = None
         self.vetoed = ""  # the elite reading that vetoed this bar's entry, if one did
+        # worked out once: the weights in FEATURES order (confluence_score's sum, term for term)
+        self._weighted = tuple(zip(FEATURES, config.weights.as_tuple(), strict=True))
 
     def reset(self) -> None:
         """Forget every bar."""
@@ -155,7 +166,13 @@ class Decider:
         ``features`` maps each of ``FEATURES`` to its score in [0, 1]; a NaN score (a
         feature still warming up) means no decision at this bar. ``readings``: the
         elite readings (:data:`.elite.READINGS`) that adjust the confidence or veto.
+        :meth:`step` then :meth:`decide`, for a caller that reads the scores only when a setup fires.
         """
+        fired = self.step(o, h, lo, c)
+        return None if fired is None else self.decide(fired, features, readings)
+
+    def step(self, o: int, h: int, lo: int, c: int) -> Fired | None:
+        """Consume one bar (tick prices): the setup that fires on it, if any (the scores are not read yet)."""
         self.vetoed = ""
         config = self.config
         state = self.tracker.update(o, h, lo, c)
@@ -169,9 +186,17 @@ class Decider:
             direction, setup = trend_setup(state, config.ma_period, config.trend)
         else:
             direction, setup = range_setup(state, config.ma_period, config.atr_period, config.range)
-        if direction == 0:
-            return None
-        score = confluence_score(features, config.weights)
+        return None if direction == 0 else (state, regime, choice, direction, setup)
+
+    def decide(
+        self, fired: Fired, features: Mapping[str, float], readings: Mapping[str, float] | None = None
+    ) -> Decision | None:
+        """The entry that a setup ``fired`` by :meth:`step` becomes, given the scores and readings (see update)."""
+        config = self.config
+        state, regime, choice, direction, setup = fired
+        score = 0.0
+        for name, weight in self._weighted:  # confluence_score, without re-reading the weights
+            score = score + weight * features[name]
         if score != score:  # NaN: a feature is warming up
             return None
         if not _gate(direction, setup, GRADE_CODES[grade_of(score, config.thresholds)], config):
@@ -186,7 +211,7 @@ class Decider:
         if trust < config.min_confidence:
             return None
         stop = _stop_ticks(state.atr_sum, config)
-        return Decision(direction, setup, regime, score, trust, c, stop, _target_ticks(stop, config))
+        return Decision(direction, setup, regime, score, trust, state.close, stop, _target_ticks(stop, config))
 
 
 @attrs.frozen

@@ -84,19 +84,16 @@ class _Window:
 
     def __init__(self, length: int) -> None:
         self.length = length
-        self.items: deque[int] = deque()
+        self.items: deque[int] = deque(maxlen=length)
         self.total = 0
 
     def push(self, value: int) -> None:
+        """Add ``value``, dropping the oldest once ``length`` values are held."""
         items = self.items
+        if len(items) == self.length:
+            self.total -= items[0]
         items.append(value)
         self.total += value
-        if len(items) > self.length:
-            self.total -= items.popleft()
-
-    @property
-    def full(self) -> bool:
-        return len(self.items) == self.length
 
 
 class StateTracker:
@@ -119,6 +116,7 @@ class StateTracker:
         self._lows: deque[int] = deque(maxlen=p.channel_period)
         self._prev: tuple[int, int, int, int] | None = None
         self._seen = 0
+        self._warmup = p.warmup_bars
 
     def update(self, o: int, h: int, lo: int, c: int) -> MarketState | None:
         """Consume one bar (tick prices); the state at this bar, or None during warm-up."""
@@ -127,7 +125,7 @@ class StateTracker:
             tr = h - lo
         else:
             pc = prev[3]
-            tr = max(h, pc) - min(lo, pc)
+            tr = (h if h > pc else pc) - (lo if lo < pc else pc)
             self._moves.push(abs(c - pc))
         self._tr.push(tr)
         self._long_tr.push(tr)
@@ -136,19 +134,17 @@ class StateTracker:
         closes.append(c)
         self._seen += 1
         state = None
-        if self._seen >= self.periods.warmup_bars and prev is not None:
+        highs, lows = self._highs, self._lows
+        if prev is not None and self._seen >= self._warmup:
             change = c - closes[0]
-            state = MarketState(
-                {
-                    "open": o, "high": h, "low": lo, "close": c,
-                    "prev_open": prev[0], "prev_high": prev[1], "prev_low": prev[2], "prev_close": prev[3],
-                    "atr_sum": self._tr.total, "long_atr_sum": self._long_tr.total,
-                    "net": abs(change), "path": self._moves.total, "drift": (change > 0) - (change < 0),
-                    "ma_sum": self._ma.total, "prior_high": max(self._highs), "prior_low": min(self._lows),
-                }
-            )
-        self._highs.append(h)
-        self._lows.append(lo)
+            state = MarketState.__new__(MarketState)  # the slots are all set below
+            state.open, state.high, state.low, state.close = o, h, lo, c
+            state.prev_open, state.prev_high, state.prev_low, state.prev_close = prev
+            state.atr_sum, state.long_atr_sum = self._tr.total, self._long_tr.total
+            state.net, state.path, state.drift = abs(change), self._moves.total, (change > 0) - (change < 0)
+            state.ma_sum, state.prior_high, state.prior_low = self._ma.total, max(highs), min(lows)
+        highs.append(h)
+        lows.append(lo)
         self._prev = (o, h, lo, c)
         return state
 

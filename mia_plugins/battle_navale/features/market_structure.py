@@ -56,23 +56,24 @@ class MarketStructure(Feature):
         self._lows: deque[float] = deque(maxlen=size)
         self._sh1 = self._sh2 = self._sl1 = self._sl2 = NAN
 
-    def _step(self, bar: Bar) -> tuple[float, ...]:
+    def _values(self, bar: Bar) -> dict[str, float]:
         k = self.config.strength
         highs, lows = self._highs, self._lows
         highs.append(bar.high)
         lows.append(bar.low)
         if len(highs) == 2 * k + 1:
-            high, low = highs[k], lows[k]
-            if high > max(highs[i] for i in range(k)) and high >= max(highs[i] for i in range(k + 1, 2 * k + 1)):
+            hs, ls = tuple(highs), tuple(lows)
+            high, low = hs[k], ls[k]
+            if high > max(hs[:k]) and high >= max(hs[k + 1 :]):
                 self._sh2, self._sh1 = self._sh1, high
-            if low < min(lows[i] for i in range(k)) and low <= min(lows[i] for i in range(k + 1, 2 * k + 1)):
+            if low < min(ls[:k]) and low <= min(ls[k + 1 :]):
                 self._sl2, self._sl1 = self._sl1, low
         sh1, sh2, sl1, sl2 = self._sh1, self._sh2, self._sl1, self._sl2
-        higher_high = 1.0 if sh1 > sh2 else 0.0
-        lower_low = 1.0 if sl1 < sl2 else 0.0
         trend = 1.0 if sh1 > sh2 and sl1 > sl2 else -1.0 if sh1 < sh2 and sl1 < sl2 else 0.0
-        brk = (1.0 if bar.close > sh1 else 0.0) - (1.0 if bar.close < sl1 else 0.0)
-        return 0.5 + 0.25 * trend + 0.25 * brk, trend, higher_high, lower_low, brk, sh1, sl1
+        close = bar.close
+        brk = (1.0 if close > sh1 else 0.0) - (1.0 if close < sl1 else 0.0)
+        return {"score": 0.5 + 0.25 * trend + 0.25 * brk, "trend": trend, "higher_high": 1.0 if sh1 > sh2 else 0.0,
+                "lower_low": 1.0 if sl1 < sl2 else 0.0, "break": brk, "swing_high": sh1, "swing_low": sl1}
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
         k, n = self.config.strength, len(bars)

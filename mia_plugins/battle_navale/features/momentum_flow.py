@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import attrs
 import numpy as np
 
-from mia_core.calc.rolling import RollingSum, TrueRange, lag, rolling_sum, true_range
+from mia_core.calc.rolling import RollingSum, lag, rolling_sum, true_range
 from mia_core.calc.technique_base import NAN, Feature, FloatArray, clip, safe_div, safe_div_array
 from mia_core.market import Bar
 from mia_core.series import BarSeries
@@ -42,21 +42,26 @@ class MomentumFlow(Feature):
     def _reset(self) -> None:
         n = self.config.window
         self._closes: deque[float] = deque(maxlen=n + 1)
-        self._signed, self._total, self._tr = RollingSum(n), RollingSum(n), RollingSum(n)
-        self._true_range = TrueRange()
+        self._signed_moves, self._total, self._tr = RollingSum(n), RollingSum(n), RollingSum(n)
+        self._prev_close = NAN  # TrueRange, inline: the first bar's range is high - low
         self._count = 0
 
-    def _step(self, bar: Bar) -> tuple[float, ...]:
+    def _values(self, bar: Bar) -> dict[str, float]:
         n = self.config.window
+        high, low, close, volume = bar.high, bar.low, bar.close, bar.volume
         closes = self._closes
-        change = bar.close - closes[-1] if closes else 0.0
-        closes.append(bar.close)
-        self._count = min(self._count + 1, n)
-        atr = self._tr.push(self._true_range.push(bar.high, bar.low, bar.close)) / self._count
-        flow = safe_div(self._signed.push(change * bar.volume), self._total.push(abs(change) * bar.volume))
-        roc = safe_div(bar.close - closes[0], atr) if len(closes) > n else NAN
+        prev, self._prev_close = self._prev_close, close
+        change = close - prev if closes else 0.0
+        closes.append(close)
+        count = self._count
+        if count < n:
+            count = self._count = count + 1
+        tr = high - low if prev != prev else max(high, prev) - min(low, prev)
+        atr = self._tr.push(tr) / count
+        flow = safe_div(self._signed_moves.push(change * volume), self._total.push(abs(change) * volume))
+        roc = safe_div(close - closes[0], atr) if len(closes) > n else NAN
         score = 0.5 + 0.25 * clip(roc / self.config.roc_scale) + 0.25 * flow
-        return score, roc, flow, atr
+        return {"score": score, "roc_atr": roc, "flow": flow, "atr": atr}
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
         n = self.config.window

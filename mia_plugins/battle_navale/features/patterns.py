@@ -50,25 +50,31 @@ def _sign(x: float) -> float:
 
 def detect(o: float, h: float, lo: float, c: float, prev: tuple[float, float, float, float] | None) -> BarPatterns:
     """Patterns of bar ``(o, h, lo, c)`` given the previous bar's ``(o, h, l, c)`` (None for the first bar)."""
+    return BarPatterns(*found_patterns(o, h, lo, c, prev))
+
+
+def found_patterns(
+    o: float, h: float, lo: float, c: float, prev: tuple[float, float, float, float] | None
+) -> tuple[float, float, float, float, float]:
+    """:func:`detect` as a plain tuple ``(engulfing, pin_bar, inside_bar, outside_bar, doji)`` (no object built)."""
     body, span = abs(c - o), h - lo
-    upper, lower = h - max(o, c), min(o, c) - lo
     pin = 0.0
     if span > 0 and 3 * body <= span:
+        upper, lower = h - max(o, c), min(o, c) - lo
         pin = 1.0 if 3 * lower >= 2 * span else -1.0 if 3 * upper >= 2 * span else 0.0
     doji = 1.0 if 10 * body <= span else 0.0
     if prev is None:
-        return BarPatterns(0.0, pin, 0.0, 0.0, doji)
+        return 0.0, pin, 0.0, 0.0, doji
     o1, h1, l1, c1 = prev
-    body1 = abs(c1 - o1)
     engulfing = 0.0
-    if body > body1:
+    if body > abs(c1 - o1):
         if c > o and c1 < o1 and o <= c1 and c >= o1:
             engulfing = 1.0
         elif c < o and c1 > o1 and o >= c1 and c <= o1:
             engulfing = -1.0
     inside = 1.0 if h < h1 and lo > l1 else 0.0
     outside = _sign(c - o) if h > h1 and lo < l1 else 0.0
-    return BarPatterns(engulfing, pin, inside, outside, doji)
+    return engulfing, pin, inside, outside, doji
 
 
 def detect_arrays(o: FloatArray, h: FloatArray, lo: FloatArray, c: FloatArray) -> dict[str, FloatArray]:

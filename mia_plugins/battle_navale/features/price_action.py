@@ -12,7 +12,7 @@ from mia_core.calc.technique_base import Feature, FloatArray, clip, safe_div_arr
 from mia_core.market import Bar
 from mia_core.series import BarSeries
 from mia_core.validation import within
-from mia_plugins.battle_navale.features.patterns import detect, detect_arrays
+from mia_plugins.battle_navale.features.patterns import detect_arrays, found_patterns
 
 
 @attrs.frozen
@@ -43,18 +43,18 @@ class PriceAction(Feature):
         self._prev: tuple[float, float, float, float] | None = None
         self._signals, self._locations = RollingSum(self.config.memory), RollingSum(self.config.memory)
 
-    def _step(self, bar: Bar) -> tuple[float, ...]:
+    def _values(self, bar: Bar) -> dict[str, float]:
         o, h, lo, c = bar.open, bar.high, bar.low, bar.close
-        found = detect(o, h, lo, c, self._prev)
+        engulfing, pin, inside, outside, doji = found_patterns(o, h, lo, c, self._prev)
         self._prev = (o, h, lo, c)
         span = h - lo
         location = (2.0 * c - h - lo) / span if span > 0 else 0.0
-        signal = found.signal
+        signal = clip(engulfing + pin + 0.5 * outside)  # BarPatterns.signal
         recent = clip(self._signals.push(signal))
         mean_location = clip(self._locations.push(location) / self.config.memory)
         score = 0.5 + 0.25 * recent + 0.25 * mean_location
-        return (score, signal, location, found.engulfing, found.pin_bar, found.inside_bar, found.outside_bar,
-                found.doji)
+        return {"score": score, "signal": signal, "close_location": location, "engulfing": engulfing, "pin_bar": pin,
+                "inside_bar": inside, "outside_bar": outside, "doji": doji}
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
         o, h, lo, c = bars.open, bars.high, bars.low, bars.close

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import attrs
 import numpy as np
 
-from mia_core.calc.session_calendar import ASIA, CLOSED, LONDON, RTH, SessionCalendar
+from mia_core.calc.session_calendar import ASIA, CLOSED, LONDON, RTH, SessionCalendar, SessionLocator
 from mia_core.calc.technique_base import NAN, Feature, FloatArray, clip
 from mia_core.market import Bar
 from mia_core.series import BarSeries
@@ -50,39 +50,54 @@ class SessionAnalysis(Feature):
         super().__init__()
 
     def _reset(self) -> None:
+        self._locator = SessionLocator(self.calendar)
         self._day = -1
         self._pv = self._tp = self._v = self._count = 0.0
         self._high = self._low = self._on_high = self._on_low = NAN
+        self._close_ns: int | None = None  # the day's Globex and RTH closes (None past the calendar)
+        self._rth_close_ns = 0
+        self._early = 0.0
 
-    def _step(self, bar: Bar) -> tuple[float, ...]:
-        day, segment = self.calendar.locate(bar.ts)
-        if day != self._day:
-            self._day = day
-            self._pv = self._tp = self._v = self._count = 0.0
-            self._high, self._low, self._on_high, self._on_low = bar.high, bar.low, NAN, NAN
-        tp3 = bar.high + bar.low + bar.close
-        self._pv += tp3 * bar.volume
-        self._tp += tp3
-        self._v += bar.volume
-        self._count += 1.0
-        self._high = max(self._high, bar.high)
-        self._low = min(self._low, bar.low)
-        if segment in (ASIA, LONDON):
-            self._on_high = bar.high if self._on_high != self._on_high else max(self._on_high, bar.high)
-            self._on_low = bar.low if self._on_low != self._on_low else min(self._on_low, bar.low)
-        vwap = self._pv / (3.0 * self._v) if self._v > 0 else self._tp / (3.0 * self._count)
-        span = self._high - self._low
-        position = (bar.close - self._low) / span if span > 0 else 0.5
-        distance = (bar.close - vwap) / span if span > 0 else 0.0
+    def _new_day(self, day: int, bar: Bar) -> None:
+        self._day = day
+        self._pv = self._tp = self._v = self._count = 0.0
+        self._high, self._low, self._on_high, self._on_low = bar.high, bar.low, NAN, NAN
         known = day < len(self._closes)
-        to_close = (self._closes[day] - bar.ts) / NS_PER_MINUTE if known else 0.0
-        to_rth_close = (self._rth_closes[day] - bar.ts) / NS_PER_MINUTE if known else 0.0
-        is_rth = 1.0 if segment == RTH else 0.0
-        overnight = 0.0 if segment in (RTH, CLOSED) else 1.0
-        early = 1.0 if self.calendar.is_early_close(day) else 0.0
-        score = 0.5 + 0.5 * clip(2.0 * distance)
-        return (score, float(segment), is_rth, overnight, to_close, to_rth_close, early, vwap, self._high, self._low,
-                position, self._on_high, self._on_low, distance)
+        self._close_ns = self._closes[day] if known else None
+        self._rth_close_ns = self._rth_closes[day] if known else 0
+        self._early = 1.0 if self.calendar.is_early_close(day) else 0.0
+
+    def _values(self, bar: Bar) -> dict[str, float]:
+        ts = bar.ts
+        day, segment = self._locator.locate(ts)
+        if day != self._day:
+            self._new_day(day, bar)
+        high, low, close, volume = bar.high, bar.low, bar.close, bar.volume
+        tp3 = high + low + close
+        pv = self._pv = self._pv + tp3 * volume
+        tp = self._tp = self._tp + tp3
+        v = self._v = self._v + volume
+        count = self._count = self._count + 1.0
+        session_high = self._high = max(self._high, high)
+        session_low = self._low = min(self._low, low)
+        if segment in (ASIA, LONDON):
+            on_high, on_low = self._on_high, self._on_low
+            self._on_high = high if on_high != on_high else max(on_high, high)
+            self._on_low = low if on_low != on_low else min(on_low, low)
+        vwap = pv / (3.0 * v) if v > 0 else tp / (3.0 * count)
+        span = session_high - session_low
+        position = (close - session_low) / span if span > 0 else 0.5
+        distance = (close - vwap) / span if span > 0 else 0.0
+        close_ns = self._close_ns
+        to_close = (close_ns - ts) / NS_PER_MINUTE if close_ns is not None else 0.0
+        to_rth_close = (self._rth_close_ns - ts) / NS_PER_MINUTE if close_ns is not None else 0.0
+        return {"score": 0.5 + 0.5 * clip(2.0 * distance), "session_id": float(segment),
+                "is_rth": 1.0 if segment == RTH else 0.0,
+                "is_overnight": 0.0 if segment in (RTH, CLOSED) else 1.0,
+                "minutes_to_close": to_close, "minutes_to_rth_close": to_rth_close, "is_early_close": self._early,
+                "session_vwap": vwap, "session_high": session_high, "session_low": session_low,
+                "range_position": position, "overnight_high": self._on_high, "overnight_low": self._on_low,
+                "vwap_distance": distance}
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
         cal, n = self.calendar, len(self.calendar)

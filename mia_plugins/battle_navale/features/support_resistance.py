@@ -11,14 +11,13 @@ import numpy as np
 from mia_core.calc.rolling import (
     RollingExtreme,
     RollingSum,
-    TrueRange,
     lag,
     rolling_max,
     rolling_min,
     rolling_sum,
     true_range,
 )
-from mia_core.calc.technique_base import NAN, Feature, FloatArray, safe_div, safe_div_array
+from mia_core.calc.technique_base import NAN, Feature, FloatArray, safe_div_array
 from mia_core.market import Bar
 from mia_core.series import BarSeries
 from mia_core.validation import MAX_BARS, within
@@ -73,21 +72,27 @@ class SupportResistance(Feature):
     def _reset(self) -> None:
         n = self.config.lookback
         self._highs, self._lows = RollingExtreme(n), RollingExtreme(n, largest=False)
-        self._tr, self._true_range = RollingSum(n), TrueRange()
+        self._tr = RollingSum(n)
+        self._prev_close = NAN  # TrueRange, inline: the first bar's range is high - low
         self._resistance = self._support = NAN
         self._count = 0
+        self._room = self.config.score_mode == "room"
 
-    def _step(self, bar: Bar) -> tuple[float, ...]:
+    def _values(self, bar: Bar) -> dict[str, float]:
         support, resistance = self._support, self._resistance
-        self._count = min(self._count + 1, self.config.lookback)
-        atr = self._tr.push(self._true_range.push(bar.high, bar.low, bar.close)) / self._count
-        self._resistance, self._support = self._highs.push(bar.high), self._lows.push(bar.low)
-        to_support = safe_div(bar.close - support, atr)
-        to_resistance = safe_div(resistance - bar.close, atr)
-        nearest = min(to_support, to_resistance)
-        room = self.config.score_mode == "room"
-        return (_score(bar.close, support, resistance, room), support, resistance, to_support, to_resistance, nearest,
-                atr)
+        high, low, close = bar.high, bar.low, bar.close
+        count = self._count
+        if count < self.config.lookback:
+            count = self._count = count + 1
+        prev, self._prev_close = self._prev_close, close
+        tr = high - low if prev != prev else max(high, prev) - min(low, prev)
+        atr = self._tr.push(tr) / count
+        self._resistance, self._support = self._highs.push(high), self._lows.push(low)
+        to_support = (close - support) / atr if atr > 0 else 0.0  # safe_div
+        to_resistance = (resistance - close) / atr if atr > 0 else 0.0
+        return {"score": _score(close, support, resistance, self._room), "support": support,
+                "resistance": resistance, "distance_support_atr": to_support,
+                "distance_resistance_atr": to_resistance, "nearest_atr": min(to_support, to_resistance), "atr": atr}
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
         n, close = self.config.lookback, bars.close

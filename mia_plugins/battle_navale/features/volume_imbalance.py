@@ -43,12 +43,14 @@ class VolumeImbalance(Feature):
         self._flow = FlowEstimator()
         self._delta, self._volume, self._estimated = RollingSum(n), RollingSum(n), RollingSum(n)
 
-    def _step(self, bar: Bar) -> tuple[float, ...]:
+    def _values(self, bar: Bar) -> dict[str, float]:
         delta, estimated = self._flow.push(bar)
-        imbalance = clip(safe_div(self._delta.push(delta), self._volume.push(bar.volume)))
+        volume = bar.volume
+        imbalance = clip(safe_div(self._delta.push(delta), self._volume.push(volume)))
         any_estimated = 1.0 if self._estimated.push(estimated) > 0 else 0.0
-        bar_imbalance = clip(safe_div(delta, bar.volume))
-        return 0.5 + 0.5 * imbalance, imbalance, bar_imbalance, delta, any_estimated
+        bar_imbalance = clip(safe_div(delta, volume))
+        return {"score": 0.5 + 0.5 * imbalance, "imbalance": imbalance, "bar_imbalance": bar_imbalance,
+                "delta": delta, "estimated": any_estimated}
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
         n = self.config.window

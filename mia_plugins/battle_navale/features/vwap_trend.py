@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import attrs
 import numpy as np
 
-from mia_core.calc.rolling import RollingSum, TrueRange, lag, rolling_sum, true_range
+from mia_core.calc.rolling import RollingSum, lag, rolling_sum, true_range
 from mia_core.calc.technique_base import NAN, Feature, FloatArray, clip, safe_div, safe_div_array
 from mia_core.market import Bar
 from mia_core.series import BarSeries
@@ -45,25 +45,31 @@ class VwapTrend(Feature):
     def _reset(self) -> None:
         n = self.config.window
         self._pv, self._tp, self._v, self._tr = RollingSum(n), RollingSum(n), RollingSum(n), RollingSum(n)
-        self._true_range = TrueRange()
+        self._prev_close = NAN  # TrueRange, inline: the first bar's range is high - low
         self._vwaps: deque[float] = deque(maxlen=self.config.slope_bars + 1)
         self._count = 0
 
-    def _step(self, bar: Bar) -> tuple[float, ...]:
-        n, cfg = self.config.window, self.config
-        self._count = min(self._count + 1, n)
-        tp3 = bar.high + bar.low + bar.close
-        pv = self._pv.push(tp3 * bar.volume)
+    def _values(self, bar: Bar) -> dict[str, float]:
+        cfg = self.config
+        count = self._count
+        if count < cfg.window:
+            count = self._count = count + 1
+        high, low, close, volume = bar.high, bar.low, bar.close, bar.volume
+        tp3 = high + low + close
+        pv = self._pv.push(tp3 * volume)
         tp = self._tp.push(tp3)
-        v = self._v.push(bar.volume)
-        atr = self._tr.push(self._true_range.push(bar.high, bar.low, bar.close)) / self._count
-        vwap = pv / (3.0 * v) if v > 0 else tp / (3.0 * self._count)
-        self._vwaps.append(vwap)
-        old = self._vwaps[0] if len(self._vwaps) > cfg.slope_bars else NAN
-        distance = safe_div(bar.close - vwap, atr)
+        v = self._v.push(volume)
+        prev, self._prev_close = self._prev_close, close
+        tr = high - low if prev != prev else max(high, prev) - min(low, prev)
+        atr = self._tr.push(tr) / count
+        vwap = pv / (3.0 * v) if v > 0 else tp / (3.0 * count)
+        vwaps = self._vwaps
+        vwaps.append(vwap)
+        old = vwaps[0] if len(vwaps) > cfg.slope_bars else NAN
+        distance = safe_div(close - vwap, atr)
         slope = safe_div(vwap - old, atr)
         score = 0.5 + 0.25 * clip(distance / cfg.distance_scale) + 0.25 * clip(slope / cfg.slope_scale)
-        return score, vwap, distance, slope, atr
+        return {"score": score, "vwap": vwap, "distance_atr": distance, "slope_atr": slope, "atr": atr}
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
         n, cfg = self.config.window, self.config
