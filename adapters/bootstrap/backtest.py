@@ -224,8 +224,12 @@ def backtest_plan(
     progress: Progress | None = None,
     data_options: DataOptions | None = None,
     on_total: Callable[[int], None] | None = None,
+    ticks: bool | None = None,
 ) -> BacktestRun:
     """Build the system of ``plan`` (its data feed replaced by ``data`` if given) and backtest it.
+
+    On trades (adapters/bootstrap/tick_backtest.py) when ``ticks`` is true, or when unset and
+    the feed gives trades and the strategy has ``on_tick``; else on bars.
 
     With a first day (``start`` or ``backtest.start``) the bars before it warm the system up
     (as many as its longest warm-up) and a ``trading_window`` filter keeps it from opening
@@ -234,11 +238,16 @@ def backtest_plan(
     window = plan.settings.backtest
     bounds = Bounds(start or window.start, end or window.end, "--from" if start else "backtest.start",
                     "--to" if end else "backtest.end")
-    planned = plan_with_data(plan, host, data, data_options)
+    planned = plan_with_data(plan, host, data, data_options, ticks=bool(ticks))
     if bounds.start is not None:
         planned = with_window_filter(planned, host, bounds.start)
     system = build_system(planned)
     try:
+        if ticks is not False:
+            from adapters.bootstrap.tick_backtest import run_tick_system, wants_ticks
+
+            if wants_ticks(system, ticks):
+                return run_tick_system(system, bounds, progress, on_total)
         chosen = select(system.data_feed.history(system.plan.instrument), bounds, system)
         warnings = [*intraday_needs(system, chosen.series), *stale_open_notes(chosen.series)]
         if on_total is not None:

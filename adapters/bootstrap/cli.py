@@ -144,6 +144,9 @@ def backtest(
     data_report: DataReportOption = False,
     journal: Annotated[Path | None, typer.Option("--journal", help="Also write the run's journal to this new file "
                                                  "(.sqlite/.db SQLite, else JSON lines; docs/journal.md).")] = None,
+    ticks: Annotated[bool | None, typer.Option("--ticks/--bars", help="Walk every trade (the strategy's on_tick; "
+                                               "--data is then a file of trades) or the bars. Default: trades "
+                                               "when the feed gives them and the strategy has on_tick.")] = None,
 ) -> None:
     """Run a system on history; print the summary and write the report."""
     from adapters.bootstrap.backtest import BacktestRunStopped, backtest_plan
@@ -166,7 +169,7 @@ def backtest(
         with progress_bar("backtest", console=err) as bar:
             run = backtest_plan(plan, host, data=data, start=start.date() if start else None,
                                 end=end.date() if end else None, progress=bar, data_options=options,
-                                on_total=bar.set_total)
+                                on_total=bar.set_total, ticks=ticks)
     except BacktestRunStopped as stopped:  # a plugin failed: report what ran, then the error, no traceback
         if stopped.run is not None:
             _report(stopped.run, directory)
