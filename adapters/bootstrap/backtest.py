@@ -43,6 +43,7 @@ class BacktestRun:
     initial_cash_cents: int
     warmup_bars: int = 0  # bars before the window that only warmed the system up (not in ``series``)
     notes: tuple[str, ...] = ()
+    ticks: int = 0  # trades walked by a tick backtest (``result.bars`` then counts its marks); 0: a bar backtest
 
 
 class BacktestRunStopped(MiaError):

@@ -119,7 +119,8 @@ def run_tick_system(system: System, bounds: Bounds, progress: Progress | None = 
         if partial.bars:
             metrics = compute_metrics(partial.round_trips, partial.equity_ts, partial.equity_cents, initial,
                                       in_market=engine.portfolio.position_curve() != 0)
-            run = BacktestRun(plan=plan, series=series, result=partial, metrics=metrics, initial_cash_cents=initial)
+            run = BacktestRun(plan=plan, series=series, result=partial, metrics=metrics, initial_cash_cents=initial,
+                              ticks=len(tape))
         raise BacktestRunStopped(error, run) from error
     if plan.settings.backtest.close_at_end and engine.portfolio.position.quantity:
         _close_at_end(engine, series, config)
@@ -130,4 +131,4 @@ def run_tick_system(system: System, bounds: Bounds, progress: Progress | None = 
                               in_market=engine.portfolio.position_curve() != 0)
     note = f"tick backtest: {len(tape):,} trades, marked every {feed.bar_seconds} s and before each fill"
     return BacktestRun(plan=plan, series=series, result=result, metrics=metrics, initial_cash_cents=initial,
-                       notes=(note,))
+                       notes=(note,), ticks=len(tape))
