@@ -142,4 +142,5 @@ def read_trades(path: Path, instrument: Instrument, fmt: TradesFormat | None = N
     except DomainValueError as exc:
         field, _, index = exc.field.partition("[")
         row = int(order[int(index.rstrip("]"))]) if index else 0
-        raise DataFileError(str(path), f"{_where(kind, row)}: {field} {exc.value!r}: {exc.reason}") from exc
+        value = exc.value.item() if isinstance(exc.value, np.generic) else exc.value
+        raise DataFileError(str(path), f"{_where(kind, row)}: {field} {value!r}: {exc.reason}") from exc
