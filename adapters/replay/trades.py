@@ -18,6 +18,7 @@ BUYER_WORDS = frozenset({"1", "+1", "1.0", "b", "buy", "buyer", "ask", "a"})
 SELLER_WORDS = frozenset({"-1", "-1.0", "s", "sell", "seller", "bid"})
 UNKNOWN_WORDS = frozenset({"", "0", "0.0", "n", "nan", "none", "unknown", "u", "?"})
 BAR_COLUMNS = ("open", "high", "low", "close")
+OFFSET = r"(?:Z|[+-]\d\d:?\d\d)$"  # an ISO 8601 time's UTC offset
 
 
 @attrs.frozen
@@ -70,25 +71,38 @@ def _read(path: Path, kind: str) -> pd.DataFrame:
 
 
 def _times(values: pd.Series, fmt: TradesFormat, path: Path, kind: str) -> np.ndarray:
+    scale = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}[fmt.epoch_unit]
     if pd.api.types.is_datetime64_any_dtype(values):
         stamps = pd.DatetimeIndex(values)
     else:
         text = values.astype(str).str.strip()
-        numeric = pd.to_numeric(text, errors="coerce")
-        if numeric.notna().all():
-            return np.asarray(numeric, dtype=np.float64).astype(np.int64) * {"s": 10**9, "ms": 10**6, "us": 10**3,
-                                                                             "ns": 1}[fmt.epoch_unit]
-        try:
-            stamps = pd.DatetimeIndex(pd.to_datetime(text, errors="coerce", format="mixed"))
-        except (ValueError, TypeError) as exc:
-            raise DataFileError(str(path), f"ts: {exc}") from exc
-        bad = np.flatnonzero(stamps.isna())
+        numeric = values if pd.api.types.is_numeric_dtype(values) else pd.to_numeric(text, errors="coerce")
+        if numeric.notna().all():  # integers since 1970: kept as int64 (a float64 would lose the nanoseconds)
+            if pd.api.types.is_integer_dtype(numeric):
+                return numeric.to_numpy(np.int64) * scale
+            return np.round(numeric.to_numpy(np.float64) * scale).astype(np.int64)
+        parsed = pd.DatetimeIndex(pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True))  # fast
+        if parsed.isna().any():
+            parsed = pd.DatetimeIndex(pd.to_datetime(text, errors="coerce", format="mixed", utc=True))
+        bad = np.flatnonzero(parsed.isna())
         if bad.size:
             row = int(bad[0])
             raise DataFileError(str(path), f"{_where(kind, row)}: ts {text.iloc[row]!r} is not a time "
                                            f"(ISO 8601, or an integer of {fmt.epoch_unit} since 1970)")
+        zoned = text.str.contains(OFFSET).to_numpy()
+        if zoned.all():
+            return np.asarray(parsed.as_unit("ns").asi8, dtype=np.int64)
+        if zoned.any():
+            row = int(np.flatnonzero(~zoned)[0])
+            raise DataFileError(str(path), f"{_where(kind, row)}: ts {text.iloc[row]!r} has no UTC offset while "
+                                           f"{_where(kind, int(np.flatnonzero(zoned)[0]))} has one: write all or none")
+        stamps = pd.DatetimeIndex(parsed.tz_localize(None))  # the times as written, in ``timezone``
     if stamps.tz is None:
-        stamps = stamps.tz_localize(fmt.timezone)
+        try:
+            stamps = stamps.tz_localize(fmt.timezone)
+        except (ValueError, TypeError) as exc:  # a time that does not exist or is ambiguous there (DST changes)
+            raise DataFileError(str(path), f"ts in {fmt.timezone}: {exc}; write the times in UTC or with an "
+                                           "offset") from exc
     return np.asarray(stamps.tz_convert("UTC").as_unit("ns").asi8, dtype=np.int64)
 
 

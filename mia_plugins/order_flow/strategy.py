@@ -15,7 +15,7 @@ class OrderFlowConfig:
     """Settings of ``order_flow``."""
 
     threshold: float = attrs.field(default=120.0, validator=within(0, 1_000_000, low_open=True))
-    decay: float = attrs.field(default=0.99, validator=within(0, 1, high_open=True))
+    decay: float = attrs.field(default=0.99, validator=within(0, 1))
     stop_ticks: int = attrs.field(default=12, validator=within(1, 10_000))
     target_ticks: int = attrs.field(default=24, validator=within(1, 10_000))
 
