@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 
 import attrs
 
@@ -13,11 +14,16 @@ from adapters.bootstrap.backtest import (
     _bound_ns,
     _close_at_end,
     _named,
+    build_for_backtest,
     exchange_config,
     make_engine,
+    run_on_bars,
 )
+from adapters.bootstrap.config import SystemPlan
 from adapters.bootstrap.container import System
+from adapters.bootstrap.data_options import DataOptions
 from adapters.bootstrap.errors import ConfigError
+from adapters.bootstrap.plugins import PluginHost
 from adapters.bootstrap.window import Bounds, WindowError
 from mia_core.engine.backtest import BacktestStopped, Progress
 from mia_core.exchange import SimulatedExchange
@@ -53,6 +59,15 @@ def wants_ticks(system: System, ticks: bool | None) -> bool:
         raise ConfigError(plan.source, "data_feed.use", f"--ticks: data feed {feed!r} gives bars, not trades; "
                           "use the 'ticks' feed (a .scid file of tick records or a CSV/Parquet file of trades)")
     return True
+
+
+def on_bars_notes(system: System, ticks: bool | None) -> list[str]:
+    """A note when a tick strategy runs on bars because the feed gives none of its trades (not asked with --bars)."""
+    if ticks is not None or not callable(getattr(system.strategy, "on_tick", None)):
+        return []
+    feed = system.plan.one("data_feed").spec.name
+    return [f"{_strategy_label(system)} has on_tick, but data feed {feed!r} gives bars: it ran on bars "
+            "(on_bar); the 'ticks' feed gives it trades (docs/data.md)"]
 
 
 def _check(system: System, exchange: SimulatedExchange, reason: str) -> None:
@@ -132,3 +147,31 @@ def run_tick_system(system: System, bounds: Bounds, progress: Progress | None = 
     note = f"tick backtest: {len(tape):,} trades, marked every {feed.bar_seconds} s and before each fill"
     return BacktestRun(plan=plan, series=series, result=result, metrics=metrics, initial_cash_cents=initial,
                        notes=(note,), ticks=len(tape))
+
+
+def backtest_plan_on_trades_or_bars(
+    plan: SystemPlan,
+    host: PluginHost,
+    *,
+    data: Path | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    progress: Progress | None = None,
+    data_options: DataOptions | None = None,
+    on_total: Callable[[int], None] | None = None,
+    ticks: bool | None = None,
+) -> BacktestRun:
+    """``mia backtest``: :func:`~adapters.bootstrap.backtest.backtest_plan`, or the tick backtest.
+
+    On trades when ``ticks`` (``--ticks``; ``data`` is then read by the ``ticks`` feed), or
+    when unset and the feed gives trades and the strategy has ``on_tick``; else on bars
+    (``--bars``), with a note when a tick strategy runs on bars.
+    """
+    system, bounds = build_for_backtest(plan, host, data=data, start=start, end=end, data_options=data_options,
+                                        ticks=bool(ticks))
+    try:
+        if wants_ticks(system, ticks):
+            return run_tick_system(system, bounds, progress, on_total)
+        return run_on_bars(system, bounds, progress, on_total, notes=tuple(on_bars_notes(system, ticks)))
+    finally:
+        system.close()

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from adapters.bootstrap.backtest import backtest_plan
 from adapters.bootstrap.cli import app
 from adapters.bootstrap.config import load_plan
 from adapters.bootstrap.plugins import discover
+from adapters.bootstrap.tick_backtest import backtest_plan_on_trades_or_bars as backtest_plan
 from adapters.bootstrap.window import WindowError
 from mia_core.engine.core import TradingEngine
 from mia_core.exchange import SimulatedExchange
@@ -80,7 +80,13 @@ def test_ticks_with_data_replaces_a_bar_feed_by_the_file_of_trades(folder: Path)
 def test_bars_runs_the_bar_backtest_of_the_feeds_bars(folder: Path) -> None:
     code, out = _run(str(files.system(folder / "ticks.yaml")), "--bars", "--report", "out")
     assert code == 0, out
-    assert "bars (bar by bar)" in out and "tick backtest" not in out
+    assert "bars (bar by bar)" in out and "tick backtest" not in out and "has on_tick" not in out
+
+
+def test_a_tick_strategy_on_a_feed_of_bars_runs_on_bars_and_says_so(folder: Path) -> None:
+    code, out = _run(str(files.system(folder / "bars.yaml", feed="bundled")), "--report", "out")
+    assert code == 0, out
+    assert "has on_tick, but data feed 'bundled' gives bars: it ran on bars (on_bar)" in out
 
 
 def test_a_bar_strategy_on_the_ticks_feed_trades_its_bars(folder: Path) -> None:
