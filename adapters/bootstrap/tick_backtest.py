@@ -7,11 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import attrs
+import numpy as np
 
 from adapters.bootstrap.backtest import (
     BacktestRun,
     BacktestRunStopped,
-    _bound_ns,
     _close_at_end,
     _named,
     build_for_backtest,
@@ -25,6 +25,7 @@ from adapters.bootstrap.data_options import DataOptions
 from adapters.bootstrap.errors import ConfigError
 from adapters.bootstrap.plugins import PluginHost
 from adapters.bootstrap.window import Bounds, WindowError
+from mia_core.accounting import cme_trading_days
 from mia_core.engine.backtest import BacktestStopped, Progress
 from mia_core.exchange import SimulatedExchange
 from mia_core.metrics import compute_metrics
@@ -86,22 +87,22 @@ def _check(system: System, exchange: SimulatedExchange, reason: str) -> None:
 
 
 def window_tape(system: System, bounds: Bounds) -> Tape:
-    """The feed's trades within the window's days (CME dates, inclusive); a WindowError when none."""
+    """The feed's trades on the window's CME trading days (inclusive, as on bars); a WindowError when none."""
     feed = system.data_feed
     assert isinstance(feed, TapeFeed)
-    if bounds.start and bounds.end and bounds.start > bounds.end:
-        raise WindowError(f"{bounds.start_label} {bounds.start} is after {bounds.end_label} {bounds.end}")
     whole = feed.tape(system.plan.instrument)
-    lo, hi = _bound_ns(bounds.start, False), _bound_ns(bounds.end, True)
-    inside = (lo is None or int(whole.ts[-1]) >= lo) and (hi is None or int(whole.ts[0]) <= hi)
-    if not inside or (lo is not None and hi is not None and lo > hi):
-        raise WindowError(f"no trades from {bounds.start or 'the start'} to {bounds.end or 'the end'}: the data runs "
-                          f"{_day(int(whole.ts[0]))} to {_day(int(whole.ts[-1]))}")
-    return feed.tape(system.plan.instrument, lo, hi)
-
-
-def _day(ns: int) -> dt.date:
-    return dt.datetime.fromtimestamp(ns / 1e9, dt.UTC).date()
+    start, end = bounds.start, bounds.end
+    if start is None and end is None:
+        return whole
+    if start and end and start > end:
+        raise WindowError(f"{bounds.start_label} {start} is after {bounds.end_label} {end}")
+    days = cme_trading_days(whole.ts)
+    lo = 0 if start is None else int(np.searchsorted(days, np.datetime64(start, "D"), side="left"))
+    hi = len(whole) if end is None else int(np.searchsorted(days, np.datetime64(end, "D"), side="right"))
+    if hi <= lo:
+        raise WindowError(f"no trades from {start or days[0]} to {end or days[-1]}: the data runs "
+                          f"{days[0]} to {days[-1]} (CME trading days)")
+    return whole.slice(lo, hi)
 
 
 def run_tick_system(system: System, bounds: Bounds, progress: Progress | None = None,

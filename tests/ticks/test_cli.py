@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -18,6 +20,7 @@ from mia_core.exchange import SimulatedExchange
 from mia_core.exchange.config import ExchangeConfig
 from mia_core.instruments import ES
 from mia_core.ticks.backtest import run_tick_backtest
+from mia_core.ticks.tape import Tape
 from mia_plugins.order_flow.strategy import OrderFlowConfig, OrderFlowStrategy
 
 from . import files
@@ -97,11 +100,21 @@ def test_a_bar_strategy_on_the_ticks_feed_trades_its_bars(folder: Path) -> None:
 
 
 def test_from_and_to_keep_the_trades_of_those_days(folder: Path) -> None:
+    one = files.tape()
+    day = 86_400 * 10**9  # the same session again a day later: CME trading days 2024-01-02 and 2024-01-03
+    two = Tape(ES, np.concatenate([one.ts, one.ts + day]), np.tile(one.price, 2), np.tile(one.size, 2),
+               np.tile(one.side, 2))
+    files.csv(folder / "trades.csv", two)
     plan = load_plan(files.system(folder / "ticks.yaml"), discover())
     whole = backtest_plan(plan, discover())
-    later = backtest_plan(plan, discover(), start=dt.date(2024, 1, 2))
-    assert 0 < later.ticks < whole.ticks
-    with pytest.raises(WindowError, match="no trades from 2030-01-02"):
+    later = backtest_plan(plan, discover(), start=dt.date(2024, 1, 3))
+    assert 0 < later.ticks < whole.ticks and later.result.round_trips
+    opens = int(pd.Timestamp("2024-01-02 17:00", tz="America/Chicago").value)  # CME trading day 2024-01-03
+    assert int(later.series.ts[0]) > opens and min(t.entry_ts for t in later.result.round_trips) > opens
+    first_day = backtest_plan(plan, discover(), end=dt.date(2024, 1, 2))
+    assert first_day.ticks + later.ticks == whole.ticks
+    with pytest.raises(WindowError, match="no trades from 2030-01-02 to 2024-01-03: the data runs 2024-01-02 to "
+                                          "2024-01-03"):
         backtest_plan(plan, discover(), start=dt.date(2030, 1, 2))
 
 
