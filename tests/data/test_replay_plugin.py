@@ -129,7 +129,7 @@ def test_docs_examples_are_valid_settings() -> None:
         name = feed.pop("use")
         structure_attrs(specs()[name].config_class, feed, "data_feed")
         found.add(name)
-    assert found == {"bundled", "file", "synthetic"}
+    assert found == {"bundled", "file", "ticks", "synthetic"}
 
 
 def test_yaml_systems_compose_with_each_feed(tmp_path: Path, make_frame: Any, monkeypatch: pytest.MonkeyPatch) -> None:
