@@ -43,6 +43,7 @@ class BacktestRun:
     initial_cash_cents: int
     warmup_bars: int = 0  # bars before the window that only warmed the system up (not in ``series``)
     notes: tuple[str, ...] = ()
+    ticks: int = 0  # trades walked by a tick backtest (``result.bars`` then counts its marks); 0: a bar backtest
 
 
 class BacktestRunStopped(MiaError):
@@ -225,25 +226,39 @@ def backtest_plan(
     data_options: DataOptions | None = None,
     on_total: Callable[[int], None] | None = None,
 ) -> BacktestRun:
-    """Build the system of ``plan`` (its data feed replaced by ``data`` if given) and backtest it.
+    """Build the system of ``plan`` (its data feed replaced by ``data`` if given) and backtest it on bars.
 
     With a first day (``start`` or ``backtest.start``) the bars before it warm the system up
     (as many as its longest warm-up) and a ``trading_window`` filter keeps it from opening
-    positions there; trades, equity and metrics cover the window only.
+    positions there; trades, equity and metrics cover the window only. (``mia backtest``
+    may walk trades instead: adapters/bootstrap/tick_backtest.py.)
     """
+    system, bounds = build_for_backtest(plan, host, data=data, start=start, end=end, data_options=data_options)
+    try:
+        return run_on_bars(system, bounds, progress, on_total)
+    finally:
+        system.close()
+
+
+def build_for_backtest(plan: SystemPlan, host: PluginHost, *, data: Path | None = None,
+                       start: dt.date | None = None, end: dt.date | None = None,
+                       data_options: DataOptions | None = None, ticks: bool = False) -> tuple[System, Bounds]:
+    """The system of ``plan`` (its feed replaced by ``data``: a file of trades with ``ticks``) and its window."""
     window = plan.settings.backtest
     bounds = Bounds(start or window.start, end or window.end, "--from" if start else "backtest.start",
                     "--to" if end else "backtest.end")
-    planned = plan_with_data(plan, host, data, data_options)
+    planned = plan_with_data(plan, host, data, data_options, ticks=ticks)
     if bounds.start is not None:
         planned = with_window_filter(planned, host, bounds.start)
-    system = build_system(planned)
-    try:
-        chosen = select(system.data_feed.history(system.plan.instrument), bounds, system)
-        warnings = [*intraday_needs(system, chosen.series), *stale_open_notes(chosen.series)]
-        if on_total is not None:
-            on_total(len(chosen.series))
-        run = run_system(system, chosen.series, progress, trade_from=chosen.warmup)
-        return attrs.evolve(run, warmup_bars=chosen.warmup, notes=(*warnings, *chosen.notes))
-    finally:
-        system.close()
+    return build_system(planned), bounds
+
+
+def run_on_bars(system: System, bounds: Bounds, progress: Progress | None = None,
+                on_total: Callable[[int], None] | None = None, notes: tuple[str, ...] = ()) -> BacktestRun:
+    """The bar backtest of ``system`` on its feed's bars in ``bounds`` (with the warm-up before them)."""
+    chosen = select(system.data_feed.history(system.plan.instrument), bounds, system)
+    warnings = [*intraday_needs(system, chosen.series), *stale_open_notes(chosen.series), *notes]
+    if on_total is not None:
+        on_total(len(chosen.series))
+    run = run_system(system, chosen.series, progress, trade_from=chosen.warmup)
+    return attrs.evolve(run, warmup_bars=chosen.warmup, notes=(*warnings, *chosen.notes))

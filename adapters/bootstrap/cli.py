@@ -144,9 +144,13 @@ def backtest(
     data_report: DataReportOption = False,
     journal: Annotated[Path | None, typer.Option("--journal", help="Also write the run's journal to this new file "
                                                  "(.sqlite/.db SQLite, else JSON lines; docs/journal.md).")] = None,
+    ticks: Annotated[bool | None, typer.Option("--ticks/--bars", help="Walk every trade (the strategy's on_tick; "
+                                               "--data is then a file of trades) or the bars. Default: trades "
+                                               "when the feed gives them and the strategy has on_tick.")] = None,
 ) -> None:
     """Run a system on history; print the summary and write the report."""
-    from adapters.bootstrap.backtest import BacktestRunStopped, backtest_plan
+    from adapters.bootstrap.backtest import BacktestRunStopped
+    from adapters.bootstrap.tick_backtest import backtest_plan_on_trades_or_bars
     from adapters.check.cli import print_check
 
     path = config or default_config()
@@ -164,9 +168,9 @@ def backtest(
         if check_lookahead and not print_check(path, first, last, data=data):
             raise fail("the look-ahead check failed: no backtest results are reported", 1)
         with progress_bar("backtest", console=err) as bar:
-            run = backtest_plan(plan, host, data=data, start=start.date() if start else None,
+            run = backtest_plan_on_trades_or_bars(plan, host, data=data, start=start.date() if start else None,
                                 end=end.date() if end else None, progress=bar, data_options=options,
-                                on_total=bar.set_total)
+                                on_total=bar.set_total, ticks=ticks)
     except BacktestRunStopped as stopped:  # a plugin failed: report what ran, then the error, no traceback
         if stopped.run is not None:
             _report(stopped.run, directory)

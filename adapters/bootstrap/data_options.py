@@ -69,6 +69,27 @@ def sierra_settings(plan: SystemPlan, path: Path, options: DataOptions) -> dict[
     return base
 
 
+TICKS_FEED = "ticks"
+
+
+def ticks_settings(plan: SystemPlan, path: Path, options: DataOptions) -> dict[str, Any]:
+    """The ``ticks`` feed's settings for ``path``: a YAML ``ticks`` feed's (columns, bar...) under --data."""
+    given = [flag for flag, value in (("--close-time", options.close_time), ("--on-bad-data", options.on_bad_data))
+             if value]
+    if given:
+        raise ConfigError(str(path), "--data", f"{', '.join(given)} do not apply to a file of trades")
+    planned = plan.one("data_feed")
+    base: dict[str, Any] = {}
+    if planned.spec.name == TICKS_FEED and attrs.has(type(planned.config)):
+        base = attrs.asdict(planned.config)
+    base["path"] = str(path)
+    if options.columns:
+        base["columns"] = {**(base.get("columns") or {}), **options.columns}
+    if options.timezone is not None:
+        base["timezone"] = options.timezone
+    return base
+
+
 def file_feed(host: PluginHost, settings: dict[str, Any], source: str, feed: str = "file") -> Any:
     """The registered ``feed`` data feed and its settings structured from ``settings`` (errors name --data)."""
     spec, _ = host.component(ComponentKind.DATA_FEED, feed)
@@ -79,14 +100,18 @@ def file_feed(host: PluginHost, settings: dict[str, Any], source: str, feed: str
 
 
 def plan_with_data(plan: SystemPlan, host: PluginHost, data: Path | None,
-                   options: DataOptions | None = None) -> SystemPlan:
+                   options: DataOptions | None = None, *, ticks: bool = False) -> SystemPlan:
     """``plan`` with its data feed replaced by one reading ``data`` (``plan`` itself when ``None``).
 
-    A ``.scid`` file goes to the ``sierra_files`` feed, anything else to the ``file`` feed.
+    Trades (``ticks``, or a system whose feed is ``ticks``) go to the ``ticks`` feed; else a
+    ``.scid`` file goes to the ``sierra_files`` feed, anything else to the ``file`` feed.
     """
     if data is None:
         return plan
-    if data.suffix.lower() == SIERRA_SUFFIX:
+    if ticks or plan.one("data_feed").spec.name == TICKS_FEED:
+        settings = ticks_settings(plan, data, options or DataOptions())
+        spec, config = file_feed(host, settings, plan.source, TICKS_FEED)
+    elif data.suffix.lower() == SIERRA_SUFFIX:
         settings = sierra_settings(plan, data, options or DataOptions())
         spec, config = file_feed(host, settings, plan.source, "sierra_files")
     else:

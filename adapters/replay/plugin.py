@@ -1,4 +1,4 @@
-"""Registers the replay data feeds with MIA: bundled history, CSV/Parquet files, synthetic bars."""
+"""Registers the replay data feeds with MIA: bundled history, CSV/Parquet files, trades, synthetic bars."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import attrs
 from adapters.replay.bundled import load_bundled
 from adapters.replay.feed import SeriesDataFeed
 from adapters.replay.file import DataFileError, FileFeedConfig, detect_format, read_bars, resolve_path
+from adapters.replay.tick_feed import TicksDataFeed, TicksFeedConfig, open_ticks_feed
 from mia_core.synthetic import SyntheticConfig, generate
 from ports.components import BuildContext, ComponentKind, ComponentSpec
 from ports.hookspecs import hookimpl
@@ -38,6 +39,10 @@ def _file(config: FileFeedConfig, context: BuildContext) -> SeriesDataFeed:
     return SeriesDataFeed("file", lambda instrument: read_bars(fixed, instrument))
 
 
+def _ticks(config: TicksFeedConfig, context: BuildContext) -> TicksDataFeed:
+    return open_ticks_feed(config)
+
+
 def _synthetic(config: SyntheticConfig, context: BuildContext) -> SeriesDataFeed:
     return SeriesDataFeed("synthetic", lambda instrument: generate(instrument, config))
 
@@ -59,6 +64,13 @@ def mia_register_data_feeds() -> Iterable[ComponentSpec]:
             factory=_file,
             config_class=FileFeedConfig,
             summary="Bars from a CSV or Parquet file, with column mapping, validation and optional repair",
+        ),
+        ComponentSpec(
+            kind=ComponentKind.DATA_FEED,
+            name="ticks",
+            factory=_ticks,
+            config_class=TicksFeedConfig,
+            summary="Trades (ts, price, size, side) from a .scid, CSV or Parquet file: the tick backtest's tape",
         ),
         ComponentSpec(
             kind=ComponentKind.DATA_FEED,

@@ -36,7 +36,10 @@ def summary_table(run: BacktestRun) -> Table:
     series = run.series
     first, last = ns_to_datetime(int(series.ts[0])), ns_to_datetime(int(series.ts[-1]))
     path = "vectorised" if run.result.vectorised else "bar by bar"
-    title = f"{run.plan.instrument.symbol} {first:%Y-%m-%d} to {last:%Y-%m-%d}: {run.result.bars:,} bars ({path})"
+    size = f"{run.result.bars:,} bars ({path})"
+    if run.ticks:
+        size = f"{run.ticks:,} trades ({run.result.bars:,} marks, tick by tick)"
+    title = f"{run.plan.instrument.symbol} {first:%Y-%m-%d} to {last:%Y-%m-%d}: {size}"
     if run.result.stopped:
         title = f"INCOMPLETE, {run.result.stopped}\n{title}"
     note = open_position_note(run)

@@ -41,13 +41,13 @@ def _plain(tp: Any) -> bool:
     return tp in PLAIN or (attrs.has(tp) and all(_plain(t) for t in typing.get_type_hints(tp).values()))
 
 
-def test_three_feeds_registered_with_plain_frozen_settings() -> None:
+def test_four_feeds_registered_with_plain_frozen_settings() -> None:
     registered = specs()
-    assert set(registered) == {"bundled", "file", "synthetic"}
+    assert set(registered) == {"bundled", "file", "ticks", "synthetic"}
     for spec in registered.values():
         assert spec.kind is ComponentKind.DATA_FEED
         assert attrs.has(spec.config_class) and _plain(spec.config_class), spec.name
-        instance = structure_attrs(spec.config_class, {"path": "x.csv"} if spec.name == "file" else {}, "f")
+        instance = structure_attrs(spec.config_class, {"path": "x.csv"} if spec.name in ("file", "ticks") else {}, "f")
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
             setattr(instance, attrs.fields(spec.config_class)[0].name, 1)
 
@@ -129,7 +129,7 @@ def test_docs_examples_are_valid_settings() -> None:
         name = feed.pop("use")
         structure_attrs(specs()[name].config_class, feed, "data_feed")
         found.add(name)
-    assert found == {"bundled", "file", "synthetic"}
+    assert found == {"bundled", "file", "ticks", "synthetic"}
 
 
 def test_yaml_systems_compose_with_each_feed(tmp_path: Path, make_frame: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from .markdown import DOCS, fenced_blocks
 
 
-def test_every_python_example_runs() -> None:
+def test_every_python_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # an example may write a file (the ticks feed's trades.csv)
     blocks = [b for b in fenced_blocks((DOCS / "data.md").read_text()) if b.lang == "python"]
     assert blocks, "docs/data.md has no python example"
     for block in blocks:

@@ -34,7 +34,7 @@ def built_ins() -> list[ComponentSpec]:
 BUILTINS = built_ins()
 BASE: dict[str, Any] = {"data_feed": {"use": "bundled"}, "strategy": {"use": "sma_cross"}}
 REQUIRED: dict[str, dict[str, Any]] = {"file": {"path": "bars.csv"}, "news_blackout": {"path": "news.csv"},
-                                      "sierra_files": {"path": "ESZ25.scid"}}
+                                      "sierra_files": {"path": "ESZ25.scid"}, "ticks": {"path": "trades.csv"}}
 
 
 def ranged_fields(cls: type, prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], type, Range]]:

@@ -13,8 +13,9 @@ from mia_core.errors import DomainValueError
 from mia_core.instruments import ES
 from mia_core.ticks.bars import TickBars, range_bars, tick_bars, time_bars, volume_bars
 from mia_core.ticks.tape import Tape
-from tests.ticks import reference
-from tests.ticks.reference import Row
+
+from . import reference
+from .reference import Row
 
 T0 = 1_704_232_800_000_000_000  # 2024-01-02 22:00 UTC
 NS = 1_000_000_000
