@@ -18,11 +18,11 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import attrs
 from rich.table import Table
 
-from adapters.bench.tick_strategy import FlowFollower
 from adapters.sierra.files.tape import read_tape, write_tape
 from mia_core.engine.core import TradingEngine
 from mia_core.exchange import SimulatedExchange
@@ -92,9 +92,19 @@ def _median_seconds(fn: Callable[[], object], runs: int) -> tuple[float, object]
     return statistics.median(times), out
 
 
+def flow_strategy() -> Any:
+    """The built-in ``order_flow`` tick strategy with its default settings, built through the plugin registry."""
+    from adapters.bootstrap.plugins import discover
+    from adapters.bootstrap.standalone import StandaloneBuildContext
+    from ports.components import ComponentKind
+
+    spec, _ = discover().component(ComponentKind.STRATEGY, "order_flow")
+    return spec.factory(spec.config_class(), StandaloneBuildContext(instrument=ES))
+
+
 def backtest(tape: Tape) -> int:
-    """The tick backtest of the bench's strategy on ``tape``; returns its round trips."""
-    engine = TradingEngine(ES, FlowFollower())
+    """The tick backtest of ``order_flow`` on ``tape``; returns its round trips."""
+    engine = TradingEngine(ES, flow_strategy())
     exchange = SimulatedExchange(ES, ExchangeConfig(market_fill="next_trade", slippage_ticks=1))
     return len(run_tick_backtest(tape, engine, exchange).round_trips)
 
@@ -116,7 +126,7 @@ def _synthetic(ticks: int, backtest_ticks: int | None, runs: int, path: Path) ->
     rows += _bar_rows(tape, runs, "")
     walked = tape if backtest_ticks is None else tape.slice(0, min(backtest_ticks, len(tape)))
     seconds, trips = _median_seconds(lambda: backtest(walked), max(1, runs // 2))
-    rows.append(Row("tick backtest (flow_follower)", len(walked), seconds, BACKTEST_TARGET, f"{trips:,} trips"))
+    rows.append(Row("tick backtest (order_flow)", len(walked), seconds, BACKTEST_TARGET, f"{trips:,} trips"))
     write_tape(path, tape)
     return rows
 

@@ -16,7 +16,7 @@ def test_the_bench_runs_every_step_on_a_small_tape(tmp_path: Path) -> None:
     figures = run(ticks=30_000, runs=1, directory=tmp_path)
     steps = [r.step for r in figures.rows]
     assert steps == ["synthetic tape generated", "time bars 1 min", "tick bars 500", "volume bars 1000",
-                     "range bars 8 ticks", "tick backtest (flow_follower)", ".scid read into a tape",
+                     "range bars 8 ticks", "tick backtest (order_flow)", ".scid read into a tape",
                      ".scid time bars 1 min", ".scid tick bars 500", ".scid volume bars 1000",
                      ".scid range bars 8 ticks"]
     assert all(r.ticks == 30_000 and r.seconds > 0 for r in figures.rows)
@@ -28,7 +28,7 @@ def test_the_bench_runs_every_step_on_a_small_tape(tmp_path: Path) -> None:
     assert figures.peak_rss_mb > 0 and list(tmp_path.iterdir()) == []
     out = io.StringIO()
     Console(file=out, width=120).print(ticks_table(figures))
-    assert "tick backtest (flow_follower)" in out.getvalue() and "load average" in out.getvalue()
+    assert "tick backtest (order_flow)" in out.getvalue() and "load average" in out.getvalue()
 
 
 def test_the_command_is_registered() -> None:
