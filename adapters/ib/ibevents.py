@@ -16,7 +16,7 @@ from ib_async import Position as IbPosition
 
 from adapters.ib.config import IbBrokerConfig
 from adapters.ib.connection import IbConnection
-from adapters.ib.orders import domain_status, parse_ref
+from adapters.ib.orders import domain_status, exec_ref, parse_ref
 from adapters.ib.recovery import journaled_fill_keys, order_from_execution, order_from_trade
 from mia_core.events import BrokerEvent, FillReceived, OrderUpdated, PositionChanged
 from mia_core.instruments import Instrument
@@ -146,11 +146,12 @@ class IbEventMapper:
     def exec_key(self, fill: IbFill) -> tuple[str, str] | None:
         """(execution id, client ref) of one of this session's executions; ``None`` for anyone else's.
 
-        The ref tells apart two executions with the same id (a restarted Gateway
-        counting its ids again); the owner in ``orderRef`` keeps other sessions out.
+        The ref, with a bracket child's role (``exec_ref``), tells apart two executions with
+        the same id (a restarted Gateway counting its ids again); the owner in ``orderRef``
+        keeps other sessions out.
         """
         parsed = parse_ref(fill.execution.orderRef or "", self.config.owner)
-        return None if parsed is None else (fill.execution.execId, parsed[0])
+        return None if parsed is None else (fill.execution.execId, exec_ref(*parsed))
 
     def _on_exec(self, trade: Trade, fill: IbFill) -> None:
         key = self.exec_key(fill)

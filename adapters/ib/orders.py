@@ -101,11 +101,22 @@ def ib_order(intent: OrderIntent) -> Order:
     return order
 
 
+ROLES = {TAKE_PROFIT: "tp", STOP_LOSS: "sl"}  # a bracket child's reason -> its role in the orderRef
+
+
 def child_intents(intent: OrderIntent) -> list[tuple[str, OrderIntent]]:
     """The protective children of a bracketed intent (``mia_core.orders.bracket_legs``), target first."""
-    roles = {TAKE_PROFIT: "tp", STOP_LOSS: "sl"}
     legs = sorted(bracket_legs(intent), key=lambda leg: leg.reason != TAKE_PROFIT)
-    return [(roles[leg.reason], leg) for leg in legs]
+    return [(ROLES[leg.reason], leg) for leg in legs]
+
+
+def exec_ref(ref: str, role: str) -> str:
+    """The ref an execution of MIA's is keyed by, with its id: a bracket child's carries its role.
+
+    A restarted Gateway may give a target's execution the id of its own entry's; both
+    orders share the client ref, so only the role tells the two executions apart.
+    """
+    return f"{ref}:{role}" if role and ref else ref
 
 
 def bracket_orders(

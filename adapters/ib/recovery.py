@@ -9,6 +9,7 @@ from pathlib import Path
 from ib_async import Fill as IbFill
 from ib_async import Trade
 
+from adapters.ib.orders import ROLES, exec_ref
 from mia_core.instruments import Instrument
 from mia_core.journal import JournalEntry
 from mia_core.orders import Order, OrderIntent, OrderSide, OrderStatus, OrderType
@@ -72,7 +73,7 @@ def journaled_fill_keys(path_text: str) -> set[tuple[str, str]]:
 
 
 def fill_keys(entries: Iterable[JournalEntry]) -> set[tuple[str, str]]:
-    """(execution id, client ref) of the fills among journal ``entries`` (any journal backend).
+    """(execution id, client ref with a bracket child's role) of the fills among journal ``entries`` (any backend).
 
     The ref of each fill's order comes from the order entries journaled before it (a
     bracket child takes its parent's, whichever of their entries came first); a fill
@@ -80,13 +81,17 @@ def fill_keys(entries: Iterable[JournalEntry]) -> set[tuple[str, str]]:
     """
     refs: dict[str, str] = {}  # order id -> its own ref
     parents: dict[str, str] = {}  # order id -> its parent's
+    roles: dict[str, str] = {}  # order id -> its role in a bracket ('tp', 'sl'; '' for an entry)
     keys: set[tuple[str, str]] = set()
     for entry in entries:
         event = entry.payload.get("event")
         if entry.kind == "order":
             order = _field(event, "order")
             order_id, parent = str(_field(order, "order_id") or ""), _field(order, "parent_id")
-            ref = str(_field(_field(order, "intent"), "client_ref") or "")
+            intent = _field(order, "intent")
+            ref, reason = str(_field(intent, "client_ref") or ""), str(_field(intent, "reason") or "")
+            # a child found through its execution (parent unknown) has its role as its reason
+            roles[order_id] = ROLES.get(reason, reason if reason in ("tp", "sl") else "")
             if parent:  # a bracket child: its own ref if it has one, else its parent's when its fill comes
                 parents[order_id], refs[order_id] = str(parent), ref
             else:
@@ -98,5 +103,5 @@ def fill_keys(entries: Iterable[JournalEntry]) -> set[tuple[str, str]]:
             if fill_id:
                 order_id = str(_field(fill, "order_id") or "")
                 ref = refs.get(order_id) or refs.get(parents.get(order_id, ""), "")
-                keys.add((str(fill_id), ref))
+                keys.add((str(fill_id), exec_ref(ref, roles.get(order_id, ""))))
     return keys
