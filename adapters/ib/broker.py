@@ -17,7 +17,7 @@ from adapters.ib.errors import IbConnectionError
 from adapters.ib.ibevents import IbEventMapper, Tracked
 from adapters.ib.latency import LatencyProbe
 from adapters.ib.orders import bracket_orders
-from adapters.ib.recovery import fill_keys
+from adapters.ib.recovery import fill_keys, last_fill_ns
 from mia_core.events import BrokerEvent, OrderUpdated
 from mia_core.instruments import Instrument
 from mia_core.journal import JournalEntry
@@ -206,8 +206,11 @@ class IbBroker(IbEventMapper):
         )
 
     def recall(self, entries: Iterable[JournalEntry]) -> None:
-        """Remember the fills the session's journal holds, so IB's reports of them are not booked again."""
-        self.seen_execs |= fill_keys(entries)
+        """Remember the fills the session's journal holds, so IB's reports of them are not booked again, and the
+        last one's time: an execution IB lists later (to the whole second) is never stamped before it."""
+        held = list(entries)
+        self.seen_execs |= fill_keys(held)
+        self.last_fill_ns = max(self.last_fill_ns, last_fill_ns(held))
 
     def broker_state(self) -> BrokerState:
         """This session's orders, executions and the position as IB last reported them (no request sent).

@@ -17,7 +17,7 @@ from ib_async import Position as IbPosition
 from adapters.ib.config import IbBrokerConfig
 from adapters.ib.connection import IbConnection
 from adapters.ib.orders import domain_status, exec_ref, parse_ref
-from adapters.ib.recovery import journaled_fill_keys, order_from_execution, order_from_trade
+from adapters.ib.recovery import journaled_fills, order_from_execution, order_from_trade
 from mia_core.events import BrokerEvent, FillReceived, OrderUpdated, PositionChanged
 from mia_core.instruments import Instrument
 from mia_core.orders import Fill, Order, OrderIntent, OrderSide, OrderStatus, Position
@@ -271,8 +271,11 @@ class IbEventMapper:
     # --- reconciliation -----------------------------------------------------------------
 
     def load_journal(self) -> None:
-        """Remember the execution ids the journal already holds (no double booking after a restart)."""
-        self.seen_execs |= journaled_fill_keys(self.config.journal_path)
+        """Remember the execution ids the journal already holds (no double booking after a restart), and its last
+        fill's time (no execution listed later is stamped before it)."""
+        keys, latest = journaled_fills(self.config.journal_path)
+        self.seen_execs |= keys
+        self.last_fill_ns = max(self.last_fill_ns, latest)
 
     def reconcile(self) -> None:
         """After (re)connecting: report what changed at IB while MIA was not listening.

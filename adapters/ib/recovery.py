@@ -58,18 +58,33 @@ def _field(value: object, key: str) -> object:
     return value.get(key) if isinstance(value, dict) else getattr(value, key, None)
 
 
-def journaled_fill_keys(path_text: str) -> set[tuple[str, str]]:
-    """(execution id, client ref) of the fills a journal file holds (SQLite or JSON lines; '' or missing: none)."""
+def journaled_fills(path_text: str) -> tuple[set[tuple[str, str]], int]:
+    """:func:`fill_keys` and :func:`last_fill_ns` of a journal file (SQLite or JSON lines; '' or missing: none)."""
     path = Path(path_text) if path_text else None
     if path is None or not path.exists():
-        return set()
+        return set(), 0
     from adapters.journal.files import open_journal
 
     journal = open_journal(path)
     try:
-        return fill_keys(journal.entries())
+        entries = list(journal.entries())
     finally:
         journal.close()
+    return fill_keys(entries), last_fill_ns(entries)
+
+
+def last_fill_ns(entries: Iterable[JournalEntry]) -> int:
+    """The time of the latest fill among journal ``entries`` (0: none).
+
+    IB lists executions to the whole second: one listed after a restart is stamped no
+    earlier than this, so it never closes a lot before the lot was opened.
+    """
+    latest = 0
+    for entry in entries:
+        if entry.kind == "fill":
+            ts = _field(_field(entry.payload.get("event"), "fill"), "ts")
+            latest = max(latest, ts if isinstance(ts, int) else entry.ts)
+    return latest
 
 
 def fill_keys(entries: Iterable[JournalEntry]) -> set[tuple[str, str]]:

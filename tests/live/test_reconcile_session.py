@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from pathlib import Path
 
-from adapters.ib.driver import GatewayThread
+from adapters.ib.driver import GatewayThread, IbGatewayDriver
 from adapters.journal.jsonl import JsonLinesJournal
+from mia_core.events import FillReceived, OrderUpdated
+from mia_core.journal import record_event
+from mia_core.orders import OrderIntent, OrderSide
 from mia_core.reconcile.state import ReconcileConfig
 from mia_core.risk.limits import MaxTradesPerDay, MaxTradesPerDayConfig
 from mia_core.signals import Direction
@@ -205,5 +210,38 @@ def test_on_a_shared_account_another_sessions_position_is_not_taken_as_this_syst
         journal = JsonLinesJournal(tmp_path / "second.jsonl")
         assert not list(journal.entries("fill"))
         assert not [e for e in journal.entries("reconcile") if e.payload.get("action") == "mismatch"]
+    finally:
+        gateway.stop()
+
+
+def test_an_execution_listed_at_connect_is_never_stamped_before_a_fill_the_journal_holds(tmp_path: Path) -> None:
+    """IB lists executions to the whole second (here an hour behind the client's clock, which stamps live fills).
+
+    (The long torture: a session killed right after a live fill was restarted; the exit
+    IB listed at connect was stamped before that entry, the round trip was refused
+    (exit before entry), the session halted with its books in doubt and lost the fill.)
+    """
+    gateway = GatewayThread(clock=lambda: dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
+    journal = JsonLinesJournal(tmp_path / "journal.jsonl")
+    first = IbGatewayDriver(gateway=gateway, client_id=98)
+    try:
+        first.broker.submit(OrderIntent(first.instrument, OrderSide.SELL, 1, client_ref="k-1"))
+        first.settle()
+        for event in first.events:  # the journal a session would have kept
+            if isinstance(event, OrderUpdated):
+                journal.record(record_event("order", event))
+            elif isinstance(event, FillReceived):
+                journal.record(record_event("fill", event))
+        gateway.do(lambda: gateway.gateway.delay_fills(300))
+        first.broker.submit(OrderIntent(first.instrument, OrderSide.BUY, 1, client_ref="k-2"))
+    finally:
+        first.close()  # killed before the buy's fill came
+    try:
+        time.sleep(1.0)  # the buy fills while no session listens
+        shell = run_ib_session(gateway.port, 98, tmp_path, {}, bars=4)
+        assert not shell.halted  # was: FillReceived could not be handled (exit before entry); books in doubt
+        assert shell.engine.portfolio.quantity == ib_position(gateway) == 0
+        trips = shell.engine.portfolio.round_trips
+        assert len(trips) == 1
     finally:
         gateway.stop()
