@@ -32,14 +32,8 @@ DEFAULT_ON_BAD_DATA = "repair"  # a trader's own file: round to the tick grid, d
 def file_settings(plan: SystemPlan, path: Path, options: DataOptions) -> dict[str, Any]:
     """The ``file`` feed's settings for ``path``: a YAML ``file`` feed's (columns included) under the flags."""
     planned = plan.one("data_feed")
-    base: dict[str, Any] = {}
-    if planned.spec.name == "file" and attrs.has(type(planned.config)):
-        base = attrs.asdict(planned.config)
-    base["path"] = str(path)
-    if options.columns:
-        base["columns"] = {**(base.get("columns") or {}), **options.columns}
-    if options.timezone is not None:
-        base["timezone"] = options.timezone
+    base = _planned_settings(plan, "file", path)
+    _columns_and_timezone(base, options)
     if options.close_time is not None:
         base["close_time"] = options.close_time
     if options.on_bad_data is not None:
@@ -59,11 +53,7 @@ def sierra_settings(plan: SystemPlan, path: Path, options: DataOptions) -> dict[
     if given:
         raise ConfigError(str(path), "--data", f"{', '.join(given)} do not apply to a Sierra Chart .scid file "
                                                "(its layout and times are fixed: UTC)")
-    planned = plan.one("data_feed")
-    base: dict[str, Any] = {}
-    if planned.spec.name == "sierra_files" and attrs.has(type(planned.config)):
-        base = attrs.asdict(planned.config)
-    base["path"] = str(path)
+    base = _planned_settings(plan, "sierra_files", path)
     if options.on_bad_data is not None:
         base["on_bad_data"] = options.on_bad_data
     return base
@@ -78,16 +68,27 @@ def ticks_settings(plan: SystemPlan, path: Path, options: DataOptions) -> dict[s
              if value]
     if given:
         raise ConfigError(str(path), "--data", f"{', '.join(given)} do not apply to a file of trades")
+    base = _planned_settings(plan, TICKS_FEED, path)
+    _columns_and_timezone(base, options)
+    return base
+
+
+def _planned_settings(plan: SystemPlan, feed: str, path: Path) -> dict[str, Any]:
+    """The system's ``feed`` settings when its YAML names that feed (else none), reading ``path``."""
     planned = plan.one("data_feed")
     base: dict[str, Any] = {}
-    if planned.spec.name == TICKS_FEED and attrs.has(type(planned.config)):
+    if planned.spec.name == feed and attrs.has(type(planned.config)):
         base = attrs.asdict(planned.config)
     base["path"] = str(path)
+    return base
+
+
+def _columns_and_timezone(base: dict[str, Any], options: DataOptions) -> None:
+    """--columns (over the YAML's mapping) and --tz into ``base``."""
     if options.columns:
         base["columns"] = {**(base.get("columns") or {}), **options.columns}
     if options.timezone is not None:
         base["timezone"] = options.timezone
-    return base
 
 
 def file_feed(host: PluginHost, settings: dict[str, Any], source: str, feed: str = "file") -> Any:
