@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections import deque
@@ -163,7 +162,7 @@ class LiveShell:
         if self.gate.held:
             self.gate.drop("the session stopped before the cancel was confirmed")
         deadline = time.monotonic() + self.stop_grace
-        with contextlib.suppress(Exception):  # a broken link must not keep the session from stopping
+        try:
             await self._drain()
             while self._in_flight() and time.monotonic() < deadline:
                 await asyncio.sleep(0.05)
@@ -171,6 +170,8 @@ class LiveShell:
             if self._in_flight():
                 log.warning("stopping with orders or fills still in flight after %.1f s: the next session "
                             "reconciles them with the broker", self.stop_grace)
+        except Exception:  # a broken link must not keep the session from stopping
+            log.exception("booking what was in flight at the stop failed: the next session reconciles it")
 
     def _in_flight(self) -> bool:
         """Orders the broker has not acknowledged, market orders not yet filled, executions without their report."""

@@ -47,7 +47,8 @@ class ColumnMap:
     trade_count: str | None = "trade_count"
 
 
-def _timezone(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+def valid_timezone(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    """attrs validator: an IANA time zone name."""
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
@@ -66,7 +67,7 @@ class FileFeedConfig:
     path: str = attrs.field(validator=attrs.validators.min_len(1))
     format: Literal["auto", "csv", "parquet"] = "auto"
     columns: ColumnMap = attrs.Factory(ColumnMap)
-    timezone: str = attrs.field(default="UTC", validator=_timezone)
+    timezone: str = attrs.field(default="UTC", validator=valid_timezone)
     timestamp_is: Literal["close", "open"] = "close"
     bar_seconds: int | None = attrs.field(default=None, validator=within(1, 604_800))
     close_time: str | None = attrs.field(default=None, validator=_hh_mm)

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Literal
 
 import attrs
 import numpy as np
 
 from adapters.replay.feed import SeriesDataFeed
-from adapters.replay.file_config import DataFileError, detect_format, resolve_path
+from adapters.replay.file_config import DataFileError, detect_format, resolve_path, valid_timezone
 from adapters.replay.trades import TradeColumns, TradesFormat, read_trades
 from adapters.sierra.files.bars import parse_bar_size
+from adapters.sierra.files.config import valid_bar_size
 from adapters.sierra.files.tape import read_tape
 from mia_core.errors import DomainValueError
 from mia_core.events import MarketEvent
@@ -20,23 +20,9 @@ from mia_core.instruments import Instrument
 from mia_core.series import BarSeries
 from mia_core.ticks.bars import time_bars
 from mia_core.ticks.tape import Tape
-from mia_core.validation import fail, within
+from mia_core.validation import within
 
 SCID = ".scid"
-
-
-def _bar(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
-    try:
-        parse_bar_size(value)
-    except ValueError as exc:
-        fail(instance, attribute.name, value, str(exc))
-
-
-def _timezone(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        fail(instance, attribute.name, value, "unknown time zone; use an IANA name such as America/Chicago or UTC")
 
 
 @attrs.frozen
@@ -46,9 +32,9 @@ class TicksFeedConfig:
     path: str = attrs.field(validator=attrs.validators.min_len(1))
     format: Literal["auto", "scid", "csv", "parquet"] = "auto"
     columns: TradeColumns = attrs.Factory(TradeColumns)
-    timezone: str = attrs.field(default="UTC", validator=_timezone)
+    timezone: str = attrs.field(default="UTC", validator=valid_timezone)
     epoch_unit: Literal["s", "ms", "us", "ns"] = "ns"
-    bar: str = attrs.field(default="1min", validator=_bar)
+    bar: str = attrs.field(default="1min", validator=valid_bar_size)
     price_multiplier: float = attrs.field(default=1.0, validator=within(0, 1e6, low_open=True))
 
     @property

@@ -10,7 +10,8 @@ from adapters.sierra.files.bars import parse_bar_size
 from mia_core.validation import fail, within
 
 
-def _bar(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+def valid_bar_size(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    """attrs validator: a bar size ``parse_bar_size`` reads (30s, 1min, 5min, 1h...)."""
     try:
         parse_bar_size(value)
     except ValueError as exc:
@@ -27,7 +28,7 @@ class SierraFilesFeedConfig:
     """Settings of ``sierra_files`` (docs/adapters/sierra_files.md): which files, bar size, live polling."""
 
     path: str = attrs.field(validator=_scid)  # e.g. C:/SierraChart/Data/ESZ25-CME.scid
-    bar: str = attrs.field(default="1min", validator=_bar)  # bars built from the records: 30s, 1min, 5min, 1h...
+    bar: str = attrs.field(default="1min", validator=valid_bar_size)  # bars built from the records: 30s, 1min, 1h...
     price_multiplier: float = attrs.field(default=1.0, validator=within(0, 1e6, low_open=True))
     depth_dir: str | None = None  # Data/MarketDepthData; null: no depth
     depth_symbol: str | None = None  # the .depth files' symbol; null: the .scid file's name without .scid
