@@ -78,12 +78,12 @@ def chained(error: ComponentError, cause: BaseException) -> ComponentError:
     return error
 
 
-def checked_signal(result: object, strategy: str, ts: int) -> Signal:
-    """``result`` of a strategy's ``on_bar`` at ``ts`` when it is a Signal; else the error naming the strategy."""
+def checked_signal(result: object, strategy: str, ts: int, hook: str = "on_bar") -> Signal:
+    """``result`` of a strategy's ``hook`` at ``ts`` when it is a Signal; else the error naming the strategy."""
     if isinstance(result, Signal):
         return result
     reason = f"returned {type(result).__name__} {result!r:.60}; expected a Signal or None"
-    raise ComponentError(STRATEGY, strategy, 0, "on_bar", ts, reason)
+    raise ComponentError(STRATEGY, strategy, 0, hook, ts, reason)
 
 
 def _shown(value: object) -> str:

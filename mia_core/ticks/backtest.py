@@ -12,7 +12,6 @@ from mia_core.engine.failures import ComponentError
 from mia_core.events import FillReceived
 from mia_core.exchange import SimulatedExchange
 from mia_core.market import Aggressor, Trade
-from mia_core.signals import Signal
 from mia_core.ticks.marks import TapeMarks, advance_clock
 from mia_core.ticks.tape import Tape
 
@@ -97,13 +96,10 @@ class _Walk:
     def act(self, ts: int, price: float, signal: object) -> None:
         """Carry out the strategy's signal, as the engine does on a bar."""
         engine = self.engine
-        strategy = engine.strategy
-        if not isinstance(signal, Signal):
-            reason = f"returned {type(signal).__name__} {signal!r:.60}; expected a Signal or None"
-            raise failures.ComponentError(failures.STRATEGY, strategy.name, 0, "on_tick", ts, reason)
+        checked = failures.checked_signal(signal, engine.strategy.name, ts, "on_tick")
         advance_clock(engine, ts, price)
         engine.last_close = price
-        self.shell.execute(engine.on_signal(signal))
+        self.shell.execute(engine.on_signal(checked))
 
     def run(self, progress: Progress | None) -> None:
         """Every trade of the tape, then the marks left."""
