@@ -11,6 +11,16 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
+def _one_line_per_console_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rich wraps at the terminal's width (80 columns without one): a message holding a temporary path broke at a
+    place that depended on the path's length, so substring checks failed under another ``--basetemp``.
+
+    Rich reads ``COLUMNS`` each time it measures a console created without a width, as the CLI's are.
+    """
+    monkeypatch.setenv("COLUMNS", "1000")
+
+
+@pytest.fixture(autouse=True)
 def _every_plugin_enabled(monkeypatch: pytest.MonkeyPatch) -> None:
     """A developer's MIA_DISABLE_PLUGINS must not change what the tests discover."""
     monkeypatch.delenv("MIA_DISABLE_PLUGINS", raising=False)
