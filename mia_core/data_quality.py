@@ -135,14 +135,20 @@ class _Checker:
     """Holds the columns while checks run; records or raises per policy."""
 
     def __init__(self, columns: Mapping[str, Any], instrument: Instrument, source: str, policy: Policy,
-                 row_label: RowLabel, field_label: Mapping[str, str], max_examples: int) -> None:
+                 row_label: RowLabel, field_label: Mapping[str, str], max_examples: int, owned: bool = False) -> None:
         missing = [name for name in REQUIRED if name not in columns]
         if missing:
             raise ValueError(f"{source}: check_bars needs columns {', '.join(missing)}")
-        self.c: dict[str, npt.NDArray[Any]] = {"ts": np.array(columns["ts"], dtype=np.int64)}
+
+        def column(values: Any, dtype: type[np.generic]) -> npt.NDArray[Any]:
+            if owned:  # copied only when not already a writable contiguous array of that dtype
+                return np.require(values, dtype=dtype, requirements=["C", "W"])
+            return np.array(values, dtype=dtype)
+
+        self.c: dict[str, npt.NDArray[Any]] = {"ts": column(columns["ts"], np.int64)}
         for name in (*REQUIRED[1:], *OPTIONAL):
             if columns.get(name) is not None:
-                self.c[name] = np.array(columns[name], dtype=np.float64)
+                self.c[name] = column(columns[name], np.float64)
         self.pos: IntArray = np.arange(len(self.c["ts"]), dtype=np.int64)
         self.instrument, self.source, self.policy = instrument, source, policy
         self.row_label, self.field_label, self.max_examples = row_label, field_label, max_examples
@@ -336,7 +342,7 @@ def _gaps(k: _Checker) -> None:
 def check_bars(columns: Mapping[str, Any], instrument: Instrument, *, source: str, policy: Policy = "error",
                row_label: RowLabel = default_row_label, field_label: Mapping[str, str] | None = None,
                max_examples: int = 5, spike_threshold: float | None = DEFAULT_SPIKE_THRESHOLD,
-               spike_repair: SpikeRepair = "clip") -> CheckedBars:
+               spike_repair: SpikeRepair = "clip", owned: bool = False) -> CheckedBars:
     """Validate bar columns and build a BarSeries; under ``repair`` fix what can be fixed and report it.
 
     ``columns`` maps ts (UTC ns int64, NaT for missing), open, high, low, close, volume and
@@ -346,6 +352,9 @@ def check_bars(columns: Mapping[str, Any], instrument: Instrument, *, source: st
     :class:`DataQualityError` for the earliest bad row; gaps never raise, they are reported.
     A spike is a price more than ``spike_threshold`` x the median bar range outside the
     neighbouring bars (None: not checked); ``spike_repair`` clips it back or drops the row.
+    ``owned``: the caller hands its arrays over (writable, of the right dtype, held by nobody
+    else), so they become the series' own columns instead of being copied (a million-bar
+    file then holds one copy of its bars, not two).
     """
     if policy not in ("error", "repair"):
         raise ValueError(f"{source}: on_bad_data must be 'error' or 'repair', got {policy!r}")
@@ -353,7 +362,7 @@ def check_bars(columns: Mapping[str, Any], instrument: Instrument, *, source: st
         raise ValueError(f"{source}: spike_repair must be 'clip' or 'drop', got {spike_repair!r}")
     if spike_threshold is not None and not spike_threshold > 0:
         raise ValueError(f"{source}: spike_threshold must be positive or None, got {spike_threshold!r}")
-    k = _Checker(columns, instrument, source, policy, row_label, field_label or {}, max_examples)
+    k = _Checker(columns, instrument, source, policy, row_label, field_label or {}, max_examples, owned)
     k.spike_threshold, k.spike_repair = spike_threshold, spike_repair
     rows_read = len(k.c["ts"])
     for step in (_drop_bad_rows, _order, _prices, _spikes, _Checker.raise_first, _gaps):

@@ -18,7 +18,7 @@ def _as_tuple(values: Iterable[RiskDecision]) -> tuple[RiskDecision, ...]:
     return tuple(values)
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, weakref_slot=False)
 class OrderUpdated:
     """An order changed state (accepted, partially filled, filled, cancelled, ...)."""
 
@@ -27,7 +27,7 @@ class OrderUpdated:
     previous_status: OrderStatus | None = None
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, weakref_slot=False)
 class FillReceived:
     """An execution arrived from the broker or the simulated exchange."""
 
@@ -35,7 +35,7 @@ class FillReceived:
     fill: Fill
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, weakref_slot=False)
 class PositionChanged:
     """The net position in an instrument changed."""
 
@@ -44,7 +44,7 @@ class PositionChanged:
     realized_pnl_cents: int = 0
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, weakref_slot=False)
 class SignalGenerated:
     """A strategy (after filters) produced a signal."""
 
@@ -52,7 +52,7 @@ class SignalGenerated:
     signal: Signal
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, weakref_slot=False)
 class RiskChecked:
     """Risk policies judged an intent; ``decisions`` are in policy order."""
 
@@ -69,7 +69,7 @@ class ConnectionState(enum.Enum):
     RESTORED = "restored"
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, weakref_slot=False)
 class ConnectionChanged:
     """A broker or data connection was lost or restored."""
 
@@ -79,7 +79,7 @@ class ConnectionChanged:
     detail: str = ""
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, weakref_slot=False)
 class CatastropheTriggered:
     """The catastrophe monitor fired: entries stop until an explicit re-arm."""
 

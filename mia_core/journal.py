@@ -17,7 +17,7 @@ def _readonly(value: Mapping[str, Any]) -> Mapping[str, Any]:
     return value if isinstance(value, MappingProxyType | OneItemPayload) else MappingProxyType(dict(value))
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, weakref_slot=False)
 class JournalEntry:
     """One recorded fact: ``kind`` (signal, risk, order, fill, alert, ...) and its data."""
 
@@ -57,6 +57,66 @@ class OneItemPayload(Mapping[str, Any]):
 
 _new = object.__new__
 _put = object.__setattr__
+_TS_SLOT: Any = JournalEntry.__dict__["ts"]
+_KIND_SLOT: Any = JournalEntry.__dict__["kind"]
+_PAYLOAD_SLOT: Any = JournalEntry.__dict__["payload"]
+
+
+class _OneItem:
+    """Mixed into a JournalEntry whose one-key payload's slot holds the value alone (the key is the class's).
+
+    What the engine journals on every order, fill and signal: one object per entry instead
+    of two (an entry and its one-key mapping), 48 bytes less each. ``payload`` builds the
+    read-only mapping when read; equality, repr, pickling and file journals see a
+    :class:`JournalEntry` with a :class:`OneItemPayload`, as before.
+    """
+
+    __slots__ = ()
+    key = ""
+    ts: int
+    kind: str
+
+    @property  # overrides the attrs field's slot with a computed value
+    def payload(self) -> Mapping[str, Any]:
+        return OneItemPayload(self.key, _PAYLOAD_SLOT.__get__(self))
+
+    def __init__(self, ts: Any, kind: str, payload: Mapping[str, Any] | None = None) -> None:
+        # Reached only through attrs.evolve or a direct call: converted and checked like any entry.
+        entry = JournalEntry(ts, kind, {} if payload is None else payload)
+        _put(self, "__class__", JournalEntry)
+        _TS_SLOT.__set__(self, entry.ts)
+        _KIND_SLOT.__set__(self, entry.kind)
+        _PAYLOAD_SLOT.__set__(self, entry.payload)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, JournalEntry):
+            return NotImplemented
+        return (self.ts, self.kind, self.payload) == (other.ts, other.kind, other.payload)
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = JournalEntry.__hash__
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return record_one, (self.ts, self.kind, self.key, _PAYLOAD_SLOT.__get__(self))
+
+
+_ONE_ITEM: dict[str, type[JournalEntry]] = {}
+
+
+def _one_item_class(key: str) -> type[JournalEntry]:
+    """The entry class of payloads ``{key: ...}`` (one per key; named JournalEntry, as it reads)."""
+    cls = _ONE_ITEM.get(key)
+    if cls is None:
+        cls = type("JournalEntry", (_OneItem, JournalEntry), {"__slots__": (), "key": key, "__module__": __name__})
+        cls.__qualname__ = "JournalEntry"
+        _ONE_ITEM[key] = cls
+    return cls
+
+
+_EVENT_ENTRY = _one_item_class("event")
 
 
 def record(ts: int, kind: str, payload: dict[str, Any]) -> JournalEntry:
@@ -64,26 +124,25 @@ def record(ts: int, kind: str, payload: dict[str, Any]) -> JournalEntry:
 
     ``ts`` must already be integer UTC ns, ``kind`` non-empty and ``payload`` a fresh dict
     nobody else holds (it is wrapped read-only, not copied; a one-key payload is kept as
-    a :class:`OneItemPayload`). Outside data goes through ``JournalEntry(...)``, which
-    converts and validates.
+    its value alone and read as a :class:`OneItemPayload`). Outside data goes through
+    ``JournalEntry(...)``, which converts and validates.
     """
+    if len(payload) == 1:
+        for key, value in payload.items():
+            return record_one(ts, kind, key, value)
     entry = _new(JournalEntry)
     _put(entry, "ts", ts)
     _put(entry, "kind", kind)
-    if len(payload) == 1:
-        for key, value in payload.items():
-            _put(entry, "payload", OneItemPayload(key, value))
-    else:
-        _put(entry, "payload", MappingProxyType(payload))
+    _put(entry, "payload", MappingProxyType(payload))
     return entry
 
 
 def record_one(ts: int, kind: str, key: str, value: Any) -> JournalEntry:
     """``record(ts, kind, {key: value})`` without building the dict."""
-    entry = _new(JournalEntry)
-    _put(entry, "ts", ts)
-    _put(entry, "kind", kind)
-    _put(entry, "payload", OneItemPayload(key, value))
+    entry = _new(_EVENT_ENTRY if key == "event" else _one_item_class(key))
+    _TS_SLOT.__set__(entry, ts)
+    _KIND_SLOT.__set__(entry, kind)
+    _PAYLOAD_SLOT.__set__(entry, value)
     return entry
 
 
@@ -93,7 +152,11 @@ def record_event(kind: str, event: Any) -> JournalEntry:
     Reading ``event.ts`` here keeps the entry's timestamp the same int object as the
     event's (a compiled caller would otherwise hand over a fresh copy of it per entry).
     """
-    return record_one(event.ts, kind, "event", event)
+    entry = _new(_EVENT_ENTRY)
+    _TS_SLOT.__set__(entry, event.ts)
+    _KIND_SLOT.__set__(entry, kind)
+    _PAYLOAD_SLOT.__set__(entry, event)
+    return entry
 
 
 @attrs.frozen(slots=True)

@@ -76,7 +76,7 @@ def as_price(value: object) -> object:
     return value
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, weakref_slot=False)
 class Bracket:
     """Protective children of an entry: a stop loss and/or a take profit (one cancels other)."""
 
@@ -88,7 +88,7 @@ class Bracket:
             fail(self, "stop_loss", None, "a bracket needs a stop loss, a take profit or both")
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, weakref_slot=False)
 class OrderIntent:
     """What the system wants to send: validated before any broker sees it.
 
@@ -168,7 +168,7 @@ def bracket_legs(entry: OrderIntent) -> list[OrderIntent]:
     return legs
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, weakref_slot=False)
 class Order:
     """An order the broker knows about: the intent plus its state.
 
@@ -198,7 +198,7 @@ class Order:
         return self.intent.quantity - self.filled_quantity
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, weakref_slot=False)
 class Fill:
     """One execution: price on the grid, whole contracts, commission in cents."""
 
@@ -215,7 +215,7 @@ class Fill:
         self.instrument.to_ticks(self.price, field="price", owner="Fill")
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, weakref_slot=False)
 class Position:
     """Net position in one instrument: signed contracts and the average entry price."""
 
@@ -233,7 +233,7 @@ class Position:
         return self.quantity == 0
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, weakref_slot=False)
 class AccountSnapshot:
     """Account figures in cents at a moment."""
 

@@ -38,7 +38,7 @@ def _frozen_mapping(value: Mapping[str, float] | None) -> Mapping[str, float]:
     return MappingProxyType(dict(value)) if value else _NO_COMPONENTS
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, weakref_slot=False)
 class Signal:
     """What a strategy concludes on one event.
 
@@ -76,7 +76,7 @@ class RiskVerdict(enum.Enum):
     REJECT = "reject"
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, weakref_slot=False)
 class RiskDecision:
     """A risk policy's verdict on an order intent, with the reason recorded.
 

@@ -149,28 +149,47 @@ def generate(instrument: Instrument, config: SyntheticConfig | None = None) -> S
     cfg = config or SyntheticConfig()
     rng = np.random.default_rng(cfg.seed)
     n, tick = cfg.bars, instrument.tick_size
+    # Each intermediate column is dropped (del) as soon as it is used up, and the last steps work in
+    # place: a million bars peak at about a third of what holding every intermediate would take.
     ts, hours = session_bars(dt.date.fromisoformat(cfg.start), n, cfg.bar_seconds)
     vol_shape, volume_shape = _normalised_shapes(hours)
+    del hours
     regime = _regimes(rng, n, cfg.regime_days * SESSION_HOURS * 3600 / cfg.bar_seconds)
     scale = REGIME_SCALES[regime] / np.sqrt(np.mean(REGIME_SCALES**2))
     base = cfg.volatility * np.sqrt(cfg.bar_seconds / SECONDS_PER_YEAR)
     sigma = base * vol_shape * scale
+    del vol_shape
     z = rng.standard_t(TAIL_DF, n) / np.sqrt(TAIL_DF / (TAIL_DF - 2))
     closed = np.maximum(np.diff(ts, prepend=ts[0]) / 1e9 / cfg.bar_seconds - 1, 0)  # bar lengths of closure
     jump = rng.standard_normal(n) * base * 0.3 * np.sqrt(closed)
+    del closed
     log_close = np.log(cfg.start_price) + np.cumsum(sigma * z + jump)
     log_open = np.r_[np.log(cfg.start_price), log_close[:-1]] + jump
+    del jump
     open_t = np.maximum(np.round(np.exp(log_open) / tick), 1)
+    del log_open
     close_t = np.maximum(np.round(np.exp(log_close) / tick), 1)
-    high_off, low_off = _extremes(rng, close_t - open_t, sigma * np.exp(log_close) / tick)
-    high_t, low_t = open_t + high_off, np.maximum(open_t + low_off, 1)
+    sigma *= np.exp(log_close)  # sigma * exp(log_close), the bridge's spread before the division by tick
+    del log_close
+    sigma /= tick
+    high_t, low_t = _extremes(rng, close_t - open_t, sigma)  # offsets from the open, made prices below
+    del sigma
+    high_t += open_t
+    low_t += open_t
+    np.maximum(low_t, 1, out=low_t)
     mean_volume = cfg.volume * cfg.bar_seconds / 60 * volume_shape * scale**0.8 * (0.7 + 0.4 * np.abs(z))
+    del volume_shape, scale
     volume = np.maximum(np.round(rng.gamma(3.0, mean_volume / 3.0)), 1)
+    del mean_volume
     buy_share = np.clip(0.5 + 0.12 * z + 0.06 * rng.standard_normal(n), 0.02, 0.98)
+    del z
     ask = np.round(volume * buy_share)
+    del buy_share
     trades = np.clip(rng.poisson(volume / MEAN_TRADE_SIZE), 1, volume).astype(np.float64)
-    series = BarSeries(instrument=instrument, ts=ts, open=open_t * tick, high=high_t * tick, low=low_t * tick,
-                       close=close_t * tick, volume=volume, bid_volume=volume - ask, ask_volume=ask)
+    for column in (open_t, high_t, low_t, close_t):
+        column *= tick
+    series = BarSeries(instrument=instrument, ts=ts, open=open_t, high=high_t, low=low_t,
+                       close=close_t, volume=volume, bid_volume=volume - ask, ask_volume=ask)
     return SyntheticBars(series=series, trade_count=trades, regime=regime)
 
 

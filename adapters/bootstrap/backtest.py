@@ -18,7 +18,6 @@ from adapters.bootstrap.errors import ConfigError
 from adapters.bootstrap.plugins import PluginHost
 from adapters.bootstrap.system_paths import risk_state_path
 from adapters.bootstrap.window import Bounds, select
-from adapters.calendars.cme import cme_calendar
 from adapters.risk.store import FileRiskStateStore
 from mia_core.engine.backtest import BacktestResult, BacktestStopped, Progress, run_backtest, supports_vectorised
 from mia_core.engine.core import TradingEngine
@@ -103,6 +102,11 @@ def make_engine(system: System, initial_cash_cents: int, *, persist_risk: bool =
     """
     settings = system.plan.settings
     store = FileRiskStateStore(risk_state_path(system.plan)) if persist_risk else None
+    guard = None
+    if settings.guard.enabled:
+        from adapters.calendars.cme import cme_calendar  # pandas-market-calendars: +8 MB, only when a guard runs
+
+        guard = DayGuard(settings.guard, cme_calendar())
     return TradingEngine(
         system.plan.instrument,
         system.strategy,
@@ -116,7 +120,7 @@ def make_engine(system: System, initial_cash_cents: int, *, persist_risk: bool =
         position=settings.position,
         catastrophe=settings.catastrophe,
         risk_store=store,
-        guard=DayGuard(settings.guard, cme_calendar()) if settings.guard.enabled else None,
+        guard=guard,
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from adapters.calendars.cme import cme_calendar
 from adapters.ml.registry import ModelRegistry
 from adapters.options.archive import StoredSnapshots
 from mia_core.calc.session_calendar import SessionCalendar
@@ -25,6 +24,8 @@ class ContextServices:
     @property
     def sessions(self) -> SessionCalendar:
         """The CME Globex equity calendar (built once per process)."""
+        from adapters.calendars.cme import cme_calendar  # pandas-market-calendars: +8 MB, only when asked
+
         return cme_calendar()
 
     def snapshot_archive(self, directory: str) -> SnapshotArchive:

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable
 import attrs
 import numpy as np
 
+from adapters.replay.memory import release_unused_memory
 from mia_core.data_quality import CheckedBars, DataQualityReport
 from mia_core.errors import DomainValueError
 from mia_core.events import MarketEvent
@@ -64,6 +65,8 @@ class SeriesDataFeed:
                 self.reports[instrument.symbol] = loaded.report
                 log_report(self.name, instrument.symbol, loaded.report)
             self._cache[instrument.symbol] = series
+            del loaded
+            release_unused_memory()  # the loader's temporaries: freed, but still held by the C allocator
         return self._cache[instrument.symbol]
 
     def report(self, instrument: Instrument) -> DataQualityReport | None:

@@ -137,8 +137,9 @@ def _read_frame(path: Path, fmt: str, config: FileFeedConfig, mapping: dict[str,
 
 
 def _numbers(raw: pd.Series, ours: str, source: str, label: RowLabel, policy: str) -> np.ndarray:
+    """The column as a float64 array of its own (never a view of the frame's memory, which is freed next)."""
     values = pd.to_numeric(raw, errors="coerce") if not pd.api.types.is_numeric_dtype(raw.dtype) else raw
-    array = np.asarray(values, dtype=np.float64)
+    array = np.array(values, dtype=np.float64)
     if policy == "error":
         bad = np.isnan(array) & raw.notna().to_numpy()
         if bad.any():
@@ -194,23 +195,28 @@ def read_file(config: FileFeedConfig, instrument: Instrument) -> FileReading:
         raise DataFileError(source, "the file has no bars")
     how = stamping(config, layout, frame[mapping["ts"]], has_time_column="time" in mapping)
     columns: dict[str, Any] = {"ts": _timestamps(frame, mapping, how, config, source, label)}
-    for ours, theirs in mapping.items():
-        if ours not in ("ts", "time"):
-            columns[ours] = _numbers(frame[theirs], ours, source, label, config.on_bad_data)
+    numeric = [(ours, theirs) for ours, theirs in mapping.items() if ours not in ("ts", "time")]
+    for n, (ours, theirs) in enumerate(numeric):
+        columns[ours] = _numbers(frame[theirs], ours, source, label, config.on_bad_data)
+        if all(theirs != later for _, later in numeric[n + 1:]):
+            del frame[theirs]  # its memory goes back now: the file is held once, not twice, while it converts
+    del frame
+    release_unused_memory()
     field_label = {k: v for k, v in mapping.items() if k != "time"}
     checked = check_bars(columns, instrument, source=source, policy=config.on_bad_data, row_label=label,
                          field_label=field_label, spike_threshold=config.spike_threshold,
-                         spike_repair=config.spike_repair)
+                         spike_repair=config.spike_repair, owned=True)
     if undecodable:
         report = checked.report
         checked = attrs.evolve(checked, report=attrs.evolve(
             report, counts={"bad_encoding": undecodable, **report.counts}, examples=(*examples, *report.examples)))
     if len(checked.series) == 0:
         raise DataFileError(source, "no valid bars left after repair:\n" + checked.report.summary())
-    del frame, columns
-    release_unused_memory()
+    del columns
+    bar_seconds = infer_bar_seconds(checked.series.ts)
+    release_unused_memory()  # last: the checks' and the inference's temporaries are freed by now
     notes = (*layout.notes, *how.notes)
-    return FileReading(source, fmt, layout.name, mapping, notes, infer_bar_seconds(checked.series.ts), checked)
+    return FileReading(source, fmt, layout.name, mapping, notes, bar_seconds, checked)
 
 
 def read_bars(config: FileFeedConfig, instrument: Instrument) -> CheckedBars:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import sys
 from collections.abc import Callable
-
-import pyarrow as pa  # type: ignore[import-untyped]
 
 
 @functools.cache
@@ -30,7 +29,9 @@ def release_unused_memory() -> None:
     still mapped heap (pandas temporaries, Arrow buffers); a backtest that follows
     would otherwise add its own peak on top of it (docs/performance.md).
     """
-    pa.default_memory_pool().release_unused()
+    arrow = sys.modules.get("pyarrow")  # only when something read with Arrow (not imported for it)
+    if arrow is not None:
+        arrow.default_memory_pool().release_unused()
     trim = _malloc_trim()
     if trim is not None:
         trim(0)

@@ -23,7 +23,7 @@ _NO_PRICES = np.empty(0, dtype=np.int64)
 class EquityCurve:
     """Timestamps (UTC ns), equity (cents) and signed position of each mark, in order."""
 
-    __slots__ = ("_closes", "_deferred", "_equity", "_position", "_runs", "_times", "_ts", "peak")
+    __slots__ = ("_closes", "_deferred", "_equity", "_position", "_runs", "_shared", "_times", "_ts", "peak")
 
     def __init__(self, initial_cents: int) -> None:
         self._ts = array("q")
@@ -35,11 +35,21 @@ class EquityCurve:
         # deferred runs, five numbers each: first index, end index, quantity, cash - cost (cents), slope
         self._runs = array("q")
         self._deferred = 0  # bars in the deferred runs
+        self._shared = False  # read-only views of the buffers were handed out: copy them before the next write
+
+    def _unshare(self) -> None:
+        """New buffers for the next write: an ``array`` cannot grow while numpy views of it live."""
+        self._ts = self._ts[:]
+        self._equity = self._equity[:]
+        self._position = self._position[:]
+        self._shared = False
 
     def append(self, ts: int, equity: int, quantity: int) -> None:
         """One point, now (after any deferred runs)."""
         if self._runs:
             self.settle()
+        if self._shared:
+            self._unshare()
         self._ts.append(ts)
         self._equity.append(equity)
         self._position.append(quantity)
@@ -50,6 +60,8 @@ class EquityCurve:
         """A point per ``ts`` at ``base + closes * quantity * tick_value``, now; returns the last equity."""
         if self._runs:
             self.settle()
+        if self._shared:
+            self._unshare()
         count = len(ts)
         self._ts.frombytes(ts.tobytes())
         self._position.extend(array("q", (quantity,)) * count)
@@ -96,6 +108,8 @@ class EquityCurve:
         total = int(lengths.sum())
         if not total:
             return
+        if self._shared:
+            self._unshare()
         starts = np.cumsum(lengths) - lengths
         index = np.arange(total, dtype=np.int64) + np.repeat(first - starts, lengths)
         equity = self._closes[index] * np.repeat(slope, lengths)
@@ -106,20 +120,29 @@ class EquityCurve:
         self.peak = max(self.peak, int(equity.max()))
 
     def times(self) -> Ints:
-        """A copy of every point's timestamp (UTC ns)."""
+        """Every point's timestamp (UTC ns), read-only; later points do not change it."""
         self.settle()
-        return _copy(self._ts)
+        return self._view(self._ts)
 
     def equity(self) -> Ints:
-        """A copy of every point's equity (cents)."""
+        """Every point's equity (cents), read-only; later points do not change it."""
         self.settle()
-        return _copy(self._equity)
+        return self._view(self._equity)
 
     def positions(self) -> Ints:
-        """A copy of every point's signed position."""
+        """Every point's signed position, read-only; later points do not change it."""
         self.settle()
-        return _copy(self._position)
+        return self._view(self._position)
 
+    def _view(self, buffer: array[int]) -> Ints:
+        """``buffer`` as a read-only array sharing its memory (no copy of a million points).
 
-def _copy(buffer: array[int]) -> Ints:
-    return np.frombuffer(buffer, dtype=np.int64).copy() if buffer else np.empty(0, dtype=np.int64)
+        The curve keeps writing to new buffers afterwards (:meth:`_unshare`), so the view
+        stays what it was when handed out.
+        """
+        if not buffer:
+            return np.empty(0, dtype=np.int64)
+        self._shared = True
+        view = np.frombuffer(buffer, dtype=np.int64)
+        view.flags.writeable = False
+        return view

@@ -29,7 +29,7 @@ from mia_core.events import (
     SignalGenerated,
 )
 from mia_core.instruments import ES, NQ, Instrument, instrument_for
-from mia_core.journal import JournalEntry, Notification
+from mia_core.journal import JournalEntry, Notification, record_one
 from mia_core.market import Aggressor, Bar, BookSide, DepthAction, DepthUpdate, Quote, Tick, TimerFired, Trade
 from mia_core.options import OptionQuote, OptionRight, OptionsChainSnapshot
 from mia_core.orders import (
@@ -633,6 +633,7 @@ SAMPLES: dict[type, Callable[[], object]] = {
     FlattenPosition: lambda: FlattenPosition(ES, "end of day"),
     RaiseAlert: lambda: RaiseAlert(AlertLevel.INFO, "hello"),
     JournalEntry: lambda: JournalEntry(ts=T, kind="note"),
+    type(record_one(T, "fill", "event", 1)): lambda: record_one(T, "fill", "event", 1),  # the compact form
     Notification: lambda: Notification(ts=T, level=AlertLevel.INFO, title="hello"),
     BarSeries: series,
     **{type(factory(T)): (lambda f=factory: f(T)) for factory in EVENTS.values()},  # type: ignore[misc]
