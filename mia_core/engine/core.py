@@ -181,7 +181,7 @@ class TradingEngine:
                 raise failures.raised(failures.TECHNIQUE, prefix[:-1], index, "update", bar.ts, exc) from exc
             try:
                 if tuple(values) == order:  # the declared outputs in the declared order: the names are known
-                    for name, value in zip(names, values.values()):
+                    for name, value in zip(names, values.values(), strict=True):
                         if type(value) is not float and not failures.is_number(value):
                             raise TypeError("not a number")
                         features[name] = value
