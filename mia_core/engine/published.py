@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import ItemsView, Iterator, Mapping, Sequence, ValuesView
+from itertools import chain
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from mia_core.engine.failures import is_number
@@ -27,7 +29,7 @@ class FeatureMap(Mapping[str, float]):
     missing name is a KeyError that lists what is published.
     """
 
-    __slots__ = ("_names", "_where", "latest")
+    __slots__ = ("_names", "_outputs", "_where", "latest")
 
     def __init__(self, publishers: Sequence[Publisher] = ()) -> None:
         #: per technique, the outputs it published last (None before its first bar); the engine writes them
@@ -39,6 +41,7 @@ class FeatureMap(Mapping[str, float]):
         # publish is the later one's, as when each bar's outputs were written one technique after the other)
         self._names = [tuple(name for name in names if self._where[name][0] == index)
                        for _, _, index, _, _, names in publishers]
+        self._outputs = [tuple(self._where[name][1] for name in names) for names in self._names]
 
     def __getitem__(self, key: str) -> float:
         where = self._where.get(key)
@@ -74,6 +77,39 @@ class FeatureMap(Mapping[str, float]):
 
     def __repr__(self) -> str:
         return f"FeatureMap({dict(self)!r})"
+
+    def items(self) -> ItemsView[str, float]:
+        """(name, value) pairs, read slot by slot (not one lookup per name)."""
+        return _Items(self)
+
+    def values(self) -> ValuesView[float]:
+        """The values, in the names' order."""
+        return _Values(self)
+
+    def pairs(self) -> Iterator[tuple[str, float]]:
+        """Every published (name, value), technique by technique, in the declared order."""
+        return chain.from_iterable(  # a technique's pairs at C speed
+            zip(names, map(values.__getitem__, outputs), strict=True)
+            for names, outputs, values in zip(self._names, self._outputs, self.latest, strict=True)
+            if values is not None)
+
+
+class _Items(ItemsView[str, float]):
+    """``FeatureMap.items()``: iterated through :meth:`FeatureMap.pairs`."""
+
+    _mapping: FeatureMap
+
+    def __iter__(self) -> Iterator[tuple[str, float]]:
+        return self._mapping.pairs()
+
+
+class _Values(ValuesView[float]):
+    """``FeatureMap.values()``: iterated through :meth:`FeatureMap.pairs`."""
+
+    _mapping: FeatureMap
+
+    def __iter__(self) -> Iterator[float]:
+        return map(itemgetter(1), self._mapping.pairs())
 
 
 #: ``IS_FLOAT(value)``: ``isinstance(value, float)``, callable from ``map`` (a check at C speed)

@@ -94,6 +94,17 @@ def test_outputs_in_another_order_ints_and_numpy_floats_are_published_as_returne
     assert type(last["shuffled.y"]) is int and isinstance(last["shuffled.z"], np.float64)
 
 
+def test_items_values_and_keys_read_as_a_dict_of_the_same_outputs_would() -> None:
+    engine, _ = _engine(Shuffled(), Reused(), names=("s", "r"))
+    engine.on_bar(BARS.bar(1))
+    flat = {"s.x": 1.5, "s.y": 2, "s.z": BARS.close[1], "r.a": BARS.close[1], "r.b": 1.0}
+    features = engine.features
+    assert list(features.items()) == list(flat.items())
+    assert list(features.values()) == list(flat.values())
+    assert list(features.keys()) == list(flat)
+    assert features == flat and ("r.a", BARS.close[1]) in features.items() and 1.0 in features.values()
+
+
 def test_a_dict_the_technique_changes_after_returning_it_does_not_change_what_was_published() -> None:
     technique = Reused()
     engine, _ = _engine(technique)
