@@ -13,7 +13,7 @@ from mia_core.accounting import Portfolio
 from mia_core.commands import CancelOrder, Command, SubmitOrder
 from mia_core.engine import failures, hints, planner
 from mia_core.engine.config import ExecutionConfig
-from mia_core.engine.published import FeatureMap, publishing
+from mia_core.engine.published import IS_FLOAT, FeatureMap, Publisher, checked_outputs, publishing
 from mia_core.engine.view import EngineView
 from mia_core.events import (
     ConnectionChanged,
@@ -87,9 +87,9 @@ class TradingEngine:
         self.execution = execution or ExecutionConfig()
         self.portfolio = Portfolio(instrument, initial_cash_cents)
         self.working: dict[str, Order] = {}
-        self.features: dict[str, float] = FeatureMap()
         # each technique with the prefix it publishes under (its instance name, YAML `as:`) and its place
-        self.publishing: list[tuple[Technique, str, int, frozenset[str]]] = publishing(self.techniques, technique_names)
+        self.publishing: list[Publisher] = publishing(self.techniques, technique_names)
+        self.features = FeatureMap(self.publishing)
         self.last_close = math.nan  # the latest bar's close: the entry reference of a market order's bracket
         self.told: set[str] = set()  # strategies already warned that their brackets were rounded to the grid
         self.analyses: dict[str, Mapping[str, float]] = {}
@@ -172,20 +172,18 @@ class TradingEngine:
             self._update_techniques(bar)
 
     def _update_techniques(self, bar: Bar) -> None:
-        """Each technique's ``update``, published as ``<instance name>.<output>``; a failure names the technique."""
-        features = self.features
-        for technique, prefix, index, declared in self.publishing:
+        """Each technique's ``update``, checked and published as ``<instance name>.<output>``; a failure names it."""
+        latest = self.features.latest
+        for technique, prefix, index, declared, order, _ in self.publishing:
             try:
                 values = technique.update(bar)
             except Exception as exc:
                 raise failures.raised(failures.TECHNIQUE, prefix[:-1], index, "update", bar.ts, exc) from exc
-            try:
-                if values.keys() != declared:
-                    raise ValueError("not its declared outputs")
-                for key, value in values.items():
-                    if type(value) is not float and not failures.is_number(value):
-                        raise TypeError("not a number")
-                    features[prefix + key] = value
+            try:  # the usual case first: a dict of the declared outputs in their order, every value a float
+                if type(values) is dict and tuple(values) == order and all(map(IS_FLOAT, values.values())):
+                    latest[index] = values.copy()
+                else:
+                    latest[index] = checked_outputs(values, declared)
             except Exception as exc:
                 found = failures.describe_outputs(values, technique.outputs) or f"{type(exc).__name__}: {exc}"
                 error = failures.ComponentError(failures.TECHNIQUE, prefix[:-1], index, "update", bar.ts, found)

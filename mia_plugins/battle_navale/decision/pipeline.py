@@ -33,11 +33,8 @@ from mia_plugins.battle_navale.decision.elite import EliteConfig, adjust, adjust
 from mia_plugins.battle_navale.decision.regime import (
     MarketRegime,
     RegimeConfig,
-    classify,
     classify_array,
-    efficiency,
     efficiency_array,
-    volatility_ratio,
     volatility_ratio_array,
 )
 from mia_plugins.battle_navale.decision.selector import SelectorConfig, StrategyChoice, regime_fit
@@ -65,6 +62,9 @@ GradeName = Literal["buy", "strong_buy"]
 #: What :meth:`Decider.step` found on a bar: the state, regime, strategy chosen, direction and setup.
 Fired = tuple[MarketState, MarketRegime, StrategyChoice, int, Setup]
 _LEVEL = {"buy": 1, "strong_buy": 2}
+_VOLATILE, _TREND, _RANGE, _TRANSITION = (MarketRegime.VOLATILE, MarketRegime.TREND, MarketRegime.RANGE,
+                                          MarketRegime.TRANSITION)
+_NONE, _TREND_CHOICE = StrategyChoice.NONE, StrategyChoice.TREND
 
 
 @attrs.frozen(slots=True)
@@ -148,8 +148,13 @@ class Decider:
         self.tracker = StateTracker(self.periods)
         self.regime: MarketRegime | None = None
         self.vetoed = ""  # the elite reading that vetoed this bar's entry, if one did
-        # worked out once: the weights in FEATURES order (confluence_score's sum, term for term)
+        # worked out once: the weights in FEATURES order (confluence_score's sum, term for term), the strategy
+        # chosen in each regime, and what step reads of the settings on every bar
         self._weighted = tuple(zip(FEATURES, config.weights.as_tuple(), strict=True))
+        self._choices = {regime: config.selector.choose(regime) for regime in MarketRegime}
+        regime = config.regime
+        self._thresholds = (regime.volatile_ratio, regime.trend_efficiency, regime.range_efficiency)
+        self._scales = (self.periods.atr_period, self.periods.volatility_period)
 
     def reset(self) -> None:
         """Forget every bar."""
@@ -178,11 +183,21 @@ class Decider:
         state = self.tracker.update(o, h, lo, c)
         if state is None:
             return None
-        regime = self.regime = classify(efficiency(state), volatility_ratio(state, self.periods), config.regime)
-        choice = config.selector.choose(regime)
-        if choice is StrategyChoice.NONE:
+        # classify(efficiency(state), volatility_ratio(state, periods), config.regime), inline
+        volatile, trending, ranging = self._thresholds
+        atr_period, volatility_period = self._scales
+        denominator = state.long_atr_sum * atr_period
+        if ((state.atr_sum * volatility_period) / denominator if denominator else 1.0) > volatile:
+            regime = _VOLATILE
+        else:
+            path = state.path
+            ratio = state.net / path if path else 0.0
+            regime = _TREND if ratio >= trending else _RANGE if ratio <= ranging else _TRANSITION
+        self.regime = regime
+        choice = self._choices[regime]
+        if choice is _NONE:
             return None
-        if choice is StrategyChoice.TREND:
+        if choice is _TREND_CHOICE:
             direction, setup = trend_setup(state, config.ma_period, config.trend)
         else:
             direction, setup = range_setup(state, config.ma_period, config.atr_period, config.range)

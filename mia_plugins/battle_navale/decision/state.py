@@ -77,28 +77,12 @@ class MarketState:
     prior_low: int
 
 
-class _Window:
-    """A fixed-length window of integers with a running (exact) sum."""
-
-    __slots__ = ("items", "length", "total")
-
-    def __init__(self, length: int) -> None:
-        self.length = length
-        self.items: deque[int] = deque(maxlen=length)
-        self.total = 0
-
-    def push(self, value: int) -> None:
-        """Add ``value``, dropping the oldest once ``length`` values are held."""
-        items = self.items
-        if len(items) == self.length:
-            self.total -= items[0]
-        items.append(value)
-        self.total += value
-
-
 class StateTracker:
-    """The incremental form: feed bars' tick prices one by one; constant work per bar
-    (apart from the channel's max/min over ``channel_period`` values)."""
+    """The incremental form: feed bars' tick prices one by one; constant work per bar.
+
+    Window sums are running integer totals (exact); the prior channel's extremes are
+    kept and the window scanned again only when its extreme leaves it.
+    """
 
     def __init__(self, periods: StatePeriods) -> None:
         self.periods = periods
@@ -107,13 +91,15 @@ class StateTracker:
     def reset(self) -> None:
         """Forget every bar."""
         p = self.periods
-        self._tr = _Window(p.atr_period)
-        self._long_tr = _Window(p.volatility_period)
-        self._moves = _Window(p.efficiency_period)
-        self._ma = _Window(p.ma_period)
+        self._trs: deque[int] = deque(maxlen=p.atr_period)
+        self._long_trs: deque[int] = deque(maxlen=p.volatility_period)
+        self._moves: deque[int] = deque(maxlen=p.efficiency_period)
+        self._ma: deque[int] = deque(maxlen=p.ma_period)
+        self._tr_sum = self._long_tr_sum = self._move_sum = self._ma_sum = 0
         self._closes: deque[int] = deque(maxlen=p.efficiency_period + 1)
         self._highs: deque[int] = deque(maxlen=p.channel_period)
         self._lows: deque[int] = deque(maxlen=p.channel_period)
+        self._top = self._bottom = 0  # max(self._highs), min(self._lows) once they hold a bar
         self._prev: tuple[int, int, int, int] | None = None
         self._seen = 0
         self._warmup = p.warmup_bars
@@ -121,32 +107,55 @@ class StateTracker:
     def update(self, o: int, h: int, lo: int, c: int) -> MarketState | None:
         """Consume one bar (tick prices); the state at this bar, or None during warm-up."""
         prev = self._prev
+        self._prev = (o, h, lo, c)
         if prev is None:
             tr = h - lo
         else:
             pc = prev[3]
             tr = (h if h > pc else pc) - (lo if lo < pc else pc)
-            self._moves.push(abs(c - pc))
-        self._tr.push(tr)
-        self._long_tr.push(tr)
-        self._ma.push(c)
+            move = c - pc if c > pc else pc - c
+            moves = self._moves
+            self._move_sum += move - moves[0] if len(moves) == moves.maxlen else move
+            moves.append(move)
+        trs, long_trs, ma = self._trs, self._long_trs, self._ma
+        tr_sum = self._tr_sum = self._tr_sum + (tr - trs[0] if len(trs) == trs.maxlen else tr)
+        trs.append(tr)
+        long_tr_sum = self._long_tr_sum = self._long_tr_sum + (
+            tr - long_trs[0] if len(long_trs) == long_trs.maxlen else tr)
+        long_trs.append(tr)
+        ma_sum = self._ma_sum = self._ma_sum + (c - ma[0] if len(ma) == ma.maxlen else c)
+        ma.append(c)
         closes = self._closes
         closes.append(c)
         self._seen += 1
         state = None
-        highs, lows = self._highs, self._lows
+        top, bottom = self._top, self._bottom
         if prev is not None and self._seen >= self._warmup:
             change = c - closes[0]
             state = MarketState.__new__(MarketState)  # the slots are all set below
             state.open, state.high, state.low, state.close = o, h, lo, c
             state.prev_open, state.prev_high, state.prev_low, state.prev_close = prev
-            state.atr_sum, state.long_atr_sum = self._tr.total, self._long_tr.total
-            state.net, state.path, state.drift = abs(change), self._moves.total, (change > 0) - (change < 0)
-            state.ma_sum, state.prior_high, state.prior_low = self._ma.total, max(highs), min(lows)
+            state.atr_sum, state.long_atr_sum = tr_sum, long_tr_sum
+            state.net, state.path, state.drift = abs(change), self._move_sum, (change > 0) - (change < 0)
+            state.ma_sum, state.prior_high, state.prior_low = ma_sum, top, bottom
+        self._channel(h, lo, top, bottom)
+        return state
+
+    def _channel(self, h: int, lo: int, top: int, bottom: int) -> None:
+        """Add the bar to the channel window, its extremes kept."""
+        highs, lows = self._highs, self._lows
+        held = len(highs)
+        leaving_high, leaving_low = (highs[0], lows[0]) if held == highs.maxlen else (None, None)
         highs.append(h)
         lows.append(lo)
-        self._prev = (o, h, lo, c)
-        return state
+        if not held or h >= top:
+            self._top = h
+        elif leaving_high == top:  # the highest leaves the window
+            self._top = max(highs)
+        if not held or lo <= bottom:
+            self._bottom = lo
+        elif leaving_low == bottom:
+            self._bottom = min(lows)
 
 
 def _window_sums(values: IntArray, length: int) -> IntArray:

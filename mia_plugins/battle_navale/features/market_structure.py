@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Mapping
+from itertools import islice
 
 import attrs
 import numpy as np
@@ -62,11 +63,12 @@ class MarketStructure(Feature):
         highs.append(bar.high)
         lows.append(bar.low)
         if len(highs) == 2 * k + 1:
-            hs, ls = tuple(highs), tuple(lows)
-            high, low = hs[k], ls[k]
-            if high > max(hs[:k]) and high >= max(hs[k + 1 :]):
+            # a swing high is not exceeded in the window (the k after it included) and exceeds the k before it;
+            # the first test, over the whole window at C speed, already rules out most bars
+            high, low = highs[k], lows[k]
+            if high >= max(highs) and high > max(islice(highs, k)):
                 self._sh2, self._sh1 = self._sh1, high
-            if low < min(ls[:k]) and low <= min(ls[k + 1 :]):
+            if low <= min(lows) and low < min(islice(lows, k)):
                 self._sl2, self._sl1 = self._sl1, low
         sh1, sh2, sl1, sl2 = self._sh1, self._sh2, self._sl1, self._sl2
         trend = 1.0 if sh1 > sh2 and sl1 > sl2 else -1.0 if sh1 < sh2 and sl1 < sl2 else 0.0

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 import attrs
 import numpy as np
 
-from mia_core.calc.rolling import RollingSum, lag, rolling_sum, true_range
-from mia_core.calc.technique_base import NAN, Feature, FloatArray, clip, safe_div, safe_div_array
+from mia_core.calc.rolling import lag, rolling_sum, true_range
+from mia_core.calc.technique_base import NAN, Feature, FloatArray, safe_div_array
 from mia_core.market import Bar
 from mia_core.series import BarSeries
 from mia_core.validation import ATR_MULTIPLE, MAX_BARS, within
@@ -42,7 +42,9 @@ class MomentumFlow(Feature):
     def _reset(self) -> None:
         n = self.config.window
         self._closes: deque[float] = deque(maxlen=n + 1)
-        self._signed_moves, self._total, self._tr = RollingSum(n), RollingSum(n), RollingSum(n)
+        # RollingSum's running totals, inline for the three sums of one window: (signed moves, moves, tr)
+        self._totals = (0.0, 0.0, 0.0)
+        self._sums: deque[tuple[float, float, float]] = deque([self._totals], maxlen=n + 1)
         self._prev_close = NAN  # TrueRange, inline: the first bar's range is high - low
         self._count = 0
 
@@ -56,11 +58,21 @@ class MomentumFlow(Feature):
         count = self._count
         if count < n:
             count = self._count = count + 1
-        tr = high - low if prev != prev else max(high, prev) - min(low, prev)
-        atr = self._tr.push(tr) / count
-        flow = safe_div(self._signed_moves.push(change * volume), self._total.push(abs(change) * volume))
-        roc = safe_div(close - closes[0], atr) if len(closes) > n else NAN
-        score = 0.5 + 0.25 * clip(roc / self.config.roc_scale) + 0.25 * flow
+        tr = high - low if prev != prev else (prev if prev > high else high) - (prev if prev < low else low)
+        signed_t, total_t, tr_t = self._totals
+        totals = self._totals = (signed_t + change * volume, total_t + abs(change) * volume, tr_t + tr)
+        sums = self._sums
+        sums.append(totals)
+        signed_0, total_0, tr_0 = sums[0]
+        atr = (totals[2] - tr_0) / count
+        total = totals[1] - total_0
+        flow = (totals[0] - signed_0) / total if total > 0 else 0.0  # safe_div
+        if len(closes) > n:
+            roc = (close - closes[0]) / atr if atr > 0 else 0.0
+            scaled = roc / self.config.roc_scale
+            score = 0.5 + 0.25 * (-1.0 if scaled < -1.0 else 1.0 if scaled > 1.0 else scaled) + 0.25 * flow
+        else:
+            roc = score = NAN
         return {"score": score, "roc_atr": roc, "flow": flow, "atr": atr}
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Mapping
 
 import attrs
 import numpy as np
 
-from mia_core.calc.rolling import RollingSum, rolling_sum
-from mia_core.calc.technique_base import Feature, FloatArray, clip, safe_div_array
+from mia_core.calc.rolling import rolling_sum
+from mia_core.calc.technique_base import Feature, FloatArray, safe_div_array
 from mia_core.market import Bar
 from mia_core.series import BarSeries
 from mia_core.validation import within
@@ -41,7 +42,9 @@ class PriceAction(Feature):
 
     def _reset(self) -> None:
         self._prev: tuple[float, float, float, float] | None = None
-        self._signals, self._locations = RollingSum(self.config.memory), RollingSum(self.config.memory)
+        # RollingSum's running totals, inline for the two sums of one window: (signal, close location)
+        self._totals = (0.0, 0.0)
+        self._sums: deque[tuple[float, float]] = deque([self._totals], maxlen=self.config.memory + 1)
 
     def _values(self, bar: Bar) -> dict[str, float]:
         o, h, lo, c = bar.open, bar.high, bar.low, bar.close
@@ -49,10 +52,17 @@ class PriceAction(Feature):
         self._prev = (o, h, lo, c)
         span = h - lo
         location = (2.0 * c - h - lo) / span if span > 0 else 0.0
-        signal = clip(engulfing + pin + 0.5 * outside)  # BarPatterns.signal
-        recent = clip(self._signals.push(signal))
-        mean_location = clip(self._locations.push(location) / self.config.memory)
-        score = 0.5 + 0.25 * recent + 0.25 * mean_location
+        signal = engulfing + pin + 0.5 * outside
+        signal = -1.0 if signal < -1.0 else 1.0 if signal > 1.0 else signal  # BarPatterns.signal
+        s_t, l_t = self._totals
+        totals = self._totals = (s_t + signal, l_t + location)
+        sums = self._sums
+        sums.append(totals)
+        s_0, l_0 = sums[0]
+        recent = totals[0] - s_0
+        mean_location = (totals[1] - l_0) / self.config.memory
+        score = 0.5 + 0.25 * (-1.0 if recent < -1.0 else 1.0 if recent > 1.0 else recent) + 0.25 * (
+            -1.0 if mean_location < -1.0 else 1.0 if mean_location > 1.0 else mean_location)
         return {"score": score, "signal": signal, "close_location": location, "engulfing": engulfing, "pin_bar": pin,
                 "inside_bar": inside, "outside_bar": outside, "doji": doji}
 

@@ -8,11 +8,14 @@ import attrs
 import numpy as np
 
 from mia_core.calc.session_calendar import ASIA, CLOSED, LONDON, RTH, SessionCalendar, SessionLocator
-from mia_core.calc.technique_base import NAN, Feature, FloatArray, clip
+from mia_core.calc.technique_base import NAN, Feature, FloatArray
 from mia_core.market import Bar
 from mia_core.series import BarSeries
 
 NS_PER_MINUTE = 60 * 10**9
+#: (session_id, is_rth, is_overnight) of each segment code
+_SEGMENT_FLAGS = tuple((float(segment), 1.0 if segment == RTH else 0.0, 0.0 if segment in (RTH, CLOSED) else 1.0)
+                       for segment in range(CLOSED + 1))
 
 
 @attrs.frozen
@@ -78,22 +81,31 @@ class SessionAnalysis(Feature):
         tp = self._tp = self._tp + tp3
         v = self._v = self._v + volume
         count = self._count = self._count + 1.0
-        session_high = self._high = max(self._high, high)
-        session_low = self._low = min(self._low, low)
+        session_high = self._high
+        if high > session_high:
+            session_high = self._high = high
+        session_low = self._low
+        if low < session_low:
+            session_low = self._low = low
+        session_id, is_rth, is_overnight = _SEGMENT_FLAGS[segment]
         if segment in (ASIA, LONDON):
             on_high, on_low = self._on_high, self._on_low
-            self._on_high = high if on_high != on_high else max(on_high, high)
-            self._on_low = low if on_low != on_low else min(on_low, low)
+            if on_high != on_high or high > on_high:
+                self._on_high = high
+            if on_low != on_low or low < on_low:
+                self._on_low = low
         vwap = pv / (3.0 * v) if v > 0 else tp / (3.0 * count)
         span = session_high - session_low
-        position = (close - session_low) / span if span > 0 else 0.5
-        distance = (close - vwap) / span if span > 0 else 0.0
+        if span > 0:
+            position, distance = (close - session_low) / span, (close - vwap) / span
+        else:
+            position, distance = 0.5, 0.0
         close_ns = self._close_ns
         to_close = (close_ns - ts) / NS_PER_MINUTE if close_ns is not None else 0.0
         to_rth_close = (self._rth_close_ns - ts) / NS_PER_MINUTE if close_ns is not None else 0.0
-        return {"score": 0.5 + 0.5 * clip(2.0 * distance), "session_id": float(segment),
-                "is_rth": 1.0 if segment == RTH else 0.0,
-                "is_overnight": 0.0 if segment in (RTH, CLOSED) else 1.0,
+        twice = 2.0 * distance  # clipped to [-1, 1] in the score
+        return {"score": 0.5 + 0.5 * (-1.0 if twice < -1.0 else 1.0 if twice > 1.0 else twice),
+                "session_id": session_id, "is_rth": is_rth, "is_overnight": is_overnight,
                 "minutes_to_close": to_close, "minutes_to_rth_close": to_rth_close, "is_early_close": self._early,
                 "session_vwap": vwap, "session_high": session_high, "session_low": session_low,
                 "range_position": position, "overnight_high": self._on_high, "overnight_low": self._on_low,

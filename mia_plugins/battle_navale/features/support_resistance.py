@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
+import math
+from collections import deque
 from collections.abc import Mapping
 from typing import Literal
 
 import attrs
 import numpy as np
 
-from mia_core.calc.rolling import (
-    RollingExtreme,
-    RollingSum,
-    lag,
-    rolling_max,
-    rolling_min,
-    rolling_sum,
-    true_range,
-)
+from mia_core.calc.rolling import lag, rolling_max, rolling_min, rolling_sum, true_range
 from mia_core.calc.technique_base import NAN, Feature, FloatArray, safe_div_array
 from mia_core.market import Bar
 from mia_core.series import BarSeries
@@ -71,8 +65,11 @@ class SupportResistance(Feature):
 
     def _reset(self) -> None:
         n = self.config.lookback
-        self._highs, self._lows = RollingExtreme(n), RollingExtreme(n, largest=False)
-        self._tr = RollingSum(n)
+        # the window's highs and lows with their extremes kept (scanned again only when the extreme leaves)
+        self._highs: deque[float] = deque(maxlen=n)
+        self._lows: deque[float] = deque(maxlen=n)
+        self._top, self._bottom = -math.inf, math.inf
+        self._trs: deque[float] = deque([0.0], maxlen=n + 1)  # RollingSum's running totals of the true range
         self._prev_close = NAN  # TrueRange, inline: the first bar's range is high - low
         self._resistance = self._support = NAN
         self._count = 0
@@ -81,18 +78,42 @@ class SupportResistance(Feature):
     def _values(self, bar: Bar) -> dict[str, float]:
         support, resistance = self._support, self._resistance
         high, low, close = bar.high, bar.low, bar.close
+        n = self.config.lookback
         count = self._count
-        if count < self.config.lookback:
+        if count < n:
             count = self._count = count + 1
         prev, self._prev_close = self._prev_close, close
-        tr = high - low if prev != prev else max(high, prev) - min(low, prev)
-        atr = self._tr.push(tr) / count
-        self._resistance, self._support = self._highs.push(high), self._lows.push(low)
-        to_support = (close - support) / atr if atr > 0 else 0.0  # safe_div
-        to_resistance = (resistance - close) / atr if atr > 0 else 0.0
+        tr = high - low if prev != prev else (prev if prev > high else high) - (prev if prev < low else low)
+        trs = self._trs
+        total = trs[-1] + tr
+        trs.append(total)
+        atr = (total - trs[0]) / count
+        self._resistance, self._support = self._extremes(high, low)
+        if atr > 0:  # safe_div
+            to_support, to_resistance = (close - support) / atr, (resistance - close) / atr
+        else:
+            to_support = to_resistance = 0.0
         return {"score": _score(close, support, resistance, self._room), "support": support,
                 "resistance": resistance, "distance_support_atr": to_support,
-                "distance_resistance_atr": to_resistance, "nearest_atr": min(to_support, to_resistance), "atr": atr}
+                "distance_resistance_atr": to_resistance,
+                "nearest_atr": to_resistance if to_resistance < to_support else to_support, "atr": atr}
+
+    def _extremes(self, high: float, low: float) -> tuple[float, float]:
+        """The highest high and lowest low of the last ``lookback`` bars, this one included."""
+        highs, lows = self._highs, self._lows
+        leaving_high, leaving_low = (highs[0], lows[0]) if len(highs) == highs.maxlen else (NAN, NAN)
+        highs.append(high)
+        lows.append(low)
+        top, bottom = self._top, self._bottom
+        if high >= top:
+            top = self._top = high
+        elif leaving_high == top:  # the highest leaves the window
+            top = self._top = max(highs)
+        if low <= bottom:
+            bottom = self._bottom = low
+        elif leaving_low == bottom:
+            bottom = self._bottom = min(lows)
+        return top, bottom
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
         n, close = self.config.lookback, bars.close

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Mapping
 
 import attrs
 import numpy as np
 
 from mia_core.calc.order_flow import FlowEstimator, estimate_delta
-from mia_core.calc.rolling import RollingSum, rolling_sum
-from mia_core.calc.technique_base import Feature, FloatArray, clip, safe_div, safe_div_array
+from mia_core.calc.rolling import rolling_sum
+from mia_core.calc.technique_base import Feature, FloatArray, safe_div_array
 from mia_core.market import Bar
 from mia_core.series import BarSeries
 from mia_core.validation import BARS
@@ -39,18 +40,26 @@ class VolumeImbalance(Feature):
         super().__init__()
 
     def _reset(self) -> None:
-        n = self.config.window
         self._flow = FlowEstimator()
-        self._delta, self._volume, self._estimated = RollingSum(n), RollingSum(n), RollingSum(n)
+        # RollingSum's running totals, inline for the three sums of one window: (delta, volume, estimated)
+        self._totals = (0.0, 0.0, 0.0)
+        self._sums: deque[tuple[float, float, float]] = deque([self._totals], maxlen=self.config.window + 1)
 
     def _values(self, bar: Bar) -> dict[str, float]:
         delta, estimated = self._flow.push(bar)
         volume = bar.volume
-        imbalance = clip(safe_div(self._delta.push(delta), self._volume.push(volume)))
-        any_estimated = 1.0 if self._estimated.push(estimated) > 0 else 0.0
-        bar_imbalance = clip(safe_div(delta, volume))
+        d_t, v_t, e_t = self._totals
+        totals = self._totals = (d_t + delta, v_t + volume, e_t + estimated)
+        sums = self._sums
+        sums.append(totals)
+        d_0, v_0, e_0 = sums[0]
+        window_volume = totals[1] - v_0
+        imbalance = (totals[0] - d_0) / window_volume if window_volume > 0 else 0.0  # safe_div, then clip
+        imbalance = -1.0 if imbalance < -1.0 else 1.0 if imbalance > 1.0 else imbalance
+        bar_imbalance = delta / volume if volume > 0 else 0.0
+        bar_imbalance = -1.0 if bar_imbalance < -1.0 else 1.0 if bar_imbalance > 1.0 else bar_imbalance
         return {"score": 0.5 + 0.5 * imbalance, "imbalance": imbalance, "bar_imbalance": bar_imbalance,
-                "delta": delta, "estimated": any_estimated}
+                "delta": delta, "estimated": 1.0 if totals[2] - e_0 > 0 else 0.0}
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
         n = self.config.window

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 import attrs
 import numpy as np
 
-from mia_core.calc.rolling import RollingSum, lag, rolling_sum, true_range
-from mia_core.calc.technique_base import NAN, Feature, FloatArray, clip, safe_div, safe_div_array
+from mia_core.calc.rolling import lag, rolling_sum, true_range
+from mia_core.calc.technique_base import NAN, Feature, FloatArray, safe_div_array
 from mia_core.market import Bar
 from mia_core.series import BarSeries
 from mia_core.validation import ATR_MULTIPLE, BARS, MAX_BARS, within
@@ -43,8 +43,9 @@ class VwapTrend(Feature):
         super().__init__()
 
     def _reset(self) -> None:
-        n = self.config.window
-        self._pv, self._tp, self._v, self._tr = RollingSum(n), RollingSum(n), RollingSum(n), RollingSum(n)
+        # RollingSum's running totals, inline for the four sums of one window: (pv, tp, v, tr) after each bar
+        self._totals = (0.0, 0.0, 0.0, 0.0)
+        self._sums: deque[tuple[float, float, float, float]] = deque([self._totals], maxlen=self.config.window + 1)
         self._prev_close = NAN  # TrueRange, inline: the first bar's range is high - low
         self._vwaps: deque[float] = deque(maxlen=self.config.slope_bars + 1)
         self._count = 0
@@ -56,19 +57,24 @@ class VwapTrend(Feature):
             count = self._count = count + 1
         high, low, close, volume = bar.high, bar.low, bar.close, bar.volume
         tp3 = high + low + close
-        pv = self._pv.push(tp3 * volume)
-        tp = self._tp.push(tp3)
-        v = self._v.push(volume)
         prev, self._prev_close = self._prev_close, close
-        tr = high - low if prev != prev else max(high, prev) - min(low, prev)
-        atr = self._tr.push(tr) / count
-        vwap = pv / (3.0 * v) if v > 0 else tp / (3.0 * count)
+        tr = high - low if prev != prev else (prev if prev > high else high) - (prev if prev < low else low)
+        pv_t, tp_t, v_t, tr_t = self._totals
+        totals = self._totals = (pv_t + tp3 * volume, tp_t + tp3, v_t + volume, tr_t + tr)
+        sums = self._sums
+        sums.append(totals)
+        pv_0, tp_0, v_0, tr_0 = sums[0]
+        atr = (totals[3] - tr_0) / count
+        v = totals[2] - v_0
+        vwap = (totals[0] - pv_0) / (3.0 * v) if v > 0 else (totals[1] - tp_0) / (3.0 * count)
         vwaps = self._vwaps
         vwaps.append(vwap)
         old = vwaps[0] if len(vwaps) > cfg.slope_bars else NAN
-        distance = safe_div(close - vwap, atr)
-        slope = safe_div(vwap - old, atr)
-        score = 0.5 + 0.25 * clip(distance / cfg.distance_scale) + 0.25 * clip(slope / cfg.slope_scale)
+        distance = (close - vwap) / atr if atr > 0 else 0.0  # safe_div
+        slope = (vwap - old) / atr if atr > 0 else 0.0
+        d, s = distance / cfg.distance_scale, slope / cfg.slope_scale  # each clipped to [-1, 1] below
+        score = 0.5 + 0.25 * (-1.0 if d < -1.0 else 1.0 if d > 1.0 else d) + 0.25 * (
+            -1.0 if s < -1.0 else 1.0 if s > 1.0 else s)
         return {"score": score, "vwap": vwap, "distance_atr": distance, "slope_atr": slope, "atr": atr}
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
