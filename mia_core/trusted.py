@@ -24,6 +24,7 @@ from mia_core.orders import OrderIntent, OrderSide, OrderType, TimeInForce
 from mia_core.signals import _NO_COMPONENTS, Direction, Signal
 
 _new = object.__new__
+_MARKET = OrderType.MARKET  # read once: on Python 3.11 ``OrderType.MARKET`` goes through EnumType.__getattr__
 
 
 def signal(ts: int, source: str, direction: Direction, reason: str = "") -> Signal:
@@ -72,7 +73,7 @@ def market_intent(
     s_instrument(new, instrument)
     s_side(new, side)
     s_quantity(new, quantity)
-    s_type(new, OrderType.MARKET)
+    s_type(new, _MARKET)
     s_limit(new, None)
     s_stop(new, None)
     s_tif(new, time_in_force)

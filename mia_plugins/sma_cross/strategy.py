@@ -17,6 +17,8 @@ from mia_core.signals import Direction, Signal
 from mia_core.validation import BARS, MAX_BARS, within
 from ports.context import StrategyContext
 
+_LONG, _SHORT = Direction.LONG, Direction.SHORT  # read once (an Enum class's attributes are slow on 3.11)
+
 
 def _check_windows(instance: SmaCrossConfig, attribute: attrs.Attribute[int], value: int) -> None:
     if value <= instance.fast:
@@ -86,10 +88,10 @@ class SmaCrossStrategy:
                 if diff != 0:
                     self._previous_diff = diff
                     if diff > 0 > previous:
-                        return Signal(ts=bar.ts, source=self.name, direction=Direction.LONG,
+                        return Signal(ts=bar.ts, source=self.name, direction=_LONG,
                                       reason=self.signal_reasons[1])
                     if diff < 0 < previous:
-                        return Signal(ts=bar.ts, source=self.name, direction=Direction.SHORT,
+                        return Signal(ts=bar.ts, source=self.name, direction=_SHORT,
                                       reason=self.signal_reasons[-1])
                 return None
             self._warm = False
@@ -120,9 +122,9 @@ class SmaCrossStrategy:
             return None
         self._warm = self._exact
         if diff > 0 > previous:
-            return Signal(ts=bar.ts, source=self.name, direction=Direction.LONG, reason=self.signal_reasons[1])
+            return Signal(ts=bar.ts, source=self.name, direction=_LONG, reason=self.signal_reasons[1])
         if diff < 0 < previous:
-            return Signal(ts=bar.ts, source=self.name, direction=Direction.SHORT, reason=self.signal_reasons[-1])
+            return Signal(ts=bar.ts, source=self.name, direction=_SHORT, reason=self.signal_reasons[-1])
         return None
 
     def target_directions(self, bars: BarSeries) -> npt.NDArray[np.int8]:
