@@ -107,9 +107,7 @@ def round_trip(
     """
     mae_cents = mae_ticks * tick_value_cents * quantity
     mfe_cents = mfe_ticks * tick_value_cents * quantity
-    fields = (entry_ts, exit_ts, side, quantity, entry_price, exit_price, gross_cents, commission_cents,
-              gross_cents - commission_cents, mae_ticks, mfe_ticks, exit_reason, mae_cents, mfe_cents, bars_held,
-              symbol)  # fmt: skip
+    net_cents = gross_cents - commission_cents
     if not (
         type(quantity) is int
         and quantity >= 1
@@ -123,10 +121,27 @@ def round_trip(
         and bars_held >= 0
         and exit_ts >= entry_ts
     ):
-        return RoundTrip(*fields)
+        return RoundTrip(entry_ts, exit_ts, side, quantity, entry_price, exit_price, gross_cents, commission_cents,
+                         net_cents, mae_ticks, mfe_ticks, exit_reason, mae_cents, mfe_cents, bars_held, symbol)
     new = _new(RoundTrip)
-    for put, value in zip(_ROUND_TRIP, fields, strict=True):
-        put(new, value)
+    (s_entry_ts, s_exit_ts, s_side, s_quantity, s_entry_price, s_exit_price, s_gross, s_commission, s_net, s_mae,
+     s_mfe, s_reason, s_mae_cents, s_mfe_cents, s_bars, s_symbol) = _ROUND_TRIP  # fmt: skip
+    s_entry_ts(new, entry_ts)
+    s_exit_ts(new, exit_ts)
+    s_side(new, side)
+    s_quantity(new, quantity)
+    s_entry_price(new, entry_price)
+    s_exit_price(new, exit_price)
+    s_gross(new, gross_cents)
+    s_commission(new, commission_cents)
+    s_net(new, net_cents)
+    s_mae(new, mae_ticks)
+    s_mfe(new, mfe_ticks)
+    s_reason(new, exit_reason)
+    s_mae_cents(new, mae_cents)
+    s_mfe_cents(new, mfe_cents)
+    s_bars(new, bars_held)
+    s_symbol(new, symbol)
     return new
 
 
