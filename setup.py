@@ -32,6 +32,7 @@ COMPILED = [
     "mia_core/accounting/marks.py",
     "mia_core/accounting/portfolio.py",
     "mia_core/engine/core.py",
+    "mia_core/engine/dispatch.py",
     "mia_core/engine/planner.py",
     "mia_core/engine/walk.py",
     "mia_core/exchange/book.py",

@@ -13,20 +13,22 @@ from mia_core.validation import fail, non_negative, non_negative_int, positive_i
 
 
 class OrderSide(enum.Enum):
-    """Buy or sell."""
+    """Buy or sell.
+
+    ``sign`` is +1 for buy, -1 for sell; ``opposite`` is the other side. Both are plain
+    attributes of each member (set below), read without a call: the order path reads
+    them for every order and fill.
+    """
 
     BUY = "buy"
     SELL = "sell"
 
-    @property
-    def sign(self) -> int:
-        """+1 for buy, -1 for sell."""
-        return 1 if self is OrderSide.BUY else -1
+    sign: int
+    opposite: OrderSide
 
-    @property
-    def opposite(self) -> OrderSide:
-        """The other side."""
-        return OrderSide.SELL if self is OrderSide.BUY else OrderSide.BUY
+
+OrderSide.BUY.sign, OrderSide.SELL.sign = 1, -1
+OrderSide.BUY.opposite, OrderSide.SELL.opposite = OrderSide.SELL, OrderSide.BUY
 
 
 class OrderType(enum.Enum):
@@ -48,7 +50,11 @@ class TimeInForce(enum.Enum):
 
 
 class OrderStatus(enum.Enum):
-    """Lifecycle of an order; terminal states are FILLED, CANCELLED, REJECTED, EXPIRED."""
+    """Lifecycle of an order; terminal states are FILLED, CANCELLED, REJECTED, EXPIRED.
+
+    ``is_terminal`` (True when the order can no longer change) is a plain attribute of
+    each member (set below), read without a call.
+    """
 
     PENDING = "pending"
     WORKING = "working"
@@ -58,13 +64,12 @@ class OrderStatus(enum.Enum):
     REJECTED = "rejected"
     EXPIRED = "expired"
 
-    @property
-    def is_terminal(self) -> bool:
-        """True when the order can no longer change."""
-        return self._value_ in _TERMINAL  # str hashes are cached; an Enum member's hash is computed in Python
+    is_terminal: bool
 
 
-_TERMINAL = frozenset({"filled", "cancelled", "rejected", "expired"})
+for _status in OrderStatus:
+    _status.is_terminal = _status in (OrderStatus.FILLED, OrderStatus.CANCELLED, OrderStatus.REJECTED,
+                                      OrderStatus.EXPIRED)
 
 
 def as_price(value: object) -> object:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
@@ -185,7 +185,12 @@ class TrustedBars:
     def __getitem__(self, i: int) -> Bar:
         return self._series.trusted_bar(i)
 
-    def _block(self, lo: int, hi: int) -> tuple[list[Any], ...]:
+    def block(self, lo: int, hi: int) -> tuple[list[Any], ...]:
+        """Rows ``lo`` to ``hi`` as eight lists of Python values, in ``Bar``'s field order from ``ts`` on.
+
+        ``bid_volume``/``ask_volume`` hold NaN (or ``None`` when the series has no such
+        column) where unknown; a Bar holds ``None`` for either.
+        """
         s = self._series
         side = [None] * (hi - lo)
         return (
@@ -198,13 +203,12 @@ class TrustedBars:
     def __iter__(self) -> Iterator[Bar]:
         # The same fields as __getitem__, set through the slot descriptors without per-bar indexing.
         new = object.__new__
-        slots = [getattr(Bar, name).__set__ for name in _BAR_FIELDS]
-        s_instrument, s_ts, s_open, s_high, s_low, s_close, s_volume, s_bid, s_ask, s_count = slots
+        s_instrument, s_ts, s_open, s_high, s_low, s_close, s_volume, s_bid, s_ask, s_count = BAR_SETTERS
         instrument = self._series.instrument
         n = len(self._series)
         flow = self._series.bid_volume is not None or self._series.ask_volume is not None
         for lo in range(0, n, self.BLOCK):
-            block = self._block(lo, min(n, lo + self.BLOCK))
+            block = self.block(lo, min(n, lo + self.BLOCK))
             if not flow:  # no bid/ask columns: both None on every bar, no per-bar test
                 for ts, open_, high, low, close, volume in zip(*block[:6], strict=True):
                     bar = new(Bar)
@@ -238,3 +242,6 @@ class TrustedBars:
 _BAR_FIELDS = (
     "instrument", "ts", "open", "high", "low", "close", "volume", "bid_volume", "ask_volume", "trade_count",
 )  # fmt: skip
+#: Setters of ``Bar``'s slots in ``_BAR_FIELDS`` order: a trusted Bar is ``object.__new__(Bar)`` and each field set
+#: through its slot descriptor (the frozen class refuses ``setattr``), with no validation.
+BAR_SETTERS: tuple[Callable[[Bar, Any], None], ...] = tuple(getattr(Bar, name).__set__ for name in _BAR_FIELDS)

@@ -12,6 +12,11 @@ what the validating constructors build (``tests/engine/test_trusted.py``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
 from mia_core.accounting.roundtrip import RoundTrip
 from mia_core.events import SignalGenerated
 from mia_core.instruments import Instrument
@@ -19,7 +24,7 @@ from mia_core.orders import OrderIntent, OrderSide, OrderType, TimeInForce
 from mia_core.signals import _NO_COMPONENTS, Direction, Signal
 
 _new = object.__new__
-_put = object.__setattr__
+_MARKET = OrderType.MARKET  # read once: on Python 3.11 ``OrderType.MARKET`` goes through EnumType.__getattr__
 
 
 def signal(ts: int, source: str, direction: Direction, reason: str = "") -> Signal:
@@ -27,16 +32,17 @@ def signal(ts: int, source: str, direction: Direction, reason: str = "") -> Sign
     if type(ts) is not int or type(source) is not str or not source.strip() or type(direction) is not Direction:
         return Signal(ts=ts, source=source, direction=direction, reason=reason)
     new = _new(Signal)
-    _put(new, "ts", ts)
-    _put(new, "source", source)
-    _put(new, "direction", direction)
-    _put(new, "strength", 1.0)
-    _put(new, "confluence", None)
-    _put(new, "components", _NO_COMPONENTS)
-    _put(new, "grade", None)
-    _put(new, "stop_loss", None)
-    _put(new, "take_profit", None)
-    _put(new, "reason", str(reason))
+    s_ts, s_source, s_direction, s_strength, s_confluence, s_components, s_grade, s_stop, s_take, s_reason = _SIGNAL
+    s_ts(new, ts)
+    s_source(new, source)
+    s_direction(new, direction)
+    s_strength(new, 1.0)
+    s_confluence(new, None)
+    s_components(new, _NO_COMPONENTS)
+    s_grade(new, None)
+    s_stop(new, None)
+    s_take(new, None)
+    s_reason(new, str(reason))
     return new
 
 
@@ -46,8 +52,9 @@ def signal_generated(signal: Signal) -> SignalGenerated:
     if type(ts) is not int:
         return SignalGenerated(ts, signal)
     event = _new(SignalGenerated)
-    _put(event, "ts", ts)
-    _put(event, "signal", signal)
+    s_ts, s_signal = _SIGNAL_GENERATED
+    s_ts(event, ts)
+    s_signal(event, signal)
     return event
 
 
@@ -62,16 +69,17 @@ def market_intent(
     if type(quantity) is not int or quantity < 1 or type(side) is not OrderSide or type(reason) is not str:
         return OrderIntent(instrument, side, quantity, time_in_force=time_in_force, reason=reason)
     new = _new(OrderIntent)
-    _put(new, "instrument", instrument)
-    _put(new, "side", side)
-    _put(new, "quantity", quantity)
-    _put(new, "order_type", OrderType.MARKET)
-    _put(new, "limit_price", None)
-    _put(new, "stop_price", None)
-    _put(new, "time_in_force", time_in_force)
-    _put(new, "bracket", None)
-    _put(new, "client_ref", "")
-    _put(new, "reason", reason)
+    s_instrument, s_side, s_quantity, s_type, s_limit, s_stop, s_tif, s_bracket, s_ref, s_reason = _INTENT
+    s_instrument(new, instrument)
+    s_side(new, side)
+    s_quantity(new, quantity)
+    s_type(new, _MARKET)
+    s_limit(new, None)
+    s_stop(new, None)
+    s_tif(new, time_in_force)
+    s_bracket(new, None)
+    s_ref(new, "")
+    s_reason(new, reason)
     return new
 
 
@@ -99,9 +107,7 @@ def round_trip(
     """
     mae_cents = mae_ticks * tick_value_cents * quantity
     mfe_cents = mfe_ticks * tick_value_cents * quantity
-    fields = (entry_ts, exit_ts, side, quantity, entry_price, exit_price, gross_cents, commission_cents,
-              gross_cents - commission_cents, mae_ticks, mfe_ticks, exit_reason, mae_cents, mfe_cents, bars_held,
-              symbol)  # fmt: skip
+    net_cents = gross_cents - commission_cents
     if not (
         type(quantity) is int
         and quantity >= 1
@@ -115,11 +121,41 @@ def round_trip(
         and bars_held >= 0
         and exit_ts >= entry_ts
     ):
-        return RoundTrip(*fields)
+        return RoundTrip(entry_ts, exit_ts, side, quantity, entry_price, exit_price, gross_cents, commission_cents,
+                         net_cents, mae_ticks, mfe_ticks, exit_reason, mae_cents, mfe_cents, bars_held, symbol)
     new = _new(RoundTrip)
-    for name, value in zip(_ROUND_TRIP_FIELDS, fields, strict=True):
-        _put(new, name, value)
+    (s_entry_ts, s_exit_ts, s_side, s_quantity, s_entry_price, s_exit_price, s_gross, s_commission, s_net, s_mae,
+     s_mfe, s_reason, s_mae_cents, s_mfe_cents, s_bars, s_symbol) = _ROUND_TRIP  # fmt: skip
+    s_entry_ts(new, entry_ts)
+    s_exit_ts(new, exit_ts)
+    s_side(new, side)
+    s_quantity(new, quantity)
+    s_entry_price(new, entry_price)
+    s_exit_price(new, exit_price)
+    s_gross(new, gross_cents)
+    s_commission(new, commission_cents)
+    s_net(new, net_cents)
+    s_mae(new, mae_ticks)
+    s_mfe(new, mfe_ticks)
+    s_reason(new, exit_reason)
+    s_mae_cents(new, mae_cents)
+    s_mfe_cents(new, mfe_cents)
+    s_bars(new, bars_held)
+    s_symbol(new, symbol)
     return new
 
 
-_ROUND_TRIP_FIELDS = tuple(field.name for field in RoundTrip.__attrs_attrs__)
+def _setters(cls: type) -> tuple[Callable[[Any, Any], None], ...]:
+    """The ``__set__`` of each of an attrs slotted class's fields, in field order.
+
+    A frozen class refuses ``setattr``; its slot descriptors set a field directly, and
+    calling them is about twice as fast as ``object.__setattr__(obj, name, value)``,
+    which looks the name up on every call.
+    """
+    return tuple(getattr(cls, field.name).__set__ for field in attrs.fields(cls))
+
+
+_SIGNAL = _setters(Signal)
+_SIGNAL_GENERATED = _setters(SignalGenerated)
+_INTENT = _setters(OrderIntent)
+_ROUND_TRIP = _setters(RoundTrip)

@@ -64,28 +64,33 @@ def update_lots(lots: Iterable[Lot], qty: int, ts: Ints, top: Ints, bottom: Ints
     """Per-lot bars held and MAE/MFE in ticks over the marks ``span`` of the arrays, as ``Portfolio.mark`` does.
 
     ``span`` is a non-empty ``range(first, end)`` of indices (the arrays are not sliced:
-    a backtest calls this once per round trip on the whole series' arrays).
+    a backtest calls this once per round trip on the whole series' arrays). Single
+    values and short runs are read through memoryviews (a Python int each, no numpy
+    scalar), long runs reduced by numpy.
     """
     first, end = span.start, span.stop
-    first_ts = int(ts[first])
+    times, closes = ts.data, last.data  # memoryviews
+    first_ts: int = times[first]
     for lot in lots:
         entry = lot.entry_ticks
+        entry_ts = lot.entry_ts
         # Marks after the entry start at ``split``; on marks up to the entry only the close counts.
-        if lot.entry_ts < first_ts:
+        if entry_ts < first_ts:
             split = first
-        elif end - first == 1 or int(ts[first + 1]) > lot.entry_ts:
+        elif end - first == 1 or times[first + 1] > entry_ts:
             split = first + 1  # entered at the first mark's time (a fill on the run's first bar): no search
         else:
-            split = first + int(np.searchsorted(ts[first:end], lot.entry_ts, side="right"))
+            split = first + int(np.searchsorted(ts[first:end], entry_ts, side="right"))
         worst = lot.mae
         best = lot.mfe
-        if split > first and int(ts[split - 1]) == lot.entry_ts:  # the entry bar's own close counts as held
-            if split == first + 1 or int(ts[first]) == lot.entry_ts:
+        if split > first and times[split - 1] == entry_ts:  # the entry bar's own close counts as held
+            if split == first + 1 or first_ts == entry_ts:
                 lot.bars += split - first
             else:
-                lot.bars += split - first - int(np.searchsorted(ts[first:split], lot.entry_ts, side="left"))
+                lot.bars += split - first - int(np.searchsorted(ts[first:split], entry_ts, side="left"))
         if split == first + 1:
-            move = int(last[first]) - entry if qty > 0 else entry - int(last[first])
+            close: int = closes[first]
+            move = close - entry if qty > 0 else entry - close
             best = max(best, move)
             worst = max(worst, -move)
         elif split > first:
@@ -94,15 +99,29 @@ def update_lots(lots: Iterable[Lot], qty: int, ts: Ints, top: Ints, bottom: Ints
             worst = max(worst, -int(_lowest(moves)))
         if split < end:
             lot.bars += end - split
-            if end - split == 1:
-                up, down = int(top[split]) - entry, entry - int(bottom[split])
-            else:
-                up, down = int(_highest(top[split:end])) - entry, entry - int(_lowest(bottom[split:end]))
+            up, down = _range_max(top, split, end) - entry, entry - _range_min(bottom, split, end)
             adverse, favourable = (down, up) if qty > 0 else (up, down)
             worst = max(worst, adverse)
             best = max(best, favourable)
         lot.mae = worst
         lot.mfe = best
+
+
+SHORT_RUN = 48  # up to this many values, max() over a memoryview beats numpy's reduce and its call overhead
+
+
+def _range_max(column: Ints, lo: int, hi: int) -> int:
+    """``column[lo:hi].max()`` as a Python int (``hi > lo``)."""
+    if hi - lo <= SHORT_RUN:
+        return max(column.data[lo:hi])
+    return int(_highest(column[lo:hi]))
+
+
+def _range_min(column: Ints, lo: int, hi: int) -> int:
+    """``column[lo:hi].min()`` as a Python int (``hi > lo``)."""
+    if hi - lo <= SHORT_RUN:
+        return min(column.data[lo:hi])
+    return int(_lowest(column[lo:hi]))
 
 
 _highest = np.maximum.reduce  # the ufuncs themselves: ndarray.max adds a Python layer per call

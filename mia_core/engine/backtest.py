@@ -13,8 +13,8 @@ import numpy.typing as npt
 
 from mia_core import trusted
 from mia_core.accounting import RoundTrip, marks
-from mia_core.commands import CancelOrder, Command, FlattenPosition, ModifyOrder, RaiseAlert, SubmitOrder
-from mia_core.engine import failures, walk
+from mia_core.commands import Command
+from mia_core.engine import dispatch, failures, walk
 from mia_core.engine.core import TradingEngine
 from mia_core.engine.failures import ComponentError
 from mia_core.errors import MiaError
@@ -84,37 +84,11 @@ class BacktestShell:
 
     def deliver(self, events: Sequence[object]) -> None:
         """Hand exchange events to the engine and carry out what it asks."""
-        handlers, handle = self.engine.handlers, self.engine.handle
-        for event in events:
-            handler = handlers.get(type(event))
-            commands = handle(event) if handler is None else handler(event)
-            if commands:
-                self.execute(commands)
+        dispatch.deliver(self, events)
 
     def execute(self, commands: list[Command]) -> None:
         """Carry out commands against the exchange, feeding the resulting events back."""
-        ts = self.engine.now_ns
-        for command in commands:
-            if isinstance(command, SubmitOrder):
-                _, events = self.exchange.submit(command.intent, ts)
-                self.deliver(events)
-            elif isinstance(command, CancelOrder):
-                self.deliver(self.exchange.cancel(command.order_id, ts))
-            elif isinstance(command, ModifyOrder):
-                self.deliver(
-                    self.exchange.modify(
-                        command.order_id,
-                        ts,
-                        quantity=command.quantity,
-                        limit_price=command.limit_price,
-                        stop_price=command.stop_price,
-                    )
-                )
-            elif isinstance(command, FlattenPosition):
-                self.execute(self.engine.flatten(command.reason))
-            elif isinstance(command, RaiseAlert):
-                payload = {"level": command.level.value, "message": command.message}
-                self.engine.journal.append(JournalEntry(ts, "alert", payload))
+        dispatch.execute(self, commands)
 
     def step(self, bar: Bar) -> None:
         """One bar: working orders meet the bar first, then the engine sees it closed."""

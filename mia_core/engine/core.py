@@ -47,6 +47,7 @@ def exit_reason(intent_reason: str) -> str:
     return _SIGNAL_REASONS.get(head, head or "unknown")
 
 
+_NONE_CANCELLED: frozenset[str] = frozenset()
 _SIGNAL_REASONS = {"signal_exit": "signal", "signal_entry": "signal", "signal_flat": "signal"}
 
 
@@ -237,7 +238,8 @@ class TradingEngine:
         commands.extend(cancels)
         self.signal = signal
         # orders this decision cancels no longer count: an intent is judged against what will be working
-        self.cancelling = frozenset(c.order_id for c in cancels if isinstance(c, CancelOrder))
+        self.cancelling = (frozenset(c.order_id for c in cancels if isinstance(c, CancelOrder)) if cancels
+                           else _NONE_CANCELLED)
         try:
             for intent in intents:
                 approved = self.check_risk(intent)

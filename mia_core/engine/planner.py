@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from mia_core import trusted
 from mia_core.commands import CancelOrder, Command, SubmitOrder
 from mia_core.engine.config import ExecutionConfig
@@ -12,14 +14,19 @@ from mia_core.signals import Direction, Signal
 
 # Planned orders work until filled or cancelled: a market order placed at a daily bar's close
 # must survive to the next session's open.
-GTC = TimeInForce.GTC
+GTC: Final = TimeInForce.GTC
+# Members read once: on Python 3.11 each read of ``OrderSide.BUY`` goes through EnumType.__getattr__ (slow)
+_BUY: Final = OrderSide.BUY
+_SELL: Final = OrderSide.SELL
+_SHORT: Final = Direction.SHORT
+_FLAT: Final = Direction.FLAT
 
 
 def target_position(signal: Signal, config: ExecutionConfig) -> int:
     """Signed contracts the signal asks for."""
     direction = signal.direction
-    if direction is Direction.SHORT and not config.allow_short:
-        direction = Direction.FLAT
+    if direction is _SHORT and not config.allow_short:
+        direction = _FLAT
     return int(direction) * config.contracts
 
 
@@ -57,13 +64,13 @@ def plan_managed(
     note = f": {signal.reason}" if signal.reason else ""
     intents: list[OrderIntent] = []
     if position:
-        side = OrderSide.SELL if position > 0 else OrderSide.BUY
+        side = _SELL if position > 0 else _BUY
         intents.append(OrderIntent(instrument, side, abs(position), time_in_force=GTC, reason="signal_exit" + note))
     if wanted and entry is not None:
         intents.append(
             OrderIntent(
                 instrument,
-                OrderSide.BUY if wanted > 0 else OrderSide.SELL,
+                _BUY if wanted > 0 else _SELL,
                 entry.quantity,
                 time_in_force=GTC,
                 bracket=Bracket(stop_loss=entry.stop_loss, take_profit=entry.take_profit),
@@ -100,7 +107,7 @@ def plan(
     note = f": {signal.reason}" if signal.reason else ""
     intents: list[OrderIntent] = []
     if position != 0 and not keeps_side:
-        side = OrderSide.SELL if position > 0 else OrderSide.BUY
+        side = _SELL if position > 0 else _BUY
         intents.append(trusted.market_intent(instrument, side, abs(position), GTC, "signal_exit" + note))
         position = 0
     delta = target - position
@@ -109,7 +116,7 @@ def plan(
         hints = signal.stop_loss is not None or signal.take_profit is not None
         if (position == 0 or adding) and config.use_signal_brackets and hints:
             bracket = Bracket(stop_loss=signal.stop_loss, take_profit=signal.take_profit)
-        side = OrderSide.BUY if delta > 0 else OrderSide.SELL
+        side = _BUY if delta > 0 else _SELL
         reason = "signal_entry" if abs(target) > abs(position) else "signal_exit"
         if bracket is None:
             intents.append(trusted.market_intent(instrument, side, abs(delta), GTC, reason + note))
@@ -123,7 +130,7 @@ def close_position(instrument: Instrument, position: int, working: list[Order], 
     """Cancel every working order and close ``position`` at market (what FlattenPosition means)."""
     commands: list[Command] = [CancelOrder(o.order_id, reason=reason) for o in working]
     if position:
-        side = OrderSide.SELL if position > 0 else OrderSide.BUY
+        side = _SELL if position > 0 else _BUY
         intent = OrderIntent(instrument=instrument, side=side, quantity=abs(position), time_in_force=GTC, reason=reason)
         commands.append(SubmitOrder(intent))
     return commands

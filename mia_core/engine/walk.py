@@ -12,9 +12,10 @@ from mia_core.engine.core import TradingEngine
 from mia_core.engine.view import EngineView
 from mia_core.exchange import SimulatedExchange
 from mia_core.instruments import Instrument
+from mia_core.market import Bar
 from mia_core.orders import Order, OrderIntent
 from mia_core.risk.desk import RiskDesk
-from mia_core.series import BarSeries
+from mia_core.series import BAR_SETTERS, BarSeries
 from mia_core.signals import Signal
 
 
@@ -139,34 +140,68 @@ def walk_bars(series: BarSeries, shell: Shell, progress: Callable[[int], None] |
     The caller checked :func:`can_defer_marks`. Per bar: working orders meet the bar,
     the engine's clock and last close move, the risk ledger rolls, analyzers and
     techniques update, the strategy is asked; the portfolio is marked only when
-    something reads or changes it, and at the end.
+    something reads or changes it, and at the end. The bars are built here, from the
+    series' columns a block at a time, exactly as ``series.trusted()`` builds them.
     """
     engine = shell.engine
     portfolio = engine.portfolio
     size = engine.instrument.tick_size
     portfolio.follow(series.ts, *(marks.to_ticks(col, size) for col in (series.high, series.low, series.close)))
     deferred = DeferredMarks(portfolio)
+    try:
+        _walk(series, shell, engine, deferred, progress)
+    finally:  # a partial run too: the bars seen are marked, the tick columns let go
+        deferred.catch_up()
+        portfolio.unfollow()
+
+
+def _walk(series: BarSeries, shell: Shell, engine: TradingEngine, deferred: DeferredMarks,
+          progress: Callable[[int], None] | None) -> None:
     view = EngineView(MarkedEngine(engine, deferred))
     strategy = engine.strategy
     name = strategy.name
     ask = strategy.on_bar
     ledger = engine.ledger
+    portfolio = engine.portfolio
     exchange = shell.exchange
     deliver, execute = shell.deliver, shell.execute
     components = bool(engine.analyzers or engine.publishing)
-    i = 0
-    try:
-        for i, bar in enumerate(series.trusted()):
+    instrument = series.instrument
+    s_instrument, s_ts, s_open, s_high, s_low, s_close, s_volume, s_bid, s_ask, s_count = BAR_SETTERS
+    new = object.__new__
+    trusted = series.trusted()
+    n = len(trusted)
+    step = trusted.BLOCK
+    for lo in range(0, n, step):
+        block = trusted.block(lo, min(n, lo + step))
+        ts_col, open_col, high_col, low_col, close_col, volume_col, bid_col, ask_col = block
+        for j in range(len(ts_col)):
+            bar: Bar = new(Bar)
+            ts = ts_col[j]  # Any: the list's own objects go into the Bar (compiled, no unboxing and boxing again)
+            close = close_col[j]
+            s_instrument(bar, instrument)
+            s_ts(bar, ts)
+            s_open(bar, open_col[j])
+            s_high(bar, high_col[j])
+            s_low(bar, low_col[j])
+            s_close(bar, close)
+            s_volume(bar, volume_col[j])
+            side = bid_col[j]  # NaN or None: unknown
+            s_bid(bar, None if side is None or side != side else side)
+            side = ask_col[j]
+            s_ask(bar, None if side is None or side != side else side)
+            s_count(bar, None)
+            i = lo + j
             if engine.working:  # working orders meet the bar first, the portfolio marked up to it
                 deferred.catch_up()
                 deliver(exchange.on_bar(bar))
-            ts = engine.now_ns = bar.ts
-            engine.last_close = bar.close
+            engine.now_ns = ts
+            engine.last_close = close
             if ledger.track:
                 if not ledger.start_ns <= ts < ledger.end_ns:
                     deferred.catch_up()
                     ledger.roll(ts, portfolio.equity_cents)
-                ledger.last_price = bar.close
+                ledger.last_price = close
             deferred.due = i + 1
             if components:
                 engine.update_components(bar)
@@ -182,7 +217,3 @@ def walk_bars(series: BarSeries, shell: Shell, progress: Callable[[int], None] |
                     execute(commands)
             if progress is not None and i % PROGRESS_EVERY == 0:
                 progress(i)
-    finally:  # a partial run too: the bars seen are marked, the tick columns let go
-        deferred.catch_up()
-        portfolio.unfollow()
-

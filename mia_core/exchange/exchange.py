@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any, cast
+from typing import Any, Final, cast
 
 import attrs
 
@@ -22,6 +22,11 @@ from mia_core.orders import Order, OrderIntent, OrderSide, OrderStatus, OrderTyp
 
 _WITH_LIMIT = (OrderType.LIMIT, OrderType.STOP_LIMIT)
 _WITH_STOP = (OrderType.STOP, OrderType.STOP_LIMIT)
+# Members read once: on Python 3.11 each read of ``OrderType.MARKET`` goes through EnumType.__getattr__ (slow)
+_MARKET: Final = OrderType.MARKET
+_DAY: Final = TimeInForce.DAY
+_WORKING: Final = OrderStatus.WORKING
+_CANCELLED: Final = OrderStatus.CANCELLED
 
 
 class SimulatedExchange:
@@ -71,11 +76,11 @@ class SimulatedExchange:
             rejected = attrs.evolve(order, status=OrderStatus.REJECTED, reject_reason=reason, updated_ts=ts)
             registry.update(state, rejected, ts, events)
             return rejected, events
-        registry.set_status(state, OrderStatus.WORKING, ts, events)
-        if intent.time_in_force is TimeInForce.DAY:
+        registry.set_status(state, _WORKING, ts, events)
+        if intent.time_in_force is _DAY:
             state.expires_ns = session_end_ns(ts)
         ready = ts + self._latency
-        at_close = self._bar_close and intent.order_type is OrderType.MARKET
+        at_close = self._bar_close and intent.order_type is _MARKET
         registry.activate(state, min_bar_ts=ready if at_close else max(ts + 1, ready), min_trade_ts=ready)
         registry.add_children(state, ts, events)
         return order, events
@@ -86,7 +91,7 @@ class SimulatedExchange:
         if state is None:
             return [self._not_live(order_id, ts, "cancel")]
         events: list[ExchangeEvent] = []
-        self._registry.finish(state, OrderStatus.CANCELLED, ts, events)
+        self._registry.finish(state, _CANCELLED, ts, events)
         return events
 
     def modify(

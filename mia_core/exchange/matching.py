@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Final
 
 from mia_core.exchange.config import ExchangeConfig
 from mia_core.exchange.registry import ExchangeEvent, OrderRegistry
@@ -12,6 +13,11 @@ from mia_core.orders import OrderStatus, OrderType
 
 _OPEN, _WALK, _CLOSE, _TRADE = range(4)
 _VOLUME_EPSILON = 1e-9
+# Members read once: on Python 3.11 each read of ``OrderType.MARKET`` goes through EnumType.__getattr__ (slow)
+_MARKET: Final = OrderType.MARKET
+_STOP: Final = OrderType.STOP
+_STOP_LIMIT: Final = OrderType.STOP_LIMIT
+_CANCELLED: Final = OrderStatus.CANCELLED
 
 
 class _Pass:
@@ -113,7 +119,7 @@ class Matcher:
     def _doji_low_first(self) -> bool:
         """Ambiguous bar (close == open): assume the protective stop is hit first."""
         for state in self._registry.open.values():
-            if state.parent is not None and state.kind is OrderType.STOP:
+            if state.parent is not None and state.kind is _STOP:
                 return state.sign < 0
         return self._registry.book.quantity >= 0
 
@@ -155,12 +161,12 @@ class Matcher:
 
     def _execute(self, run: _Pass, state: OrderState, point: int) -> None:
         kind = state.kind
-        if kind is OrderType.STOP_LIMIT and not state.triggered:
+        if kind is _STOP_LIMIT and not state.triggered:
             state.trigger()
             if state.first_point(point, point) is None:
                 return  # triggered, but the limit is not marketable here: it rests as a limit order
             price = point
-        elif kind is OrderType.STOP or kind is OrderType.MARKET:
+        elif kind is _STOP or kind is _MARKET:
             if not state.triggered:
                 state.trigger()
             price = point + state.sign * self._slippage
@@ -183,7 +189,7 @@ class Matcher:
             return
         for state in run.eligible:
             if state.live and state in run.evaluated:
-                self._registry.set_status(state, OrderStatus.CANCELLED, run.ts, run.events)
+                self._registry.set_status(state, _CANCELLED, run.ts, run.events)
 
 
 def _any_live(states: list[OrderState]) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 import attrs
 
 from mia_core.events import FillReceived, OrderUpdated, PositionChanged
@@ -13,11 +15,13 @@ from mia_core.instruments import Instrument
 from mia_core.orders import STOP_LOSS, Order, OrderStatus, bracket_legs
 
 ExchangeEvent = OrderUpdated | FillReceived | PositionChanged
-_PENDING = OrderStatus.PENDING
-_WORKING = OrderStatus.WORKING
-_PARTIAL = OrderStatus.PARTIALLY_FILLED
-_FILLED = OrderStatus.FILLED
-_CANCELLED = OrderStatus.CANCELLED
+# Members read once: on Python 3.11 each read of ``OrderStatus.FILLED`` goes through EnumType.__getattr__ (slow)
+_PENDING: Final = OrderStatus.PENDING
+_WORKING: Final = OrderStatus.WORKING
+_PARTIAL: Final = OrderStatus.PARTIALLY_FILLED
+_FILLED: Final = OrderStatus.FILLED
+_CANCELLED: Final = OrderStatus.CANCELLED
+_EXPIRED: Final = OrderStatus.EXPIRED
 
 
 class OrderRegistry:
@@ -106,7 +110,7 @@ class OrderRegistry:
         upcoming = NEVER
         for state in list(self.active):
             if state.expires_ns <= ts:
-                self.finish(state, OrderStatus.EXPIRED, ts, events)
+                self.finish(state, _EXPIRED, ts, events)
             elif state.expires_ns < upcoming:
                 upcoming = state.expires_ns
         self.next_expiry = upcoming

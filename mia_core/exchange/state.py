@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Final
 
 from mia_core.orders import Order, OrderStatus, OrderType, TimeInForce
 from mia_core.timeutil import CHICAGO, CME_ROLLOVER_HOUR, cme_trading_day, to_ns
@@ -13,6 +14,12 @@ NEVER = 2**63 - 1
 PRIORITY_MARKET = 0
 PRIORITY_STOP = 1
 PRIORITY_LIMIT = 2
+# Members read once: on Python 3.11 each read of ``OrderType.MARKET`` goes through EnumType.__getattr__ (slow)
+_MARKET: Final = OrderType.MARKET
+_LIMIT: Final = OrderType.LIMIT
+_STOP_LIMIT: Final = OrderType.STOP_LIMIT
+_IOC: Final = TimeInForce.IOC
+_FOK: Final = TimeInForce.FOK
 _NO_CHILDREN: list[OrderState] = []  # never appended to: add_children gives a parent its own list
 
 
@@ -65,10 +72,10 @@ class OrderState:
         self.sign = intent.side.sign
         self.kind = intent.order_type
         self.triggered = False
-        self.market_like = self.kind is OrderType.MARKET  # a market order, or a stop that has triggered
+        self.market_like = self.kind is _MARKET  # a market order, or a stop that has triggered
         self.live = not order.status.is_terminal
-        self.ioc = intent.time_in_force in (TimeInForce.IOC, TimeInForce.FOK)
-        self.fok = intent.time_in_force is TimeInForce.FOK
+        self.ioc = intent.time_in_force is _IOC or intent.time_in_force is _FOK
+        self.fok = intent.time_in_force is _FOK
         self.min_bar_ts = NEVER
         self.min_trade_ts = NEVER
         self.expires_ns = NEVER
@@ -92,7 +99,7 @@ class OrderState:
 
     def refresh(self) -> None:
         """Recompute ``level``/``at_or_below`` from the order type and trigger state."""
-        if self.kind is OrderType.LIMIT or (self.kind is OrderType.STOP_LIMIT and self.triggered):
+        if self.kind is _LIMIT or (self.kind is _STOP_LIMIT and self.triggered):
             self.level, self.at_or_below = self.limit, self.sign > 0
         else:
             self.level, self.at_or_below = self.stop, self.sign < 0
@@ -100,7 +107,7 @@ class OrderState:
     def trigger(self) -> None:
         """A stop was reached: a stop becomes a market order, a stop-limit a limit order."""
         self.triggered = True
-        self.market_like = self.kind is not OrderType.STOP_LIMIT
+        self.market_like = self.kind is not _STOP_LIMIT
         self.refresh()
 
     @property
@@ -108,7 +115,7 @@ class OrderState:
         """Tie-break rank at equal prices (lower goes first)."""
         if self.market_like:
             return PRIORITY_MARKET
-        if self.kind is OrderType.LIMIT or self.triggered:
+        if self.kind is _LIMIT or self.triggered:
             return PRIORITY_LIMIT
         return PRIORITY_STOP
 

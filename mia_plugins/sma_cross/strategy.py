@@ -17,6 +17,8 @@ from mia_core.signals import Direction, Signal
 from mia_core.validation import BARS, MAX_BARS, within
 from ports.context import StrategyContext
 
+_LONG, _SHORT = Direction.LONG, Direction.SHORT  # read once (an Enum class's attributes are slow on 3.11)
+
 
 def _check_windows(instance: SmaCrossConfig, attribute: attrs.Attribute[int], value: int) -> None:
     if value <= instance.fast:
@@ -66,11 +68,37 @@ class SmaCrossStrategy:
         self._sum_fast = self._sum_slow = 0.0
         self._largest = 2.0**52 / slow  # a scaled close above this could make a window sum inexact
         self._windows = (fast, slow)
+        # set once both windows are full, the sums exact and a previous difference known: on_bar's short way
+        self._warm = False
 
     def on_bar(self, bar: Bar, context: StrategyContext) -> Signal | None:
         """Update both averages with ``bar.close``; return a signal on a cross."""
         scaled = bar.close * 4.0
         fast, slow = self._fast, self._slow
+        if self._warm:  # the usual bar: the same sums and comparisons as below, without the warm-up's tests
+            largest = self._largest
+            if -largest < scaled < largest and scaled.is_integer():
+                fast_sum = self._sum_fast = self._sum_fast + (scaled - fast[0])
+                slow_sum = self._sum_slow = self._sum_slow + (scaled - slow[0])
+                fast.append(scaled)
+                slow.append(scaled)
+                fast_bars, slow_bars = self._windows
+                diff = fast_sum / 4.0 / fast_bars - slow_sum / 4.0 / slow_bars
+                previous: float = self._previous_diff  # type: ignore[assignment]  # known once warm
+                if diff != 0:
+                    self._previous_diff = diff
+                    if diff > 0 > previous:
+                        return Signal(ts=bar.ts, source=self.name, direction=_LONG,
+                                      reason=self.signal_reasons[1])
+                    if diff < 0 < previous:
+                        return Signal(ts=bar.ts, source=self.name, direction=_SHORT,
+                                      reason=self.signal_reasons[-1])
+                return None
+            self._warm = False
+        return self._on_bar(bar, scaled, fast, slow)
+
+    def _on_bar(self, bar: Bar, scaled: float, fast: deque[float], slow: deque[float]) -> Signal | None:
+        """``on_bar`` during the warm-up, or with closes off the grid."""
         fast_bars, slow_bars = self._windows
         largest = self._largest
         if self._exact and -largest < scaled < largest and scaled.is_integer():
@@ -92,10 +120,11 @@ class SmaCrossStrategy:
             self._previous_diff = diff
         if previous is None:
             return None
+        self._warm = self._exact
         if diff > 0 > previous:
-            return Signal(ts=bar.ts, source=self.name, direction=Direction.LONG, reason=self.signal_reasons[1])
+            return Signal(ts=bar.ts, source=self.name, direction=_LONG, reason=self.signal_reasons[1])
         if diff < 0 < previous:
-            return Signal(ts=bar.ts, source=self.name, direction=Direction.SHORT, reason=self.signal_reasons[-1])
+            return Signal(ts=bar.ts, source=self.name, direction=_SHORT, reason=self.signal_reasons[-1])
         return None
 
     def target_directions(self, bars: BarSeries) -> npt.NDArray[np.int8]:

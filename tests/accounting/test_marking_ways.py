@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mia_core.accounting import Portfolio
+from mia_core.accounting import Portfolio, marks
 from mia_core.errors import DomainValueError
 from mia_core.instruments import ES
 from mia_core.orders import Fill, OrderSide
@@ -118,3 +118,25 @@ def test_a_deferred_run_is_valued_at_the_constants_of_its_own_time() -> None:
     tick = ES.tick_value_cents
     assert equity.tolist() == [1_000_000, 1_000_000 + 4 * tick, 1_000_000 + 8 * tick - 500, 1_000_000 + 8 * tick - 500]
     assert p.peak_equity_cents == 1_000_000 + 8 * tick - 500
+
+
+@pytest.mark.parametrize("held", [1, 2, marks.SHORT_RUN - 1, marks.SHORT_RUN, marks.SHORT_RUN + 1, 300])
+def test_excursions_over_short_and_long_runs_match_a_mark_per_bar(held: int) -> None:
+    """Runs up to ``SHORT_RUN`` bars are reduced through memoryviews, longer ones by numpy: the same books."""
+    rng = np.random.default_rng(held)
+    bars = [(int(c), int(u), int(d)) for c, u, d in zip(rng.integers(-300, 300, held + 2), rng.integers(0, 9, held + 2),
+                                                        rng.integers(0, 9, held + 2), strict=True)]
+    ts, top, bottom, close = prices(bars)
+    one, deferred = Portfolio(ES, 2_500_000), Portfolio(ES, 2_500_000)
+    deferred.follow(ts, top, bottom, close)
+    for side, at in ((OrderSide.BUY, 0), (OrderSide.SELL, held + 1)):  # in at the first bar, out at the last
+        fill = Fill(order_id="o", instrument=ES, side=side, quantity=1, price=ES.from_ticks(int(close[at])),
+                    ts=int(ts[at]), commission_cents=225)  # fmt: skip
+        assert one.apply_fill(fill, "signal") == deferred.apply_fill(fill, "signal")
+        stop = held + 1 if at == 0 else held + 2
+        for i in range(at, stop):
+            one.mark(int(ts[i]), ES.from_ticks(int(top[i])), ES.from_ticks(int(bottom[i])),
+                     ES.from_ticks(int(close[i])))  # fmt: skip
+        deferred.mark_range(at, stop)
+    assert one.round_trips == deferred.round_trips
+    assert one.round_trips[0].bars_held == held + 1

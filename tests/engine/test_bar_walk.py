@@ -109,3 +109,35 @@ def test_a_strategy_returning_something_else_is_named_at_its_bar(monkeypatch: py
         assert len(stopped.value.result.equity_cents) == 31
     assert errors[0] == errors[1]
     assert "returned str 'long'; expected a Signal or None" in errors[1]
+
+
+class Recording(SmaCrossStrategy):
+    """sma_cross that keeps every bar it is given."""
+
+    def __init__(self) -> None:
+        super().__init__(SmaCrossConfig(fast=5, slow=20))
+        self.bars: list[Bar] = []
+
+    def on_bar(self, bar: Bar, context: Any) -> Signal | None:
+        self.bars.append(bar)
+        return super().on_bar(bar, context)
+
+
+@pytest.mark.parametrize("flow", [False, True])
+def test_the_walk_hands_the_strategy_the_bars_the_series_holds(monkeypatch: pytest.MonkeyPatch, flow: bool) -> None:
+    """The walk builds its own Bars, a block of rows at a time: each equals ``series.bar(i)``, NaN volumes as None."""
+    base = bundled_series("sp500", ES).slice(0, 300)
+    bid, ask = base.volume * 0.4, base.volume * 0.5
+    bid[::7] = ask[3::5] = float("nan")  # unknown on some bars
+    series = BarSeries(ES, base.ts, base.open, base.high, base.low, base.close, base.volume,
+                       bid if flow else None, ask if flow else None)  # fmt: skip
+    monkeypatch.setattr(type(series.trusted()), "BLOCK", 64)  # several blocks, the last one short
+    strategy = Recording()
+    engine = TradingEngine(ES, strategy)
+    assert walk.can_defer_marks(engine, series)
+    result = run_backtest(series, engine, SimulatedExchange(ES, ExchangeConfig()))
+    assert len(result.round_trips) > 3
+    assert strategy.bars == [series.bar(i) for i in range(len(series))]
+    assert all(type(bar) is Bar for bar in strategy.bars)
+    assert any(bar.bid_volume is None for bar in strategy.bars)
+    assert flow == any(bar.ask_volume is not None for bar in strategy.bars)
