@@ -145,7 +145,7 @@ def round_trip(
     return new
 
 
-def _setters(cls: type) -> tuple[Callable[[Any, Any], None], ...]:
+def slot_setters(cls: type) -> tuple[Callable[[Any, Any], None], ...]:
     """The ``__set__`` of each of an attrs slotted class's fields, in field order.
 
     A frozen class refuses ``setattr``; its slot descriptors set a field directly, and
@@ -155,7 +155,7 @@ def _setters(cls: type) -> tuple[Callable[[Any, Any], None], ...]:
     return tuple(getattr(cls, field.name).__set__ for field in attrs.fields(cls))
 
 
-_SIGNAL = _setters(Signal)
-_SIGNAL_GENERATED = _setters(SignalGenerated)
-_INTENT = _setters(OrderIntent)
-_ROUND_TRIP = _setters(RoundTrip)
+_SIGNAL = slot_setters(Signal)
+_SIGNAL_GENERATED = slot_setters(SignalGenerated)
+_INTENT = slot_setters(OrderIntent)
+_ROUND_TRIP = slot_setters(RoundTrip)

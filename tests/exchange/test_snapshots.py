@@ -1,0 +1,44 @@
+"""The exchange's cheap constructors build what the validating constructors build, field for field."""
+
+from __future__ import annotations
+
+import attrs
+
+from mia_core.events import FillReceived, OrderUpdated, PositionChanged
+from mia_core.exchange import snapshots
+from mia_core.instruments import ES
+from mia_core.orders import Fill, Order, OrderStatus, Position
+
+from .helpers import BUY, SELL, at, market
+
+
+def _fields(obj: object) -> dict[str, object]:
+    return attrs.asdict(obj, recurse=False)  # type: ignore[arg-type]
+
+
+def test_a_new_order_and_its_next_snapshots_equal_the_validating_constructors() -> None:
+    intent = market(BUY, 2)
+    made = snapshots.new_order("SIM-1", intent, at(0))
+    assert _fields(made) == _fields(Order("SIM-1", intent, OrderStatus.PENDING, updated_ts=at(0)))
+    working = snapshots.next_order(made, OrderStatus.WORKING, at(1))
+    assert _fields(working) == _fields(attrs.evolve(made, status=OrderStatus.WORKING, updated_ts=at(1)))
+    filled = snapshots.next_order(working, OrderStatus.FILLED, at(2), filled_quantity=2, average_fill_price=5000.25)
+    expected = attrs.evolve(working, status=OrderStatus.FILLED, updated_ts=at(2), filled_quantity=2,
+                            average_fill_price=5000.25)
+    assert _fields(filled) == _fields(expected) and filled == expected
+    smaller = market(BUY, 1)
+    assert snapshots.next_order(made, OrderStatus.WORKING, at(3), intent=smaller).intent is smaller
+
+
+def test_fills_events_and_positions_equal_the_validating_constructors() -> None:
+    fill = snapshots.fill("SIM-1", ES, SELL, 3, 5000.5, at(4), 675, "SIM-F1")
+    assert _fields(fill) == _fields(Fill("SIM-1", ES, SELL, 3, 5000.5, at(4), 675, "SIM-F1"))
+    order = snapshots.new_order("SIM-2", market(SELL), at(4))
+    updated = snapshots.order_updated(at(4), order, None)
+    assert _fields(updated) == _fields(OrderUpdated(at(4), order, None))
+    received = snapshots.fill_received(at(4), fill)
+    assert _fields(received) == _fields(FillReceived(at(4), fill))
+    position = snapshots.position(ES, -3, 5000.5)
+    assert _fields(position) == _fields(Position(ES, -3, 5000.5))
+    changed = snapshots.position_changed(at(4), position, -1250)
+    assert _fields(changed) == _fields(PositionChanged(at(4), position, -1250))
