@@ -6,7 +6,6 @@ from datetime import date, datetime, time, timedelta
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from mia_core.timeutil import CHICAGO, CME_ROLLOVER_HOUR, NS_PER_SECOND
 
@@ -29,6 +28,8 @@ def cme_trading_days(ts: npt.ArrayLike) -> npt.NDArray[np.datetime64]:
     Converts to Chicago wall-clock time and shifts it by the hours left after the
     rollover, so any wall time at or after 17:00 lands on the next calendar date.
     """
+    import pandas as pd  # here, not at the top: a backtest's process needs pandas only for its reports
+
     ns = np.asarray(ts, dtype=np.int64)
     if ns.size == 0:
         return np.empty(0, dtype="datetime64[D]")
