@@ -4,21 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 import attrs
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from mia_core.errors import MiaError
 from mia_core.instruments import Instrument
 from mia_core.series import BarSeries, FloatArray, IntArray
 from mia_core.spikes import DEFAULT_SPIKE_THRESHOLD, SpikeRepair, clip_spikes, find_spikes
+from mia_core.timeutil import CHICAGO
+from mia_core.wallclock import local_ns
 
 Policy = Literal["error", "repair"]
 NAT = np.iinfo(np.int64).min  # pandas' NaT as int64: a missing timestamp
 PRICES, OPTIONAL = ("open", "high", "low", "close"), ("bid_volume", "ask_volume", "trade_count")
 REQUIRED = ("ts", *PRICES, "volume")
+NEW_YORK = ZoneInfo("America/New_York")
 DAY_NS, DAILY_GAP_DAYS, INTRADAY_GAP_FACTOR, _GRID_TOLERANCE = 86_400 * 10**9, 4, 3, 1e-6
 
 ISSUE_KINDS: Mapping[str, tuple[str, str]] = {  # kind -> (reason, repair)
@@ -206,6 +209,8 @@ class _Checker:
 
 
 def _show_ts(ns: int) -> str:
+    import pandas as pd  # here, not at the top: only a reported issue needs it
+
     return "NaT" if ns == NAT else pd.Timestamp(ns, unit="ns", tz="UTC").isoformat()
 
 
@@ -319,11 +324,9 @@ def find_gaps(ts: IntArray) -> tuple[IntArray, IntArray]:
     median = float(np.median(step))
     if median >= 20 * 3600 * 1e9:
         rows = np.flatnonzero(step > DAILY_GAP_DAYS * DAY_NS) + 1
-        days = pd.to_datetime(ts, unit="ns", utc=True).tz_convert("America/New_York").normalize().tz_localize(None)
-        day = days.to_numpy().astype("datetime64[D]")
+        day = (local_ns(ts, NEW_YORK) // DAY_NS).astype("datetime64[D]")
         return rows, np.busday_count(day[rows - 1] + 1, day[rows]).astype(np.int64)
-    local = pd.to_datetime(ts, unit="ns", utc=True).tz_convert("America/Chicago").tz_localize(None)
-    trading_day = (local.to_numpy().astype("datetime64[ns]").astype(np.int64) + 7 * 3600 * 10**9) // DAY_NS
+    trading_day = (local_ns(ts, CHICAGO) + 7 * 3600 * 10**9) // DAY_NS
     same_day = trading_day[1:] == trading_day[:-1]
     gap = (same_day & (step > INTRADAY_GAP_FACTOR * median)) | (np.diff(trading_day) > DAILY_GAP_DAYS)
     rows = np.flatnonzero(gap) + 1

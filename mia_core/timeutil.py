@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
-
-import pandas as pd
 
 from mia_core.errors import DomainValueError
 
 CHICAGO = ZoneInfo("America/Chicago")
 NS_PER_SECOND = 1_000_000_000
 CME_ROLLOVER_HOUR = 17
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def to_ns(value: Any, *, owner: str = "timestamp", field: str = "ts") -> int:
@@ -25,14 +25,16 @@ def to_ns(value: Any, *, owner: str = "timestamp", field: str = "ts") -> int:
         raise DomainValueError(owner, field, value, "a boolean is not a timestamp")
     if isinstance(value, int):
         return value
-    if isinstance(value, pd.Timestamp):
+    pandas = sys.modules.get("pandas")  # a pandas Timestamp exists only once pandas is imported
+    if pandas is not None and isinstance(value, pandas.Timestamp):
         if value.tzinfo is None:
             raise DomainValueError(owner, field, value, "naive timestamp; give a time zone (UTC)")
         return int(value.value)
     if isinstance(value, datetime):
         if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
             raise DomainValueError(owner, field, value, "naive timestamp; give a time zone (UTC)")
-        return int(pd.Timestamp(value).value)
+        since = value - _EPOCH  # exact: days, seconds and microseconds (what pandas.Timestamp(value).value gives)
+        return (since.days * 86_400 + since.seconds) * NS_PER_SECOND + since.microseconds * 1000
     raise DomainValueError(owner, field, value, "expected an aware datetime or integer ns since the epoch")
 
 

@@ -12,7 +12,6 @@ from typing import Any
 
 import attrs
 import numpy as np
-import pandas as pd
 
 from mia_core.instruments import ES
 from mia_core.synthetic import SyntheticConfig, generate_bars
@@ -54,6 +53,8 @@ def engine_build() -> str:
 
 def write_bench_data(directory: Path, bars: int, seed: int = 7) -> Path:
     """Synthetic ES one-minute bars as Parquet (the same file for every engine)."""
+    import pandas as pd  # here, not at the top: the MIA children do not need it
+
     series = generate_bars(ES, SyntheticConfig(bars=bars, seed=seed))
     path = directory / f"synthetic_es_{bars}.parquet"
     frame = pd.DataFrame(
@@ -108,6 +109,7 @@ def _run_mia(path: str, vectorised: bool) -> dict[str, Any]:
 
 def _run_backtrader(path: str) -> dict[str, Any]:
     import backtrader as bt
+    import pandas as pd
 
     class SmaCross(bt.Strategy):  # type: ignore[misc]
         def __init__(self) -> None:

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import pandas as pd
 
 from adapters.bootstrap.barcheck import intraday_needs, stale_open_notes
 from adapters.bootstrap.config import SystemPlan
@@ -28,7 +27,7 @@ from mia_core.metrics import PerformanceMetrics, compute_metrics
 from mia_core.orders import Fill, OrderSide
 from mia_core.risk.guard import DayGuard
 from mia_core.series import BarSeries
-from mia_core.timeutil import CHICAGO
+from mia_core.timeutil import CHICAGO, to_ns
 
 
 @attrs.frozen
@@ -74,7 +73,7 @@ def _bound_ns(day: dt.date | None, end: bool) -> int | None:
     if day is None:
         return None
     moment = dt.datetime.combine(day, dt.time(23, 59, 59) if end else dt.time(0, 0), tzinfo=CHICAGO)
-    return int(pd.Timestamp(moment).value)
+    return to_ns(moment)
 
 
 def exchange_config(plan: SystemPlan) -> ExchangeConfig:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -32,7 +33,6 @@ from adapters.bootstrap.progress import progress_bar
 from adapters.bootstrap.startup import check_plan
 from adapters.check.cli import check_app
 from adapters.ib.cli import ib_app
-from adapters.ib.history import HistoryError
 from adapters.journal.cli import journal_app
 from adapters.launcher.cli import start_command
 from adapters.research.cli import ablation_command, walkforward_command
@@ -106,6 +106,12 @@ def config_check(
     console.print(f"[green]ok[/]: {config} is a valid {plan.settings.mode.value} system")
 
 
+
+def _history_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is IB's ``HistoryError`` (its module, with ib_async, is imported only when IB is used)."""
+    history = sys.modules.get("adapters.ib.history")
+    return history is not None and isinstance(exc, history.HistoryError)
+
 @app.command("init")
 def init(
     path: Annotated[Path, typer.Argument(help="Where to write the example.")] = Path("mia.yaml"),
@@ -175,9 +181,9 @@ def backtest(
         if stopped.run is not None:
             _report(stopped.run, directory)
         raise fail(str(stopped), code=1) from stopped
-    except HistoryError as exc:  # the history could not be had (IB refused it, a gap): what and why, no traceback
-        raise fail(str(exc), code=1) from exc
     except MiaError as exc:  # configuration, plugins, the data file, the window's dates
+        if _history_error(exc):  # the history could not be had (IB refused it, a gap): what and why, no traceback
+            raise fail(str(exc), code=1) from exc
         raise fail(str(exc)) from exc
     if journal is not None:
         from adapters.journal.files import write_journal

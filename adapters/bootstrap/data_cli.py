@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -50,6 +49,7 @@ def show_data_details(enabled: bool) -> None:
 
 
 def _when(ns: int) -> str:
+    import pandas as pd
     stamp = pd.Timestamp(ns, tz="UTC")
     return f"{stamp:%Y-%m-%d %H:%M} UTC ({stamp.tz_convert('America/Chicago'):%Y-%m-%d %H:%M} Chicago)"
 
@@ -122,5 +122,8 @@ from adapters.bootstrap.import_cli import import_command  # noqa: E402  (its own
 
 data_app.command("import")(import_command)
 from adapters.sierra.files.levels_cli import levels_command  # noqa: E402  (its own module, registered here)
+
+if TYPE_CHECKING:
+    pass
 
 data_app.command("levels")(levels_command)

@@ -8,12 +8,14 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
-import pandas as pd
 import typer
 from rich.console import Console
 
 from adapters.bootstrap.cli_shared import fail
 from mia_core.errors import MiaError
+
+if TYPE_CHECKING:
+    pass
 
 if TYPE_CHECKING:
     from adapters.ib.config import IbConnectionConfig
@@ -73,6 +75,8 @@ def download_command(
     The account id, if one is needed, comes from MIA_IB_ACCOUNT; it is never printed. An
     interrupted download keeps what it had: the same command again fetches only the rest.
     """
+    import pandas as pd
+
     from adapters.ib.config import IbConnectionConfig
     from adapters.ib.download import DownloadRequest, trading_day_bounds
     from mia_core.rolls import RollMethod, RollRule

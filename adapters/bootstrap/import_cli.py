@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 
 from adapters.bootstrap.cli_shared import fail
 from mia_core.errors import MiaError
+
+if TYPE_CHECKING:
+    pass
 
 console = Console()
 
@@ -24,6 +26,8 @@ def import_command(
                                                     "Multiplier when the file's prices are scaled.")] = 1.0,
 ) -> None:
     """Turn a .scid file (tick or bar records) into Parquet bars with bid/ask volume (for --data or the YAML)."""
+    import pandas as pd
+
     from adapters.sierra.files.bars import parse_bar_size
     from adapters.sierra.files.export_bars import import_scid
     from mia_core.instruments import instrument_for

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from adapters.ml.registry import ModelRegistry
-from adapters.options.archive import StoredSnapshots
 from mia_core.calc.session_calendar import SessionCalendar
 from mia_core.clock import ManualClock
 from mia_core.instruments import ES, Instrument
@@ -30,10 +28,14 @@ class ContextServices:
 
     def snapshot_archive(self, directory: str) -> SnapshotArchive:
         """The snapshots the point-in-time store keeps in ``directory`` (``adapters.options.archive``)."""
+        from adapters.options.archive import StoredSnapshots  # pandas and the options store: only when asked
+
         return StoredSnapshots(directory)
 
     def model_store(self, directory: str) -> ModelStore:
         """The model registry in ``directory`` (``adapters.ml.registry``)."""
+        from adapters.ml.registry import ModelRegistry  # the model files' code: only when asked
+
         return ModelRegistry(directory)
 
 

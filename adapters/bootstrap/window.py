@@ -6,13 +6,12 @@ import datetime as dt
 
 import attrs
 import numpy as np
-import pandas as pd
 
 from adapters.bootstrap.container import System
 from mia_core.accounting import cme_trading_days
 from mia_core.errors import MiaError
 from mia_core.series import BarSeries
-from mia_core.timeutil import CHICAGO
+from mia_core.timeutil import CHICAGO, to_ns
 
 
 class WindowError(MiaError):
@@ -63,7 +62,7 @@ def system_warmup(system: System) -> tuple[int, str]:
 
 
 def _end_ns(day: dt.date) -> int:
-    return int(pd.Timestamp(dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=CHICAGO)).value)
+    return to_ns(dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=CHICAGO))
 
 
 def select(full: BarSeries, bounds: Bounds, system: System) -> Window:

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import os
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
-import pandas_market_calendars as mcal
 
 from mia_core.calc.session_calendar import SessionCalendar
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CALENDAR = "CME_Equity"
 ZONE = "America/Chicago"
@@ -21,6 +27,8 @@ LAST_DAY = "2035-12-31"
 
 
 def _local(days: pd.DatetimeIndex, at: dt.time) -> np.ndarray:
+    import pandas as pd
+
     stamps = (days.tz_localize(None).normalize() + pd.Timedelta(hours=at.hour, minutes=at.minute)).tz_localize(ZONE)
     return stamps.tz_convert("UTC").tz_localize(None).to_numpy(dtype="datetime64[ns]").view(np.int64)
 
@@ -37,6 +45,9 @@ def build_calendar(start: str = FIRST_DAY, end: str = LAST_DAY) -> SessionCalend
     02:00, 08:30 and 15:00 Chicago time of each trading day, cut at an early close.
     Times are converted to UTC per day, so daylight-saving changes land where they do.
     """
+    import pandas as pd
+    import pandas_market_calendars as mcal
+
     calendar = mcal.get_calendar(CALENDAR)
     schedule = calendar.schedule(start, end)
     days = pd.DatetimeIndex(schedule.index)
@@ -53,7 +64,53 @@ def build_calendar(start: str = FIRST_DAY, end: str = LAST_DAY) -> SessionCalend
     )
 
 
+COLUMNS = ("open", "london", "rth_open", "rth_close", "close", "early_close")
+
+
+def cache_path() -> Path:
+    """Where the built calendar is kept: ``$MIA_HOME/cache`` (else ``~/.mia/cache``), one file per version of the
+    calendar libraries and of this module, so an upgrade builds it anew."""
+    versions = "-".join(_version(name) for name in ("pandas-market-calendars", "exchange-calendars"))
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    home = Path(os.environ.get("MIA_HOME") or "~/.mia").expanduser()
+    return home / "cache" / f"cme-{CALENDAR}-{FIRST_DAY}-{LAST_DAY}-{versions}-{code}.npz"
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+def _load(path: Path) -> SessionCalendar | None:
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            return SessionCalendar(str(stored["source"]), *(stored[name] for name in COLUMNS))
+    except (OSError, KeyError, ValueError):  # absent, unreadable or from another layout: built again
+        return None
+
+
+def _store(calendar: SessionCalendar, path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.stem}.{os.getpid()}.partial.npz")
+        np.savez(partial, source=np.array(calendar.source), **{name: getattr(calendar, name) for name in COLUMNS})
+        partial.replace(path)  # whole or not at all: another process may be reading it
+    except OSError:  # a read-only home: the calendar is built in each process instead
+        pass
+
+
 @functools.cache
 def cme_calendar() -> SessionCalendar:
-    """The CME calendar from 1990 to 2035, built once per process."""
-    return build_calendar()
+    """The CME calendar from 1990 to 2035, built once per process, read from the cache after the first build.
+
+    Building it imports pandas and pandas-market-calendars (~90 MB of memory); reading
+    the cached arrays imports neither.
+    """
+    path = cache_path()
+    calendar = _load(path)
+    if calendar is None:
+        calendar = build_calendar()
+        _store(calendar, path)
+    return calendar

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from adapters.ib.config import IbBrokerConfig, IbConnectionConfig, IbFeedConfig
-from adapters.ib.connection import IbConnection
 from ports.components import BuildContext, ComponentKind, ComponentSpec
 from ports.hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    from adapters.ib.connection import IbConnection
 
 CONNECTION_KEYS = (
     "account_env",
@@ -26,6 +29,8 @@ def shared_connection(config: IbConnectionConfig, context: BuildContext) -> IbCo
     Components sharing it must agree on the connection settings; a difference is an
     error naming the keys (rather than one component's values silently winning).
     """
+    from adapters.ib.connection import IbConnection  # ib_async (14 MB): only when a system uses IB
+
     connection = context.shared(config.key, lambda: IbConnection(config, context.clock))
     first = connection.config
     differ = [k for k in CONNECTION_KEYS if getattr(first, k) != getattr(config, k)]

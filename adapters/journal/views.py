@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from adapters.journal.jsonl import to_plain
 from adapters.journal.schema import key_columns
 from mia_core.journal import JournalEntry
 from mia_core.timeutil import cme_trading_day, ns_to_datetime
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Plain = dict[str, Any]
 
@@ -156,6 +157,7 @@ def describe(entry: Plain) -> str:
 
 def export_frame(entries: list[Plain], kind: str | None) -> pd.DataFrame:
     """A table of entries: key columns and the payload as JSON; with ``kind``, its payload's fields as columns."""
+    import pandas as pd
     chosen = [e for e in entries if kind is None or e["kind"] == kind]
     base = pd.DataFrame({
         "seq": [e["seq"] for e in chosen], "ts": [e["ts"] for e in chosen],

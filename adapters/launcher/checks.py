@@ -12,7 +12,6 @@ from typing import Any
 import attrs
 import numpy as np
 
-from adapters.calendars.cme import cme_calendar
 from adapters.live.health import disk_free_pct
 from adapters.risk.store import read_latch
 from mia_core.timeutil import ns_to_datetime
@@ -40,6 +39,8 @@ class CheckResult:
 
 def market_hours(now_ns: int) -> CheckResult:
     """Whether CME Globex is open now (a warning when closed, with the next open)."""
+    from adapters.calendars.cme import cme_calendar  # pandas-market-calendars (8 MB): only when this check runs
+
     calendar = cme_calendar()
     i = int(np.searchsorted(calendar.close, now_ns, side="right"))
     if i >= len(calendar.open):

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from adapters.notifiers.outbox import Permanent, RetryLater, Transient
 from mia_core.errors import DomainValueError
+
+if TYPE_CHECKING:
+    import httpx  # imported by the functions that post: discovering the notifiers needs no HTTP client
 
 # httpx logs each request's full URL at INFO (httpcore its parts at DEBUG): a webhook URL is a secret.
 for _name in ("httpx", "httpcore"):
@@ -43,6 +44,8 @@ def retry_after(response: httpx.Response) -> float | None:
 
 def post(client: httpx.Client, url: str, **kwargs: Any) -> None:
     """POST to ``url``; raise ``RetryLater``/``Transient``/``Permanent`` (messages without the URL)."""
+    import httpx
+
     try:
         response = client.post(url, **kwargs)
     except httpx.TimeoutException:

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import numbers
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import pandas as pd
 
 from mia_core.errors import DomainValueError, MiaError
 from mia_core.gex.codec import REQUIRED, iso_utc, quote_columns, quotes_from_columns
 from mia_core.options import OptionsChainSnapshot
 from mia_core.timeutil import to_ns
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @attrs.frozen
@@ -38,6 +40,7 @@ def _constant(frame: pd.DataFrame, column: str, path: Path) -> Any:
 
 
 def _timestamp(value: Any, path: Path) -> int:
+    import pandas as pd
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         return int(value)  # integer UTC nanoseconds (numpy integers included)
     try:
@@ -53,6 +56,7 @@ def read_long_format(
     path: str | Path, *, underlying: str | None = None, spot: float | None = None, ts: Any = None
 ) -> ReadResult:
     """Read a long-format CSV (``.csv``, ``.csv.gz``) or Parquet (``.parquet``) file."""
+    import pandas as pd
     path = Path(path)
     try:
         frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
@@ -84,6 +88,7 @@ def read_long_format(
 
 def write_long_format(snapshot: OptionsChainSnapshot, path: str | Path) -> Path:
     """Write ``snapshot`` in the long format (Parquet when the name ends in .parquet, else CSV)."""
+    import pandas as pd
     path = Path(path)
     frame = pd.DataFrame(quote_columns(snapshot))
     frame.insert(0, "spot", snapshot.spot)

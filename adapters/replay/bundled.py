@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from mia_core.data_quality import CheckedBars, check_bars
 from mia_core.instruments import Instrument
 from mia_core.series import BarSeries, IntArray
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DATASETS = {"sp500": "sp500_daily.csv.gz", "nasdaq": "nasdaq_daily.csv.gz"}
 VIX_FILE = "vix_daily.csv.gz"
@@ -18,6 +21,7 @@ CLOSE_ZONE = "America/New_York"
 
 
 def _read(filename: str) -> pd.DataFrame:
+    import pandas as pd
     with resources.files("adapters.replay").joinpath("data", filename).open("rb") as handle:
         frame = pd.read_csv(handle, compression="gzip")
     frame["Date"] = pd.to_datetime(frame["Date"], format="%m/%d/%Y")
@@ -26,6 +30,7 @@ def _read(filename: str) -> pd.DataFrame:
 
 def daily_close_ns(dates: pd.Series) -> IntArray:
     """Each date's 16:00 New York close as UTC nanoseconds (bars are stamped at close)."""
+    import pandas as pd
     local = (dates + pd.Timedelta(CLOSE_TIME + ":00")).dt.tz_localize(CLOSE_ZONE)
     utc = local.dt.tz_convert("UTC").dt.tz_localize(None)
     return utc.to_numpy(dtype="datetime64[ns]").view(np.int64)
@@ -62,6 +67,7 @@ def vix_series() -> pd.Series:
 
     The file marks exchange holidays with ``.`` (FRED style); those dates are left out.
     """
+    import pandas as pd
     frame = _read(VIX_FILE)
     frame = frame[frame["vix"].astype(str) != "."].reset_index(drop=True)
     index = pd.to_datetime(daily_close_ns(frame["Date"]), utc=True)

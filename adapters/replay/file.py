@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
-import pandas as pd
-import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
+from adapters.replay.arrow_bars import arrow_columns, read_table
 from adapters.replay.encoding import scan_utf8
 from adapters.replay.file_config import (
     CSV_SUFFIXES,
@@ -37,6 +36,9 @@ from mia_core.data_quality import (
 )
 from mia_core.errors import MiaError
 from mia_core.instruments import Instrument
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["CSV_SUFFIXES", "PARQUET_SUFFIXES", "ColumnMap", "DataFileError", "FileFeedConfig", "FileReading",
            "detect_format", "read_bars", "read_file", "resolve_path"]
@@ -113,12 +115,18 @@ def _layout(config: FileFeedConfig, header: list[str], source: str) -> tuple[Lay
 
 def _header(path: Path, fmt: str, config: FileFeedConfig) -> list[str]:
     if fmt == "csv":
+        import pandas as pd  # here, not at the top: a Parquet file of plain columns is read without pandas
+
         return [str(c) for c in pd.read_csv(path, sep=config.delimiter, nrows=0).columns]
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
     return [str(c) for c in pq.read_schema(path).names]
 
 
-def _read_frame(path: Path, fmt: str, config: FileFeedConfig, mapping: dict[str, str]) -> tuple[pd.DataFrame,
-                                                                                                  RowLabel]:
+def _read_frame(path: Path, fmt: str, config: FileFeedConfig, mapping: dict[str, str],
+                table: Any = None) -> tuple[pd.DataFrame, RowLabel]:
+    import pandas as pd
+
     wanted = list(dict.fromkeys(mapping.values()))
     if fmt == "csv":
         text = [mapping[k] for k in ("ts", "time") if k in mapping] if (config.ts_format or "time" in mapping) else []
@@ -128,7 +136,7 @@ def _read_frame(path: Path, fmt: str, config: FileFeedConfig, mapping: dict[str,
         frame = frame[frame.notna().any(axis=1)]  # blank lines: kept while reading so line numbers stay right
         lines = frame.index.to_numpy() + 2
         return frame.reset_index(drop=True), lambda i: f"line {int(lines[i])}"
-    table = pq.read_table(path, columns=wanted)
+    table = read_table(path, mapping) if table is None else table
     # Column by column, freeing Arrow's buffers as it goes: the peak stays near one copy of the data.
     frame = table.to_pandas(self_destruct=True, split_blocks=True)
     del table
@@ -138,6 +146,8 @@ def _read_frame(path: Path, fmt: str, config: FileFeedConfig, mapping: dict[str,
 
 def _numbers(raw: pd.Series, ours: str, source: str, label: RowLabel, policy: str) -> np.ndarray:
     """The column as a float64 array of its own (never a view of the frame's memory, which is freed next)."""
+    import pandas as pd
+
     values = pd.to_numeric(raw, errors="coerce") if not pd.api.types.is_numeric_dtype(raw.dtype) else raw
     array = np.array(values, dtype=np.float64)
     if policy == "error":
@@ -186,11 +196,19 @@ def read_file(config: FileFeedConfig, instrument: Instrument) -> FileReading:
     try:
         header = _header(path, fmt, config)
         layout, mapping = _layout(config, header, source)
-        frame, label = _read_frame(path, fmt, config, mapping)
-    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        table = read_table(path, mapping) if fmt == "parquet" else None
+        plain = arrow_columns(table, mapping, config.timestamp_spec()) if layout.name == "MIA" and table is not None \
+            else None
+        if plain is None:
+            frame, label = _read_frame(path, fmt, config, mapping, table)
+        del table
+    except (OSError, ValueError) as exc:  # pandas' ParserError is a ValueError
         if isinstance(exc, MiaError):
             raise
         raise DataFileError(source, f"cannot read as {fmt}: {exc}") from exc
+    if plain is not None:  # a MIA-layout file is stamped as its settings say (what stamping() returns for it)
+        return _checked(path, fmt, layout, mapping, Stamping(config.timestamp_spec()), plain, lambda i: f"row {i}",
+                        config, instrument, (0, []))
     if frame.empty:
         raise DataFileError(source, "the file has no bars")
     how = stamping(config, layout, frame[mapping["ts"]], has_time_column="time" in mapping)
@@ -202,6 +220,15 @@ def read_file(config: FileFeedConfig, instrument: Instrument) -> FileReading:
             del frame[theirs]  # its memory goes back now: the file is held once, not twice, while it converts
     del frame
     release_unused_memory()
+    return _checked(path, fmt, layout, mapping, how, columns, label, config, instrument, (undecodable, examples))
+
+
+def _checked(path: Path, fmt: str, layout: Layout, mapping: dict[str, str], how: Stamping, columns: dict[str, Any],
+             label: RowLabel, config: FileFeedConfig, instrument: Instrument,
+             encoding: tuple[int, list[Issue]]) -> FileReading:
+    """The read columns checked (and under ``repair`` fixed) as bars, with what was made of the file."""
+    source = str(path)
+    undecodable, examples = encoding
     field_label = {k: v for k, v in mapping.items() if k != "time"}
     checked = check_bars(columns, instrument, source=source, policy=config.on_bad_data, row_label=label,
                          field_label=field_label, spike_threshold=config.spike_threshold,
@@ -212,7 +239,7 @@ def read_file(config: FileFeedConfig, instrument: Instrument) -> FileReading:
             report, counts={"bad_encoding": undecodable, **report.counts}, examples=(*examples, *report.examples)))
     if len(checked.series) == 0:
         raise DataFileError(source, "no valid bars left after repair:\n" + checked.report.summary())
-    del columns
+    columns.clear()  # the caller's dict too: under repair it held the columns before their fixes
     bar_seconds = infer_bar_seconds(checked.series.ts)
     release_unused_memory()  # last: the checks' and the inference's temporaries are freed by now
     notes = (*layout.notes, *how.notes)

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import attrs
 
-from adapters.replay.bundled import load_bundled
-from adapters.replay.feed import SeriesDataFeed
-from adapters.replay.file import DataFileError, FileFeedConfig, detect_format, read_bars, resolve_path
-from adapters.replay.tick_feed import TicksDataFeed, TicksFeedConfig, open_ticks_feed
-from mia_core.synthetic import SyntheticConfig, generate
+from adapters.replay.file_config import DataFileError, FileFeedConfig, detect_format, resolve_path
+from adapters.replay.tick_feed import TicksDataFeed, TicksFeedConfig
+from mia_core.synthetic import SyntheticConfig
 from ports.components import BuildContext, ComponentKind, ComponentSpec
 from ports.hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    from adapters.replay.feed import SeriesDataFeed
+
+# The readers (pandas, pyarrow) are imported by the factories: discovering the plugin costs little.
 
 
 @attrs.frozen
@@ -27,10 +30,16 @@ SyntheticFeedConfig = SyntheticConfig  # the ``synthetic`` feed's settings are t
 
 
 def _bundled(config: BundledFeedConfig, context: BuildContext) -> SeriesDataFeed:
+    from adapters.replay.bundled import load_bundled
+    from adapters.replay.feed import SeriesDataFeed
+
     return SeriesDataFeed("bundled", lambda instrument: load_bundled(config.dataset, instrument))
 
 
 def _file(config: FileFeedConfig, context: BuildContext) -> SeriesDataFeed:
+    from adapters.replay.feed import SeriesDataFeed
+    from adapters.replay.file import read_bars
+
     path = resolve_path(config.path)  # resolved now, against the directory the system was started in
     if not path.is_file():
         raise DataFileError(str(path), "no such file (relative paths are taken from the current directory)")
@@ -40,10 +49,15 @@ def _file(config: FileFeedConfig, context: BuildContext) -> SeriesDataFeed:
 
 
 def _ticks(config: TicksFeedConfig, context: BuildContext) -> TicksDataFeed:
+    from adapters.replay.tick_feed import open_ticks_feed
+
     return open_ticks_feed(config)
 
 
 def _synthetic(config: SyntheticConfig, context: BuildContext) -> SeriesDataFeed:
+    from adapters.replay.feed import SeriesDataFeed
+    from mia_core.synthetic import generate
+
     return SeriesDataFeed("synthetic", lambda instrument: generate(instrument, config))
 
 

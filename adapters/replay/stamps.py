@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
-import pandas as pd
 
 from adapters.replay.file_config import FileFeedConfig
 from adapters.replay.layouts import Layout
 from adapters.replay.timestamps import TimestampSpec
 from mia_core.data_quality import NAT
 from mia_core.series import IntArray
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DATE_CLOSE_TIME, DATE_CLOSE_ZONE = "16:00", "America/New_York"
 _DATE_ONLY = re.compile(r"^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{8})$")
@@ -51,6 +54,7 @@ def bar_label(seconds: int | None) -> str:
 
 
 def _dates_only(raw: pd.Series) -> bool:
+    import pandas as pd
     values = raw.dropna()
     if values.empty or pd.api.types.is_numeric_dtype(values.dtype):
         return False
@@ -62,6 +66,7 @@ def _dates_only(raw: pd.Series) -> bool:
 
 
 def _epoch_unit(raw: pd.Series, config: FileFeedConfig) -> str:
+    import pandas as pd
     if config.epoch_unit != "s" or not pd.api.types.is_numeric_dtype(raw.dtype) or raw.dropna().empty:
         return config.epoch_unit
     size = float(raw.dropna().abs().median())
@@ -75,6 +80,7 @@ def stamping(config: FileFeedConfig, layout: Layout, raw: pd.Series, *, has_time
     dates without a time close at 16:00 New York (16:00 in ``timezone`` when it is not UTC);
     layouts that stamp a bar at its start are moved to its close by the inferred bar size.
     """
+    import pandas as pd
     if layout.name == "MIA":
         return Stamping(config.timestamp_spec())
     notes: list[str] = []

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 import warnings
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 import attrs
 import numpy as np
-import pandas as pd
 
 from mia_core.data_quality import NAT, DataQualityError, Policy, RowLabel, describe_field
 from mia_core.series import IntArray
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
 _DAY_NS = 86_400 * 10**9
@@ -43,6 +45,7 @@ class _Fail:
 
 
 def _parse_text(raw: pd.Series, spec: TimestampSpec, fail: _Fail) -> pd.Series:
+    import pandas as pd
     text = raw.astype("string").str.strip()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # "could not infer format": parsed one by one, still checked
@@ -55,6 +58,7 @@ def _parse_text(raw: pd.Series, spec: TimestampSpec, fail: _Fail) -> pd.Series:
 
 
 def _localize(parsed: pd.Series, spec: TimestampSpec, fail: _Fail, policy: Policy) -> pd.Series:
+    import pandas as pd
     try:
         return cast(pd.Series, parsed.dt.tz_localize(spec.timezone, ambiguous="infer", nonexistent="raise"))
     except Exception:  # pandas/pytz raise several types for DST trouble
@@ -66,6 +70,7 @@ def _localize(parsed: pd.Series, spec: TimestampSpec, fail: _Fail, policy: Polic
 
 
 def _add_close_time(parsed: pd.Series, spec: TimestampSpec, fail: _Fail) -> pd.Series:
+    import pandas as pd
     if spec.close_time is None:
         return parsed
     hours, minutes = (int(part) for part in spec.close_time.split(":"))
@@ -94,6 +99,7 @@ def parse_timestamps(raw: pd.Series, spec: TimestampSpec, *, source: str, column
     with a zone or offset are converted; naive ones are taken as local time in
     ``spec.timezone``. Under policy ``error`` an unreadable value raises naming the row.
     """
+    import pandas as pd
     fail = _Fail(source, row_label, column, raw)
     present = raw.notna().to_numpy()
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype) and not spec.ts_format:

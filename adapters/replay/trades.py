@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import attrs
 import numpy as np
-import pandas as pd
 
 from adapters.replay.file_config import DataFileError, detect_format
 from mia_core.errors import DomainValueError
 from mia_core.instruments import Instrument
 from mia_core.ticks.tape import Tape
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 BUYER_WORDS = frozenset({"1", "+1", "1.0", "b", "buy", "buyer", "ask", "a"})
 SELLER_WORDS = frozenset({"-1", "-1.0", "s", "sell", "seller", "bid"})
@@ -62,6 +64,7 @@ def _find(frame: pd.DataFrame, name: str, field: str, path: Path) -> str:
 
 
 def _read(path: Path, kind: str) -> pd.DataFrame:
+    import pandas as pd
     try:
         if kind == "csv":
             return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
@@ -71,6 +74,7 @@ def _read(path: Path, kind: str) -> pd.DataFrame:
 
 
 def _times(values: pd.Series, fmt: TradesFormat, path: Path, kind: str) -> np.ndarray:
+    import pandas as pd
     scale = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}[fmt.epoch_unit]
     if pd.api.types.is_datetime64_any_dtype(values):
         stamps = pd.DatetimeIndex(values)
@@ -107,6 +111,7 @@ def _times(values: pd.Series, fmt: TradesFormat, path: Path, kind: str) -> np.nd
 
 
 def _numbers(values: pd.Series, field: str, path: Path, kind: str) -> np.ndarray:
+    import pandas as pd
     numbers = pd.to_numeric(values.astype(str).str.strip() if values.dtype == object else values, errors="coerce")
     bad = np.flatnonzero(numbers.isna())
     if bad.size:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import attrs
 import numpy as np
-import pandas as pd
 
 from mia_core.series import BarSeries
+
+if TYPE_CHECKING:
+    pass
 
 
 @attrs.frozen
@@ -23,6 +27,7 @@ class Fold:
 
 def years_of(series: BarSeries) -> np.ndarray:
     """The calendar year (New York) of each bar's close."""
+    import pandas as pd
     stamps = pd.to_datetime(series.ts, utc=True).tz_convert("America/New_York")
     return np.asarray(stamps.year, dtype=np.int64)
 

@@ -6,11 +6,13 @@ import csv
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import pandas as pd
-
 from mia_core.risk.windows import MINUTE_NS, NewsBlackout, NewsBlackoutConfig, NewsEvent, zone
+
+if TYPE_CHECKING:
+    pass
 
 REQUIRED = ("time", "title")
 OPTIONAL = ("minutes_before", "minutes_after")
@@ -61,6 +63,7 @@ def _event(row: dict[str, str], file: Path, line: int, tz: ZoneInfo, config: New
 
 
 def _instant(text: str, tz: ZoneInfo, where: str) -> int:
+    import pandas as pd
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError as exc:

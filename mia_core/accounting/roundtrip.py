@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import attrs
-import pandas as pd
 
 from mia_core.orders import OrderSide
 from mia_core.validation import fail, positive_int
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _non_negative_int(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
@@ -106,6 +109,8 @@ def round_trips_frame(trips: Iterable[RoundTrip]) -> pd.DataFrame:
     ``long``/``short`` and ``side`` the entry's order side. Columns are
     ``ROUND_TRIP_COLUMNS``; an empty input gives an empty frame with those columns.
     """
+    import pandas as pd  # here, not at the top: a backtest's process needs pandas only for its reports
+
     rows = [
         (
             t.symbol,

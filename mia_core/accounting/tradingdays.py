@@ -6,9 +6,11 @@ from datetime import date, datetime, time, timedelta
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from mia_core.timeutil import CHICAGO, CME_ROLLOVER_HOUR, NS_PER_SECOND
+from mia_core.wallclock import local_ns
+
+NAT = np.iinfo(np.int64).min  # a missing timestamp (pandas' NaT as int64)
 
 
 def cme_day_bounds(day: date) -> tuple[int, int]:
@@ -32,6 +34,11 @@ def cme_trading_days(ts: npt.ArrayLike) -> npt.NDArray[np.datetime64]:
     ns = np.asarray(ts, dtype=np.int64)
     if ns.size == 0:
         return np.empty(0, dtype="datetime64[D]")
-    wall = pd.DatetimeIndex(ns.astype("datetime64[ns]")).tz_localize("UTC").tz_convert(CHICAGO).tz_localize(None)
-    shifted = wall + pd.Timedelta(hours=24 - CME_ROLLOVER_HOUR)
-    return shifted.to_numpy().astype("datetime64[D]")
+    valid = ns != NAT
+    wall = local_ns(ns[valid] if not valid.all() else ns, CHICAGO)
+    shifted = (wall + (24 - CME_ROLLOVER_HOUR) * 3600 * NS_PER_SECOND).astype("datetime64[ns]")
+    if valid.all():
+        return shifted.astype("datetime64[D]")
+    days = np.full(ns.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+    days[valid] = shifted.astype("datetime64[D]")
+    return days

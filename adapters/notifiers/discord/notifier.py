@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import httpx
 
 from adapters.notifiers.http import post, secret_from_env
 from adapters.notifiers.levels import at_least
 from adapters.notifiers.outbox import DeliveryConfig, Outbox
 from mia_core.commands import AlertLevel
 from mia_core.journal import Notification
+
+if TYPE_CHECKING:
+    import httpx
 
 LIMIT = 2000  # Discord's longest message content
 _COLOURS = {AlertLevel.INFO: 0x2E86DE, AlertLevel.WARNING: 0xF39C12, AlertLevel.CRITICAL: 0xC0392B}
@@ -89,6 +91,8 @@ class DiscordNotifier:
 
     def _send(self, note: Notification) -> None:
         if self._client is None:
+            import httpx  # here: discovering the notifier needs no HTTP client
+
             self._client = httpx.Client(timeout=self.config.delivery.timeout_seconds)
         payload = discord_payload(note, self.config.username)
         if note.image_png:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import httpx
 
 from adapters.notifiers.http import post, secret_from_env
 from adapters.notifiers.levels import at_least
@@ -15,6 +14,9 @@ from adapters.notifiers.outbox import DeliveryConfig, Outbox
 from mia_core.commands import AlertLevel
 from mia_core.journal import Notification
 from mia_core.timeutil import ns_to_datetime
+
+if TYPE_CHECKING:
+    import httpx
 
 
 @attrs.frozen
@@ -63,6 +65,8 @@ class WebhookNotifier:
 
     def _send(self, note: Notification) -> None:
         if self._client is None:
+            import httpx  # here: discovering the notifier needs no HTTP client
+
             self._client = httpx.Client(timeout=self.config.delivery.timeout_seconds)
         post(self._client, self._url, json=webhook_payload(note, self.config.include_image))
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
-import pandas as pd
 
 from adapters.research.sweep.report import by_point, param_columns
 from mia_core.errors import DomainValueError
@@ -17,6 +17,9 @@ from mia_core.metrics.overfitting import (
     period_sharpe,
     probability_of_overfitting,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: CSCV's block count S (C(16, 8) = 12,870 train/test splits), cut down for short histories.
 BLOCKS = 16
@@ -59,6 +62,7 @@ class Luck:
 
 def returns_matrix(rows: pd.DataFrame, daily: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """Days (dataset, window, day) × points: each point's daily returns, 0.0 on a day it has no equity point."""
+    import pandas as pd
     params = param_columns(rows)
     labels = rows[params].astype(str).agg(", ".join, axis=1) if params else pd.Series("all", index=rows.index)
     point_of = dict(zip(rows["run"], labels, strict=True))

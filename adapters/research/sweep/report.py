@@ -6,11 +6,13 @@ import html
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-import plotly.graph_objects as go
 from rich.markup import escape
 from rich.table import Table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PARAM = "param:"
 
@@ -44,6 +46,8 @@ def summary_table(rows: pd.DataFrame, metric: str, top: int = 10) -> Table:
 
 def write_html(rows: pd.DataFrame, metric: str, path: Path, title: str, notes: Sequence[str] = ()) -> Path:
     """A self-contained page (plotly.js inlined: it opens offline); ``notes`` (the overfitting figures) on top."""
+    import pandas as pd
+    import plotly.graph_objects as go
     points = by_point(rows, metric)
     params = param_columns(rows)
     figures = []
