@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import hashlib
 import os
+import zipfile
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -87,7 +88,7 @@ def _load(path: Path) -> SessionCalendar | None:
     try:
         with np.load(path, allow_pickle=False) as stored:
             return SessionCalendar(str(stored["source"]), *(stored[name] for name in COLUMNS))
-    except (OSError, KeyError, ValueError):  # absent, unreadable or from another layout: built again
+    except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):  # absent, cut short, another layout: rebuilt
         return None
 
 

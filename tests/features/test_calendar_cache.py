@@ -53,3 +53,13 @@ def test_a_damaged_cache_file_is_built_again(tmp_path: Path, monkeypatch: pytest
     assert cme._load(path) is None
     assert _fresh_process(tmp_path)[2] == "True"  # rebuilt (and stored again)
     assert cme._load(path) is not None
+
+
+def test_a_cache_file_cut_short_is_built_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write cut off half way (disk full, a killed process on another file system) leaves half a zip file."""
+    monkeypatch.setenv("MIA_HOME", str(tmp_path))
+    path = cme.cache_path()
+    cme._store(cme.build_calendar(), path)
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) // 2])
+    assert cme._load(path) is None
