@@ -3,43 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Protocol
 
 from mia_core.accounting import Portfolio, marks
-from mia_core.commands import Command
 from mia_core.engine import failures
 from mia_core.engine.core import TradingEngine
+from mia_core.engine.dispatch import Carrier  # what the walk needs of the shell, as the shell's loops do
 from mia_core.engine.view import EngineView
-from mia_core.exchange import SimulatedExchange
 from mia_core.instruments import Instrument
 from mia_core.market import Bar
 from mia_core.orders import Order, OrderIntent
 from mia_core.risk.desk import RiskDesk
 from mia_core.series import BAR_SETTERS, BarSeries
 from mia_core.signals import Signal
-
-
-class Shell(Protocol):
-    """What the walk needs of the backtest shell (``BacktestShell`` is one; it imports this module)."""
-
-    @property
-    def engine(self) -> TradingEngine:
-        """The engine the shell drives."""
-        ...
-
-    @property
-    def exchange(self) -> SimulatedExchange:
-        """The simulated exchange the orders go to."""
-        ...
-
-    def deliver(self, events: Sequence[object]) -> None:
-        """Hand exchange events to the engine and carry out what it asks."""
-        ...
-
-    def execute(self, commands: list[Command]) -> None:
-        """Carry out commands against the exchange."""
-        ...
-
 
 PROGRESS_EVERY = 20_000
 
@@ -134,7 +109,7 @@ def can_defer_marks(engine: TradingEngine, series: BarSeries) -> bool:
     return marks.first_invalid(series.ts, series.high, series.low, engine.portfolio.last_mark_ns) < 0
 
 
-def walk_bars(series: BarSeries, shell: Shell, progress: Callable[[int], None] | None) -> None:
+def walk_bars(series: BarSeries, shell: Carrier, progress: Callable[[int], None] | None) -> None:
     """Every bar through the exchange and the engine, as ``BacktestShell.step`` does, quiet bars marked in bulk.
 
     The caller checked :func:`can_defer_marks`. Per bar: working orders meet the bar,
@@ -155,7 +130,7 @@ def walk_bars(series: BarSeries, shell: Shell, progress: Callable[[int], None] |
         portfolio.unfollow()
 
 
-def _walk(series: BarSeries, shell: Shell, engine: TradingEngine, deferred: DeferredMarks,
+def _walk(series: BarSeries, shell: Carrier, engine: TradingEngine, deferred: DeferredMarks,
           progress: Callable[[int], None] | None) -> None:
     view = EngineView(MarkedEngine(engine, deferred))
     strategy = engine.strategy
