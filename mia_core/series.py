@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -12,6 +12,7 @@ import numpy.typing as npt
 from mia_core.errors import DomainValueError
 from mia_core.instruments import Instrument
 from mia_core.market import Bar
+from mia_core.trusted import slot_setters
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -239,9 +240,6 @@ class TrustedBars:
                 yield bar
 
 
-_BAR_FIELDS = (
-    "instrument", "ts", "open", "high", "low", "close", "volume", "bid_volume", "ask_volume", "trade_count",
-)  # fmt: skip
-#: Setters of ``Bar``'s slots in ``_BAR_FIELDS`` order: a trusted Bar is ``object.__new__(Bar)`` and each field set
-#: through its slot descriptor (the frozen class refuses ``setattr``), with no validation.
-BAR_SETTERS: tuple[Callable[[Bar, Any], None], ...] = tuple(getattr(Bar, name).__set__ for name in _BAR_FIELDS)
+#: Setters of ``Bar``'s slots, in field order: a trusted Bar is ``object.__new__(Bar)`` and each field set through
+#: its slot descriptor (the frozen class refuses ``setattr``), with no validation.
+BAR_SETTERS = slot_setters(Bar)
