@@ -6,10 +6,11 @@ import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlparse
 
 import attrs
+from loopback_http import serving
 
 TOKEN = "BOT-TOKEN-SECRET-123"
 
@@ -95,14 +96,6 @@ def fake_discord() -> Iterator[FakeDiscord]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    fake.api = f"http://127.0.0.1:{server.server_address[1]}/api/v10"
-    try:
+    with serving(Handler) as port:
+        fake.api = f"http://127.0.0.1:{port}/api/v10"
         yield fake
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)

@@ -8,9 +8,10 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import attrs
+from loopback_http import serving
 
 
 @attrs.define
@@ -59,17 +60,9 @@ def webhook_server(script: list[Reply], path: str = "/api/webhooks/1234/SECRET-T
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    hook.url = f"http://127.0.0.1:{server.server_address[1]}{path}"
-    try:
+    with serving(Handler) as port:
+        hook.url = f"http://127.0.0.1:{port}{path}"
         yield hook
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 @attrs.define
