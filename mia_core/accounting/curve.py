@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 Ints = npt.NDArray[np.int64]
+Ticks = npt.NDArray[np.int32] | npt.NDArray[np.int64]  # close ticks of a followed series (marks.follow_ticks)
 SETTLE_EVERY = 65_536  # deferred bars computed at once, at most (a few MB of temporaries)
 _NO_PRICES = np.empty(0, dtype=np.int64)
 
@@ -31,7 +32,7 @@ class EquityCurve:
         self._position = array("q")
         self.peak = initial_cents  # highest equity recorded (deferred runs count once computed)
         self._times: Ints = _NO_PRICES
-        self._closes: Ints = _NO_PRICES
+        self._closes: Ticks = _NO_PRICES
         # deferred runs, five numbers each: first index, end index, quantity, cash - cost (cents), slope
         self._runs = array("q")
         self._deferred = 0  # bars in the deferred runs
@@ -75,8 +76,8 @@ class EquityCurve:
         self.peak = max(self.peak, int(values.max()))
         return int(values[-1])
 
-    def follow(self, ts: Ints, closes: Ints) -> None:
-        """The price series (int64 ns and close ticks) that :meth:`defer` indexes into."""
+    def follow(self, ts: Ints, closes: Ticks) -> None:
+        """The price series (int64 ns and close ticks, int32 or int64) that :meth:`defer` indexes into."""
         if self._runs:
             self.settle()
         self._times = ts
