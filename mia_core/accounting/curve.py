@@ -24,12 +24,15 @@ _NO_PRICES = np.empty(0, dtype=np.int64)
 class EquityCurve:
     """Timestamps (UTC ns), equity (cents) and signed position of each mark, in order."""
 
-    __slots__ = ("_closes", "_deferred", "_equity", "_position", "_runs", "_shared", "_times", "_ts", "peak")
+    __slots__ = ("_closes", "_deferred", "_equity", "_held", "_position", "_runs", "_shared", "_times", "_ts", "peak")
 
     def __init__(self, initial_cents: int) -> None:
         self._ts = array("q")
         self._equity = array("q")
+        # the signed position as runs: ``_position[k]`` held for ``_held[k]`` points in a row (it changes only at
+        # fills, so a million points are a few tens of thousands of runs instead of 8 MB)
         self._position = array("q")
+        self._held = array("q")
         self.peak = initial_cents  # highest equity recorded (deferred runs count once computed)
         self._times: Ints = _NO_PRICES
         self._closes: Ticks = _NO_PRICES
@@ -42,7 +45,6 @@ class EquityCurve:
         """New buffers for the next write: an ``array`` cannot grow while numpy views of it live."""
         self._ts = self._ts[:]
         self._equity = self._equity[:]
-        self._position = self._position[:]
         self._shared = False
 
     def append(self, ts: int, equity: int, quantity: int) -> None:
@@ -53,7 +55,7 @@ class EquityCurve:
             self._unshare()
         self._ts.append(ts)
         self._equity.append(equity)
-        self._position.append(quantity)
+        self._hold(quantity, 1)
         if equity > self.peak:
             self.peak = equity
 
@@ -65,7 +67,7 @@ class EquityCurve:
             self._unshare()
         count = len(ts)
         self._ts.frombytes(ts.tobytes())
-        self._position.extend(array("q", (quantity,)) * count)
+        self._hold(quantity, count)
         if not quantity:
             self._equity.extend(array("q", (base,)) * count)
             self.peak = max(self.peak, base)
@@ -117,8 +119,20 @@ class EquityCurve:
         equity += np.repeat(base, lengths)
         self._ts.frombytes(self._times[index].tobytes())
         self._equity.frombytes(equity.tobytes())
-        self._position.frombytes(np.repeat(quantity, lengths).tobytes())
+        self._position.frombytes(quantity.tobytes())  # a run per deferred run (consecutive ones may repeat a value)
+        self._held.frombytes(lengths.tobytes())
         self.peak = max(self.peak, int(equity.max()))
+
+    def _hold(self, quantity: int, count: int) -> None:
+        """``count`` more points at ``quantity`` contracts."""
+        if not count:
+            return
+        held = self._held
+        if held and self._position[-1] == quantity:
+            held[-1] += count
+        else:
+            self._position.append(quantity)
+            held.append(count)
 
     def times(self) -> Ints:
         """Every point's timestamp (UTC ns), read-only; later points do not change it."""
@@ -131,9 +145,13 @@ class EquityCurve:
         return self._view(self._equity)
 
     def positions(self) -> Ints:
-        """Every point's signed position, read-only; later points do not change it."""
+        """Every point's signed position, read-only; later points do not change it (a new array each call)."""
         self.settle()
-        return self._view(self._position)
+        if not self._held:
+            return np.empty(0, dtype=np.int64)
+        values = np.repeat(np.array(self._position, dtype=np.int64), np.array(self._held, dtype=np.int64))
+        values.flags.writeable = False
+        return values
 
     def _view(self, buffer: array[int]) -> Ints:
         """``buffer`` as a read-only array sharing its memory (no copy of a million points).

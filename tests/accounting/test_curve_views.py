@@ -40,3 +40,29 @@ def test_a_view_shares_the_curve_memory() -> None:
     curve = _curve()
     assert not curve.times().flags.owndata
     assert EquityCurve(0).times().size == 0
+
+
+def test_positions_kept_as_runs_give_one_value_per_point() -> None:
+    """Points added now and deferred, with and without a change of position, in every order."""
+    curve = EquityCurve(0)
+    expected: list[int] = []
+    curve.append(1, 0, 0)
+    curve.append(2, 0, 0)
+    expected += [0, 0]
+    curve.extend(np.array([3, 4, 5], dtype=np.int64), np.array([1, 2, 3], dtype=np.int64), 0, 0, 100)
+    expected += [0, 0, 0]
+    curve.extend(np.array([6, 7], dtype=np.int64), np.array([1, 2], dtype=np.int64), -2, 0, 100)
+    expected += [-2, -2]
+    curve.follow(np.arange(10, 20, dtype=np.int64), np.arange(10, dtype=np.int64))
+    curve.defer(0, 3, -2, 0, 100)
+    curve.defer(3, 4, 1, 0, 100)
+    curve.defer(4, 6, 1, 7, 100)
+    expected += [-2, -2, -2, 1, 1, 1]
+    assert curve.positions().tolist() == expected
+    curve.append(30, 0, 1)
+    curve.append(31, 0, 3)
+    expected += [1, 3]
+    positions = curve.positions()
+    assert positions.tolist() == expected
+    assert positions.dtype == np.int64 and len(positions) == len(curve.times()) == len(curve.equity())
+    assert EquityCurve(0).positions().tolist() == []
