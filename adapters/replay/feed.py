@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Callable
 import attrs
 import numpy as np
 
-from adapters.replay.memory import release_unused_memory
+from adapters.replay.memory import keep_large_blocks_mapped, release_unused_memory
 from mia_core.data_quality import CheckedBars, DataQualityReport
 from mia_core.errors import DomainValueError
 from mia_core.events import MarketEvent
@@ -57,6 +57,7 @@ class SeriesDataFeed:
 
     def _series(self, instrument: Instrument) -> BarSeries:
         if instrument.symbol not in self._cache:
+            keep_large_blocks_mapped()  # before the load: its columns and temporaries too, not only later buffers
             loaded = self._load(instrument)
             series = loaded if isinstance(loaded, BarSeries) else loaded.series
             if not isinstance(loaded, BarSeries) and loaded.trade_count is not None:

@@ -53,6 +53,11 @@ def pin_mmap_threshold(mallopt: Callable[[int, int], int] | None) -> bool:
     return bool(mallopt is not None and mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD))
 
 
+def keep_large_blocks_mapped() -> None:
+    """Pin glibc's mmap threshold (:func:`pin_mmap_threshold`), where the C library has ``mallopt``."""
+    pin_mmap_threshold(_mallopt())
+
+
 def release_unused_memory() -> None:
     """Return free heap pages held by Arrow's pool and by the C allocator, and pin the mmap threshold.
 
@@ -63,7 +68,7 @@ def release_unused_memory() -> None:
     arrow = sys.modules.get("pyarrow")  # only when something read with Arrow (not imported for it)
     if arrow is not None:
         arrow.default_memory_pool().release_unused()
-    pin_mmap_threshold(_mallopt())
+    keep_large_blocks_mapped()
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
