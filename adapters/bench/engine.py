@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import resource
-import sys
 import time
 from pathlib import Path
 from queue import Empty
@@ -13,6 +11,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from adapters.bench.memory import peak_rss_mb
 from mia_core.instruments import ES
 from mia_core.synthetic import SyntheticConfig, generate_bars
 
@@ -69,11 +68,6 @@ def write_bench_data(directory: Path, bars: int, seed: int = 7) -> Path:
     )
     frame.to_parquet(path, index=False)
     return path
-
-
-def _peak_rss_mb() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
 def bench_system(path: str, vectorised: bool) -> dict[str, Any]:
@@ -141,7 +135,7 @@ def _run_backtrader(path: str) -> dict[str, Any]:
 
 def _child(kind: str, path: str, queue: Any) -> None:
     figures = _run_backtrader(path) if kind == "backtrader" else _run_mia(path, vectorised=kind == "mia-vectorised")
-    figures["rss"] = _peak_rss_mb()
+    figures["rss"] = peak_rss_mb()  # the child's own: ru_maxrss would be the parent's, which wrote the bars
     queue.put(figures)
 
 

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import resource
-import sys
 import time
 from collections.abc import Mapping, Sequence
 from queue import Empty
@@ -30,6 +28,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from adapters.bench.memory import peak_rss_mb
 from adapters.bootstrap.backtest import load_series
 from adapters.bootstrap.config import plan_system
 from adapters.bootstrap.container import System, build_system
@@ -137,24 +136,6 @@ def measure_bar_by_bar(series: BarSeries, techniques: Sequence[Any], strategy: A
     started = time.perf_counter()
     result = run_backtest(series, engine, _exchange(series), vectorised=False)
     return time.perf_counter() - started, len(result.round_trips)
-
-
-def peak_rss_mb() -> float:
-    """This process's own peak resident memory so far, in MB.
-
-    Linux: ``VmHWM`` of /proc/self/status, the high-water mark of this process image
-    (``ru_maxrss`` survives ``exec``, so a spawned child would report its parent's peak
-    when that was higher). Elsewhere ``ru_maxrss`` (macOS reports bytes).
-    """
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
 def _bar_by_bar_child(bars: int, seed: int, queue: Any) -> None:

@@ -18,9 +18,11 @@ def read_table(path: Path, mapping: dict[str, str]) -> Any:
     """The mapped columns of a Parquet file as an Arrow table."""
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-    # ParquetFile, not read_table: one file needs no dataset layer, whose module imports pandas
+    # ParquetFile, not read_table: one file needs no dataset layer, whose module imports pandas. One thread: Arrow's
+    # pool of decoding threads and their allocator heaps stay resident after the read (+8 MB on a million bars,
+    # for ~10 ms saved)
     with pq.ParquetFile(path) as file:
-        return file.read(columns=list(dict.fromkeys(mapping.values())))
+        return file.read(columns=list(dict.fromkeys(mapping.values())), use_threads=False)
 
 
 def _dtype(kind: Any) -> np.dtype[Any]:

@@ -12,6 +12,7 @@ from mia_core.accounting.lots import Lot
 from mia_core.instruments import Instrument
 
 Ints = npt.NDArray[np.int64]
+Ticks = npt.NDArray[np.int32] | npt.NDArray[np.int64]  # followed tick columns: int32 when every value fits
 Floats = npt.NDArray[np.float64]
 
 
@@ -60,7 +61,22 @@ def to_ticks(prices: Floats, tick_size: float) -> Ints:
     return np.rint(prices / tick_size).astype(np.int64)
 
 
-def update_lots(lots: Iterable[Lot], qty: int, ts: Ints, top: Ints, bottom: Ints, last: Ints, span: range) -> None:
+TICKS32_LIMIT = 1 << 30  # |ticks| below this: int32, and the difference of any two still fits in int32
+
+
+def follow_ticks(prices: Floats, tick_size: float) -> Ticks:
+    """``to_ticks``, as int32 when every value is below :data:`TICKS32_LIMIT` in size, else int64.
+
+    The columns a backtest follows stay alive for the whole run (three of a million
+    bars: 12 MB instead of 24); the values are the same Python ints either way.
+    """
+    ticks = np.rint(prices / tick_size)
+    if not len(ticks) or (ticks.min() > -TICKS32_LIMIT and ticks.max() < TICKS32_LIMIT):
+        return ticks.astype(np.int32)
+    return ticks.astype(np.int64)
+
+
+def update_lots(lots: Iterable[Lot], qty: int, ts: Ints, top: Ticks, bottom: Ticks, last: Ticks, span: range) -> None:
     """Per-lot bars held and MAE/MFE in ticks over the marks ``span`` of the arrays, as ``Portfolio.mark`` does.
 
     ``span`` is a non-empty ``range(first, end)`` of indices (the arrays are not sliced:
@@ -94,7 +110,8 @@ def update_lots(lots: Iterable[Lot], qty: int, ts: Ints, top: Ints, bottom: Ints
             best = max(best, move)
             worst = max(worst, -move)
         elif split > first:
-            moves = last[first:split] - entry if qty > 0 else entry - last[first:split]
+            run = last[first:split]  # int64 arithmetic whatever the column's width (an entry may exceed int32)
+            moves = np.subtract(run, entry, dtype=np.int64) if qty > 0 else np.subtract(entry, run, dtype=np.int64)
             best = max(best, int(_highest(moves)))
             worst = max(worst, -int(_lowest(moves)))
         if split < end:
@@ -110,14 +127,14 @@ def update_lots(lots: Iterable[Lot], qty: int, ts: Ints, top: Ints, bottom: Ints
 SHORT_RUN = 48  # up to this many values, max() over a memoryview beats numpy's reduce and its call overhead
 
 
-def _range_max(column: Ints, lo: int, hi: int) -> int:
+def _range_max(column: Ticks, lo: int, hi: int) -> int:
     """``column[lo:hi].max()`` as a Python int (``hi > lo``)."""
     if hi - lo <= SHORT_RUN:
         return max(column.data[lo:hi])
     return int(_highest(column[lo:hi]))
 
 
-def _range_min(column: Ints, lo: int, hi: int) -> int:
+def _range_min(column: Ticks, lo: int, hi: int) -> int:
     """``column[lo:hi].min()`` as a Python int (``hi > lo``)."""
     if hi - lo <= SHORT_RUN:
         return min(column.data[lo:hi])
@@ -138,7 +155,7 @@ class FollowedBars:
 
     __slots__ = ("_end", "_first", "bottom", "close", "top", "ts")
 
-    def __init__(self, ts: Ints, top: Ints, bottom: Ints, close: Ints) -> None:
+    def __init__(self, ts: Ints, top: Ticks, bottom: Ticks, close: Ticks) -> None:
         self.ts, self.top, self.bottom, self.close = ts, top, bottom, close
         self._first = 0
         self._end = 0  # 0: no bar waits for the lots

@@ -25,15 +25,26 @@ def cme_day_bounds(day: date) -> tuple[int, int]:
     return int(start.timestamp()) * NS_PER_SECOND, int(end.timestamp()) * NS_PER_SECOND
 
 
+DAYS_BLOCK = 1 << 16  # timestamps converted at a time: a few MB of temporaries, not eight bytes of each per point
+
+
 def cme_trading_days(ts: npt.ArrayLike) -> npt.NDArray[np.datetime64]:
     """CME trading day (``datetime64[D]``) of each UTC ns timestamp; vectorised ``cme_trading_day``.
 
     Converts to Chicago wall-clock time and shifts it by the hours left after the
-    rollover, so any wall time at or after 17:00 lands on the next calendar date.
+    rollover, so any wall time at or after 17:00 lands on the next calendar date; a
+    block of :data:`DAYS_BLOCK` timestamps at a time, into the one result array.
     """
     ns = np.asarray(ts, dtype=np.int64)
-    if ns.size == 0:
-        return np.empty(0, dtype="datetime64[D]")
+    flat = ns.ravel()
+    days = np.empty(flat.shape, dtype="datetime64[D]")
+    for lo in range(0, flat.size, DAYS_BLOCK):
+        hi = min(flat.size, lo + DAYS_BLOCK)
+        days[lo:hi] = _days(flat[lo:hi])
+    return days.reshape(ns.shape)
+
+
+def _days(ns: npt.NDArray[np.int64]) -> npt.NDArray[np.datetime64]:
     valid = ns != NAT
     wall = local_ns(ns[valid] if not valid.all() else ns, CHICAGO)
     shifted = (wall + (24 - CME_ROLLOVER_HOUR) * 3600 * NS_PER_SECOND).astype("datetime64[ns]")

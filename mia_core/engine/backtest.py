@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Protocol
+from typing import Protocol, cast
 
 import attrs
 import numpy as np
@@ -202,7 +202,9 @@ def _walk_vectorised(series: BarSeries, shell: BacktestShell, progress: Progress
     portfolio = engine.portfolio
     size = engine.instrument.tick_size
     if marks.first_invalid(ts_col, high_col, low_col, portfolio.last_mark_ns) < 0:
-        portfolio.follow(ts_col, *(marks.to_ticks(col, size) for col in (high_col, low_col, close_col)))
+        # int32 when the ticks fit; Portfolio.follow's annotation still says int64 (it reads them as ints)
+        ticks = (cast(marks.Ints, marks.follow_ticks(col, size)) for col in (high_col, low_col, close_col))
+        portfolio.follow(ts_col, *ticks)
         mark_bars = portfolio.mark_range
         followed = True
     else:  # a bar Portfolio.mark would refuse: mark as it does, so that it raises at that bar

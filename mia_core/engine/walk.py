@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import cast
 
 from mia_core.accounting import Portfolio, marks
 from mia_core.engine import failures
@@ -121,7 +122,9 @@ def walk_bars(series: BarSeries, shell: Carrier, progress: Callable[[int], None]
     engine = shell.engine
     portfolio = engine.portfolio
     size = engine.instrument.tick_size
-    portfolio.follow(series.ts, *(marks.to_ticks(col, size) for col in (series.high, series.low, series.close)))
+    # int32 when the ticks fit; Portfolio.follow's annotation still says int64 (it reads them as ints)
+    ticks = (cast(marks.Ints, marks.follow_ticks(col, size)) for col in (series.high, series.low, series.close))
+    portfolio.follow(series.ts, *ticks)
     deferred = DeferredMarks(portfolio)
     try:
         _walk(series, shell, engine, deferred, progress)

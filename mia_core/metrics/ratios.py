@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 NAN = float("nan")
 INF = float("inf")
+DRAWDOWN_BLOCK = 1 << 16  # max_drawdown's values at a time: ~2 MB of temporaries on any length
 
 
 def _as_returns(returns: npt.ArrayLike) -> npt.NDArray[np.float64]:
@@ -88,14 +90,30 @@ def max_drawdown(values: npt.ArrayLike, start: float) -> tuple[float, float]:
     ``values`` and the largest ``(peak - value) / peak``; both >= 0, each the maximum
     over the whole series on its own (they may come from different falls). The
     fraction is NaN when a peak is not positive. An empty series gives ``(0.0, 0.0)``.
+    Worked out :data:`DRAWDOWN_BLOCK` values at a time, the running peak carried over
+    (the same figures as over the whole series at once, without its temporaries).
     """
-    v = np.concatenate(([start], np.asarray(values).ravel()))
-    peaks = np.maximum.accumulate(v)
-    falls = peaks - v
-    amount = float(falls.max())
-    if peaks.min() <= 0:
+    rest = np.asarray(values).ravel()
+    block = DRAWDOWN_BLOCK
+    head = np.concatenate(([start], rest[:block]))  # the dtype the whole series takes with ``start``
+    amounts: list[Any] = []
+    lowest: list[Any] = []
+    fractions: list[Any] = []
+    carry: Any = head[0]  # the running peak before each block
+    for lo in range(0, max(rest.size, 1), block):
+        v = head if lo == 0 else rest[lo : lo + block].astype(head.dtype)
+        peaks = np.maximum.accumulate(v)
+        np.maximum(peaks, carry, out=peaks)  # the block's peaks are those of the whole series
+        carry = peaks[-1]
+        falls = peaks - v
+        amounts.append(falls.max())
+        lowest.append(peaks.min())
+        if not peaks.min() <= 0:  # else the fraction is NaN whatever the other blocks hold
+            fractions.append((falls / peaks).max())
+    amount = float(np.max(amounts))  # np.max, not max(): a NaN anywhere is the answer, as on the whole series
+    if np.min(lowest) <= 0:
         return amount, NAN
-    return amount, float((falls / peaks).max())
+    return amount, float(np.max(fractions))
 
 
 def calmar_ratio(annual: float, drawdown_fraction: float) -> float:

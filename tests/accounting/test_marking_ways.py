@@ -54,8 +54,9 @@ def test_mark_mark_ticks_and_mark_range_keep_the_same_books(
     bars: list[tuple[int, int, int]], steps: list[tuple[object, ...]]
 ) -> None:
     ts, top, bottom, close = prices(bars)
-    one, bulk, deferred = (Portfolio(ES, 2_500_000) for _ in range(3))
+    one, bulk, deferred, narrow = (Portfolio(ES, 2_500_000) for _ in range(4))
     deferred.follow(ts, top, bottom, close)
+    narrow.follow(ts, *(column.astype(np.int32) for column in (top, bottom, close)))  # as marks.follow_ticks gives
     done = 0
     fill_ts = T0 - MINUTE
     for step in steps:
@@ -66,6 +67,7 @@ def test_mark_mark_ticks_and_mark_range_keep_the_same_books(
                          ES.from_ticks(int(close[i])))  # fmt: skip
             bulk.mark_ticks(ts[done:end], top[done:end], bottom[done:end], close[done:end])
             deferred.mark_range(done, end)
+            narrow.mark_range(done, end)
             done = end
         elif step[0] == "skip":
             done = min(len(bars), done + int(step[1]))  # type: ignore[call-overload]
@@ -80,17 +82,16 @@ def test_mark_mark_ticks_and_mark_range_keep_the_same_books(
             fill = Fill(order_id="o", instrument=ES, side=OrderSide.BUY if buy else OrderSide.SELL,
                         quantity=quantity, price=ES.from_ticks(BASE + offset),  # type: ignore[operator]
                         ts=fill_ts, commission_cents=225)  # fmt: skip
-            trips = [p.apply_fill(fill, "signal") for p in (one, bulk, deferred)]
-            assert trips[0] == trips[1] == trips[2]
+            trips = [p.apply_fill(fill, "signal") for p in (one, bulk, deferred, narrow)]
+            assert trips[0] == trips[1] == trips[2] == trips[3]
         else:
-            assert figures(one) == figures(bulk) == figures(deferred)
-    assert figures(one) == figures(bulk) == figures(deferred)
-    curves = [(*p.equity_curve(), p.position_curve()) for p in (one, bulk, deferred)]
-    for a, b in zip(curves[0], curves[1], strict=True):
-        assert np.array_equal(a, b)
-    for a, b in zip(curves[0], curves[2], strict=True):
-        assert np.array_equal(a, b)
-    assert one.round_trips == bulk.round_trips == deferred.round_trips
+            assert figures(one) == figures(bulk) == figures(deferred) == figures(narrow)
+    assert figures(one) == figures(bulk) == figures(deferred) == figures(narrow)
+    curves = [(*p.equity_curve(), p.position_curve()) for p in (one, bulk, deferred, narrow)]
+    for other in curves[1:]:
+        for a, b in zip(curves[0], other, strict=True):
+            assert np.array_equal(a, b)
+    assert one.round_trips == bulk.round_trips == deferred.round_trips == narrow.round_trips
 
 
 def test_mark_range_refuses_to_go_back_in_time() -> None:

@@ -51,3 +51,19 @@ def test_aware_datetimes_give_pandas_nanoseconds() -> None:
         moment = moment.replace(tzinfo=rng.choice(zones), fold=rng.randint(0, 1))
         assert to_ns(moment) == int(pd.Timestamp(moment).value)
     assert to_ns(pd.Timestamp("2024-01-02 09:30", tz="America/Chicago")) == 1_704_209_400 * 10**9
+
+
+@pytest.mark.parametrize("block", [1, 7, 1000, 1 << 16])
+def test_trading_days_by_blocks_are_those_of_one_pass(block: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks end anywhere (mid-day, across a DST change, on a missing time): the same days as the whole at once."""
+    from mia_core.accounting import tradingdays
+    from mia_core.timeutil import cme_trading_day
+
+    ts = 1_710_000_000 * 10**9 + np.arange(0, 3000 * 7 * 60 * 10**9, 7 * 60 * 10**9, dtype=np.int64)  # over a DST day
+    ts[[5, 999, 1000, 2999]] = NAT
+    monkeypatch.setattr(tradingdays, "DAYS_BLOCK", block)
+    days = cme_trading_days(ts)
+    expected = [None if t == NAT else np.datetime64(cme_trading_day(int(t)), "D") for t in ts]
+    assert [None if np.isnat(d) else d for d in days] == expected
+    assert cme_trading_days(ts.reshape(3, 1000)).shape == (3, 1000)
+    assert cme_trading_days(np.empty(0, dtype=np.int64)).dtype == np.dtype("datetime64[D]")

@@ -34,3 +34,25 @@ def test_bench_without_backtrader_runs_mia_and_says_how_to_get_the_rest(monkeypa
     assert result.exit_code == 0, result.output
     assert "mia-vectorised" in result.output and "mia-bar-by-bar" in result.output
     assert "pipinstall'mia-trading[bench]'" in "".join(result.output.split())  # rich may wrap the line
+
+
+def test_a_run_reports_its_own_peak_not_its_parents(tmp_path: Path) -> None:
+    """The parent wrote the bars (and held them); a spawned child's ru_maxrss would be the parent's peak."""
+    from adapters.bench.engine import write_bench_data
+
+    path = write_bench_data(tmp_path, 2_000)
+    ballast = bytearray(400 * 1024 * 1024)  # the parent holds 400 MB when it spawns the run
+    ballast[::4096] = b"x" * len(ballast[::4096])  # touched, so resident
+    figure = measure("mia-bar-by-bar", path)
+    del ballast
+    assert figure.round_trips > 0
+    assert figure.peak_rss_mb < 400, f"the child reported {figure.peak_rss_mb:.0f} MB: its parent's peak, not its own"
+
+
+def test_the_peak_is_read_from_the_status_file(tmp_path: Path) -> None:
+    from adapters.bench.memory import peak_rss_mb
+
+    status = tmp_path / "status"
+    status.write_text("Name:\tpython\nVmPeak:\t 900000 kB\nVmHWM:\t  307200 kB\nVmRSS:\t  20480 kB\n", encoding="ascii")
+    assert peak_rss_mb(status) == 300.0
+    assert peak_rss_mb(tmp_path / "missing") > 0  # no such file (not Linux): the rusage figure
