@@ -6,21 +6,14 @@ from collections import deque
 from collections.abc import Mapping
 from itertools import islice
 
-import attrs
 import numpy as np
 
 from mia_core.calc.rolling import rolling_max, rolling_min
-from mia_core.calc.technique_base import NAN, Feature, FloatArray
+from mia_core.calc.technique_base import NAN, FloatArray
 from mia_core.market import Bar
 from mia_core.series import BarSeries
-from mia_core.validation import within
-
-
-@attrs.frozen
-class MarketStructureConfig:
-    """Settings of ``market_structure``: bars on each side of a swing point."""
-
-    strength: int = attrs.field(default=3, validator=within(1, 1000))
+from mia_plugins.battle_navale.features.base import BarFeature
+from mia_plugins.battle_navale.features.settings import MarketStructureConfig as MarketStructureConfig
 
 
 def _last_two(confirmed: np.ndarray, values: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -31,7 +24,7 @@ def _last_two(confirmed: np.ndarray, values: FloatArray) -> tuple[FloatArray, Fl
     return padded[count + 1], padded[count]
 
 
-class MarketStructure(Feature):
+class MarketStructure(BarFeature):
     """Swing points of ``strength`` k, confirmed k bars after they form (so never looked ahead).
 
     Bar ``i`` is a swing high when its high exceeds the k highs before it and is not

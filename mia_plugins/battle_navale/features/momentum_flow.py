@@ -5,25 +5,17 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Mapping
 
-import attrs
 import numpy as np
 
 from mia_core.calc.rolling import lag, rolling_sum, true_range
-from mia_core.calc.technique_base import NAN, Feature, FloatArray, safe_div_array
+from mia_core.calc.technique_base import NAN, FloatArray, safe_div_array
 from mia_core.market import Bar
 from mia_core.series import BarSeries
-from mia_core.validation import ATR_MULTIPLE, MAX_BARS, within
+from mia_plugins.battle_navale.features.base import BarFeature
+from mia_plugins.battle_navale.features.settings import MomentumFlowConfig as MomentumFlowConfig
 
 
-@attrs.frozen
-class MomentumFlowConfig:
-    """Settings of ``momentum_flow``: the window in bars and the ATR move that saturates momentum."""
-
-    window: int = attrs.field(default=14, validator=within(2, MAX_BARS))
-    roc_scale: float = attrs.field(default=3.0, validator=ATR_MULTIPLE)
-
-
-class MomentumFlow(Feature):
+class MomentumFlow(BarFeature):
     """Momentum ``roc_atr = (close - close[t - window]) / atr`` and flow ``Σ dc·v / Σ |dc|·v`` over ``window``.
 
     ``dc`` is the close-to-close change of each bar and ``v`` its volume, so ``flow`` in

@@ -5,25 +5,18 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Mapping
 
-import attrs
 import numpy as np
 
 from mia_core.calc.rolling import rolling_sum
-from mia_core.calc.technique_base import Feature, FloatArray, safe_div_array
+from mia_core.calc.technique_base import FloatArray, safe_div_array
 from mia_core.market import Bar
 from mia_core.series import BarSeries
-from mia_core.validation import within
+from mia_plugins.battle_navale.features.base import BarFeature
 from mia_plugins.battle_navale.features.patterns import detect_arrays, found_patterns
+from mia_plugins.battle_navale.features.settings import PriceActionConfig as PriceActionConfig
 
 
-@attrs.frozen
-class PriceActionConfig:
-    """Settings of ``price_action``: how many bars of patterns and of close location count."""
-
-    memory: int = attrs.field(default=3, validator=within(1, 1000))
-
-
-class PriceAction(Feature):
+class PriceAction(BarFeature):
     """``score = 0.5 + 0.25 * clip(Σ signal over memory bars) + 0.25 * mean close location over memory bars``.
 
     ``signal`` is the patterns detector's net direction of a bar

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import ClassVar
 
-import attrs
 import numpy as np
 
 from mia_core.calc.session_calendar import ASIA, CLOSED, LONDON, RTH, SessionCalendar, SessionLocator
-from mia_core.calc.technique_base import NAN, Feature, FloatArray
+from mia_core.calc.technique_base import NAN, FloatArray
 from mia_core.market import Bar
 from mia_core.series import BarSeries
+from mia_plugins.battle_navale.features.base import BarFeature
+from mia_plugins.battle_navale.features.settings import SessionAnalysisConfig as SessionAnalysisConfig
 
 NS_PER_MINUTE = 60 * 10**9
 #: (session_id, is_rth, is_overnight) of each segment code
@@ -18,12 +20,7 @@ _SEGMENT_FLAGS = tuple((float(segment), 1.0 if segment == RTH else 0.0, 0.0 if s
                        for segment in range(CLOSED + 1))
 
 
-@attrs.frozen
-class SessionAnalysisConfig:
-    """Settings of ``session_analysis`` (none yet: the calendar is CME Globex equity)."""
-
-
-class SessionAnalysis(Feature):
+class SessionAnalysis(BarFeature):
     """Where a bar sits in its CME trading day, from the exchange calendar it is given.
 
     Outputs: ``session_id`` (0 Asia, 1 London, 2 New York regular hours, 3 post-close,
@@ -40,7 +37,7 @@ class SessionAnalysis(Feature):
     """
 
     name = "session_analysis"
-    needs_intraday = True  # on daily bars every bar is its own session (docs/features.md)
+    needs_intraday: ClassVar[bool] = True  # on daily bars every bar is its own session (docs/features.md)
     outputs = ("score", "session_id", "is_rth", "is_overnight", "minutes_to_close", "minutes_to_rth_close",
                "is_early_close", "session_vwap", "session_high", "session_low", "range_position",
                "overnight_high", "overnight_low", "vwap_distance")
@@ -50,6 +47,7 @@ class SessionAnalysis(Feature):
         self.calendar = calendar
         self._closes = calendar.close.tolist()
         self._rth_closes = calendar.rth_close.tolist()
+        self.warmup_bars = 1
         super().__init__()
 
     def _reset(self) -> None:

@@ -5,25 +5,18 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Mapping
 
-import attrs
 import numpy as np
 
 from mia_core.calc.order_flow import FlowEstimator, estimate_delta
 from mia_core.calc.rolling import rolling_sum
-from mia_core.calc.technique_base import Feature, FloatArray, safe_div_array
+from mia_core.calc.technique_base import FloatArray, safe_div_array
 from mia_core.market import Bar
 from mia_core.series import BarSeries
-from mia_core.validation import BARS
+from mia_plugins.battle_navale.features.base import BarFeature
+from mia_plugins.battle_navale.features.settings import VolumeImbalanceConfig as VolumeImbalanceConfig
 
 
-@attrs.frozen
-class VolumeImbalanceConfig:
-    """Settings of ``volume_imbalance``: the window in bars."""
-
-    window: int = attrs.field(default=10, validator=BARS)
-
-
-class VolumeImbalance(Feature):
+class VolumeImbalance(BarFeature):
     """``imbalance = Σ delta / Σ volume`` over ``window`` bars, in [-1, 1]; ``score = 0.5 + 0.5 * imbalance``.
 
     ``delta`` is ask minus bid volume, estimated where the bar lacks it (see
