@@ -21,60 +21,40 @@ Per bar ``t`` (windows end at ``t`` unless said otherwise):
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Mapping
 
-import attrs
 import numpy as np
 import numpy.typing as npt
 
+from mia_plugins.battle_navale.decision.settings import StatePeriods as StatePeriods
+
 IntArray = npt.NDArray[np.int64]
-_positive = attrs.validators.ge(1)
-
-
-@attrs.frozen(slots=True)
-class StatePeriods:
-    """Window lengths, in bars, of the tracked quantities."""
-
-    atr_period: int = attrs.field(default=14, validator=_positive)
-    volatility_period: int = attrs.field(default=100, validator=_positive)
-    efficiency_period: int = attrs.field(default=20, validator=_positive)
-    ma_period: int = attrs.field(default=20, validator=_positive)
-    channel_period: int = attrs.field(default=20, validator=_positive)
-
-    @property
-    def warmup_bars(self) -> int:
-        """Bars needed before every quantity is defined."""
-        return max(self.atr_period, self.volatility_period, self.efficiency_period + 1, self.ma_period,
-                   self.channel_period + 1)
+#: the fields of :class:`MarketState`, in the order its constructor takes them
+FIELDS = (
+    "open", "high", "low", "close", "prev_open", "prev_high", "prev_low", "prev_close",
+    "atr_sum", "long_atr_sum", "net", "path", "drift", "ma_sum", "prior_high", "prior_low",
+)
 
 
 class MarketState:
     """The tracked quantities at one bar (see the module docstring); prices in ticks."""
 
-    __slots__ = (
-        "atr_sum", "close", "drift", "high", "long_atr_sum", "low", "ma_sum", "net", "open", "path",
-        "prev_close", "prev_high", "prev_low", "prev_open", "prior_high", "prior_low",
-    )
+    __slots__ = FIELDS
 
-    def __init__(self, values: dict[str, int]) -> None:
-        for name in self.__slots__:
-            setattr(self, name, values[name])
+    def __init__(
+        self, open: int, high: int, low: int, close: int, prev_open: int, prev_high: int, prev_low: int,
+        prev_close: int, atr_sum: int, long_atr_sum: int, net: int, path: int, drift: int, ma_sum: int,
+        prior_high: int, prior_low: int,
+    ) -> None:
+        self.open, self.high, self.low, self.close = open, high, low, close
+        self.prev_open, self.prev_high, self.prev_low, self.prev_close = prev_open, prev_high, prev_low, prev_close
+        self.atr_sum, self.long_atr_sum, self.net, self.path = atr_sum, long_atr_sum, net, path
+        self.drift, self.ma_sum, self.prior_high, self.prior_low = drift, ma_sum, prior_high, prior_low
 
-    open: int
-    high: int
-    low: int
-    close: int
-    prev_open: int
-    prev_high: int
-    prev_low: int
-    prev_close: int
-    atr_sum: int
-    long_atr_sum: int
-    net: int
-    path: int
-    drift: int
-    ma_sum: int
-    prior_high: int
-    prior_low: int
+    @classmethod
+    def of(cls, values: Mapping[str, int]) -> MarketState:
+        """The state with ``values[name]`` for each of :data:`FIELDS`."""
+        return cls(*(values[name] for name in FIELDS))
 
 
 class StateTracker:
@@ -132,12 +112,9 @@ class StateTracker:
         top, bottom = self._top, self._bottom
         if prev is not None and self._seen >= self._warmup:
             change = c - closes[0]
-            state = MarketState.__new__(MarketState)  # the slots are all set below
-            state.open, state.high, state.low, state.close = o, h, lo, c
-            state.prev_open, state.prev_high, state.prev_low, state.prev_close = prev
-            state.atr_sum, state.long_atr_sum = tr_sum, long_tr_sum
-            state.net, state.path, state.drift = abs(change), self._move_sum, (change > 0) - (change < 0)
-            state.ma_sum, state.prior_high, state.prior_low = ma_sum, top, bottom
+            pvo, pvh, pvl, pvc = prev
+            state = MarketState(o, h, lo, c, pvo, pvh, pvl, pvc, tr_sum, long_tr_sum, abs(change), self._move_sum,
+                                (change > 0) - (change < 0), ma_sum, top, bottom)
         self._channel(h, lo, top, bottom)
         return state
 
