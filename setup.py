@@ -41,11 +41,13 @@ COMPILED = [
     "mia_core/exchange/registry.py",
     "mia_core/exchange/state.py",
     # Battle Navale's per-bar features and decision (their settings are attrs classes in settings.py and
-    # decision/config.py, left interpreted) and the order-flow estimate one feature runs per bar
+    # decision/config.py and config.py, left interpreted) and the order-flow estimate one feature runs per bar
     "mia_core/calc/order_flow.py",
     "mia_plugins/battle_navale/decision/pipeline.py",
     "mia_plugins/battle_navale/decision/setups.py",
     "mia_plugins/battle_navale/decision/state.py",
+    "mia_plugins/battle_navale/inputs.py",
+    "mia_plugins/battle_navale/strategy.py",
     "mia_plugins/battle_navale/features/base.py",
     "mia_plugins/battle_navale/features/market_structure.py",
     "mia_plugins/battle_navale/features/momentum_flow.py",
