@@ -20,7 +20,6 @@ Per bar ``t`` (windows end at ``t`` unless said otherwise):
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Mapping
 
 import numpy as np
@@ -71,14 +70,13 @@ class StateTracker:
     def reset(self) -> None:
         """Forget every bar."""
         p = self.periods
-        self._trs: deque[int] = deque(maxlen=p.atr_period)
-        self._long_trs: deque[int] = deque(maxlen=p.volatility_period)
-        self._moves: deque[int] = deque(maxlen=p.efficiency_period)
-        self._ma: deque[int] = deque(maxlen=p.ma_period)
+        # each window a ring of its length, zeros while it fills (so the value leaving a sum is 0 until it is full);
+        # bar k (0-based) writes slot k % length (the moves, one fewer, slot (k - 1) % length)
+        self._trs, self._long_trs = [0] * p.atr_period, [0] * p.volatility_period
+        self._moves, self._ma = [0] * p.efficiency_period, [0] * p.ma_period
         self._tr_sum = self._long_tr_sum = self._move_sum = self._ma_sum = 0
-        self._closes: deque[int] = deque(maxlen=p.efficiency_period + 1)
-        self._highs: deque[int] = deque(maxlen=p.channel_period)
-        self._lows: deque[int] = deque(maxlen=p.channel_period)
+        self._closes = [0] * p.efficiency_period  # the close a bar replaces is efficiency_period bars older
+        self._highs, self._lows = [0] * p.channel_period, [0] * p.channel_period
         self._top = self._bottom = 0  # max(self._highs), min(self._lows) once they hold a bar
         self._prev: tuple[int, int, int, int] | None = None
         self._seen = 0
@@ -88,6 +86,7 @@ class StateTracker:
         """Consume one bar (tick prices); the state at this bar, or None during warm-up."""
         prev = self._prev
         self._prev = (o, h, lo, c)
+        k = self._seen
         if prev is None:
             tr = h - lo
         else:
@@ -95,43 +94,50 @@ class StateTracker:
             tr = (h if h > pc else pc) - (lo if lo < pc else pc)
             move = c - pc if c > pc else pc - c
             moves = self._moves
-            self._move_sum += move - moves[0] if len(moves) == moves.maxlen else move
-            moves.append(move)
-        trs, long_trs, ma = self._trs, self._long_trs, self._ma
-        tr_sum = self._tr_sum = self._tr_sum + (tr - trs[0] if len(trs) == trs.maxlen else tr)
-        trs.append(tr)
-        long_tr_sum = self._long_tr_sum = self._long_tr_sum + (
-            tr - long_trs[0] if len(long_trs) == long_trs.maxlen else tr)
-        long_trs.append(tr)
-        ma_sum = self._ma_sum = self._ma_sum + (c - ma[0] if len(ma) == ma.maxlen else c)
-        ma.append(c)
-        closes = self._closes
-        closes.append(c)
-        self._seen += 1
+            j = (k - 1) % len(moves)
+            self._move_sum += move - moves[j]
+            moves[j] = move
+        ring = self._trs
+        j = k % len(ring)
+        tr_sum = self._tr_sum = self._tr_sum + tr - ring[j]
+        ring[j] = tr
+        ring = self._long_trs
+        j = k % len(ring)
+        long_tr_sum = self._long_tr_sum = self._long_tr_sum + tr - ring[j]
+        ring[j] = tr
+        ring = self._ma
+        j = k % len(ring)
+        ma_sum = self._ma_sum = self._ma_sum + c - ring[j]
+        ring[j] = c
+        ring = self._closes
+        j = k % len(ring)
+        old_close = ring[j]  # a real close once a state is returned (warmup_bars > efficiency_period)
+        ring[j] = c
+        self._seen = k + 1
         state = None
         top, bottom = self._top, self._bottom
-        if prev is not None and self._seen >= self._warmup:
-            change = c - closes[0]
+        if prev is not None and k + 1 >= self._warmup:
+            change = c - old_close
             pvo, pvh, pvl, pvc = prev
             state = MarketState(o, h, lo, c, pvo, pvh, pvl, pvc, tr_sum, long_tr_sum, abs(change), self._move_sum,
                                 (change > 0) - (change < 0), ma_sum, top, bottom)
-        self._channel(h, lo, top, bottom)
+        self._channel(k, h, lo, top, bottom)
         return state
 
-    def _channel(self, h: int, lo: int, top: int, bottom: int) -> None:
-        """Add the bar to the channel window, its extremes kept."""
+    def _channel(self, k: int, h: int, lo: int, top: int, bottom: int) -> None:
+        """Add bar ``k`` to the channel window, its extremes kept."""
         highs, lows = self._highs, self._lows
-        held = len(highs)
-        leaving_high, leaving_low = (highs[0], lows[0]) if held == highs.maxlen else (None, None)
-        highs.append(h)
-        lows.append(lo)
-        if not held or h >= top:
+        j = k % len(highs)
+        full = k >= len(highs)
+        leaving_high, leaving_low = highs[j], lows[j]
+        highs[j], lows[j] = h, lo
+        if not k or h >= top:
             self._top = h
-        elif leaving_high == top:  # the highest leaves the window
+        elif full and leaving_high == top:  # the highest leaves the window
             self._top = max(highs)
-        if not held or lo <= bottom:
+        if not k or lo <= bottom:
             self._bottom = lo
-        elif leaving_low == bottom:
+        elif full and leaving_low == bottom:
             self._bottom = min(lows)
 
 
