@@ -14,12 +14,12 @@ class BarFeature:
     """A feature whose ``update`` is compiled with its subclass (``setup.py`` ``COMPILED``).
 
     The same contract as :class:`mia_core.calc.technique_base.Feature` (NaN while
-    ``i + 1 < warmup_bars``, in both forms), for subclasses that implement ``_values``
-    (one bar's outputs as a new dict, keys in ``outputs`` order), ``_reset`` and
-    ``_columns``. ``Feature`` stays interpreted so that a third party can subclass it;
-    a compiled base lets mypyc call ``_values`` of a compiled subclass directly. A
-    subclass sets ``name`` and ``outputs`` in its class body and ``warmup_bars`` before
-    calling ``__init__``.
+    ``i + 1 < warmup_bars``, in both forms), for subclasses that implement ``update``
+    (one bar's outputs as a new dict, keys in ``outputs`` order, ending with
+    ``return self._warm(values) if self._warming else values``: no second call per bar
+    once warm), ``_reset`` and ``_columns``. ``Feature`` stays interpreted so that a
+    third party can subclass it. A subclass sets ``name`` and ``outputs`` in its class
+    body and ``warmup_bars`` before calling ``__init__``.
     """
 
     name: ClassVar[str] = ""
@@ -40,12 +40,14 @@ class BarFeature:
 
     def update(self, bar: Bar) -> dict[str, float]:
         """Consume the next closed bar; every output's value (NaN during warm-up)."""
-        values = self._values(bar)
-        if self._warming:
-            self._seen += 1
-            if self._seen < self.warmup_bars:
-                return dict(self._nan)
-            self._warming = False
+        raise NotImplementedError
+
+    def _warm(self, values: dict[str, float]) -> dict[str, float]:
+        """What ``update`` returns while ``_warming``: NaN until bar ``warmup_bars``, then ``values``."""
+        self._seen += 1
+        if self._seen < self.warmup_bars:
+            return dict(self._nan)
+        self._warming = False
         return values
 
     def compute(self, bars: BarSeries) -> Mapping[str, FloatArray]:
@@ -53,9 +55,6 @@ class BarFeature:
         return warm_columns(self._columns(bars), self.outputs, self.warmup_bars)
 
     def _reset(self) -> None:
-        raise NotImplementedError
-
-    def _values(self, bar: Bar) -> dict[str, float]:
         raise NotImplementedError
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:

@@ -50,7 +50,8 @@ class MarketStructure(BarFeature):
         self._lows: deque[float] = deque(maxlen=size)
         self._sh1 = self._sh2 = self._sl1 = self._sl2 = NAN
 
-    def _values(self, bar: Bar) -> dict[str, float]:
+    def update(self, bar: Bar) -> dict[str, float]:
+        """Consume the next closed bar; every output's value (NaN during warm-up)."""
         k = self.config.strength
         highs, lows = self._highs, self._lows
         highs.append(bar.high)
@@ -67,8 +68,9 @@ class MarketStructure(BarFeature):
         trend = 1.0 if sh1 > sh2 and sl1 > sl2 else -1.0 if sh1 < sh2 and sl1 < sl2 else 0.0
         close = bar.close
         brk = (1.0 if close > sh1 else 0.0) - (1.0 if close < sl1 else 0.0)
-        return {"score": 0.5 + 0.25 * trend + 0.25 * brk, "trend": trend, "higher_high": 1.0 if sh1 > sh2 else 0.0,
+        values = {"score": 0.5 + 0.25 * trend + 0.25 * brk, "trend": trend, "higher_high": 1.0 if sh1 > sh2 else 0.0,
                 "lower_low": 1.0 if sl1 < sl2 else 0.0, "break": brk, "swing_high": sh1, "swing_low": sl1}
+        return self._warm(values) if self._warming else values
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
         k, n = self.config.strength, len(bars)

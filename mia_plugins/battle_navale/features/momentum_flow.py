@@ -40,7 +40,8 @@ class MomentumFlow(BarFeature):
         self._prev_close = NAN  # TrueRange, inline: the first bar's range is high - low
         self._count = 0
 
-    def _values(self, bar: Bar) -> dict[str, float]:
+    def update(self, bar: Bar) -> dict[str, float]:
+        """Consume the next closed bar; every output's value (NaN during warm-up)."""
         n = self.config.window
         high, low, close, volume = bar.high, bar.low, bar.close, bar.volume
         closes = self._closes
@@ -65,7 +66,8 @@ class MomentumFlow(BarFeature):
             score = 0.5 + 0.25 * (-1.0 if scaled < -1.0 else 1.0 if scaled > 1.0 else scaled) + 0.25 * flow
         else:
             roc = score = NAN
-        return {"score": score, "roc_atr": roc, "flow": flow, "atr": atr}
+        values = {"score": score, "roc_atr": roc, "flow": flow, "atr": atr}
+        return self._warm(values) if self._warming else values
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
         n = self.config.window

@@ -68,7 +68,8 @@ class SessionAnalysis(BarFeature):
         self._rth_close_ns = self._rth_closes[day] if known else 0
         self._early = 1.0 if self.calendar.is_early_close(day) else 0.0
 
-    def _values(self, bar: Bar) -> dict[str, float]:
+    def update(self, bar: Bar) -> dict[str, float]:
+        """Consume the next closed bar; every output's value (NaN during warm-up)."""
         ts = bar.ts
         day, segment = self._locator.locate(ts)
         if day != self._day:
@@ -102,12 +103,13 @@ class SessionAnalysis(BarFeature):
         to_close = (close_ns - ts) / NS_PER_MINUTE if close_ns is not None else 0.0
         to_rth_close = (self._rth_close_ns - ts) / NS_PER_MINUTE if close_ns is not None else 0.0
         twice = 2.0 * distance  # clipped to [-1, 1] in the score
-        return {"score": 0.5 + 0.5 * (-1.0 if twice < -1.0 else 1.0 if twice > 1.0 else twice),
+        values = {"score": 0.5 + 0.5 * (-1.0 if twice < -1.0 else 1.0 if twice > 1.0 else twice),
                 "session_id": session_id, "is_rth": is_rth, "is_overnight": is_overnight,
                 "minutes_to_close": to_close, "minutes_to_rth_close": to_rth_close, "is_early_close": self._early,
                 "session_vwap": vwap, "session_high": session_high, "session_low": session_low,
                 "range_position": position, "overnight_high": self._on_high, "overnight_low": self._on_low,
                 "vwap_distance": distance}
+        return self._warm(values) if self._warming else values
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
         cal, n = self.calendar, len(self.calendar)

@@ -59,7 +59,8 @@ class SupportResistance(BarFeature):
         self._count = 0
         self._room = self.config.score_mode == "room"
 
-    def _values(self, bar: Bar) -> dict[str, float]:
+    def update(self, bar: Bar) -> dict[str, float]:
+        """Consume the next closed bar; every output's value (NaN during warm-up)."""
         support, resistance = self._support, self._resistance
         high, low, close = bar.high, bar.low, bar.close
         n = self.config.lookback
@@ -77,10 +78,11 @@ class SupportResistance(BarFeature):
             to_support, to_resistance = (close - support) / atr, (resistance - close) / atr
         else:
             to_support = to_resistance = 0.0
-        return {"score": _score(close, support, resistance, self._room), "support": support,
+        values = {"score": _score(close, support, resistance, self._room), "support": support,
                 "resistance": resistance, "distance_support_atr": to_support,
                 "distance_resistance_atr": to_resistance,
                 "nearest_atr": to_resistance if to_resistance < to_support else to_support, "atr": atr}
+        return self._warm(values) if self._warming else values
 
     def _extremes(self, high: float, low: float) -> tuple[float, float]:
         """The highest high and lowest low of the last ``lookback`` bars, this one included."""

@@ -38,7 +38,8 @@ class VolumeImbalance(BarFeature):
         self._totals = (0.0, 0.0, 0.0)
         self._sums: deque[tuple[float, float, float]] = deque([self._totals], maxlen=self.config.window + 1)
 
-    def _values(self, bar: Bar) -> dict[str, float]:
+    def update(self, bar: Bar) -> dict[str, float]:
+        """Consume the next closed bar; every output's value (NaN during warm-up)."""
         delta, estimated = self._flow.push(bar)
         volume = bar.volume
         d_t, v_t, e_t = self._totals
@@ -51,8 +52,9 @@ class VolumeImbalance(BarFeature):
         imbalance = -1.0 if imbalance < -1.0 else 1.0 if imbalance > 1.0 else imbalance
         bar_imbalance = delta / volume if volume > 0 else 0.0
         bar_imbalance = -1.0 if bar_imbalance < -1.0 else 1.0 if bar_imbalance > 1.0 else bar_imbalance
-        return {"score": 0.5 + 0.5 * imbalance, "imbalance": imbalance, "bar_imbalance": bar_imbalance,
+        values = {"score": 0.5 + 0.5 * imbalance, "imbalance": imbalance, "bar_imbalance": bar_imbalance,
                 "delta": delta, "estimated": 1.0 if totals[2] - e_0 > 0 else 0.0}
+        return self._warm(values) if self._warming else values
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
         n = self.config.window

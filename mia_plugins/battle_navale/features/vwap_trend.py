@@ -40,7 +40,8 @@ class VwapTrend(BarFeature):
         self._vwaps: deque[float] = deque(maxlen=self.config.slope_bars + 1)
         self._count = 0
 
-    def _values(self, bar: Bar) -> dict[str, float]:
+    def update(self, bar: Bar) -> dict[str, float]:
+        """Consume the next closed bar; every output's value (NaN during warm-up)."""
         cfg = self.config
         count = self._count
         if count < cfg.window:
@@ -65,7 +66,8 @@ class VwapTrend(BarFeature):
         d, s = distance / cfg.distance_scale, slope / cfg.slope_scale  # each clipped to [-1, 1] below
         score = 0.5 + 0.25 * (-1.0 if d < -1.0 else 1.0 if d > 1.0 else d) + 0.25 * (
             -1.0 if s < -1.0 else 1.0 if s > 1.0 else s)
-        return {"score": score, "vwap": vwap, "distance_atr": distance, "slope_atr": slope, "atr": atr}
+        values = {"score": score, "vwap": vwap, "distance_atr": distance, "slope_atr": slope, "atr": atr}
+        return self._warm(values) if self._warming else values
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
         n, cfg = self.config.window, self.config
