@@ -43,6 +43,7 @@ COMPILED = [
     # Battle Navale's per-bar features and decision (their settings are attrs classes in settings.py and
     # decision/config.py and config.py, left interpreted) and the order-flow estimate one feature runs per bar
     "mia_core/calc/order_flow.py",
+    "mia_core/calc/session_locator.py",
     "mia_plugins/battle_navale/decision/pipeline.py",
     "mia_plugins/battle_navale/decision/setups.py",
     "mia_plugins/battle_navale/decision/state.py",

@@ -7,7 +7,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from mia_core.calc.session_calendar import ASIA, CLOSED, LONDON, RTH, SessionCalendar, SessionLocator
+from mia_core.calc.session_calendar import ASIA, CLOSED, LONDON, RTH, SessionCalendar
+from mia_core.calc.session_locator import SessionLocator
 from mia_core.calc.technique_base import NAN, FloatArray
 from mia_core.market import Bar
 from mia_core.series import BarSeries
