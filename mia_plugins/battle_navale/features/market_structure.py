@@ -69,7 +69,7 @@ class MarketStructure(BarFeature):
         close = bar.close
         brk = (1.0 if close > sh1 else 0.0) - (1.0 if close < sl1 else 0.0)
         values = {"score": 0.5 + 0.25 * trend + 0.25 * brk, "trend": trend, "higher_high": 1.0 if sh1 > sh2 else 0.0,
-                "lower_low": 1.0 if sl1 < sl2 else 0.0, "break": brk, "swing_high": sh1, "swing_low": sl1}
+                  "lower_low": 1.0 if sl1 < sl2 else 0.0, "break": brk, "swing_high": sh1, "swing_low": sl1}
         return self._warm(values) if self._warming else values
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:

@@ -58,7 +58,7 @@ class PriceAction(BarFeature):
         score = 0.5 + 0.25 * (-1.0 if recent < -1.0 else 1.0 if recent > 1.0 else recent) + 0.25 * (
             -1.0 if mean_location < -1.0 else 1.0 if mean_location > 1.0 else mean_location)
         values = {"score": score, "signal": signal, "close_location": location, "engulfing": engulfing, "pin_bar": pin,
-                "inside_bar": inside, "outside_bar": outside, "doji": doji}
+                  "inside_bar": inside, "outside_bar": outside, "doji": doji}
         return self._warm(values) if self._warming else values
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:

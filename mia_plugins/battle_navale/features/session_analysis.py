@@ -105,11 +105,11 @@ class SessionAnalysis(BarFeature):
         to_rth_close = (self._rth_close_ns - ts) / NS_PER_MINUTE if close_ns is not None else 0.0
         twice = 2.0 * distance  # clipped to [-1, 1] in the score
         values = {"score": 0.5 + 0.5 * (-1.0 if twice < -1.0 else 1.0 if twice > 1.0 else twice),
-                "session_id": session_id, "is_rth": is_rth, "is_overnight": is_overnight,
-                "minutes_to_close": to_close, "minutes_to_rth_close": to_rth_close, "is_early_close": self._early,
-                "session_vwap": vwap, "session_high": session_high, "session_low": session_low,
-                "range_position": position, "overnight_high": self._on_high, "overnight_low": self._on_low,
-                "vwap_distance": distance}
+                  "session_id": session_id, "is_rth": is_rth, "is_overnight": is_overnight,
+                  "minutes_to_close": to_close, "minutes_to_rth_close": to_rth_close, "is_early_close": self._early,
+                  "session_vwap": vwap, "session_high": session_high, "session_low": session_low,
+                  "range_position": position, "overnight_high": self._on_high, "overnight_low": self._on_low,
+                  "vwap_distance": distance}
         return self._warm(values) if self._warming else values
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:

@@ -79,9 +79,9 @@ class SupportResistance(BarFeature):
         else:
             to_support = to_resistance = 0.0
         values = {"score": _score(close, support, resistance, self._room), "support": support,
-                "resistance": resistance, "distance_support_atr": to_support,
-                "distance_resistance_atr": to_resistance,
-                "nearest_atr": to_resistance if to_resistance < to_support else to_support, "atr": atr}
+                  "resistance": resistance, "distance_support_atr": to_support,
+                  "distance_resistance_atr": to_resistance,
+                  "nearest_atr": to_resistance if to_resistance < to_support else to_support, "atr": atr}
         return self._warm(values) if self._warming else values
 
     def _extremes(self, high: float, low: float) -> tuple[float, float]:

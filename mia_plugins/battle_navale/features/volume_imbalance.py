@@ -53,7 +53,7 @@ class VolumeImbalance(BarFeature):
         bar_imbalance = delta / volume if volume > 0 else 0.0
         bar_imbalance = -1.0 if bar_imbalance < -1.0 else 1.0 if bar_imbalance > 1.0 else bar_imbalance
         values = {"score": 0.5 + 0.5 * imbalance, "imbalance": imbalance, "bar_imbalance": bar_imbalance,
-                "delta": delta, "estimated": 1.0 if totals[2] - e_0 > 0 else 0.0}
+                  "delta": delta, "estimated": 1.0 if totals[2] - e_0 > 0 else 0.0}
         return self._warm(values) if self._warming else values
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
