@@ -40,6 +40,24 @@ COMPILED = [
     "mia_core/exchange/matching.py",
     "mia_core/exchange/registry.py",
     "mia_core/exchange/state.py",
+    # Battle Navale's per-bar features and decision (their settings are attrs classes in settings.py and
+    # decision/config.py and config.py, left interpreted) and the order-flow estimate one feature runs per bar
+    "mia_core/calc/order_flow.py",
+    "mia_core/calc/session_locator.py",
+    "mia_plugins/battle_navale/decision/pipeline.py",
+    "mia_plugins/battle_navale/decision/setups.py",
+    "mia_plugins/battle_navale/decision/state.py",
+    "mia_plugins/battle_navale/inputs.py",
+    "mia_plugins/battle_navale/strategy.py",
+    "mia_plugins/battle_navale/features/base.py",
+    "mia_plugins/battle_navale/features/market_structure.py",
+    "mia_plugins/battle_navale/features/momentum_flow.py",
+    "mia_plugins/battle_navale/features/patterns.py",
+    "mia_plugins/battle_navale/features/price_action.py",
+    "mia_plugins/battle_navale/features/session_analysis.py",
+    "mia_plugins/battle_navale/features/support_resistance.py",
+    "mia_plugins/battle_navale/features/volume_imbalance.py",
+    "mia_plugins/battle_navale/features/vwap_trend.py",
 ]
 
 

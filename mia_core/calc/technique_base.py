@@ -41,6 +41,26 @@ def to_score_array(signed: FloatArray) -> FloatArray:
     return 0.5 + 0.5 * np.clip(signed, -1.0, 1.0)
 
 
+def warm_columns(
+    columns: Mapping[str, FloatArray], outputs: tuple[str, ...], warmup_bars: int
+) -> dict[str, FloatArray]:
+    """``columns`` as float64 arrays in ``outputs`` order, NaN over the warm-up (``i + 1 < warmup_bars``).
+
+    A column that is a view of the input, shared by two outputs or read-only is copied
+    before NaN is written into it.
+    """
+    out: dict[str, FloatArray] = {}
+    owned: set[int] = set()
+    for key in outputs:
+        column = np.asarray(columns[key], dtype=np.float64)
+        if column.base is not None or id(column) in owned or not column.flags.writeable:
+            column = column.copy()  # never write NaN into a view of the input or into a shared column
+        owned.add(id(column))
+        column[: max(0, warmup_bars - 1)] = NAN
+        out[key] = column
+    return out
+
+
 class Feature:
     """Base of every built-in feature: satisfies both ``Technique`` and ``VectorisedTechnique``.
 
@@ -85,17 +105,7 @@ class Feature:
 
     def compute(self, bars: BarSeries) -> Mapping[str, FloatArray]:
         """Every output over ``bars`` at once (what feeding them to ``update`` one by one returns)."""
-        columns = self._columns(bars)
-        out: dict[str, FloatArray] = {}
-        owned: set[int] = set()
-        for key in self.outputs:
-            column = np.asarray(columns[key], dtype=np.float64)
-            if column.base is not None or id(column) in owned or not column.flags.writeable:
-                column = column.copy()  # never write NaN into a view of the input or into a shared column
-            owned.add(id(column))
-            column[: max(0, self.warmup_bars - 1)] = NAN
-            out[key] = column
-        return out
+        return warm_columns(self._columns(bars), self.outputs, self.warmup_bars)
 
     def _reset(self) -> None:
         raise NotImplementedError

@@ -5,38 +5,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-import attrs
-
 from mia_core.market import Bar
 from mia_core.signals import Direction, Signal
-from mia_core.validation import HOLD_BARS
+from mia_plugins.battle_navale.config import BattleNavaleConfig as BattleNavaleConfig
 from mia_plugins.battle_navale.decision.confluence import grade_of
-from mia_plugins.battle_navale.decision.pipeline import Decider, Decision, DecisionConfig, Fired
-from mia_plugins.battle_navale.inputs import SCORE_KEYS, InputReader, ReadingKeys
+from mia_plugins.battle_navale.decision.pipeline import Decider, Decision, Fired
+from mia_plugins.battle_navale.inputs import SCORE_KEYS, InputReader
 from mia_plugins.battle_navale.vectorised import VectorisedBattleNavale
 from ports.context import StrategyContext
 from ports.technique import VectorisedTechnique
 
 log = logging.getLogger("mia.battle_navale")
-
-
-@attrs.frozen(slots=True)
-class BattleNavaleConfig(DecisionConfig):
-    """Settings of ``battle_navale``: the decision layer's plus how positions are exited.
-
-    ``exit_on_reversal``: an opposite entry while in a position reverses it.
-    ``max_hold_bars``: close a position held this many bars (0: no time exit).
-    ``bracket``: send the stop/target as price hints (the planner makes them a real bracket).
-    ``dealers_bias_analyzer``: the analyzer whose ``score`` in [-1, 1] is dealer's bias.
-    ``readings``: where each elite reading is read (``"<technique or analyzer>.<output>"``);
-    a reading whose source is not composed is absent and changes nothing.
-    """
-
-    exit_on_reversal: bool = True
-    max_hold_bars: int = attrs.field(default=0, validator=HOLD_BARS)
-    bracket: bool = True
-    dealers_bias_analyzer: str = "dealers_bias"
-    readings: ReadingKeys = attrs.Factory(ReadingKeys)
 
 
 class BattleNavaleStrategy:

@@ -39,13 +39,16 @@ def test_latency_and_vectorised_runs_do_the_work() -> None:
 
 
 def test_the_bar_by_bar_run_reports_from_its_own_process_with_its_memory() -> None:
-    seconds, bars, trips, rss = bar_by_bar_in_child(3_000, seed=5)
+    seconds, bars, trips, rss, cpu = bar_by_bar_in_child(3_000, seed=5)
     assert seconds > 0 and bars == 3_000 and trips > 0
+    assert 0 < cpu < seconds + 1.0  # the run's own CPU time: no more than its wall time (one thread)
     assert 20 < rss < 2_000  # MB: a Python process with numpy loaded, not kilobytes or bytes
-    figures = PipelineFigures(100, 1.0, 2.0, 3.0, 1, 3_000, 1.0, trips, (), seconds, bars, trips, rss)
+    figures = PipelineFigures(100, 1.0, 2.0, 3.0, 1, 3_000, 1.0, trips, (), seconds, bars, trips, rss, cpu)
     assert figures.bar_by_bar_per_second == 3_000 / seconds
+    assert figures.bar_by_bar_cpu_per_second == 3_000 / cpu
     cells = {row[0]: row for row in zip(*(column._cells for column in pipeline_table(figures).columns), strict=True)}
     assert cells["bar-by-bar backtest, bars/s"][2] == "> 100,000"
+    assert cells["bar-by-bar backtest, bars/s of CPU time"][1] == f"{3_000 / cpu:,.0f}"
     assert cells["bar-by-bar peak RSS, MB"][1:] == (f"{rss:,.0f}", "< 300", "yes" if rss < 300 else "no")
     assert cells["bar-by-bar round trips"][1] == f"{trips:,}"
 
@@ -61,6 +64,6 @@ def test_the_childs_peak_is_its_own_not_its_parents() -> None:
     ballast = bytearray(400 * 1024 * 1024)  # the parent holds 400 MB when it spawns the run
     ballast[:: 4096] = b"x" * len(ballast[:: 4096])  # touched, so resident
     assert peak_rss_mb() > 400
-    _, _, _, rss = bar_by_bar_in_child(500, seed=5)
+    _, _, _, rss, _ = bar_by_bar_in_child(500, seed=5)
     del ballast
     assert rss < 400, f"the child reported {rss:.0f} MB: its parent's peak, not its own"

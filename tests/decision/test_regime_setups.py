@@ -7,7 +7,7 @@ import pytest
 
 from mia_plugins.battle_navale.decision.regime import MarketRegime, RegimeConfig, classify, efficiency, volatility_ratio
 from mia_plugins.battle_navale.decision.setups import RangeConfig, Setup, TrendConfig, range_setup, trend_setup
-from mia_plugins.battle_navale.decision.state import MarketState, StatePeriods, StateTracker, state_arrays
+from mia_plugins.battle_navale.decision.state import FIELDS, MarketState, StatePeriods, StateTracker, state_arrays
 
 PERIODS = StatePeriods(atr_period=3, volatility_period=6, efficiency_period=4, ma_period=4, channel_period=3)
 
@@ -59,14 +59,14 @@ def test_state_arrays_match_the_tracker_on_random_bars() -> None:
     for i in range(300):
         state = tracker.update(int(o[i]), int(h[i]), int(lo[i]), int(c[i]))
         if state is not None:
-            for name in MarketState.__slots__:
+            for name in FIELDS:
                 assert getattr(state, name) == arrays[name][i], (name, i)
 
 
 def state(**values: int) -> MarketState:
-    base = dict.fromkeys(MarketState.__slots__, 0)
+    base = dict.fromkeys(FIELDS, 0)
     base.update(values)
-    return MarketState(base)
+    return MarketState.of(base)
 
 
 def test_trend_setups() -> None:

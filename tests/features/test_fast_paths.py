@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from adapters.calendars.cme import cme_calendar
-from mia_core.calc.session_calendar import SessionCalendar, SessionLocator
+from mia_core.calc.session_calendar import SessionCalendar
+from mia_core.calc.session_locator import SessionLocator
 from mia_core.calc.technique_base import Feature
 from mia_core.series import BarSeries
 

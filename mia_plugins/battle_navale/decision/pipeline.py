@@ -12,36 +12,31 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Literal
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from mia_core.validation import ATR_MULTIPLE, BARS, FRACTION
-from mia_plugins.battle_navale.decision.confidence import ConfidenceWeights, confidence, confidence_array
+from mia_plugins.battle_navale.decision.confidence import confidence, confidence_array
+from mia_plugins.battle_navale.decision.config import DecisionConfig as DecisionConfig
+from mia_plugins.battle_navale.decision.config import GradeName as GradeName
 from mia_plugins.battle_navale.decision.confluence import (
     FEATURES,
     GRADE_CODES,
-    ConfluenceWeights,
-    GradeThresholds,
     confluence_array,
     grade_array,
     grade_of,
 )
-from mia_plugins.battle_navale.decision.elite import EliteConfig, adjust, adjust_arrays
+from mia_plugins.battle_navale.decision.elite import adjust, adjust_arrays
 from mia_plugins.battle_navale.decision.regime import (
     MarketRegime,
-    RegimeConfig,
     classify_array,
     efficiency_array,
     volatility_ratio_array,
 )
 from mia_plugins.battle_navale.decision.selector import SelectorConfig, StrategyChoice, regime_fit
 from mia_plugins.battle_navale.decision.setups import (
-    RangeConfig,
     Setup,
-    TrendConfig,
     range_setup,
     range_setup_arrays,
     trend_setup,
@@ -50,7 +45,6 @@ from mia_plugins.battle_navale.decision.setups import (
 from mia_plugins.battle_navale.decision.state import (
     IntArray,
     MarketState,
-    StatePeriods,
     StateTracker,
     state_arrays,
     warm,
@@ -58,56 +52,12 @@ from mia_plugins.battle_navale.decision.state import (
 
 FloatArray = npt.NDArray[np.float64]
 Int8Array = npt.NDArray[np.int8]
-GradeName = Literal["buy", "strong_buy"]
 #: What :meth:`Decider.step` found on a bar: the state, regime, strategy chosen, direction and setup.
 Fired = tuple[MarketState, MarketRegime, StrategyChoice, int, Setup]
 _LEVEL = {"buy": 1, "strong_buy": 2}
 _VOLATILE, _TREND, _RANGE, _TRANSITION = (MarketRegime.VOLATILE, MarketRegime.TREND, MarketRegime.RANGE,
                                           MarketRegime.TRANSITION)
 _NONE, _TREND_CHOICE = StrategyChoice.NONE, StrategyChoice.TREND
-
-
-@attrs.frozen(slots=True)
-class DecisionConfig:
-    """Every setting of the decision layer (defaults: the mission's numbers).
-
-    ``entry_grade``: a trend setup or a range breakout needs the confluence on its side
-    at this grade or stronger (``strong_buy``: score above 0.75 for a long, below 0.25
-    for a short). Fades and mean reversions need the same, unless
-    ``neutral_reversals`` (off by default, not the mission's rule) lets them enter at
-    a NEUTRAL confluence; ``reversal_veto`` then refuses them when the confluence
-    points against them at this grade or stronger. ``elite``: how the elite readings
-    adjust the confidence and veto entries (:mod:`.elite`).
-    """
-
-    weights: ConfluenceWeights = attrs.Factory(ConfluenceWeights)
-    thresholds: GradeThresholds = attrs.Factory(GradeThresholds)
-    regime: RegimeConfig = attrs.Factory(RegimeConfig)
-    selector: SelectorConfig = attrs.Factory(SelectorConfig)
-    trend: TrendConfig = attrs.Factory(TrendConfig)
-    range: RangeConfig = attrs.Factory(RangeConfig)
-    confidence: ConfidenceWeights = attrs.Factory(ConfidenceWeights)
-    entry_grade: GradeName = attrs.field(default="strong_buy", validator=attrs.validators.in_(("buy", "strong_buy")))
-    reversal_veto: GradeName = attrs.field(default="buy", validator=attrs.validators.in_(("buy", "strong_buy")))
-    neutral_reversals: bool = False
-    elite: EliteConfig = attrs.Factory(EliteConfig)
-    min_confidence: float = attrs.field(default=0.0, validator=FRACTION)
-    atr_period: int = attrs.field(default=14, validator=BARS)
-    ma_period: int = attrs.field(default=20, validator=BARS)
-    channel_period: int = attrs.field(default=20, validator=BARS)
-    stop_atr: float = attrs.field(default=2.0, validator=ATR_MULTIPLE)
-    reward_risk: float = attrs.field(default=2.0, validator=ATR_MULTIPLE)
-
-    @property
-    def periods(self) -> StatePeriods:
-        """The state windows these settings need."""
-        return StatePeriods(
-            atr_period=self.atr_period,
-            volatility_period=self.regime.volatility_period,
-            efficiency_period=self.regime.efficiency_period,
-            ma_period=self.ma_period,
-            channel_period=self.channel_period,
-        )
 
 
 @attrs.frozen(slots=True)

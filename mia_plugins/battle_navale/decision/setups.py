@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import enum
 
-import attrs
 import numpy as np
 import numpy.typing as npt
 
-from mia_core.validation import ATR_MULTIPLE, within
+from mia_plugins.battle_navale.decision.settings import RangeConfig as RangeConfig
+from mia_plugins.battle_navale.decision.settings import TrendConfig as TrendConfig
 from mia_plugins.battle_navale.decision.state import IntArray, MarketState
 
 Int8Array = npt.NDArray[np.int8]
@@ -49,26 +49,6 @@ class Setup(enum.IntEnum):
     def is_reversal(self) -> bool:
         """True for the range strategy's counter-move setups (fade, mean reversion)."""
         return self in (Setup.FADE, Setup.MEAN_REVERSION)
-
-
-@attrs.frozen(slots=True)
-class TrendConfig:
-    """The trend strategy: which setups it takes."""
-
-    breakout: bool = True
-    pullback: bool = True
-    continuation: bool = True
-
-
-@attrs.frozen(slots=True)
-class RangeConfig:
-    """The range strategy: which setups it takes and their distances in ATRs."""
-
-    fade: bool = True
-    mean_reversion: bool = True
-    range_breakout: bool = True
-    fade_zone_atr: float = attrs.field(default=0.5, validator=within(0, 100))
-    mean_reversion_atr: float = attrs.field(default=1.5, validator=ATR_MULTIPLE)
 
 
 NO_SETUP = (0, Setup.NONE)

@@ -20,61 +20,40 @@ Per bar ``t`` (windows end at ``t`` unless said otherwise):
 
 from __future__ import annotations
 
-from collections import deque
+from collections.abc import Mapping
 
-import attrs
 import numpy as np
 import numpy.typing as npt
 
+from mia_plugins.battle_navale.decision.settings import StatePeriods as StatePeriods
+
 IntArray = npt.NDArray[np.int64]
-_positive = attrs.validators.ge(1)
-
-
-@attrs.frozen(slots=True)
-class StatePeriods:
-    """Window lengths, in bars, of the tracked quantities."""
-
-    atr_period: int = attrs.field(default=14, validator=_positive)
-    volatility_period: int = attrs.field(default=100, validator=_positive)
-    efficiency_period: int = attrs.field(default=20, validator=_positive)
-    ma_period: int = attrs.field(default=20, validator=_positive)
-    channel_period: int = attrs.field(default=20, validator=_positive)
-
-    @property
-    def warmup_bars(self) -> int:
-        """Bars needed before every quantity is defined."""
-        return max(self.atr_period, self.volatility_period, self.efficiency_period + 1, self.ma_period,
-                   self.channel_period + 1)
+#: the fields of :class:`MarketState`, in the order its constructor takes them
+FIELDS = (
+    "open", "high", "low", "close", "prev_open", "prev_high", "prev_low", "prev_close",
+    "atr_sum", "long_atr_sum", "net", "path", "drift", "ma_sum", "prior_high", "prior_low",
+)
 
 
 class MarketState:
     """The tracked quantities at one bar (see the module docstring); prices in ticks."""
 
-    __slots__ = (
-        "atr_sum", "close", "drift", "high", "long_atr_sum", "low", "ma_sum", "net", "open", "path",
-        "prev_close", "prev_high", "prev_low", "prev_open", "prior_high", "prior_low",
-    )
+    __slots__ = FIELDS
 
-    def __init__(self, values: dict[str, int]) -> None:
-        for name in self.__slots__:
-            setattr(self, name, values[name])
+    def __init__(
+        self, open: int, high: int, low: int, close: int, prev_open: int, prev_high: int, prev_low: int,
+        prev_close: int, atr_sum: int, long_atr_sum: int, net: int, path: int, drift: int, ma_sum: int,
+        prior_high: int, prior_low: int,
+    ) -> None:
+        self.open, self.high, self.low, self.close = open, high, low, close
+        self.prev_open, self.prev_high, self.prev_low, self.prev_close = prev_open, prev_high, prev_low, prev_close
+        self.atr_sum, self.long_atr_sum, self.net, self.path = atr_sum, long_atr_sum, net, path
+        self.drift, self.ma_sum, self.prior_high, self.prior_low = drift, ma_sum, prior_high, prior_low
 
-    open: int
-    high: int
-    low: int
-    close: int
-    prev_open: int
-    prev_high: int
-    prev_low: int
-    prev_close: int
-    atr_sum: int
-    long_atr_sum: int
-    net: int
-    path: int
-    drift: int
-    ma_sum: int
-    prior_high: int
-    prior_low: int
+    @classmethod
+    def of(cls, values: Mapping[str, int]) -> MarketState:
+        """The state with ``values[name]`` for each of :data:`FIELDS`."""
+        return cls(*(values[name] for name in FIELDS))
 
 
 class StateTracker:
@@ -91,14 +70,13 @@ class StateTracker:
     def reset(self) -> None:
         """Forget every bar."""
         p = self.periods
-        self._trs: deque[int] = deque(maxlen=p.atr_period)
-        self._long_trs: deque[int] = deque(maxlen=p.volatility_period)
-        self._moves: deque[int] = deque(maxlen=p.efficiency_period)
-        self._ma: deque[int] = deque(maxlen=p.ma_period)
+        # each window a ring of its length, zeros while it fills (so the value leaving a sum is 0 until it is full);
+        # bar k (0-based) writes slot k % length (the moves, one fewer, slot (k - 1) % length)
+        self._trs, self._long_trs = [0] * p.atr_period, [0] * p.volatility_period
+        self._moves, self._ma = [0] * p.efficiency_period, [0] * p.ma_period
         self._tr_sum = self._long_tr_sum = self._move_sum = self._ma_sum = 0
-        self._closes: deque[int] = deque(maxlen=p.efficiency_period + 1)
-        self._highs: deque[int] = deque(maxlen=p.channel_period)
-        self._lows: deque[int] = deque(maxlen=p.channel_period)
+        self._closes = [0] * p.efficiency_period  # the close a bar replaces is efficiency_period bars older
+        self._highs, self._lows = [0] * p.channel_period, [0] * p.channel_period
         self._top = self._bottom = 0  # max(self._highs), min(self._lows) once they hold a bar
         self._prev: tuple[int, int, int, int] | None = None
         self._seen = 0
@@ -108,6 +86,7 @@ class StateTracker:
         """Consume one bar (tick prices); the state at this bar, or None during warm-up."""
         prev = self._prev
         self._prev = (o, h, lo, c)
+        k = self._seen
         if prev is None:
             tr = h - lo
         else:
@@ -115,46 +94,50 @@ class StateTracker:
             tr = (h if h > pc else pc) - (lo if lo < pc else pc)
             move = c - pc if c > pc else pc - c
             moves = self._moves
-            self._move_sum += move - moves[0] if len(moves) == moves.maxlen else move
-            moves.append(move)
-        trs, long_trs, ma = self._trs, self._long_trs, self._ma
-        tr_sum = self._tr_sum = self._tr_sum + (tr - trs[0] if len(trs) == trs.maxlen else tr)
-        trs.append(tr)
-        long_tr_sum = self._long_tr_sum = self._long_tr_sum + (
-            tr - long_trs[0] if len(long_trs) == long_trs.maxlen else tr)
-        long_trs.append(tr)
-        ma_sum = self._ma_sum = self._ma_sum + (c - ma[0] if len(ma) == ma.maxlen else c)
-        ma.append(c)
-        closes = self._closes
-        closes.append(c)
-        self._seen += 1
+            j = (k - 1) % len(moves)
+            self._move_sum += move - moves[j]
+            moves[j] = move
+        ring = self._trs
+        j = k % len(ring)
+        tr_sum = self._tr_sum = self._tr_sum + tr - ring[j]
+        ring[j] = tr
+        ring = self._long_trs
+        j = k % len(ring)
+        long_tr_sum = self._long_tr_sum = self._long_tr_sum + tr - ring[j]
+        ring[j] = tr
+        ring = self._ma
+        j = k % len(ring)
+        ma_sum = self._ma_sum = self._ma_sum + c - ring[j]
+        ring[j] = c
+        ring = self._closes
+        j = k % len(ring)
+        old_close = ring[j]  # a real close once a state is returned (warmup_bars > efficiency_period)
+        ring[j] = c
+        self._seen = k + 1
         state = None
         top, bottom = self._top, self._bottom
-        if prev is not None and self._seen >= self._warmup:
-            change = c - closes[0]
-            state = MarketState.__new__(MarketState)  # the slots are all set below
-            state.open, state.high, state.low, state.close = o, h, lo, c
-            state.prev_open, state.prev_high, state.prev_low, state.prev_close = prev
-            state.atr_sum, state.long_atr_sum = tr_sum, long_tr_sum
-            state.net, state.path, state.drift = abs(change), self._move_sum, (change > 0) - (change < 0)
-            state.ma_sum, state.prior_high, state.prior_low = ma_sum, top, bottom
-        self._channel(h, lo, top, bottom)
+        if prev is not None and k + 1 >= self._warmup:
+            change = c - old_close
+            pvo, pvh, pvl, pvc = prev
+            state = MarketState(o, h, lo, c, pvo, pvh, pvl, pvc, tr_sum, long_tr_sum, abs(change), self._move_sum,
+                                (change > 0) - (change < 0), ma_sum, top, bottom)
+        self._channel(k, h, lo, top, bottom)
         return state
 
-    def _channel(self, h: int, lo: int, top: int, bottom: int) -> None:
-        """Add the bar to the channel window, its extremes kept."""
+    def _channel(self, k: int, h: int, lo: int, top: int, bottom: int) -> None:
+        """Add bar ``k`` to the channel window, its extremes kept."""
         highs, lows = self._highs, self._lows
-        held = len(highs)
-        leaving_high, leaving_low = (highs[0], lows[0]) if held == highs.maxlen else (None, None)
-        highs.append(h)
-        lows.append(lo)
-        if not held or h >= top:
+        j = k % len(highs)
+        full = k >= len(highs)
+        leaving_high, leaving_low = highs[j], lows[j]
+        highs[j], lows[j] = h, lo
+        if not k or h >= top:
             self._top = h
-        elif leaving_high == top:  # the highest leaves the window
+        elif full and leaving_high == top:  # the highest leaves the window
             self._top = max(highs)
-        if not held or lo <= bottom:
+        if not k or lo <= bottom:
             self._bottom = lo
-        elif leaving_low == bottom:
+        elif full and leaving_low == bottom:
             self._bottom = min(lows)
 
 

@@ -6,21 +6,14 @@ from collections import deque
 from collections.abc import Mapping
 from itertools import islice
 
-import attrs
 import numpy as np
 
 from mia_core.calc.rolling import rolling_max, rolling_min
-from mia_core.calc.technique_base import NAN, Feature, FloatArray
+from mia_core.calc.technique_base import NAN, FloatArray
 from mia_core.market import Bar
 from mia_core.series import BarSeries
-from mia_core.validation import within
-
-
-@attrs.frozen
-class MarketStructureConfig:
-    """Settings of ``market_structure``: bars on each side of a swing point."""
-
-    strength: int = attrs.field(default=3, validator=within(1, 1000))
+from mia_plugins.battle_navale.features.base import BarFeature
+from mia_plugins.battle_navale.features.settings import MarketStructureConfig as MarketStructureConfig
 
 
 def _last_two(confirmed: np.ndarray, values: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -31,7 +24,7 @@ def _last_two(confirmed: np.ndarray, values: FloatArray) -> tuple[FloatArray, Fl
     return padded[count + 1], padded[count]
 
 
-class MarketStructure(Feature):
+class MarketStructure(BarFeature):
     """Swing points of ``strength`` k, confirmed k bars after they form (so never looked ahead).
 
     Bar ``i`` is a swing high when its high exceeds the k highs before it and is not
@@ -57,7 +50,8 @@ class MarketStructure(Feature):
         self._lows: deque[float] = deque(maxlen=size)
         self._sh1 = self._sh2 = self._sl1 = self._sl2 = NAN
 
-    def _values(self, bar: Bar) -> dict[str, float]:
+    def update(self, bar: Bar) -> dict[str, float]:
+        """Consume the next closed bar; every output's value (NaN during warm-up)."""
         k = self.config.strength
         highs, lows = self._highs, self._lows
         highs.append(bar.high)
@@ -74,8 +68,9 @@ class MarketStructure(Feature):
         trend = 1.0 if sh1 > sh2 and sl1 > sl2 else -1.0 if sh1 < sh2 and sl1 < sl2 else 0.0
         close = bar.close
         brk = (1.0 if close > sh1 else 0.0) - (1.0 if close < sl1 else 0.0)
-        return {"score": 0.5 + 0.25 * trend + 0.25 * brk, "trend": trend, "higher_high": 1.0 if sh1 > sh2 else 0.0,
-                "lower_low": 1.0 if sl1 < sl2 else 0.0, "break": brk, "swing_high": sh1, "swing_low": sl1}
+        values = {"score": 0.5 + 0.25 * trend + 0.25 * brk, "trend": trend, "higher_high": 1.0 if sh1 > sh2 else 0.0,
+                  "lower_low": 1.0 if sl1 < sl2 else 0.0, "break": brk, "swing_high": sh1, "swing_low": sl1}
+        return self._warm(values) if self._warming else values
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
         k, n = self.config.strength, len(bars)

@@ -5,25 +5,17 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Mapping
 
-import attrs
 import numpy as np
 
 from mia_core.calc.rolling import lag, rolling_sum, true_range
-from mia_core.calc.technique_base import NAN, Feature, FloatArray, safe_div_array
+from mia_core.calc.technique_base import NAN, FloatArray, safe_div_array
 from mia_core.market import Bar
 from mia_core.series import BarSeries
-from mia_core.validation import ATR_MULTIPLE, MAX_BARS, within
+from mia_plugins.battle_navale.features.base import BarFeature
+from mia_plugins.battle_navale.features.settings import MomentumFlowConfig as MomentumFlowConfig
 
 
-@attrs.frozen
-class MomentumFlowConfig:
-    """Settings of ``momentum_flow``: the window in bars and the ATR move that saturates momentum."""
-
-    window: int = attrs.field(default=14, validator=within(2, MAX_BARS))
-    roc_scale: float = attrs.field(default=3.0, validator=ATR_MULTIPLE)
-
-
-class MomentumFlow(Feature):
+class MomentumFlow(BarFeature):
     """Momentum ``roc_atr = (close - close[t - window]) / atr`` and flow ``Σ dc·v / Σ |dc|·v`` over ``window``.
 
     ``dc`` is the close-to-close change of each bar and ``v`` its volume, so ``flow`` in
@@ -48,7 +40,8 @@ class MomentumFlow(Feature):
         self._prev_close = NAN  # TrueRange, inline: the first bar's range is high - low
         self._count = 0
 
-    def _values(self, bar: Bar) -> dict[str, float]:
+    def update(self, bar: Bar) -> dict[str, float]:
+        """Consume the next closed bar; every output's value (NaN during warm-up)."""
         n = self.config.window
         high, low, close, volume = bar.high, bar.low, bar.close, bar.volume
         closes = self._closes
@@ -73,7 +66,8 @@ class MomentumFlow(Feature):
             score = 0.5 + 0.25 * (-1.0 if scaled < -1.0 else 1.0 if scaled > 1.0 else scaled) + 0.25 * flow
         else:
             roc = score = NAN
-        return {"score": score, "roc_atr": roc, "flow": flow, "atr": atr}
+        values = {"score": score, "roc_atr": roc, "flow": flow, "atr": atr}
+        return self._warm(values) if self._warming else values
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
         n = self.config.window

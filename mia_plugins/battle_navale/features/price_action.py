@@ -5,25 +5,18 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Mapping
 
-import attrs
 import numpy as np
 
 from mia_core.calc.rolling import rolling_sum
-from mia_core.calc.technique_base import Feature, FloatArray, safe_div_array
+from mia_core.calc.technique_base import FloatArray, safe_div_array
 from mia_core.market import Bar
 from mia_core.series import BarSeries
-from mia_core.validation import within
+from mia_plugins.battle_navale.features.base import BarFeature
 from mia_plugins.battle_navale.features.patterns import detect_arrays, found_patterns
+from mia_plugins.battle_navale.features.settings import PriceActionConfig as PriceActionConfig
 
 
-@attrs.frozen
-class PriceActionConfig:
-    """Settings of ``price_action``: how many bars of patterns and of close location count."""
-
-    memory: int = attrs.field(default=3, validator=within(1, 1000))
-
-
-class PriceAction(Feature):
+class PriceAction(BarFeature):
     """``score = 0.5 + 0.25 * clip(Σ signal over memory bars) + 0.25 * mean close location over memory bars``.
 
     ``signal`` is the patterns detector's net direction of a bar
@@ -46,7 +39,8 @@ class PriceAction(Feature):
         self._totals = (0.0, 0.0)
         self._sums: deque[tuple[float, float]] = deque([self._totals], maxlen=self.config.memory + 1)
 
-    def _values(self, bar: Bar) -> dict[str, float]:
+    def update(self, bar: Bar) -> dict[str, float]:
+        """Consume the next closed bar; every output's value (NaN during warm-up)."""
         o, h, lo, c = bar.open, bar.high, bar.low, bar.close
         engulfing, pin, inside, outside, doji = found_patterns(o, h, lo, c, self._prev)
         self._prev = (o, h, lo, c)
@@ -63,8 +57,9 @@ class PriceAction(Feature):
         mean_location = (totals[1] - l_0) / self.config.memory
         score = 0.5 + 0.25 * (-1.0 if recent < -1.0 else 1.0 if recent > 1.0 else recent) + 0.25 * (
             -1.0 if mean_location < -1.0 else 1.0 if mean_location > 1.0 else mean_location)
-        return {"score": score, "signal": signal, "close_location": location, "engulfing": engulfing, "pin_bar": pin,
-                "inside_bar": inside, "outside_bar": outside, "doji": doji}
+        values = {"score": score, "signal": signal, "close_location": location, "engulfing": engulfing, "pin_bar": pin,
+                  "inside_bar": inside, "outside_bar": outside, "doji": doji}
+        return self._warm(values) if self._warming else values
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
         o, h, lo, c = bars.open, bars.high, bars.low, bars.close

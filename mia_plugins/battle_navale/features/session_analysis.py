@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import ClassVar
 
-import attrs
 import numpy as np
 
-from mia_core.calc.session_calendar import ASIA, CLOSED, LONDON, RTH, SessionCalendar, SessionLocator
-from mia_core.calc.technique_base import NAN, Feature, FloatArray
+from mia_core.calc.session_calendar import ASIA, CLOSED, LONDON, RTH, SessionCalendar
+from mia_core.calc.session_locator import SessionLocator
+from mia_core.calc.technique_base import NAN, FloatArray
 from mia_core.market import Bar
 from mia_core.series import BarSeries
+from mia_plugins.battle_navale.features.base import BarFeature
+from mia_plugins.battle_navale.features.settings import SessionAnalysisConfig as SessionAnalysisConfig
 
 NS_PER_MINUTE = 60 * 10**9
 #: (session_id, is_rth, is_overnight) of each segment code
@@ -18,12 +21,7 @@ _SEGMENT_FLAGS = tuple((float(segment), 1.0 if segment == RTH else 0.0, 0.0 if s
                        for segment in range(CLOSED + 1))
 
 
-@attrs.frozen
-class SessionAnalysisConfig:
-    """Settings of ``session_analysis`` (none yet: the calendar is CME Globex equity)."""
-
-
-class SessionAnalysis(Feature):
+class SessionAnalysis(BarFeature):
     """Where a bar sits in its CME trading day, from the exchange calendar it is given.
 
     Outputs: ``session_id`` (0 Asia, 1 London, 2 New York regular hours, 3 post-close,
@@ -40,7 +38,7 @@ class SessionAnalysis(Feature):
     """
 
     name = "session_analysis"
-    needs_intraday = True  # on daily bars every bar is its own session (docs/features.md)
+    needs_intraday: ClassVar[bool] = True  # on daily bars every bar is its own session (docs/features.md)
     outputs = ("score", "session_id", "is_rth", "is_overnight", "minutes_to_close", "minutes_to_rth_close",
                "is_early_close", "session_vwap", "session_high", "session_low", "range_position",
                "overnight_high", "overnight_low", "vwap_distance")
@@ -50,6 +48,7 @@ class SessionAnalysis(Feature):
         self.calendar = calendar
         self._closes = calendar.close.tolist()
         self._rth_closes = calendar.rth_close.tolist()
+        self.warmup_bars = 1
         super().__init__()
 
     def _reset(self) -> None:
@@ -70,7 +69,8 @@ class SessionAnalysis(Feature):
         self._rth_close_ns = self._rth_closes[day] if known else 0
         self._early = 1.0 if self.calendar.is_early_close(day) else 0.0
 
-    def _values(self, bar: Bar) -> dict[str, float]:
+    def update(self, bar: Bar) -> dict[str, float]:
+        """Consume the next closed bar; every output's value (NaN during warm-up)."""
         ts = bar.ts
         day, segment = self._locator.locate(ts)
         if day != self._day:
@@ -104,12 +104,13 @@ class SessionAnalysis(Feature):
         to_close = (close_ns - ts) / NS_PER_MINUTE if close_ns is not None else 0.0
         to_rth_close = (self._rth_close_ns - ts) / NS_PER_MINUTE if close_ns is not None else 0.0
         twice = 2.0 * distance  # clipped to [-1, 1] in the score
-        return {"score": 0.5 + 0.5 * (-1.0 if twice < -1.0 else 1.0 if twice > 1.0 else twice),
-                "session_id": session_id, "is_rth": is_rth, "is_overnight": is_overnight,
-                "minutes_to_close": to_close, "minutes_to_rth_close": to_rth_close, "is_early_close": self._early,
-                "session_vwap": vwap, "session_high": session_high, "session_low": session_low,
-                "range_position": position, "overnight_high": self._on_high, "overnight_low": self._on_low,
-                "vwap_distance": distance}
+        values = {"score": 0.5 + 0.5 * (-1.0 if twice < -1.0 else 1.0 if twice > 1.0 else twice),
+                  "session_id": session_id, "is_rth": is_rth, "is_overnight": is_overnight,
+                  "minutes_to_close": to_close, "minutes_to_rth_close": to_rth_close, "is_early_close": self._early,
+                  "session_vwap": vwap, "session_high": session_high, "session_low": session_low,
+                  "range_position": position, "overnight_high": self._on_high, "overnight_low": self._on_low,
+                  "vwap_distance": distance}
+        return self._warm(values) if self._warming else values
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
         cal, n = self.calendar, len(self.calendar)

@@ -5,31 +5,15 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Mapping
-from typing import Literal
 
-import attrs
 import numpy as np
 
 from mia_core.calc.rolling import lag, rolling_max, rolling_min, rolling_sum, true_range
-from mia_core.calc.technique_base import NAN, Feature, FloatArray, safe_div_array
+from mia_core.calc.technique_base import NAN, FloatArray, safe_div_array
 from mia_core.market import Bar
 from mia_core.series import BarSeries
-from mia_core.validation import MAX_BARS, within
-
-
-@attrs.frozen
-class SupportResistanceConfig:
-    """Settings of ``support_resistance``: the look-back in bars that defines the levels, and the score's form.
-
-    ``score_mode``: ``channel`` (1 above resistance, 0 below support, ``1 - position``
-    inside: not monotone in the close) or ``room`` (``1 - position`` clipped to [0, 1]:
-    monotone, 1 at or below support, 0 at or above resistance). Set ``lookback`` apart
-    from the strategy's ``channel_period`` so that the levels are not the breakout's.
-    """
-
-    lookback: int = attrs.field(default=20, validator=within(2, MAX_BARS))
-    score_mode: Literal["channel", "room"] = attrs.field(default="channel",
-                                                        validator=attrs.validators.in_(("channel", "room")))
+from mia_plugins.battle_navale.features.base import BarFeature
+from mia_plugins.battle_navale.features.settings import SupportResistanceConfig as SupportResistanceConfig
 
 
 def _score(close: float, support: float, resistance: float, room: bool) -> float:
@@ -44,7 +28,7 @@ def _score(close: float, support: float, resistance: float, room: bool) -> float
     return 1.0 - (close - support) / width if width > 0 else 0.5
 
 
-class SupportResistance(Feature):
+class SupportResistance(BarFeature):
     """Support = lowest low, resistance = highest high of the ``lookback`` bars before this one.
 
     ``distance_support_atr = (close - support) / atr``, ``distance_resistance_atr =
@@ -75,7 +59,8 @@ class SupportResistance(Feature):
         self._count = 0
         self._room = self.config.score_mode == "room"
 
-    def _values(self, bar: Bar) -> dict[str, float]:
+    def update(self, bar: Bar) -> dict[str, float]:
+        """Consume the next closed bar; every output's value (NaN during warm-up)."""
         support, resistance = self._support, self._resistance
         high, low, close = bar.high, bar.low, bar.close
         n = self.config.lookback
@@ -93,10 +78,11 @@ class SupportResistance(Feature):
             to_support, to_resistance = (close - support) / atr, (resistance - close) / atr
         else:
             to_support = to_resistance = 0.0
-        return {"score": _score(close, support, resistance, self._room), "support": support,
-                "resistance": resistance, "distance_support_atr": to_support,
-                "distance_resistance_atr": to_resistance,
-                "nearest_atr": to_resistance if to_resistance < to_support else to_support, "atr": atr}
+        values = {"score": _score(close, support, resistance, self._room), "support": support,
+                  "resistance": resistance, "distance_support_atr": to_support,
+                  "distance_resistance_atr": to_resistance,
+                  "nearest_atr": to_resistance if to_resistance < to_support else to_support, "atr": atr}
+        return self._warm(values) if self._warming else values
 
     def _extremes(self, high: float, low: float) -> tuple[float, float]:
         """The highest high and lowest low of the last ``lookback`` bars, this one included."""

@@ -5,25 +5,18 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Mapping
 
-import attrs
 import numpy as np
 
 from mia_core.calc.order_flow import FlowEstimator, estimate_delta
 from mia_core.calc.rolling import rolling_sum
-from mia_core.calc.technique_base import Feature, FloatArray, safe_div_array
+from mia_core.calc.technique_base import FloatArray, safe_div_array
 from mia_core.market import Bar
 from mia_core.series import BarSeries
-from mia_core.validation import BARS
+from mia_plugins.battle_navale.features.base import BarFeature
+from mia_plugins.battle_navale.features.settings import VolumeImbalanceConfig as VolumeImbalanceConfig
 
 
-@attrs.frozen
-class VolumeImbalanceConfig:
-    """Settings of ``volume_imbalance``: the window in bars."""
-
-    window: int = attrs.field(default=10, validator=BARS)
-
-
-class VolumeImbalance(Feature):
+class VolumeImbalance(BarFeature):
     """``imbalance = Σ delta / Σ volume`` over ``window`` bars, in [-1, 1]; ``score = 0.5 + 0.5 * imbalance``.
 
     ``delta`` is ask minus bid volume, estimated where the bar lacks it (see
@@ -45,7 +38,8 @@ class VolumeImbalance(Feature):
         self._totals = (0.0, 0.0, 0.0)
         self._sums: deque[tuple[float, float, float]] = deque([self._totals], maxlen=self.config.window + 1)
 
-    def _values(self, bar: Bar) -> dict[str, float]:
+    def update(self, bar: Bar) -> dict[str, float]:
+        """Consume the next closed bar; every output's value (NaN during warm-up)."""
         delta, estimated = self._flow.push(bar)
         volume = bar.volume
         d_t, v_t, e_t = self._totals
@@ -58,8 +52,9 @@ class VolumeImbalance(Feature):
         imbalance = -1.0 if imbalance < -1.0 else 1.0 if imbalance > 1.0 else imbalance
         bar_imbalance = delta / volume if volume > 0 else 0.0
         bar_imbalance = -1.0 if bar_imbalance < -1.0 else 1.0 if bar_imbalance > 1.0 else bar_imbalance
-        return {"score": 0.5 + 0.5 * imbalance, "imbalance": imbalance, "bar_imbalance": bar_imbalance,
-                "delta": delta, "estimated": 1.0 if totals[2] - e_0 > 0 else 0.0}
+        values = {"score": 0.5 + 0.5 * imbalance, "imbalance": imbalance, "bar_imbalance": bar_imbalance,
+                  "delta": delta, "estimated": 1.0 if totals[2] - e_0 > 0 else 0.0}
+        return self._warm(values) if self._warming else values
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
         n = self.config.window

@@ -5,27 +5,17 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Mapping
 
-import attrs
 import numpy as np
 
 from mia_core.calc.rolling import lag, rolling_sum, true_range
-from mia_core.calc.technique_base import NAN, Feature, FloatArray, safe_div_array
+from mia_core.calc.technique_base import NAN, FloatArray, safe_div_array
 from mia_core.market import Bar
 from mia_core.series import BarSeries
-from mia_core.validation import ATR_MULTIPLE, BARS, MAX_BARS, within
+from mia_plugins.battle_navale.features.base import BarFeature
+from mia_plugins.battle_navale.features.settings import VwapTrendConfig as VwapTrendConfig
 
 
-@attrs.frozen
-class VwapTrendConfig:
-    """Settings of ``vwap_trend``: windows in bars and the ATR distances that saturate the score."""
-
-    window: int = attrs.field(default=20, validator=within(2, MAX_BARS))
-    slope_bars: int = attrs.field(default=5, validator=BARS)
-    distance_scale: float = attrs.field(default=2.0, validator=ATR_MULTIPLE)
-    slope_scale: float = attrs.field(default=1.0, validator=ATR_MULTIPLE)
-
-
-class VwapTrend(Feature):
+class VwapTrend(BarFeature):
     """Rolling VWAP of typical price over ``window`` bars; distance and slope in ATRs.
 
     ``vwap = sum((h+l+c) * v) / (3 * sum(v))`` (the mean typical price when the window
@@ -50,7 +40,8 @@ class VwapTrend(Feature):
         self._vwaps: deque[float] = deque(maxlen=self.config.slope_bars + 1)
         self._count = 0
 
-    def _values(self, bar: Bar) -> dict[str, float]:
+    def update(self, bar: Bar) -> dict[str, float]:
+        """Consume the next closed bar; every output's value (NaN during warm-up)."""
         cfg = self.config
         count = self._count
         if count < cfg.window:
@@ -75,7 +66,8 @@ class VwapTrend(Feature):
         d, s = distance / cfg.distance_scale, slope / cfg.slope_scale  # each clipped to [-1, 1] below
         score = 0.5 + 0.25 * (-1.0 if d < -1.0 else 1.0 if d > 1.0 else d) + 0.25 * (
             -1.0 if s < -1.0 else 1.0 if s > 1.0 else s)
-        return {"score": score, "vwap": vwap, "distance_atr": distance, "slope_atr": slope, "atr": atr}
+        values = {"score": score, "vwap": vwap, "distance_atr": distance, "slope_atr": slope, "atr": atr}
+        return self._warm(values) if self._warming else values
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
         n, cfg = self.config.window, self.config

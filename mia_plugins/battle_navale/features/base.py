@@ -1,0 +1,61 @@
+"""Base of Battle Navale's features: ``mia_core.calc.technique_base.Feature``'s rules in a class mypyc compiles."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar
+
+from mia_core.calc.technique_base import NAN, FloatArray, warm_columns
+from mia_core.market import Bar
+from mia_core.series import BarSeries
+
+
+class BarFeature:
+    """A feature whose ``update`` is compiled with its subclass (``setup.py`` ``COMPILED``).
+
+    The same contract as :class:`mia_core.calc.technique_base.Feature` (NaN while
+    ``i + 1 < warmup_bars``, in both forms), for subclasses that implement ``update``
+    (one bar's outputs as a new dict, keys in ``outputs`` order, ending with
+    ``return self._warm(values) if self._warming else values``: no second call per bar
+    once warm), ``_reset`` and ``_columns``. ``Feature`` stays interpreted so that a
+    third party can subclass it. A subclass sets ``name`` and ``outputs`` in its class
+    body and ``warmup_bars`` before calling ``__init__``.
+    """
+
+    name: ClassVar[str] = ""
+    outputs: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self) -> None:
+        self.warmup_bars: int
+        self._seen = 0
+        self._warming = True
+        self._nan: dict[str, float] = dict.fromkeys(self.outputs, NAN)
+        self._reset()
+
+    def reset(self) -> None:
+        """Forget all state, as if no bar had been seen."""
+        self._seen = 0
+        self._warming = True
+        self._reset()
+
+    def update(self, bar: Bar) -> dict[str, float]:
+        """Consume the next closed bar; every output's value (NaN during warm-up)."""
+        raise NotImplementedError
+
+    def _warm(self, values: dict[str, float]) -> dict[str, float]:
+        """What ``update`` returns while ``_warming``: NaN until bar ``warmup_bars``, then ``values``."""
+        self._seen += 1
+        if self._seen < self.warmup_bars:
+            return dict(self._nan)
+        self._warming = False
+        return values
+
+    def compute(self, bars: BarSeries) -> Mapping[str, FloatArray]:
+        """Every output over ``bars`` at once (what feeding them to ``update`` one by one returns)."""
+        return warm_columns(self._columns(bars), self.outputs, self.warmup_bars)
+
+    def _reset(self) -> None:
+        raise NotImplementedError
+
+    def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
+        raise NotImplementedError
