@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
 
 import attrs
 
+from mia_core.builders import builder
 from mia_core.commands import AlertLevel
 from mia_core.timeutil import to_ns
 from mia_core.validation import non_empty
@@ -117,6 +118,9 @@ def _one_item_class(key: str) -> type[JournalEntry]:
 
 
 _EVENT_ENTRY = _one_item_class("event")
+# the one-key entries are built as plain slotted twins given their class (builders.builder): no setter calls
+_BUILD_EVENT = builder(_EVENT_ENTRY)
+_BUILDERS: dict[str, Callable[..., JournalEntry]] = {}
 
 
 def record(ts: int, kind: str, payload: dict[str, Any]) -> JournalEntry:
@@ -139,11 +143,10 @@ def record(ts: int, kind: str, payload: dict[str, Any]) -> JournalEntry:
 
 def record_one(ts: int, kind: str, key: str, value: Any) -> JournalEntry:
     """``record(ts, kind, {key: value})`` without building the dict."""
-    entry = _new(_EVENT_ENTRY if key == "event" else _one_item_class(key))
-    _TS_SLOT.__set__(entry, ts)
-    _KIND_SLOT.__set__(entry, kind)
-    _PAYLOAD_SLOT.__set__(entry, value)
-    return entry
+    build = _BUILD_EVENT if key == "event" else _BUILDERS.get(key)
+    if build is None:
+        build = _BUILDERS[key] = builder(_one_item_class(key))
+    return build(ts, kind, value)
 
 
 def record_event(kind: str, event: Any) -> JournalEntry:
@@ -152,11 +155,7 @@ def record_event(kind: str, event: Any) -> JournalEntry:
     Reading ``event.ts`` here keeps the entry's timestamp the same int object as the
     event's (a compiled caller would otherwise hand over a fresh copy of it per entry).
     """
-    entry = _new(_EVENT_ENTRY)
-    _TS_SLOT.__set__(entry, event.ts)
-    _KIND_SLOT.__set__(entry, kind)
-    _PAYLOAD_SLOT.__set__(entry, event)
-    return entry
+    return _BUILD_EVENT(event.ts, kind, event)
 
 
 @attrs.frozen(slots=True)
