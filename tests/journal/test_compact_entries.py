@@ -73,5 +73,7 @@ def test_what_a_journal_holds_by_the_hundred_thousand_has_no_weakref_slot() -> N
     from mia_core.orders import Order, OrderIntent
     from mia_core.signals import Signal
 
-    for cls in (JournalEntry, OrderUpdated, FillReceived, SignalGenerated, Order, OrderIntent, Fill, Signal):
+    from mia_core.accounting import RoundTrip
+
+    for cls in (JournalEntry, OrderUpdated, FillReceived, SignalGenerated, Order, OrderIntent, Fill, Signal, RoundTrip):
         assert all("__weakref__" not in getattr(k, "__slots__", ()) for k in cls.__mro__), cls.__name__
