@@ -123,14 +123,13 @@ class OrderRegistry:
         commission = self._commission * quantity
         fill_id = f"{self._prefix}-F{self._fills}"
         price = price_ticks * self._tick
-        fill = snapshots.fill(order.order_id, self.instrument, intent.side, quantity, price, ts, commission, fill_id)
-        events.append(snapshots.fill_received(ts, fill))
+        events.append(snapshots.fill_received_of(order.order_id, self.instrument, intent.side, quantity, price, ts,
+                                                 commission, fill_id))  # fmt: skip
         state.fill_value_ticks += price_ticks * quantity
         filled = order.filled_quantity + quantity
         status = _FILLED if filled == intent.quantity else _PARTIAL
         average = state.fill_value_ticks / filled * self._tick
-        updated = snapshots.next_order(order, status, ts, filled_quantity=filled, average_fill_price=average)
-        self.update(state, updated, ts, events)
+        self.update(state, snapshots.filled_order(order, status, ts, filled, average), ts, events)
         realized = self.book.apply(quantity * state.sign, price_ticks, commission)
         events.append(snapshots.position_changed(ts, self.book.position, realized))
         if state.children:

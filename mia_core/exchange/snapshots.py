@@ -62,6 +62,22 @@ def next_order(
     )  # fmt: skip
 
 
+def filled_order(order: Order, status: OrderStatus, ts: int, filled_quantity: int, average_fill_price: float) -> Order:
+    """``next_order(order, status, ts, filled_quantity=..., average_fill_price=...)`` without keyword arguments."""
+    if filled_quantity > order.intent.quantity:
+        return next_order(order, status, ts, filled_quantity=filled_quantity, average_fill_price=average_fill_price)
+    return _ORDER(order.order_id, order.intent, status, filled_quantity, average_fill_price, order.parent_id,
+                  order.reject_reason, ns(ts), order.refused_offline)  # fmt: skip
+
+
+def fill_received_of(
+    order_id: str, instrument: Instrument, side: OrderSide, quantity: int, price: float, ts: int, commission: int,
+    fill_id: str,
+) -> FillReceived:  # fmt: skip
+    """``FillReceived(ts, fill(...))``: the event of a fill, built in one call."""
+    return _FILL_RECEIVED(ts, _FILL(order_id, instrument, side, quantity, price, ts, commission, fill_id))
+
+
 def fill(
     order_id: str, instrument: Instrument, side: OrderSide, quantity: int, price: float, ts: int, commission: int,
     fill_id: str,
