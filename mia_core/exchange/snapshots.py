@@ -62,20 +62,36 @@ def next_order(
     )  # fmt: skip
 
 
-def filled_order(order: Order, status: OrderStatus, ts: int, filled_quantity: int, average_fill_price: float) -> Order:
-    """``next_order(order, status, ts, filled_quantity=..., average_fill_price=...)`` without keyword arguments."""
-    if filled_quantity > order.intent.quantity:
-        return next_order(order, status, ts, filled_quantity=filled_quantity, average_fill_price=average_fill_price)
-    return _ORDER(order.order_id, order.intent, status, filled_quantity, average_fill_price, order.parent_id,
-                  order.reject_reason, ns(ts), order.refused_offline)  # fmt: skip
+def status_changed(order: Order, status: OrderStatus, ts: int) -> OrderUpdated:
+    """``OrderUpdated`` reporting ``next_order(order, status, ts)``, built in one call."""
+    updated_ts = ts if type(ts) is int else to_ns(ts)
+    new = _ORDER(order.order_id, order.intent, status, order.filled_quantity, order.average_fill_price,
+                 order.parent_id, order.reject_reason, updated_ts, order.refused_offline)  # fmt: skip
+    return _ORDER_UPDATED(updated_ts, new, order.status)
 
 
-def fill_received_of(
-    order_id: str, instrument: Instrument, side: OrderSide, quantity: int, price: float, ts: int, commission: int,
-    fill_id: str,
-) -> FillReceived:  # fmt: skip
-    """``FillReceived(ts, fill(...))``: the event of a fill, built in one call."""
-    return _FILL_RECEIVED(ts, _FILL(order_id, instrument, side, quantity, price, ts, commission, fill_id))
+def fill_reported(
+    events: list[Any], ts: int, order: Order, status: OrderStatus, filled_quantity: int, average_fill_price: float,
+    instrument: Instrument, fill_id: str, quantity: int, price: float, commission: int, position: Position,
+    realized: int,
+) -> Order:  # fmt: skip
+    """Append a fill's three events (``FillReceived``, ``OrderUpdated``, ``PositionChanged``); return the new order.
+
+    One call for what the exchange reports of each fill: the fill of ``quantity`` at
+    ``price`` of ``order`` (now ``filled_quantity`` at ``average_fill_price``, ``status``),
+    and the position after it with the P&L it realized.
+    """
+    intent = order.intent
+    if filled_quantity > intent.quantity:  # let the validating constructor report the impossible fill
+        updated = next_order(order, status, ts, filled_quantity=filled_quantity, average_fill_price=average_fill_price)
+    else:
+        updated = _ORDER(order.order_id, intent, status, filled_quantity, average_fill_price, order.parent_id,
+                         order.reject_reason, ts if type(ts) is int else to_ns(ts), order.refused_offline)  # fmt: skip
+    fill = _FILL(order.order_id, instrument, intent.side, quantity, price, ts, commission, fill_id)
+    events.append(_FILL_RECEIVED(ts, fill))
+    events.append(_ORDER_UPDATED(updated.updated_ts, updated, order.status))
+    events.append(_POSITION_CHANGED(ts, position, realized))
+    return updated
 
 
 def fill(

@@ -42,3 +42,25 @@ def test_fills_events_and_positions_equal_the_validating_constructors() -> None:
     assert _fields(position) == _fields(Position(ES, -3, 5000.5))
     changed = snapshots.position_changed(at(4), position, -1250)
     assert _fields(changed) == _fields(PositionChanged(at(4), position, -1250))
+
+
+def test_a_status_change_reports_what_next_order_and_order_updated_build() -> None:
+    made = snapshots.new_order("SIM-1", market(BUY, 2), at(0))
+    event = snapshots.status_changed(made, OrderStatus.WORKING, at(1))
+    expected = snapshots.order_updated(at(1), snapshots.next_order(made, OrderStatus.WORKING, at(1)),
+                                       OrderStatus.PENDING)
+    assert event == expected == OrderUpdated(at(1), attrs.evolve(made, status=OrderStatus.WORKING, updated_ts=at(1)),
+                                             OrderStatus.PENDING)
+
+
+def test_a_reported_fill_appends_the_three_events_the_validating_constructors_build() -> None:
+    working = snapshots.next_order(snapshots.new_order("SIM-1", market(SELL, 2), at(0)), OrderStatus.WORKING, at(0))
+    position = snapshots.position(ES, -1, 5000.25)
+    events: list[object] = []
+    updated = snapshots.fill_reported(events, at(1), working, OrderStatus.PARTIALLY_FILLED, 1, 5000.25, ES, "SIM-F1",
+                                      1, 5000.25, 225, position, -1250)
+    assert updated == attrs.evolve(working, status=OrderStatus.PARTIALLY_FILLED, filled_quantity=1,
+                                   average_fill_price=5000.25, updated_ts=at(1))
+    fill = Fill("SIM-1", ES, SELL, 1, 5000.25, at(1), 225, "SIM-F1")
+    assert events == [FillReceived(at(1), fill), OrderUpdated(at(1), updated, OrderStatus.WORKING),
+                      PositionChanged(at(1), Position(ES, -1, 5000.25), -1250)]
