@@ -40,6 +40,11 @@ def builder(cls: type[T]) -> Callable[..., T]:
     return built
 
 
+def twin_of(cls: type) -> type | None:
+    """The plain slotted class whose instances may take ``cls`` as their class (what :func:`builder` uses), or None."""
+    return _twin(cls, tuple(field.name for field in attrs.fields(cls)))
+
+
 def _twin(cls: type, names: tuple[str, ...]) -> type | None:
     """A plain class with ``cls``'s slots, whose instances may take ``cls`` as their class; ``None`` if none can."""
     plain = all(name.isidentifier() and not keyword.iskeyword(name) and not name.startswith("__") for name in names)

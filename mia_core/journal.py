@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from mia_core.builders import builder
+from mia_core.builders import builder, twin_of
 from mia_core.commands import AlertLevel
 from mia_core.timeutil import to_ns
 from mia_core.validation import non_empty
@@ -120,6 +120,7 @@ def _one_item_class(key: str) -> type[JournalEntry]:
 _EVENT_ENTRY = _one_item_class("event")
 # the one-key entries are built as plain slotted twins given their class (builders.builder): no setter calls
 _BUILD_EVENT = builder(_EVENT_ENTRY)
+_EVENT_TWIN: Any = twin_of(_EVENT_ENTRY)
 _BUILDERS: dict[str, Callable[..., JournalEntry]] = {}
 
 
@@ -155,7 +156,14 @@ def record_event(kind: str, event: Any) -> JournalEntry:
     Reading ``event.ts`` here keeps the entry's timestamp the same int object as the
     event's (a compiled caller would otherwise hand over a fresh copy of it per entry).
     """
-    return _BUILD_EVENT(event.ts, kind, event)
+    if _EVENT_TWIN is None:
+        return _BUILD_EVENT(event.ts, kind, event)
+    entry = _EVENT_TWIN()  # what _BUILD_EVENT does, written out: one call less for every order and fill journaled
+    entry.ts = event.ts
+    entry.kind = kind
+    entry.payload = event
+    entry.__class__ = _EVENT_ENTRY
+    return entry  # type: ignore[no-any-return]
 
 
 @attrs.frozen(slots=True)

@@ -53,6 +53,7 @@ def test_a_class_with_a_weakref_slot_is_built_through_its_slot_setters() -> None
 
 
 def test_the_journal_one_key_entries_read_as_before() -> None:
+    assert journal._EVENT_TWIN is not None  # record_event's written-out way is the one tested here
     event = OrderUpdated(TS, ORDER, OrderStatus.PENDING)
     built = journal.record_event("order", event)
     checked = journal.JournalEntry(TS, "order", {"event": event})
