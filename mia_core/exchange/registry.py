@@ -75,9 +75,9 @@ class OrderRegistry:
     def update(self, state: OrderState, order: Order, ts: int, events: list[ExchangeEvent]) -> None:
         """Replace the order's snapshot with ``order`` and report the change."""
         events.append(snapshots.order_updated(order.updated_ts, order, state.order.status))  # updated_ts: ts as int
-        self._track(state, order)
+        self.track(state, order)
 
-    def _track(self, state: OrderState, order: Order) -> None:
+    def track(self, state: OrderState, order: Order) -> None:
         """Make ``order`` the state's snapshot (its change already reported); a finished order leaves ``open``."""
         state.order = order
         if order.status.is_terminal and state.live:
@@ -100,7 +100,7 @@ class OrderRegistry:
         """Move an order to ``status`` without other changes."""
         event = snapshots.status_changed(state.order, status, ts)
         events.append(event)
-        self._track(state, event.order)
+        self.track(state, event.order)
 
     def finish(self, state: OrderState, status: OrderStatus, ts: int, events: list[ExchangeEvent]) -> None:
         """Cancel or expire an order; an entry that never filled takes its bracket children with it."""
@@ -137,7 +137,7 @@ class OrderRegistry:
         # the fill, the order's new snapshot and the position, reported in that order in one call
         updated = snapshots.fill_reported(events, ts, order, status, filled, average, self.instrument, fill_id,
                                           quantity, price, commission, book.position, realized)  # fmt: skip
-        self._track(state, updated)
+        self.track(state, updated)
         if state.children:
             self.sync_children(state, ts, events)
         elif state.parent is not None:

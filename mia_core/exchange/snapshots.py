@@ -21,6 +21,7 @@ from mia_core.timeutil import to_ns
 
 _KEEP: Any = object()
 _PENDING = OrderStatus.PENDING  # a module constant: on Python 3.11 each OrderStatus.PENDING goes through EnumType
+_WORKING = OrderStatus.WORKING
 _ORDER = builder(Order)
 _FILL = builder(Fill)
 _ORDER_UPDATED = builder(OrderUpdated)
@@ -37,6 +38,12 @@ def ns(ts: Any) -> int:
 def new_order(order_id: str, intent: OrderIntent, ts: int) -> Order:
     """``Order(order_id, intent, PENDING, updated_ts=ts)`` for an exchange-made id and an integer ``ts``."""
     return _ORDER(order_id, intent, _PENDING, 0, None, None, "", ts, False)
+
+
+def accepted(order_id: str, intent: OrderIntent, ts: int) -> tuple[Order, OrderUpdated]:
+    """``new_order(order_id, intent, ts)`` and the event moving it to WORKING at ``ts``, from one call."""
+    pending = _ORDER(order_id, intent, _PENDING, 0, None, None, "", ts, False)
+    return pending, _ORDER_UPDATED(ts, _ORDER(order_id, intent, _WORKING, 0, None, None, "", ts, False), _PENDING)
 
 
 def next_order(

@@ -64,3 +64,21 @@ def test_a_reported_fill_appends_the_three_events_the_validating_constructors_bu
     fill = Fill("SIM-1", ES, SELL, 1, 5000.25, at(1), 225, "SIM-F1")
     assert events == [FillReceived(at(1), fill), OrderUpdated(at(1), updated, OrderStatus.WORKING),
                       PositionChanged(at(1), Position(ES, -1, 5000.25), -1250)]
+
+
+def test_an_accepted_order_reports_what_the_validating_constructors_build() -> None:
+    from mia_core.exchange import SimulatedExchange
+
+    intent = market(BUY, 2, client_ref="a")
+    exchange = SimulatedExchange(ES)
+    order, events = exchange.submit(intent, at(1))  # an int ts and an OrderIntent: the one-call way
+    pending = Order("SIM-1", intent, OrderStatus.PENDING, updated_ts=at(1))
+    assert order == pending
+    assert events == [OrderUpdated(at(1), attrs.evolve(pending, status=OrderStatus.WORKING), OrderStatus.PENDING)]
+    assert exchange.open_orders() == [events[0].order]  # type: ignore[union-attr]
+    assert exchange.submit(market(SELL, 1, client_ref="a"), at(2)) == (events[0].order, [])  # type: ignore[union-attr]
+    from mia_core.instruments import NQ
+    from mia_core.orders import OrderIntent
+
+    refused, events = exchange.submit(OrderIntent(NQ, BUY, 1), at(3))  # not traded here: the general way
+    assert refused.status is OrderStatus.REJECTED and events[0].order == refused  # type: ignore[union-attr]
