@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
 
 import attrs
 
+from mia_core.builders import builder, twin_of
 from mia_core.commands import AlertLevel
 from mia_core.timeutil import to_ns
 from mia_core.validation import non_empty
@@ -117,6 +118,10 @@ def _one_item_class(key: str) -> type[JournalEntry]:
 
 
 _EVENT_ENTRY = _one_item_class("event")
+# the one-key entries are built as plain slotted twins given their class (builders.builder): no setter calls
+_BUILD_EVENT = builder(_EVENT_ENTRY)
+_EVENT_TWIN: Any = twin_of(_EVENT_ENTRY)
+_BUILDERS: dict[str, Callable[..., JournalEntry]] = {}
 
 
 def record(ts: int, kind: str, payload: dict[str, Any]) -> JournalEntry:
@@ -139,11 +144,10 @@ def record(ts: int, kind: str, payload: dict[str, Any]) -> JournalEntry:
 
 def record_one(ts: int, kind: str, key: str, value: Any) -> JournalEntry:
     """``record(ts, kind, {key: value})`` without building the dict."""
-    entry = _new(_EVENT_ENTRY if key == "event" else _one_item_class(key))
-    _TS_SLOT.__set__(entry, ts)
-    _KIND_SLOT.__set__(entry, kind)
-    _PAYLOAD_SLOT.__set__(entry, value)
-    return entry
+    build = _BUILD_EVENT if key == "event" else _BUILDERS.get(key)
+    if build is None:
+        build = _BUILDERS[key] = builder(_one_item_class(key))
+    return build(ts, kind, value)
 
 
 def record_event(kind: str, event: Any) -> JournalEntry:
@@ -152,11 +156,14 @@ def record_event(kind: str, event: Any) -> JournalEntry:
     Reading ``event.ts`` here keeps the entry's timestamp the same int object as the
     event's (a compiled caller would otherwise hand over a fresh copy of it per entry).
     """
-    entry = _new(_EVENT_ENTRY)
-    _TS_SLOT.__set__(entry, event.ts)
-    _KIND_SLOT.__set__(entry, kind)
-    _PAYLOAD_SLOT.__set__(entry, event)
-    return entry
+    if _EVENT_TWIN is None:
+        return _BUILD_EVENT(event.ts, kind, event)
+    entry = _EVENT_TWIN()  # what _BUILD_EVENT does, written out: one call less for every order and fill journaled
+    entry.ts = event.ts
+    entry.kind = kind
+    entry.payload = event
+    entry.__class__ = _EVENT_ENTRY
+    return entry  # type: ignore[no-any-return]
 
 
 @attrs.frozen(slots=True)

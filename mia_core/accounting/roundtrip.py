@@ -19,7 +19,7 @@ def _non_negative_int(instance: object, attribute: attrs.Attribute[int], value: 
         fail(instance, attribute.name, value, "must be a whole number of at least 0")
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, weakref_slot=False)  # no weak references: 8 bytes less per trip, and trusted builds it fast
 class RoundTrip:
     """One closed lot: ``quantity`` contracts entered by one fill and closed by another.
 

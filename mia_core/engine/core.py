@@ -43,12 +43,19 @@ if TYPE_CHECKING:  # the ports are protocols; the core needs them only for type 
 
 def exit_reason(intent_reason: str) -> str:
     """The label an order's reason gives the round trip it closes (text before ':')."""
-    head = intent_reason.split(":", 1)[0].strip()
-    return _SIGNAL_REASONS.get(head, head or "unknown")
+    label = _EXIT_LABELS.get(intent_reason)
+    if label is None:
+        head = intent_reason.split(":", 1)[0].strip()
+        label = _SIGNAL_REASONS.get(head, head or "unknown")
+        if len(_EXIT_LABELS) < _LABELS_KEPT:  # a few distinct reasons usually: worked out once each
+            _EXIT_LABELS[intent_reason] = label
+    return label
 
 
 _NONE_CANCELLED: frozenset[str] = frozenset()
 _SIGNAL_REASONS = {"signal_exit": "signal", "signal_entry": "signal", "signal_flat": "signal"}
+_EXIT_LABELS: dict[str, str] = {}
+_LABELS_KEPT = 1024
 
 
 class TradingEngine:
@@ -249,7 +256,7 @@ class TradingEngine:
         finally:
             self.signal = None
             self.batch.clear()
-            self.cancelling = frozenset()
+            self.cancelling = _NONE_CANCELLED
         return commands
 
     def flatten(self, reason: str) -> list[Command]:

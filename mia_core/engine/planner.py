@@ -22,6 +22,23 @@ _SHORT: Final = Direction.SHORT
 _FLAT: Final = Direction.FLAT
 
 
+# "signal_exit: <the signal's reason>" and the entry's, one str per reason: a strategy usually gives a few reasons,
+# and each intent (kept by the journal through its orders) then shares the text instead of holding a copy
+_EXITS: dict[str, str] = {}
+_ENTRIES: dict[str, str] = {}
+_NOTES_KEPT: Final = 1024  # a strategy writing a new reason each time gets fresh strs past this many
+
+
+def _noted(notes: dict[str, str], head: str, why: str) -> str:
+    """``head + ": " + why`` (``head`` alone for an empty ``why``), the same str object for the same ``why``."""
+    text = notes.get(why)
+    if text is None:
+        text = f"{head}: {why}" if why else head
+        if len(notes) < _NOTES_KEPT:
+            notes[why] = text
+    return text
+
+
 def target_position(signal: Signal, config: ExecutionConfig) -> int:
     """Signed contracts the signal asks for."""
     direction = signal.direction
@@ -104,11 +121,11 @@ def plan(
     adding = keeps_side and abs(target) > abs(position)
     cancel = [o for o in working if o.parent_id is None] if adding else working
     cancels: list[Command] = [CancelOrder(o.order_id, reason="signal changed the target") for o in cancel]
-    note = f": {signal.reason}" if signal.reason else ""
+    why = signal.reason
     intents: list[OrderIntent] = []
     if position != 0 and not keeps_side:
         side = _SELL if position > 0 else _BUY
-        intents.append(trusted.market_intent(instrument, side, abs(position), GTC, "signal_exit" + note))
+        intents.append(trusted.market_intent(instrument, side, abs(position), GTC, _noted(_EXITS, "signal_exit", why)))
         position = 0
     delta = target - position
     if delta:
@@ -117,12 +134,15 @@ def plan(
         if (position == 0 or adding) and config.use_signal_brackets and hints:
             bracket = Bracket(stop_loss=signal.stop_loss, take_profit=signal.take_profit)
         side = _BUY if delta > 0 else _SELL
-        reason = "signal_entry" if abs(target) > abs(position) else "signal_exit"
+        if abs(target) > abs(position):
+            reason = _noted(_ENTRIES, "signal_entry", why)
+        else:
+            reason = _noted(_EXITS, "signal_exit", why)
         if bracket is None:
-            intents.append(trusted.market_intent(instrument, side, abs(delta), GTC, reason + note))
+            intents.append(trusted.market_intent(instrument, side, abs(delta), GTC, reason))
         else:
             intents.append(OrderIntent(instrument, side, abs(delta), time_in_force=GTC, bracket=bracket,
-                                       reason=reason + note))  # fmt: skip
+                                       reason=reason))  # fmt: skip
     return cancels, intents
 
 

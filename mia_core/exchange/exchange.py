@@ -63,20 +63,30 @@ class SimulatedExchange:
             known = registry.order(registry.by_ref[ref])
             assert known is not None  # every order is open or finished
             return known, []
-        if type(ts) is int and type(intent) is OrderIntent:
-            order = snapshots.new_order(registry.new_id(), intent, ts)
-        else:  # let the validating constructor convert or refuse what came from outside
-            order = Order(registry.new_id(), intent, OrderStatus.PENDING, updated_ts=ts)
-        state = registry.register(order)
+        trusted = type(ts) is int and type(intent) is OrderIntent
+        reason = self._refusal(intent) if trusted else ""
+        if trusted and not reason:  # the usual order: accepted and working, both snapshots from one call
+            order, working = snapshots.accepted(registry.new_id(), intent, ts)
+            state = registry.register(order)
+            events: list[ExchangeEvent] = [working]
+            registry.track(state, working.order)
+        else:
+            if trusted:
+                order = snapshots.new_order(registry.new_id(), intent, ts)
+            else:  # let the validating constructor convert or refuse what came from outside
+                order = Order(registry.new_id(), intent, OrderStatus.PENDING, updated_ts=ts)
+                reason = self._refusal(intent)
+            state = registry.register(order)
+            events = []
+            if reason:
+                if ref:
+                    registry.by_ref[ref] = order.order_id
+                rejected = attrs.evolve(order, status=OrderStatus.REJECTED, reject_reason=reason, updated_ts=ts)
+                registry.update(state, rejected, ts, events)
+                return rejected, events
+            registry.set_status(state, _WORKING, ts, events)
         if ref:
             registry.by_ref[ref] = order.order_id
-        events: list[ExchangeEvent] = []
-        reason = self._refusal(intent)
-        if reason:
-            rejected = attrs.evolve(order, status=OrderStatus.REJECTED, reject_reason=reason, updated_ts=ts)
-            registry.update(state, rejected, ts, events)
-            return rejected, events
-        registry.set_status(state, _WORKING, ts, events)
         if intent.time_in_force is _DAY:
             state.expires_ns = session_end_ns(ts)
         ready = ts + self._latency

@@ -74,9 +74,12 @@ class OrderRegistry:
 
     def update(self, state: OrderState, order: Order, ts: int, events: list[ExchangeEvent]) -> None:
         """Replace the order's snapshot with ``order`` and report the change."""
-        previous = state.order.status
+        events.append(snapshots.order_updated(order.updated_ts, order, state.order.status))  # updated_ts: ts as int
+        self.track(state, order)
+
+    def track(self, state: OrderState, order: Order) -> None:
+        """Make ``order`` the state's snapshot (its change already reported); a finished order leaves ``open``."""
         state.order = order
-        events.append(snapshots.order_updated(order.updated_ts, order, previous))  # updated_ts is ts, as int ns
         if order.status.is_terminal and state.live:
             state.live = False
             del self.open[order.order_id]
@@ -95,7 +98,9 @@ class OrderRegistry:
 
     def set_status(self, state: OrderState, status: OrderStatus, ts: int, events: list[ExchangeEvent]) -> None:
         """Move an order to ``status`` without other changes."""
-        self.update(state, snapshots.next_order(state.order, status, ts), ts, events)
+        event = snapshots.status_changed(state.order, status, ts)
+        events.append(event)
+        self.track(state, event.order)
 
     def finish(self, state: OrderState, status: OrderStatus, ts: int, events: list[ExchangeEvent]) -> None:
         """Cancel or expire an order; an entry that never filled takes its bracket children with it."""
@@ -123,16 +128,16 @@ class OrderRegistry:
         commission = self._commission * quantity
         fill_id = f"{self._prefix}-F{self._fills}"
         price = price_ticks * self._tick
-        fill = snapshots.fill(order.order_id, self.instrument, intent.side, quantity, price, ts, commission, fill_id)
-        events.append(snapshots.fill_received(ts, fill))
         state.fill_value_ticks += price_ticks * quantity
         filled = order.filled_quantity + quantity
         status = _FILLED if filled == intent.quantity else _PARTIAL
         average = state.fill_value_ticks / filled * self._tick
-        updated = snapshots.next_order(order, status, ts, filled_quantity=filled, average_fill_price=average)
-        self.update(state, updated, ts, events)
-        realized = self.book.apply(quantity * state.sign, price_ticks, commission)
-        events.append(snapshots.position_changed(ts, self.book.position, realized))
+        book = self.book
+        realized = book.apply(quantity * state.sign, price_ticks, commission)
+        # the fill, the order's new snapshot and the position, reported in that order in one call
+        updated = snapshots.fill_reported(events, ts, order, status, filled, average, self.instrument, fill_id,
+                                          quantity, price, commission, book.position, realized)  # fmt: skip
+        self.track(state, updated)
         if state.children:
             self.sync_children(state, ts, events)
         elif state.parent is not None:

@@ -4,32 +4,30 @@ The exchange validates what comes from outside (intents, request timestamps) whe
 first builds an :class:`~mia_core.orders.Order`. Each later snapshot of that order, each
 fill and each event is computed from those checked values (prices from integer ticks,
 quantities bounded by the order's), so re-running attrs converters and validators
-(``attrs.evolve``) would only cost time. These helpers set the fields directly, through
-the slot descriptors (``trusted.slot_setters``, in field order); the objects are equal to
-what the validating constructors would build (``tests/exchange/test_snapshots.py``).
+(``attrs.evolve``) would only cost time. These helpers set the fields directly
+(``builders.builder``, values in field order); the objects are equal to what the
+validating constructors would build (``tests/exchange/test_snapshots.py``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from mia_core.builders import builder
 from mia_core.events import FillReceived, OrderUpdated, PositionChanged
 from mia_core.instruments import Instrument
 from mia_core.orders import Fill, Order, OrderIntent, OrderSide, OrderStatus, Position
 from mia_core.timeutil import to_ns
-from mia_core.trusted import slot_setters
 
-_new = object.__new__
 _KEEP: Any = object()
 _PENDING = OrderStatus.PENDING  # a module constant: on Python 3.11 each OrderStatus.PENDING goes through EnumType
-(_ORDER_ID, _ORDER_INTENT, _ORDER_STATUS, _ORDER_FILLED, _ORDER_AVERAGE, _ORDER_PARENT, _ORDER_REJECT, _ORDER_TS,
- _ORDER_OFFLINE) = slot_setters(Order)
-_FILL_ORDER, _FILL_INSTRUMENT, _FILL_SIDE, _FILL_QUANTITY, _FILL_PRICE, _FILL_TS, _FILL_COMMISSION, _FILL_ID = (
-    slot_setters(Fill))
-_UPDATED_TS, _UPDATED_ORDER, _UPDATED_PREVIOUS = slot_setters(OrderUpdated)
-_RECEIVED_TS, _RECEIVED_FILL = slot_setters(FillReceived)
-_CHANGED_TS, _CHANGED_POSITION, _CHANGED_REALIZED = slot_setters(PositionChanged)
-_POSITION_INSTRUMENT, _POSITION_QUANTITY, _POSITION_PRICE = slot_setters(Position)
+_WORKING = OrderStatus.WORKING
+_ORDER = builder(Order)
+_FILL = builder(Fill)
+_ORDER_UPDATED = builder(OrderUpdated)
+_FILL_RECEIVED = builder(FillReceived)
+_POSITION_CHANGED = builder(PositionChanged)
+_POSITION = builder(Position)
 
 
 def ns(ts: Any) -> int:
@@ -39,17 +37,13 @@ def ns(ts: Any) -> int:
 
 def new_order(order_id: str, intent: OrderIntent, ts: int) -> Order:
     """``Order(order_id, intent, PENDING, updated_ts=ts)`` for an exchange-made id and an integer ``ts``."""
-    new = _new(Order)
-    _ORDER_ID(new, order_id)
-    _ORDER_INTENT(new, intent)
-    _ORDER_STATUS(new, _PENDING)
-    _ORDER_FILLED(new, 0)
-    _ORDER_AVERAGE(new, None)
-    _ORDER_PARENT(new, None)
-    _ORDER_REJECT(new, "")
-    _ORDER_TS(new, ts)
-    _ORDER_OFFLINE(new, False)
-    return new
+    return _ORDER(order_id, intent, _PENDING, 0, None, None, "", ts, False)
+
+
+def accepted(order_id: str, intent: OrderIntent, ts: int) -> tuple[Order, OrderUpdated]:
+    """``new_order(order_id, intent, ts)`` and the event moving it to WORKING at ``ts``, from one call."""
+    pending = _ORDER(order_id, intent, _PENDING, 0, None, None, "", ts, False)
+    return pending, _ORDER_UPDATED(ts, _ORDER(order_id, intent, _WORKING, 0, None, None, "", ts, False), _PENDING)
 
 
 def next_order(
@@ -67,17 +61,44 @@ def next_order(
             order.order_id, intent or order.intent, status, filled_quantity, order.average_fill_price,
             order.parent_id, order.reject_reason, ts,
         )  # fmt: skip
-    new = _new(Order)
-    _ORDER_ID(new, order.order_id)
-    _ORDER_INTENT(new, order.intent if intent is None else intent)
-    _ORDER_STATUS(new, status)
-    _ORDER_FILLED(new, order.filled_quantity if filled_quantity is None else filled_quantity)
-    _ORDER_AVERAGE(new, order.average_fill_price if average_fill_price is _KEEP else average_fill_price)
-    _ORDER_PARENT(new, order.parent_id)
-    _ORDER_REJECT(new, order.reject_reason)
-    _ORDER_TS(new, ns(ts))
-    _ORDER_OFFLINE(new, order.refused_offline)
-    return new
+    return _ORDER(
+        order.order_id, order.intent if intent is None else intent, status,
+        order.filled_quantity if filled_quantity is None else filled_quantity,
+        order.average_fill_price if average_fill_price is _KEEP else average_fill_price,
+        order.parent_id, order.reject_reason, ns(ts), order.refused_offline,
+    )  # fmt: skip
+
+
+def status_changed(order: Order, status: OrderStatus, ts: int) -> OrderUpdated:
+    """``OrderUpdated`` reporting ``next_order(order, status, ts)``, built in one call."""
+    updated_ts = ts if type(ts) is int else to_ns(ts)
+    new = _ORDER(order.order_id, order.intent, status, order.filled_quantity, order.average_fill_price,
+                 order.parent_id, order.reject_reason, updated_ts, order.refused_offline)  # fmt: skip
+    return _ORDER_UPDATED(updated_ts, new, order.status)
+
+
+def fill_reported(
+    events: list[Any], ts: int, order: Order, status: OrderStatus, filled_quantity: int, average_fill_price: float,
+    instrument: Instrument, fill_id: str, quantity: int, price: float, commission: int, position: Position,
+    realized: int,
+) -> Order:  # fmt: skip
+    """Append a fill's three events (``FillReceived``, ``OrderUpdated``, ``PositionChanged``); return the new order.
+
+    One call for what the exchange reports of each fill: the fill of ``quantity`` at
+    ``price`` of ``order`` (now ``filled_quantity`` at ``average_fill_price``, ``status``),
+    and the position after it with the P&L it realized.
+    """
+    intent = order.intent
+    if filled_quantity > intent.quantity:  # let the validating constructor report the impossible fill
+        updated = next_order(order, status, ts, filled_quantity=filled_quantity, average_fill_price=average_fill_price)
+    else:
+        updated = _ORDER(order.order_id, intent, status, filled_quantity, average_fill_price, order.parent_id,
+                         order.reject_reason, ts if type(ts) is int else to_ns(ts), order.refused_offline)  # fmt: skip
+    fill = _FILL(order.order_id, instrument, intent.side, quantity, price, ts, commission, fill_id)
+    events.append(_FILL_RECEIVED(ts, fill))
+    events.append(_ORDER_UPDATED(updated.updated_ts, updated, order.status))
+    events.append(_POSITION_CHANGED(ts, position, realized))
+    return updated
 
 
 def fill(
@@ -85,50 +106,26 @@ def fill(
     fill_id: str,
 ) -> Fill:  # fmt: skip
     """A :class:`Fill` at a price built from integer ticks, for a positive quantity, at an integer ``ts``."""
-    new = _new(Fill)
-    _FILL_ORDER(new, order_id)
-    _FILL_INSTRUMENT(new, instrument)
-    _FILL_SIDE(new, side)
-    _FILL_QUANTITY(new, quantity)
-    _FILL_PRICE(new, price)
-    _FILL_TS(new, ts)
-    _FILL_COMMISSION(new, commission)
-    _FILL_ID(new, fill_id)
-    return new
+    return _FILL(order_id, instrument, side, quantity, price, ts, commission, fill_id)
 
 
 def order_updated(ts: int, order: Order, previous: OrderStatus | None) -> OrderUpdated:
     """``OrderUpdated(ts, order, previous)`` for an integer ``ts``."""
-    event = _new(OrderUpdated)
-    _UPDATED_TS(event, ts)
-    _UPDATED_ORDER(event, order)
-    _UPDATED_PREVIOUS(event, previous)
-    return event
+    return _ORDER_UPDATED(ts, order, previous)
 
 
 def fill_received(ts: int, fill: Fill) -> FillReceived:
     """``FillReceived(ts, fill)`` for an integer ``ts``."""
-    event = _new(FillReceived)
-    _RECEIVED_TS(event, ts)
-    _RECEIVED_FILL(event, fill)
-    return event
+    return _FILL_RECEIVED(ts, fill)
 
 
 def position_changed(ts: int, position: Position, realized: int) -> PositionChanged:
     """``PositionChanged(ts, position, realized)`` for an integer ``ts``."""
-    event = _new(PositionChanged)
-    _CHANGED_TS(event, ts)
-    _CHANGED_POSITION(event, position)
-    _CHANGED_REALIZED(event, realized)
-    return event
+    return _POSITION_CHANGED(ts, position, realized)
 
 
 def position(instrument: Instrument, quantity: int, average_price: float | None) -> Position:
     """``Position(instrument, quantity, average_price)`` with ``average_price`` set whenever ``quantity`` is."""
     if quantity and average_price is None:
         return Position(instrument, quantity, average_price)  # let the validating constructor refuse it
-    new = _new(Position)
-    _POSITION_INSTRUMENT(new, instrument)
-    _POSITION_QUANTITY(new, quantity)
-    _POSITION_PRICE(new, average_price)
-    return new
+    return _POSITION(instrument, quantity, average_price)

@@ -169,3 +169,21 @@ def test_round_trip_checks_its_own_arithmetic() -> None:
             entry_ts=0, exit_ts=1, side=BUY, quantity=1, entry_price=1.0, exit_price=1.0,
             gross_cents=100, commission_cents=10, net_cents=100, mae_ticks=0, mfe_ticks=0,
         )  # fmt: skip
+
+
+@pytest.mark.parametrize("price", [4000.1, float("nan"), float("inf")])
+def test_a_fill_off_the_grid_is_refused_naming_its_price(price: float) -> None:
+    from mia_core.exchange import snapshots  # builds a Fill without the constructor's checks
+
+    p = Portfolio(ES, 10_000_000)
+    with pytest.raises(DomainValueError, match="price"):
+        p.apply_fill(snapshots.fill("o", ES, BUY, 1, price, at(0), 0, "f"))
+
+
+@pytest.mark.parametrize("price", [4000.25, 4000.25 + 1e-9, 4000.25 - 1e-9, 4000])
+def test_a_fill_price_books_the_ticks_to_ticks_gives(price: float) -> None:
+    from mia_core.exchange import snapshots
+
+    p = Portfolio(ES, 10_000_000)
+    p.apply_fill(snapshots.fill("o", ES, BUY, 1, price, at(0), 0, "f"))
+    assert p.position.average_price == ES.to_ticks(price) * ES.tick_size

@@ -42,3 +42,43 @@ def test_fills_events_and_positions_equal_the_validating_constructors() -> None:
     assert _fields(position) == _fields(Position(ES, -3, 5000.5))
     changed = snapshots.position_changed(at(4), position, -1250)
     assert _fields(changed) == _fields(PositionChanged(at(4), position, -1250))
+
+
+def test_a_status_change_reports_what_next_order_and_order_updated_build() -> None:
+    made = snapshots.new_order("SIM-1", market(BUY, 2), at(0))
+    event = snapshots.status_changed(made, OrderStatus.WORKING, at(1))
+    expected = snapshots.order_updated(at(1), snapshots.next_order(made, OrderStatus.WORKING, at(1)),
+                                       OrderStatus.PENDING)
+    assert event == expected == OrderUpdated(at(1), attrs.evolve(made, status=OrderStatus.WORKING, updated_ts=at(1)),
+                                             OrderStatus.PENDING)
+
+
+def test_a_reported_fill_appends_the_three_events_the_validating_constructors_build() -> None:
+    working = snapshots.next_order(snapshots.new_order("SIM-1", market(SELL, 2), at(0)), OrderStatus.WORKING, at(0))
+    position = snapshots.position(ES, -1, 5000.25)
+    events: list[object] = []
+    updated = snapshots.fill_reported(events, at(1), working, OrderStatus.PARTIALLY_FILLED, 1, 5000.25, ES, "SIM-F1",
+                                      1, 5000.25, 225, position, -1250)
+    assert updated == attrs.evolve(working, status=OrderStatus.PARTIALLY_FILLED, filled_quantity=1,
+                                   average_fill_price=5000.25, updated_ts=at(1))
+    fill = Fill("SIM-1", ES, SELL, 1, 5000.25, at(1), 225, "SIM-F1")
+    assert events == [FillReceived(at(1), fill), OrderUpdated(at(1), updated, OrderStatus.WORKING),
+                      PositionChanged(at(1), Position(ES, -1, 5000.25), -1250)]
+
+
+def test_an_accepted_order_reports_what_the_validating_constructors_build() -> None:
+    from mia_core.exchange import SimulatedExchange
+
+    intent = market(BUY, 2, client_ref="a")
+    exchange = SimulatedExchange(ES)
+    order, events = exchange.submit(intent, at(1))  # an int ts and an OrderIntent: the one-call way
+    pending = Order("SIM-1", intent, OrderStatus.PENDING, updated_ts=at(1))
+    assert order == pending
+    assert events == [OrderUpdated(at(1), attrs.evolve(pending, status=OrderStatus.WORKING), OrderStatus.PENDING)]
+    assert exchange.open_orders() == [events[0].order]  # type: ignore[union-attr]
+    assert exchange.submit(market(SELL, 1, client_ref="a"), at(2)) == (events[0].order, [])  # type: ignore[union-attr]
+    from mia_core.instruments import NQ
+    from mia_core.orders import OrderIntent
+
+    refused, events = exchange.submit(OrderIntent(NQ, BUY, 1), at(3))  # not traded here: the general way
+    assert refused.status is OrderStatus.REJECTED and events[0].order == refused  # type: ignore[union-attr]

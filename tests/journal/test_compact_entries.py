@@ -69,9 +69,10 @@ def test_an_engine_entry_costs_one_small_object() -> None:
 
 
 def test_what_a_journal_holds_by_the_hundred_thousand_has_no_weakref_slot() -> None:
+    from mia_core.accounting import RoundTrip
     from mia_core.events import FillReceived, OrderUpdated, SignalGenerated
     from mia_core.orders import Order, OrderIntent
     from mia_core.signals import Signal
 
-    for cls in (JournalEntry, OrderUpdated, FillReceived, SignalGenerated, Order, OrderIntent, Fill, Signal):
+    for cls in (JournalEntry, OrderUpdated, FillReceived, SignalGenerated, Order, OrderIntent, Fill, Signal, RoundTrip):
         assert all("__weakref__" not in getattr(k, "__slots__", ()) for k in cls.__mro__), cls.__name__
