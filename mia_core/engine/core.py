@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from importlib.machinery import EXTENSION_SUFFIXES
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -56,6 +57,21 @@ _NONE_CANCELLED: frozenset[str] = frozenset()
 _SIGNAL_REASONS = {"signal_exit": "signal", "signal_entry": "signal", "signal_flat": "signal"}
 _EXIT_LABELS: dict[str, str] = {}
 _LABELS_KEPT = 1024
+
+
+#: True when this module runs compiled by mypyc (setup.py): one loop in C then beats two interpreted C-speed passes
+COMPILED: Final = __file__.endswith(tuple(EXTENSION_SUFFIXES))
+
+
+def _declared_floats(values: dict[Any, Any], order: tuple[str, ...]) -> bool:
+    """True when ``values`` has exactly the keys ``order``, in that order, and every value is a float.
+
+    The compiled build's form of ``tuple(values) == order and all(map(IS_FLOAT, values.values()))``:
+    the same answers in one pass (``tests/engine/test_declared_outputs.py``).
+    """
+    if len(values) != len(order):
+        return False
+    return all(key == order[i] and isinstance(value, float) for i, (key, value) in enumerate(values.items()))
 
 
 class TradingEngine:
@@ -188,7 +204,8 @@ class TradingEngine:
             except Exception as exc:
                 raise failures.raised(failures.TECHNIQUE, prefix[:-1], index, "update", bar.ts, exc) from exc
             try:  # the usual case first: a dict of the declared outputs in their order, every value a float
-                if type(values) is dict and tuple(values) == order and all(map(IS_FLOAT, values.values())):
+                if type(values) is dict and (_declared_floats(values, order) if COMPILED
+                                             else tuple(values) == order and all(map(IS_FLOAT, values.values()))):
                     latest[index] = values.copy()
                 else:
                     latest[index] = checked_outputs(values, declared)
