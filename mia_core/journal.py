@@ -10,7 +10,7 @@ import attrs
 
 from mia_core.builders import builder, twin_of
 from mia_core.commands import AlertLevel
-from mia_core.timeutil import to_ns
+from mia_core.timeutil import same_instant, to_ns
 from mia_core.validation import non_empty
 
 
@@ -136,7 +136,7 @@ def record(ts: int, kind: str, payload: dict[str, Any]) -> JournalEntry:
         for key, value in payload.items():
             return record_one(ts, kind, key, value)
     entry = _new(JournalEntry)
-    _put(entry, "ts", ts)
+    _put(entry, "ts", same_instant(ts))
     _put(entry, "kind", kind)
     _put(entry, "payload", MappingProxyType(payload))
     return entry
@@ -147,7 +147,7 @@ def record_one(ts: int, kind: str, key: str, value: Any) -> JournalEntry:
     build = _BUILD_EVENT if key == "event" else _BUILDERS.get(key)
     if build is None:
         build = _BUILDERS[key] = builder(_one_item_class(key))
-    return build(ts, kind, value)
+    return build(same_instant(ts), kind, value)
 
 
 def record_event(kind: str, event: Any) -> JournalEntry:

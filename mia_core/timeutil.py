@@ -15,6 +15,25 @@ CME_ROLLOVER_HOUR = 17
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+_LAST_INSTANT: list[int] = [0]
+
+
+def same_instant(ts: int) -> int:
+    """``ts``, or the equal int object this function returned last: the objects kept for one instant share one int.
+
+    For an ``ts`` known to be an int. A caller compiled by mypyc holds integers unboxed
+    and hands each call a fresh int object; the order snapshots, events and journal
+    entries a backtest keeps (hundreds of thousands) would each hold their own 32-byte
+    copy of the same few instants. Only ever returns an int equal to ``ts``, so a value
+    seen from another thread in between costs a copy, never a wrong time.
+    """
+    last = _LAST_INSTANT[0]
+    if ts == last:
+        return last
+    _LAST_INSTANT[0] = ts
+    return ts
+
+
 def to_ns(value: Any, *, owner: str = "timestamp", field: str = "ts") -> int:
     """Convert an aware datetime, pandas Timestamp or integer epoch-ns to integer UTC ns.
 

@@ -17,7 +17,7 @@ from mia_core.builders import builder
 from mia_core.events import FillReceived, OrderUpdated, PositionChanged
 from mia_core.instruments import Instrument
 from mia_core.orders import Fill, Order, OrderIntent, OrderSide, OrderStatus, Position
-from mia_core.timeutil import to_ns
+from mia_core.timeutil import same_instant, to_ns
 
 _KEEP: Any = object()
 _PENDING = OrderStatus.PENDING  # a module constant: on Python 3.11 each OrderStatus.PENDING goes through EnumType
@@ -32,16 +32,17 @@ _POSITION = builder(Position)
 
 def ns(ts: Any) -> int:
     """``ts`` as integer UTC ns (``to_ns`` for anything but an int)."""
-    return ts if type(ts) is int else to_ns(ts)
+    return same_instant(ts) if type(ts) is int else to_ns(ts)
 
 
 def new_order(order_id: str, intent: OrderIntent, ts: int) -> Order:
     """``Order(order_id, intent, PENDING, updated_ts=ts)`` for an exchange-made id and an integer ``ts``."""
-    return _ORDER(order_id, intent, _PENDING, 0, None, None, "", ts, False)
+    return _ORDER(order_id, intent, _PENDING, 0, None, None, "", same_instant(ts), False)
 
 
 def accepted(order_id: str, intent: OrderIntent, ts: int) -> tuple[Order, OrderUpdated]:
     """``new_order(order_id, intent, ts)`` and the event moving it to WORKING at ``ts``, from one call."""
+    ts = same_instant(ts)
     pending = _ORDER(order_id, intent, _PENDING, 0, None, None, "", ts, False)
     return pending, _ORDER_UPDATED(ts, _ORDER(order_id, intent, _WORKING, 0, None, None, "", ts, False), _PENDING)
 
@@ -71,7 +72,7 @@ def next_order(
 
 def status_changed(order: Order, status: OrderStatus, ts: int) -> OrderUpdated:
     """``OrderUpdated`` reporting ``next_order(order, status, ts)``, built in one call."""
-    updated_ts = ts if type(ts) is int else to_ns(ts)
+    updated_ts = ns(ts)
     new = _ORDER(order.order_id, order.intent, status, order.filled_quantity, order.average_fill_price,
                  order.parent_id, order.reject_reason, updated_ts, order.refused_offline)  # fmt: skip
     return _ORDER_UPDATED(updated_ts, new, order.status)
@@ -89,11 +90,12 @@ def fill_reported(
     and the position after it with the P&L it realized.
     """
     intent = order.intent
+    ts = ns(ts)
     if filled_quantity > intent.quantity:  # let the validating constructor report the impossible fill
         updated = next_order(order, status, ts, filled_quantity=filled_quantity, average_fill_price=average_fill_price)
     else:
         updated = _ORDER(order.order_id, intent, status, filled_quantity, average_fill_price, order.parent_id,
-                         order.reject_reason, ts if type(ts) is int else to_ns(ts), order.refused_offline)  # fmt: skip
+                         order.reject_reason, ts, order.refused_offline)  # fmt: skip
     fill = _FILL(order.order_id, instrument, intent.side, quantity, price, ts, commission, fill_id)
     events.append(_FILL_RECEIVED(ts, fill))
     events.append(_ORDER_UPDATED(updated.updated_ts, updated, order.status))
@@ -106,22 +108,22 @@ def fill(
     fill_id: str,
 ) -> Fill:  # fmt: skip
     """A :class:`Fill` at a price built from integer ticks, for a positive quantity, at an integer ``ts``."""
-    return _FILL(order_id, instrument, side, quantity, price, ts, commission, fill_id)
+    return _FILL(order_id, instrument, side, quantity, price, same_instant(ts), commission, fill_id)
 
 
 def order_updated(ts: int, order: Order, previous: OrderStatus | None) -> OrderUpdated:
     """``OrderUpdated(ts, order, previous)`` for an integer ``ts``."""
-    return _ORDER_UPDATED(ts, order, previous)
+    return _ORDER_UPDATED(same_instant(ts), order, previous)
 
 
 def fill_received(ts: int, fill: Fill) -> FillReceived:
     """``FillReceived(ts, fill)`` for an integer ``ts``."""
-    return _FILL_RECEIVED(ts, fill)
+    return _FILL_RECEIVED(same_instant(ts), fill)
 
 
 def position_changed(ts: int, position: Position, realized: int) -> PositionChanged:
     """``PositionChanged(ts, position, realized)`` for an integer ``ts``."""
-    return _POSITION_CHANGED(ts, position, realized)
+    return _POSITION_CHANGED(same_instant(ts), position, realized)
 
 
 def position(instrument: Instrument, quantity: int, average_price: float | None) -> Position:
