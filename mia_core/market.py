@@ -22,7 +22,7 @@ def _check_grid(obj: Any, instrument: Instrument, **prices: float | None) -> Non
             instrument.to_ticks(price, field=name, owner=type(obj).__name__)
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, weakref_slot=False)  # no weak references: a trusted Bar is built as a twin
 class Bar:
     """One OHLCV bar, time-stamped at its close (``ts``, UTC ns).
 

@@ -9,10 +9,10 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from mia_core.builders import builder
 from mia_core.errors import DomainValueError
 from mia_core.instruments import Instrument
 from mia_core.market import Bar
-from mia_core.trusted import slot_setters
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -202,9 +202,8 @@ class TrustedBars:
         )  # fmt: skip
 
     def __iter__(self) -> Iterator[Bar]:
-        # The same fields as __getitem__, set through the slot descriptors without per-bar indexing.
-        new = object.__new__
-        s_instrument, s_ts, s_open, s_high, s_low, s_close, s_volume, s_bid, s_ask, s_count = BAR_SETTERS
+        # The same fields as __getitem__, each Bar built without checks and without per-bar indexing.
+        build = BUILD_BAR
         instrument = self._series.instrument
         n = len(self._series)
         flow = self._series.bid_volume is not None or self._series.ask_volume is not None
@@ -212,34 +211,14 @@ class TrustedBars:
             block = self.block(lo, min(n, lo + self.BLOCK))
             if not flow:  # no bid/ask columns: both None on every bar, no per-bar test
                 for ts, open_, high, low, close, volume in zip(*block[:6], strict=True):
-                    bar = new(Bar)
-                    s_instrument(bar, instrument)
-                    s_ts(bar, ts)
-                    s_open(bar, open_)
-                    s_high(bar, high)
-                    s_low(bar, low)
-                    s_close(bar, close)
-                    s_volume(bar, volume)
-                    s_bid(bar, None)
-                    s_ask(bar, None)
-                    s_count(bar, None)
-                    yield bar
+                    yield build(instrument, ts, open_, high, low, close, volume, None, None, None)
                 continue
             for ts, open_, high, low, close, volume, bid, ask in zip(*block, strict=True):
-                bar = new(Bar)
-                s_instrument(bar, instrument)
-                s_ts(bar, ts)
-                s_open(bar, open_)
-                s_high(bar, high)
-                s_low(bar, low)
-                s_close(bar, close)
-                s_volume(bar, volume)
-                s_bid(bar, None if bid is None or bid != bid else bid)
-                s_ask(bar, None if ask is None or ask != ask else ask)
-                s_count(bar, None)
-                yield bar
+                bid_volume = None if bid is None or bid != bid else bid  # NaN or None: unknown
+                ask_volume = None if ask is None or ask != ask else ask
+                yield build(instrument, ts, open_, high, low, close, volume, bid_volume, ask_volume, None)
 
 
-#: Setters of ``Bar``'s slots, in field order: a trusted Bar is ``object.__new__(Bar)`` and each field set through
-#: its slot descriptor (the frozen class refuses ``setattr``), with no validation.
-BAR_SETTERS = slot_setters(Bar)
+#: ``BUILD_BAR(instrument, ts, open, high, low, close, volume, bid_volume, ask_volume, trade_count)``: a trusted
+#: Bar from values already checked (the series' rows), without converters or validators (``builders.builder``).
+BUILD_BAR = builder(Bar)

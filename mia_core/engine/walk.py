@@ -14,7 +14,7 @@ from mia_core.instruments import Instrument
 from mia_core.market import Bar
 from mia_core.orders import Order, OrderIntent
 from mia_core.risk.desk import RiskDesk
-from mia_core.series import BAR_SETTERS, BarSeries
+from mia_core.series import BUILD_BAR, BarSeries
 from mia_core.signals import Signal
 
 PROGRESS_EVERY = 20_000
@@ -145,8 +145,7 @@ def _walk(series: BarSeries, shell: Carrier, engine: TradingEngine, deferred: De
     deliver, execute = shell.deliver, shell.execute
     components = bool(engine.analyzers or engine.publishing)
     instrument = series.instrument
-    s_instrument, s_ts, s_open, s_high, s_low, s_close, s_volume, s_bid, s_ask, s_count = BAR_SETTERS
-    new = object.__new__
+    build = BUILD_BAR
     trusted = series.trusted()
     n = len(trusted)
     step = trusted.BLOCK
@@ -154,21 +153,14 @@ def _walk(series: BarSeries, shell: Carrier, engine: TradingEngine, deferred: De
         block = trusted.block(lo, min(n, lo + step))
         ts_col, open_col, high_col, low_col, close_col, volume_col, bid_col, ask_col = block
         for j in range(len(ts_col)):
-            bar: Bar = new(Bar)
             ts = ts_col[j]  # Any: the list's own objects go into the Bar (compiled, no unboxing and boxing again)
             close = close_col[j]
-            s_instrument(bar, instrument)
-            s_ts(bar, ts)
-            s_open(bar, open_col[j])
-            s_high(bar, high_col[j])
-            s_low(bar, low_col[j])
-            s_close(bar, close)
-            s_volume(bar, volume_col[j])
             side = bid_col[j]  # NaN or None: unknown
-            s_bid(bar, None if side is None or side != side else side)
+            bid_volume = None if side is None or side != side else side
             side = ask_col[j]
-            s_ask(bar, None if side is None or side != side else side)
-            s_count(bar, None)
+            ask_volume = None if side is None or side != side else side
+            bar: Bar = build(instrument, ts, open_col[j], high_col[j], low_col[j], close, volume_col[j],
+                             bid_volume, ask_volume, None)
             i = lo + j
             if engine.working:  # working orders meet the bar first, the portfolio marked up to it
                 deferred.catch_up()
