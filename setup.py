@@ -69,9 +69,9 @@ def _extensions() -> list[object]:
     except ImportError:  # built without the build requirements (e.g. --no-build-isolation)
         print("mia: mypyc not available; installing pure Python", file=sys.stderr)
         return []
-    # pip shows this with -v; the translation and C compile that follow take about a minute
-    print(f"mia: compiling the engine's order path with mypyc ({len(COMPILED)} modules, about a minute; "
-          "MIA_PURE_PYTHON=1 skips it)", file=sys.stderr, flush=True)
+    # pip shows this with -v; the translation and C compile that follow take two to three minutes
+    print(f"mia: compiling the engine's order path and Battle Navale's per-bar code with mypyc ({len(COMPILED)} "
+          "modules, two to three minutes; MIA_PURE_PYTHON=1 skips it)", file=sys.stderr, flush=True)
     try:
         return list(mypycify(["--ignore-missing-imports", *COMPILED], opt_level="3"))
     except (Exception, SystemExit) as exc:  # a type error a newer mypy finds, or a mypyc crash
