@@ -6,7 +6,7 @@ import attrs
 
 from mia_core.validation import HOLD_BARS
 from mia_plugins.battle_navale.decision.config import DecisionConfig
-from mia_plugins.battle_navale.inputs import ReadingKeys
+from mia_plugins.battle_navale.reading_keys import ReadingKeys
 
 
 @attrs.frozen(slots=True)

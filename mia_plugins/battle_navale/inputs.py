@@ -5,10 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-import attrs
-
 from mia_plugins.battle_navale.decision.confluence import FEATURES, ConfluenceWeights, bias_to_unit
-from mia_plugins.battle_navale.decision.elite import READINGS
+from mia_plugins.battle_navale.reading_keys import ReadingKeys  # interpreted: a settings class
 
 #: The seven technique features, read as ``"<name>.score"``; dealer's bias comes from an analyzer.
 TECHNIQUE_FEATURES: tuple[str, ...] = FEATURES[:-1]
@@ -53,22 +51,6 @@ def _scores(
         return scores, True
     scores["dealers_bias"] = bias_to_unit(min(1.0, max(-1.0, bias)))
     return scores, False
-
-
-@attrs.frozen(slots=True)
-class ReadingKeys:
-    """Where each elite reading is read: ``"<technique or analyzer instance>.<output>"``, or null to ignore it."""
-
-    tick_momentum: str | None = "tick_momentum.score"
-    delta_divergence: str | None = "delta_divergence.score"
-    smart_money: str | None = "smart_money.score"
-    order_book_imbalance: str | None = "order_book_imbalance.score"
-    volatility_regime: str | None = "volatility_regime.regime"
-    session_ok: str | None = "session_optimizer.trade_ok"
-
-    def items(self) -> list[tuple[str, str]]:
-        """(reading, key) of the readings that are read."""
-        return [(name, key) for name in READINGS if (key := getattr(self, name)) is not None]
 
 
 def elite_readings(
