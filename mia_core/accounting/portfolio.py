@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import deque
 from datetime import date
 
@@ -15,7 +14,6 @@ from mia_core.accounting.lots import Lot
 from mia_core.accounting.roundtrip import RoundTrip
 from mia_core.accounting.tradingdays import cme_day_bounds
 from mia_core.errors import DomainValueError
-from mia_core.instruments import _GRID_TOLERANCE as GRID_TOLERANCE  # the grid test to_ticks makes
 from mia_core.instruments import Instrument
 from mia_core.orders import AccountSnapshot, Fill, Position
 from mia_core.timeutil import cme_trading_day
@@ -93,9 +91,7 @@ class Portfolio:
         ts = fill.ts
         if not self._day_start <= ts < self._day_end:
             self._roll_day(ts)
-        price: object = fill.price
-        ticks = self._fill_ticks(price) if type(price) is float else self._instrument.to_ticks(
-            fill.price, field="price", owner="Fill")
+        ticks = self._instrument.to_ticks(fill.price, field="price", owner="Fill")
         commission_left = _whole_cents(fill.commission_cents, "fill.commission_cents")
         self._commission += commission_left
         self._cash -= commission_left
@@ -131,15 +127,6 @@ class Portfolio:
         self._unrealized = (ticks * self._qty - self._cost_ticks) * self._tick_value
         self._trips.extend(trips)
         return trips
-
-    def _fill_ticks(self, price: float) -> int:
-        """``instrument.to_ticks(price)`` for a float, the usual case worked out here (no call with keywords)."""
-        if math.isfinite(price):
-            exact = price / self._tick_size
-            whole = round(exact)
-            if abs(exact - whole) <= GRID_TOLERANCE:
-                return whole
-        return self._instrument.to_ticks(price, field="price", owner="Fill")  # raises, naming the field
 
     def mark(self, ts: int, high: float, low: float, close: float) -> None:
         """Value the position at a bar's close and record one equity point.
