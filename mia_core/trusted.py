@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from mia_core.accounting.roundtrip import RoundTrip
 from mia_core.builders import builder
-from mia_core.builders import slot_setters as slot_setters  # where series.py and older code import it from
 from mia_core.events import SignalGenerated
 from mia_core.instruments import Instrument
 from mia_core.orders import OrderIntent, OrderSide, OrderType, TimeInForce

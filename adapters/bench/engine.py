@@ -43,11 +43,9 @@ class BenchFigure:
 
 def engine_build() -> str:
     """``compiled`` when the engine's hot path was built with mypyc at install (setup.py), else ``pure``."""
-    from importlib.machinery import EXTENSION_SUFFIXES
-
     from mia_core.engine import core
 
-    return "compiled" if str(core.__file__).endswith(tuple(EXTENSION_SUFFIXES)) else "pure"
+    return "compiled" if core.COMPILED else "pure"
 
 
 def write_bench_data(directory: Path, bars: int, seed: int = 7) -> Path:
