@@ -8,11 +8,11 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from mia_core.accounting.curve import Ticks  # followed tick columns: int32 when every value fits
 from mia_core.accounting.lots import Lot
 from mia_core.instruments import Instrument
 
 Ints = npt.NDArray[np.int64]
-Ticks = npt.NDArray[np.int32] | npt.NDArray[np.int64]  # followed tick columns: int32 when every value fits
 Floats = npt.NDArray[np.float64]
 
 

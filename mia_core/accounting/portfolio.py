@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mia_core.accounting import marks
-from mia_core.accounting.curve import EquityCurve
+from mia_core.accounting.curve import EquityCurve, Ticks
 from mia_core.accounting.lots import Lot
 from mia_core.accounting.roundtrip import RoundTrip
 from mia_core.accounting.tradingdays import cme_day_bounds
@@ -198,7 +198,7 @@ class Portfolio:
         if qty:
             self._unrealized = equity - self._cash
 
-    def follow(self, ts: marks.Ints, top: marks.Ints, bottom: marks.Ints, last: marks.Ints) -> None:
+    def follow(self, ts: marks.Ints, top: Ticks, bottom: Ticks, last: Ticks) -> None:
         """The price series :meth:`mark_range` marks from: int64 UTC ns and prices as ticks.
 
         The caller guarantees what ``mark_ticks`` asks for: ``ts`` does not decrease and

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Protocol, cast
+from typing import Protocol
 
 import attrs
 import numpy as np
@@ -203,7 +203,7 @@ def _walk_vectorised(series: BarSeries, shell: BacktestShell, progress: Progress
     size = engine.instrument.tick_size
     if marks.first_invalid(ts_col, high_col, low_col, portfolio.last_mark_ns) < 0:
         # int32 when the ticks fit; Portfolio.follow's annotation still says int64 (it reads them as ints)
-        ticks = (cast(marks.Ints, marks.follow_ticks(col, size)) for col in (high_col, low_col, close_col))
+        ticks = (marks.follow_ticks(col, size) for col in (high_col, low_col, close_col))
         portfolio.follow(ts_col, *ticks)
         mark_bars = portfolio.mark_range
         followed = True

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import cast
 
 from mia_core.accounting import Portfolio, marks
 from mia_core.engine import failures
@@ -123,7 +122,7 @@ def walk_bars(series: BarSeries, shell: Carrier, progress: Callable[[int], None]
     portfolio = engine.portfolio
     size = engine.instrument.tick_size
     # int32 when the ticks fit; Portfolio.follow's annotation still says int64 (it reads them as ints)
-    ticks = (cast(marks.Ints, marks.follow_ticks(col, size)) for col in (series.high, series.low, series.close))
+    ticks = (marks.follow_ticks(col, size) for col in (series.high, series.low, series.close))
     portfolio.follow(series.ts, *ticks)
     deferred = DeferredMarks(portfolio)
     try:
