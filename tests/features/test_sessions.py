@@ -7,8 +7,11 @@ import pytest
 
 from adapters.calendars.cme import build_calendar, cme_calendar
 from mia_core.calc.session_calendar import ASIA, CLOSED, LONDON, POST, RTH, SessionCalendar
+from mia_core.calc.technique_base import warm_columns
 from mia_core.errors import DomainValueError
-from mia_plugins.battle_navale.features.session_analysis import SessionAnalysis
+from mia_core.instruments import ES
+from mia_core.synthetic import SyntheticConfig, generate_bars
+from mia_plugins.battle_navale.features.session_analysis import SessionAnalysis, day_cuts
 
 from .bars import at, bar, last, series
 
@@ -95,3 +98,29 @@ def test_a_calendar_with_times_out_of_order_is_refused() -> None:
     with pytest.raises(DomainValueError, match="open <= london"):
         SessionCalendar(source="x", open=[10], london=[5], rth_open=[20], rth_close=[30], close=[40],
                         early_close=[False])
+
+
+def test_compute_in_blocks_cut_at_day_starts_gives_the_whole_series_rows() -> None:
+    """The blockwise compute (less memory on long series) equals one pass over the series, bar for bar."""
+    bars = generate_bars(ES, SyntheticConfig(bars=12_000, seed=5))  # about nine trading days of minutes
+    feature = SessionAnalysis(cme_calendar())
+    whole = warm_columns(feature._columns(bars), feature.outputs, feature.warmup_bars)
+    day = np.searchsorted(feature.calendar.close, bars.ts, side="left")
+    for block in (1, 700, 5_000, 12_000, 50_000):
+        cuts = day_cuts(feature.calendar.close, bars.ts, block)
+        assert cuts[0] == 0 and cuts[-1] == len(bars) and cuts == sorted(set(cuts))
+        assert all(day[c] != day[c - 1] for c in cuts[1:-1]), "a block starts mid-day"
+        blocked = feature.compute_in_blocks(bars, block)
+        assert list(blocked) == list(feature.outputs)
+        for key in feature.outputs:
+            assert np.array_equal(blocked[key], whole[key], equal_nan=True), (block, key)
+    assert len(day_cuts(feature.calendar.close, bars.ts, 700)) > 5  # several blocks really ran
+
+
+def test_a_block_cut_mid_day_would_differ() -> None:
+    """The cut must fall on a day start: a block starting mid-day restarts the day's VWAP and range."""
+    bars = generate_bars(ES, SyntheticConfig(bars=3_000, seed=5))
+    feature = SessionAnalysis(cme_calendar())
+    whole = feature._columns(bars)
+    late = feature._columns(bars.slice(1_000, 3_000))
+    assert not np.array_equal(late["session_vwap"], whole["session_vwap"][1_000:])

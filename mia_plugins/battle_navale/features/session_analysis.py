@@ -3,22 +3,39 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import pairwise
 from typing import ClassVar
 
 import numpy as np
 
 from mia_core.calc.session_calendar import ASIA, CLOSED, LONDON, RTH, SessionCalendar
 from mia_core.calc.session_locator import SessionLocator
-from mia_core.calc.technique_base import NAN, FloatArray
+from mia_core.calc.technique_base import NAN, FloatArray, warm_columns
 from mia_core.market import Bar
-from mia_core.series import BarSeries
+from mia_core.series import BarSeries, IntArray
 from mia_plugins.battle_navale.features.base import BarFeature
 from mia_plugins.battle_navale.features.settings import SessionAnalysisConfig as SessionAnalysisConfig
 
 NS_PER_MINUTE = 60 * 10**9
+COMPUTE_BLOCK = 65_536  # bars per block of ``compute`` (cut at day starts): ~10 MB of temporaries
 #: (session_id, is_rth, is_overnight) of each segment code
 _SEGMENT_FLAGS = tuple((float(segment), 1.0 if segment == RTH else 0.0, 0.0 if segment in (RTH, CLOSED) else 1.0)
                        for segment in range(CLOSED + 1))
+
+
+def day_cuts(closes: IntArray, ts: IntArray, block: int) -> list[int]:
+    """Row indices that cut ``ts`` into blocks of at least ``block`` rows at trading-day starts (first 0, last n).
+
+    A bar's trading day is the first whose Globex close (``closes``) is at or after it,
+    as ``SessionCalendar.locate_all`` finds it.
+    """
+    n = len(ts)
+    starts = np.flatnonzero(np.diff(np.searchsorted(closes, ts, side="left"))) + 1
+    if block < 1 or len(starts) == 0:
+        return [0, n]
+    wanted = np.arange(block, n, block)
+    picked = np.unique(starts[np.minimum(np.searchsorted(starts, wanted), len(starts) - 1)])
+    return [0, *picked.tolist(), n]
 
 
 class SessionAnalysis(BarFeature):
@@ -111,6 +128,26 @@ class SessionAnalysis(BarFeature):
                   "range_position": position, "overnight_high": self._on_high, "overnight_low": self._on_low,
                   "vwap_distance": distance}
         return self._warm(values) if self._warming else values
+
+    def compute(self, bars: BarSeries) -> Mapping[str, FloatArray]:
+        """Every output over ``bars`` at once, computed a block of whole trading days at a time."""
+        return self.compute_in_blocks(bars, COMPUTE_BLOCK)
+
+    def compute_in_blocks(self, bars: BarSeries, block: int) -> Mapping[str, FloatArray]:
+        """``compute`` over blocks of about ``block`` bars, each cut at the start of a trading day.
+
+        A day's statistics start again with its first bar, so a block that starts a day
+        gives the rows the whole series gives, to the last bit; only one block's
+        temporaries (some twenty columns) are held at a time instead of the series'.
+        """
+        cuts = day_cuts(self.calendar.close, bars.ts, block)
+        if len(cuts) <= 2:
+            return warm_columns(self._columns(bars), self.outputs, self.warmup_bars)
+        out = {key: np.empty(len(bars)) for key in self.outputs}
+        for start, stop in pairwise(cuts):
+            for key, column in self._columns(bars.slice(start, stop)).items():
+                out[key][start:stop] = column
+        return warm_columns(out, self.outputs, self.warmup_bars)
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
         cal, n = self.calendar, len(self.calendar)
