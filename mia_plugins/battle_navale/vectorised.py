@@ -14,7 +14,7 @@ Only ``max_hold_bars`` (time exits) has no vectorised form: the array path ignor
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import attrs
 import numpy as np
@@ -22,8 +22,9 @@ import numpy.typing as npt
 
 from mia_core.series import BarSeries
 from mia_core.signals import Direction, Signal, SignalGrade
+from mia_plugins.battle_navale.decision.blocks import decide_in_blocks
 from mia_plugins.battle_navale.decision.confluence import grade_of
-from mia_plugins.battle_navale.decision.pipeline import DecisionArrays, DecisionConfig, decide_arrays
+from mia_plugins.battle_navale.decision.pipeline import DecisionArrays, DecisionConfig
 from mia_plugins.battle_navale.inputs import NEUTRAL, SCORE_KEYS
 from ports.context import StrategyContext
 from ports.technique import VectorisedTechnique
@@ -31,13 +32,24 @@ from ports.technique import VectorisedTechnique
 FloatArray = npt.NDArray[np.float64]
 
 
-def feature_columns(bars: BarSeries, techniques: Sequence[VectorisedTechnique]) -> dict[str, FloatArray]:
-    """Every technique output over ``bars``, keyed ``"<technique>.<output>"`` as the engine keys them."""
-    columns: dict[str, FloatArray] = {}
-    for technique in techniques:
-        for key, values in technique.compute(bars).items():
-            columns[f"{technique.name}.{key}"] = np.asarray(values, dtype=np.float64)
-    return columns
+def feature_columns(
+    bars: BarSeries, techniques: Sequence[VectorisedTechnique], keep: Collection[str] | None = None
+) -> dict[str, FloatArray]:
+    """Technique outputs over ``bars``, keyed ``"<technique>.<output>"`` as the engine keys them.
+
+    ``keep``: only those keys are kept (all when None). A million bars of one output
+    take 8 MB, so the decision keeps the few it reads; the techniques with the most
+    outputs run first, while little is kept, since each one's ``compute`` holds all
+    its outputs at once.
+    """
+    computed: dict[int, dict[str, FloatArray]] = {}
+    widest_first = sorted(range(len(techniques)), key=lambda i: -len(getattr(techniques[i], "outputs", ())))
+    for i in widest_first:
+        name = techniques[i].name
+        computed[i] = {f"{name}.{key}": np.asarray(values, dtype=np.float64)
+                       for key, values in techniques[i].compute(bars).items()
+                       if keep is None or f"{name}.{key}" in keep}
+    return {key: values for i in range(len(techniques)) for key, values in computed[i].items()}
 
 
 def score_columns(columns: Mapping[str, FloatArray], n: int, bias: FloatArray | None = None,
@@ -79,13 +91,15 @@ class VectorisedBattleNavale:
         self.hints: dict[int, EntryHint] = {}
 
     def decide(self, bars: BarSeries) -> DecisionArrays:
-        """Features then decisions for every bar of ``bars``."""
-        o, h, lo, c = tick_columns(bars)
-        columns = feature_columns(bars, self.techniques)
-        scores = score_columns(columns, len(bars), unweighted=self.config.weights.unweighted())
+        """Features then decisions for every bar of ``bars`` (in blocks: ``decision.blocks``)."""
         keys = getattr(self.config, "readings", None)
-        readings = {} if keys is None else {name: columns[key] for name, key in keys.items() if key in columns}
-        return decide_arrays(o, h, lo, c, scores, self.config, readings)
+        reading_keys = {} if keys is None else dict(keys.items())
+        needed = {key for _, key in SCORE_KEYS} | set(reading_keys.values())
+        columns = feature_columns(bars, self.techniques, keep=needed)
+        scores = score_columns(columns, len(bars), unweighted=self.config.weights.unweighted())
+        readings = {name: columns[key] for name, key in reading_keys.items() if key in columns}
+        return decide_in_blocks(len(bars), lambda lo, hi: tick_columns(bars.slice(lo, hi)), scores, self.config,
+                                readings)
 
     def target_directions(self, bars: BarSeries) -> npt.NDArray[np.int8]:
         """+1/-1 at bars with a long/short entry, 0 elsewhere; each entry's hint is kept by bar time."""
@@ -96,10 +110,11 @@ class VectorisedBattleNavale:
     def _hints(self, bars: BarSeries, arrays: DecisionArrays) -> dict[int, EntryHint]:
         size = bars.instrument.tick_size
         bracket = getattr(self.config, "bracket", True)
-        close = tick_columns(bars)[3]
+        entries = np.flatnonzero(arrays.direction)
+        closes = np.round(bars.close[entries] / size).astype(np.int64).tolist()  # as tick_columns rounds them
         hints = {}
-        for i in np.flatnonzero(arrays.direction).tolist():
-            d, c = int(arrays.direction[i]), int(close[i])
+        for i, c in zip(entries.tolist(), closes, strict=True):
+            d = int(arrays.direction[i])
             stop_ticks, score = c - d * int(arrays.stop_ticks[i]), float(arrays.score[i])
             hints[int(bars.ts[i])] = EntryHint(
                 stop_loss=stop_ticks * size if bracket and stop_ticks > 0 else None,
