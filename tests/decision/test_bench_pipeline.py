@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from adapters.bench.pipeline import (
+    BAR_BY_BAR,
     TECHNIQUES,
+    VECTORISED,
     PipelineFigures,
     bar_by_bar_in_child,
     bench_system,
@@ -12,6 +16,7 @@ from adapters.bench.pipeline import (
     measure_vectorised,
     peak_rss_mb,
     pipeline_table,
+    run_in_child,
 )
 from adapters.bootstrap.backtest import load_series
 from adapters.bootstrap.plugins import PluginHost
@@ -67,3 +72,17 @@ def test_the_childs_peak_is_its_own_not_its_parents() -> None:
     _, _, _, rss, _ = bar_by_bar_in_child(500, seed=5)
     del ballast
     assert rss < 400, f"the child reported {rss:.0f} MB: its parent's peak, not its own"
+
+
+def test_the_vectorised_run_reports_from_its_own_process_with_its_memory() -> None:
+    """Issue 23's 300 MB holds on every path: the vectorised run's peak is measured too, in a process of its own."""
+    seconds, bars, trips, rss, cpu = run_in_child(VECTORISED, 3_000, seed=5)
+    assert seconds > 0 and bars == 3_000 and cpu > 0
+    assert 20 < rss < 2_000
+    assert trips == run_in_child(BAR_BY_BAR, 3_000, seed=5)[2]  # it trades like the bar-by-bar run
+    figures = PipelineFigures(100, 1.0, 2.0, 3.0, 1, 3_000, seconds, trips, (), vectorised_peak_rss_mb=rss)
+    cells = {row[0]: row for row in zip(*(column._cells for column in pipeline_table(figures).columns), strict=True)}
+    assert cells["vectorised peak RSS, MB"][1:] == (f"{rss:,.0f}", "< 300", "yes" if rss < 300 else "no")
+    assert cells["bar-by-bar peak RSS, MB"][1:] == ("nan", "< 300", "")  # not measured here
+    with pytest.raises(ValueError, match="no 'ticks' run"):
+        run_in_child("ticks", 100, seed=5)
