@@ -15,6 +15,7 @@ Only ``max_hold_bars`` (time exits) has no vectorised form: the array path ignor
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
 import attrs
 import numpy as np
@@ -23,7 +24,7 @@ import numpy.typing as npt
 from mia_core.series import BarSeries
 from mia_core.signals import Direction, Signal, SignalGrade
 from mia_plugins.battle_navale.decision.blocks import decide_in_blocks
-from mia_plugins.battle_navale.decision.confluence import grade_of
+from mia_plugins.battle_navale.decision.confluence import GradeThresholds, grade_of
 from mia_plugins.battle_navale.decision.pipeline import DecisionArrays, DecisionConfig
 from mia_plugins.battle_navale.inputs import NEUTRAL, SCORE_KEYS
 from ports.context import StrategyContext
@@ -81,6 +82,53 @@ class EntryHint:
     grade: SignalGrade
 
 
+@attrs.frozen(slots=True)
+class HintTable:
+    """Each entry's hint as columns, one row per entry bar (sorted by time), built into an EntryHint when asked.
+
+    Tens of thousands of entries on a long series: a few MB of columns instead of an
+    object, a dict slot and boxed floats per entry.
+    """
+
+    ts: npt.NDArray[np.int64]
+    close_ticks: npt.NDArray[np.int64]
+    direction: npt.NDArray[np.int8]
+    stop_ticks: npt.NDArray[np.int64]
+    target_ticks: npt.NDArray[np.int64]
+    confidence: FloatArray
+    score: FloatArray
+    tick_size: float = 0.25
+    bracket: bool = True
+    thresholds: GradeThresholds = attrs.Factory(GradeThresholds)
+
+    def __len__(self) -> int:
+        return len(self.ts)
+
+    def get(self, ts: int) -> EntryHint | None:
+        """The hint of the entry at bar time ``ts``, or None when no entry was decided there."""
+        i = int(np.searchsorted(self.ts, ts))
+        if i == len(self.ts) or self.ts[i] != ts:
+            return None
+        c, d, size = int(self.close_ticks[i]), int(self.direction[i]), self.tick_size
+        stop_ticks, score = c - d * int(self.stop_ticks[i]), float(self.score[i])
+        return EntryHint(
+            stop_loss=stop_ticks * size if self.bracket and stop_ticks > 0 else None,
+            take_profit=(c + d * int(self.target_ticks[i])) * size if self.bracket else None,
+            strength=float(self.confidence[i]),
+            confluence=min(1.0, max(0.0, score)),
+            grade=grade_of(score, self.thresholds),
+        )
+
+
+def _none(dtype: type[np.generic]) -> npt.NDArray[Any]:
+    return np.empty(0, dtype=dtype)
+
+
+NO_HINTS = HintTable(ts=_none(np.int64), close_ticks=_none(np.int64), direction=_none(np.int8),
+                     stop_ticks=_none(np.int64), target_ticks=_none(np.int64), confidence=_none(np.float64),
+                     score=_none(np.float64))
+
+
 class VectorisedBattleNavale:
     """The whole feature + decision pipeline over arrays (see the module docstring)."""
 
@@ -88,7 +136,7 @@ class VectorisedBattleNavale:
         self.name = name
         self.config = config
         self.techniques = tuple(techniques)
-        self.hints: dict[int, EntryHint] = {}
+        self.hints = NO_HINTS
 
     def decide(self, bars: BarSeries) -> DecisionArrays:
         """Features then decisions for every bar of ``bars`` (in blocks: ``decision.blocks``)."""
@@ -107,23 +155,21 @@ class VectorisedBattleNavale:
         self.hints = self._hints(bars, arrays)
         return arrays.direction
 
-    def _hints(self, bars: BarSeries, arrays: DecisionArrays) -> dict[int, EntryHint]:
-        size = bars.instrument.tick_size
-        bracket = getattr(self.config, "bracket", True)
+    def _hints(self, bars: BarSeries, arrays: DecisionArrays) -> HintTable:
         entries = np.flatnonzero(arrays.direction)
-        closes = np.round(bars.close[entries] / size).astype(np.int64).tolist()  # as tick_columns rounds them
-        hints = {}
-        for i, c in zip(entries.tolist(), closes, strict=True):
-            d = int(arrays.direction[i])
-            stop_ticks, score = c - d * int(arrays.stop_ticks[i]), float(arrays.score[i])
-            hints[int(bars.ts[i])] = EntryHint(
-                stop_loss=stop_ticks * size if bracket and stop_ticks > 0 else None,
-                take_profit=(c + d * int(arrays.target_ticks[i])) * size if bracket else None,
-                strength=float(arrays.confidence[i]),
-                confluence=min(1.0, max(0.0, score)),
-                grade=grade_of(score, self.config.thresholds),
-            )
-        return hints
+        size = bars.instrument.tick_size
+        return HintTable(
+            ts=bars.ts[entries],
+            close_ticks=np.round(bars.close[entries] / size).astype(np.int64),  # as tick_columns rounds them
+            direction=arrays.direction[entries],
+            stop_ticks=arrays.stop_ticks[entries],
+            target_ticks=arrays.target_ticks[entries],
+            confidence=arrays.confidence[entries],
+            score=arrays.score[entries],
+            tick_size=size,
+            bracket=getattr(self.config, "bracket", True),
+            thresholds=self.config.thresholds,
+        )
 
     def hints_filter(self) -> HintsFilter:
         """The signal filter that puts each entry's hint back on the engine's bare signal."""
@@ -131,7 +177,7 @@ class VectorisedBattleNavale:
 
     def reset(self) -> None:
         """Forget the hints of the last series."""
-        self.hints = {}
+        self.hints = NO_HINTS
 
     def on_bar(self, bar: object, context: object) -> None:
         """Not used: this form only runs through ``target_directions``."""

@@ -139,6 +139,28 @@ def test_vectorised_backtest_trades_like_the_bar_by_bar_one(reversal: bool) -> N
     assert {t[5] for t in _trips(fast)} >= {"stop_loss", "take_profit"}
 
 
+def test_each_entry_hint_is_the_bar_by_bar_signals_bracket_strength_and_grade() -> None:
+    """The hint table (columns, one row per entry) rebuilds what the bar-by-bar strategy puts on each entry."""
+    series = generate_bars(ES, SyntheticConfig(bars=20_000, seed=9))
+    config = BattleNavaleConfig(entry_grade="buy")
+    bar_by_bar = TradingEngine(ES, BattleNavaleStrategy(config), techniques=techniques())  # type: ignore[arg-type]
+    run_backtest(series, bar_by_bar, SimulatedExchange(ES, ExchangeConfig()))
+    vector = BattleNavaleStrategy(config).vectorised(techniques())
+    vector.target_directions(series)
+    signals = [e.payload["event"].signal for e in bar_by_bar.journal
+               if isinstance(e.payload.get("event"), SignalGenerated)]
+    entries = [s for s in signals if s.direction is not Direction.FLAT and s.stop_loss is not None]
+    assert len(entries) > 50 and len(vector.hints) >= len(entries)  # the strategy skips entries it holds already
+    for signal in entries:
+        hint = vector.hints.get(signal.ts)
+        assert hint is not None, signal.ts
+        got = (hint.stop_loss, hint.take_profit, hint.strength, hint.confluence, hint.grade)
+        assert got == (signal.stop_loss, signal.take_profit, signal.strength, signal.confluence, signal.grade)
+    assert vector.hints.get(int(series.ts[0]) - 1) is None and vector.hints.get(int(series.ts[-1]) + 1) is None
+    vector.reset()
+    assert len(vector.hints) == 0 and vector.hints.get(signals[0].ts) is None
+
+
 def test_a_missing_technique_is_named_once_and_nothing_trades(caplog: pytest.LogCaptureFixture) -> None:
     engine = TradingEngine(ES, BattleNavaleStrategy(BattleNavaleConfig(entry_grade="buy")),
                            techniques=techniques()[1:])  # type: ignore[arg-type]
