@@ -10,7 +10,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from adapters.bootstrap.backtest import BacktestRun
-from adapters.reporting.files import equity_frame
+from adapters.reporting.files import equity_points, running_peak, utc_times
 from adapters.research import baselines
 
 MAX_POINTS = 4_000  # per line: min/max of each bucket, so spikes survive decimation
@@ -53,16 +53,16 @@ def _seconds(ts: Any) -> npt.NDArray[np.int64]:
 
 def equity_chart(run: BacktestRun, name: str) -> dict[str, Any]:
     """Equity beside buy and hold (top) and the drawdown from the running peak (below), dollars."""
-    frame = equity_frame(run.result)
-    x = _seconds(frame["time"].astype("int64").to_numpy())
+    ts, equity = equity_points(run.result)
+    x = _seconds(ts)
     symbol = run.plan.instrument.symbol
     hold = buy_and_hold(run)
     contracts = run.plan.settings.execution.contracts
     return {"panels": [
         {"height": 0.7, "series": [
             _line(_seconds(run.series.ts), hold, f"buy and hold ({contracts} {symbol})", "#9aa0a6", dash=True),
-            _line(x, frame["equity"].to_numpy(), name, "#1a73e8")]},
-        {"height": 0.3, "series": [_line(x, frame["drawdown"].to_numpy(), "drawdown", "#c5221f", fill=True)]},
+            _line(x, equity, name, "#1a73e8")]},
+        {"height": 0.3, "series": [_line(x, equity - running_peak(equity), "drawdown", "#c5221f", fill=True)]},
     ]}
 
 
@@ -89,7 +89,8 @@ def pnl_histogram(trades: pd.DataFrame, bins: int = 30) -> dict[str, Any]:
 
 def monthly_returns(run: BacktestRun) -> pd.DataFrame:
     """Percent return per calendar month (rows years, columns Jan..Dec) and the year's (``Year``)."""
-    equity = equity_frame(run.result).set_index("time")["equity"]
+    ts, dollars = equity_points(run.result)
+    equity = pd.Series(dollars, index=utc_times(ts), copy=False)
     if equity.empty:
         return pd.DataFrame(columns=[*MONTHS, "Year"])
     initial = run.initial_cash_cents / 100
