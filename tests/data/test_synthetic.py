@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -97,8 +95,8 @@ def test_bad_settings_are_refused(setting: str, value: object) -> None:
         SyntheticConfig(**{setting: value})  # type: ignore[arg-type]
 
 
-def test_a_million_bars_in_a_couple_of_seconds() -> None:
-    began = time.perf_counter()
+def test_a_million_bars_are_generated_in_order() -> None:
+    """The bench's million bars (no timing here: the house measures speed in ``mia bench``, never in a test)."""
     series = generate_bars(ES, SyntheticConfig(bars=1_000_000))
     assert len(series) == 1_000_000
-    assert time.perf_counter() - began < 5.0  # about 0.6 s on a laptop; generous for CI
+    assert bool(np.all(np.diff(series.ts) > 0))

@@ -16,12 +16,20 @@ from loopback_http import serving
 
 @attrs.define
 class Reply:
-    """One scripted answer: status, headers, JSON body, and a delay before answering."""
+    """One scripted answer: status, headers, JSON body, and a delay before answering.
+
+    ``hold``: the answer also waits (at most ``HOLD_LIMIT`` seconds) until the test sets this event,
+    so a test can tell "did not wait for the network" from "the machine was slow".
+    """
 
     status: int = 204
     headers: dict[str, str] = attrs.Factory(dict)
     body: object = None
     delay: float = 0.0
+    hold: threading.Event | None = None
+
+
+HOLD_LIMIT = 30.0
 
 
 @attrs.define
@@ -46,6 +54,8 @@ def webhook_server(script: list[Reply], path: str = "/api/webhooks/1234/SECRET-T
                 hook.requests.append((self.path, dict(self.headers), body, time.monotonic()))
                 reply = hook.script.pop(0) if hook.script else Reply()
             time.sleep(reply.delay)
+            if reply.hold is not None:
+                reply.hold.wait(HOLD_LIMIT)
             data = b"" if reply.body is None else json.dumps(reply.body).encode()
             try:
                 self.send_response(reply.status)
