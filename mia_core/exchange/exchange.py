@@ -92,7 +92,8 @@ class SimulatedExchange:
         ready = ts + self._latency
         at_close = self._bar_close and intent.order_type is _MARKET
         registry.activate(state, min_bar_ts=ready if at_close else max(ts + 1, ready), min_trade_ts=ready)
-        registry.add_children(state, ts, events)
+        if intent.bracket is not None:
+            registry.add_children(state, ts, events)
         return order, events
 
     def cancel(self, order_id: str, ts: int) -> list[ExchangeEvent]:

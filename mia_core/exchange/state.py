@@ -84,10 +84,14 @@ class OrderState:
         self.children: list[OrderState] = _NO_CHILDREN  # shared and empty until a bracket adds legs
         self.limit = 0
         self.stop = 0
-        self.level = 0
-        self.at_or_below = True
-        # an intent's prices may be numpy numbers (the exchange refuses them with a reason): read them as floats
-        self.set_prices(_as_float(intent.limit_price), _as_float(intent.stop_price), tick_size)
+        limit_price, stop_price = intent.limit_price, intent.stop_price
+        if limit_price is None and stop_price is None:  # a market order: what refresh() sets, without the calls
+            self.level = 0
+            self.at_or_below = self.sign < 0 if self.kind is not _LIMIT else self.sign > 0
+        else:  # an intent's prices may be numpy numbers (the exchange refuses them with a reason): read as floats
+            self.level = 0
+            self.at_or_below = True
+            self.set_prices(_as_float(limit_price), _as_float(stop_price), tick_size)
 
     def set_prices(self, limit_price: float | None, stop_price: float | None, tick_size: float) -> None:
         """Store prices as ticks (``None`` keeps the current one) and refresh the trigger rule."""
