@@ -166,7 +166,8 @@ def _walk(series: BarSeries, shell: Carrier, engine: TradingEngine, deferred: De
                     deferred.catch_up()
                     ledger.roll(ts, portfolio.equity_cents)
                 ledger.last_price = close
-            deferred.due = i + 1
+            i += 1  # bars seen, this one included: marks are due up to it
+            deferred.due = i
             if components:
                 engine.update_components(bar)
             try:
@@ -179,6 +180,5 @@ def _walk(series: BarSeries, shell: Carrier, engine: TradingEngine, deferred: De
                 commands = engine.on_signal(signal)
                 if commands:
                     execute(commands)
-            if progress is not None and i % PROGRESS_EVERY == 0:
-                progress(i)
-            i += 1
+            if progress is not None and (i - 1) % PROGRESS_EVERY == 0:
+                progress(i - 1)

@@ -7,7 +7,7 @@ from typing import Final
 
 from mia_core.exchange.config import ExchangeConfig
 from mia_core.exchange.registry import ExchangeEvent, OrderRegistry
-from mia_core.exchange.state import OrderState
+from mia_core.exchange.state import PRIORITY_MARKET, OrderState
 from mia_core.market import Bar, Trade
 from mia_core.orders import OrderStatus, OrderType
 
@@ -139,22 +139,26 @@ class Matcher:
             best: OrderState | None = None
             best_key = (0, 0, 0)
             best_point = cur
+            point: int | None
             for state in run.eligible:
                 if not state.live or state in blocked:
                     continue
-                if state.market_like:
+                if state.market_like:  # met where the price is: distance 0, market priority
                     if not market_ok:
                         continue
-                    point: int | None = cur
+                    if state.ioc:
+                        evaluated.add(state)
+                    point = cur
+                    key = (0, PRIORITY_MARKET, state.seq)
                 else:
                     if state.ioc and not first_look:
                         continue
                     point = state.first_point(cur, end)
-                if state.ioc:
-                    evaluated.add(state)
-                if point is None:
-                    continue
-                key = (abs(point - cur), state.priority, state.seq)
+                    if state.ioc:
+                        evaluated.add(state)
+                    if point is None:
+                        continue
+                    key = (abs(point - cur), state.priority, state.seq)
                 if best is None or key < best_key:
                     best, best_key, best_point = state, key, point
             if best is None:

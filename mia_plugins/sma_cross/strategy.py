@@ -62,6 +62,7 @@ class SmaCrossStrategy:
         # ``_ring[_at - fast]`` (a negative index wraps) the one leaving the fast window (fast < slow).
         self._ring: list[float] = [0.0] * slow
         self._at = 0
+        self._after = [*range(1, slow), 0]  # the slot after each one, round the ring
         self._count = 0  # closes seen, up to ``slow``
         self._previous_diff: float | None = None
         # While every close is on a quarter-point grid the window sums are whole numbers below 2**53, kept
@@ -83,15 +84,13 @@ class SmaCrossStrategy:
             ring = self._ring
             at = self._at
             fast_bars = self._fast_bars
-            slow_bars = self._slow_bars
             fast_sum = self._sum_fast = self._sum_fast + (scaled - ring[at - fast_bars])
             slow_sum = self._sum_slow = self._sum_slow + (scaled - ring[at])
             ring[at] = scaled
-            at += 1
-            self._at = 0 if at == slow_bars else at
+            self._at = self._after[at]
             # fast_sum / 4.0 / fast_bars - slow_sum / 4.0 / slow_bars, exactly: a power of two scales
             # every rounding alike (tests/decision/test_sma_cross_sums.py)
-            diff = (fast_sum / fast_bars - slow_sum / slow_bars) * 0.25
+            diff = (fast_sum / fast_bars - slow_sum / self._slow_bars) * 0.25
             if diff != 0.0:
                 previous: float = self._previous_diff  # type: ignore[assignment]  # known once warm
                 self._previous_diff = diff
