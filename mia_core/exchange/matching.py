@@ -173,7 +173,10 @@ class Matcher:
             if state.first_point(point, point) is None:
                 return  # triggered, but the limit is not marketable here: it rests as a limit order
             price = point
-        elif kind is _STOP or kind is _MARKET:
+        elif kind is _MARKET:  # trigger() without the calls: a market order keeps its trigger rule (no prices)
+            state.triggered = True
+            price = point + state.sign * self._slippage
+        elif kind is _STOP:
             if not state.triggered:
                 state.trigger()
             price = point + state.sign * self._slippage

@@ -67,15 +67,18 @@ class OrderState:
 
     def __init__(self, order: Order, seq: int, tick_size: float) -> None:
         intent = order.intent
+        kind = intent.order_type
+        sign = intent.side.sign
+        fok = intent.time_in_force is _FOK
         self.order = order
         self.seq = seq
-        self.sign = intent.side.sign
-        self.kind = intent.order_type
+        self.sign = sign
+        self.kind = kind
         self.triggered = False
-        self.market_like = self.kind is _MARKET  # a market order, or a stop that has triggered
+        self.market_like = kind is _MARKET  # a market order, or a stop that has triggered
         self.live = not order.status.is_terminal
-        self.ioc = intent.time_in_force is _IOC or intent.time_in_force is _FOK
-        self.fok = intent.time_in_force is _FOK
+        self.ioc = fok or intent.time_in_force is _IOC
+        self.fok = fok
         self.min_bar_ts = NEVER
         self.min_trade_ts = NEVER
         self.expires_ns = NEVER
@@ -87,7 +90,7 @@ class OrderState:
         limit_price, stop_price = intent.limit_price, intent.stop_price
         if limit_price is None and stop_price is None:  # a market order: what refresh() sets, without the calls
             self.level = 0
-            self.at_or_below = self.sign < 0 if self.kind is not _LIMIT else self.sign > 0
+            self.at_or_below = sign < 0 if kind is not _LIMIT else sign > 0
         else:  # an intent's prices may be numpy numbers (the exchange refuses them with a reason): read as floats
             self.level = 0
             self.at_or_below = True
