@@ -24,6 +24,9 @@ from setuptools.command.build_ext import build_ext
 # - trusted.py: a compiled ``int`` parameter turns True into 1, so its bool checks could not fire;
 # - exchange/snapshots.py: compiled, it stores a fresh copy of each int and float in every snapshot it builds
 #   (+27 MB of retained objects on the 1M-bar benchmark).
+# - signals.py: Signal.__init__ stores its fields on a plain slotted twin and then gives the object its class
+#   (an interpreted trick, like builders.py's; not measured compiled).
+# Adding any of these back needs the peak RSS of `mia bench` bar by bar on 1M bars measured (under 300 MB).
 # Compiled functions check their annotated argument types at the door, so values from outside must reach them
 # through checks that name the field (Portfolio's initial cash, for one).
 COMPILED = [

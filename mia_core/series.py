@@ -189,16 +189,16 @@ class TrustedBars:
     def block(self, lo: int, hi: int) -> tuple[list[Any], ...]:
         """Rows ``lo`` to ``hi`` as eight lists of Python values, in ``Bar``'s field order from ``ts`` on.
 
-        ``bid_volume``/``ask_volume`` hold NaN (or ``None`` when the series has no such
-        column) where unknown; a Bar holds ``None`` for either.
+        ``bid_volume``/``ask_volume`` hold ``None`` where unknown (NaN in the column, or no
+        such column), as a Bar does.
         """
         s = self._series
         side = [None] * (hi - lo)
         return (
             s.ts[lo:hi].tolist(), s.open[lo:hi].tolist(), s.high[lo:hi].tolist(), s.low[lo:hi].tolist(),
             s.close[lo:hi].tolist(), s.volume[lo:hi].tolist(),
-            side if s.bid_volume is None else s.bid_volume[lo:hi].tolist(),
-            side if s.ask_volume is None else s.ask_volume[lo:hi].tolist(),
+            side if s.bid_volume is None else _known(s.bid_volume[lo:hi].tolist()),
+            side if s.ask_volume is None else _known(s.ask_volume[lo:hi].tolist()),
         )  # fmt: skip
 
     def __iter__(self) -> Iterator[Bar]:
@@ -206,17 +206,15 @@ class TrustedBars:
         build = BUILD_BAR
         instrument = self._series.instrument
         n = len(self._series)
-        flow = self._series.bid_volume is not None or self._series.ask_volume is not None
         for lo in range(0, n, self.BLOCK):
             block = self.block(lo, min(n, lo + self.BLOCK))
-            if not flow:  # no bid/ask columns: both None on every bar, no per-bar test
-                for ts, open_, high, low, close, volume in zip(*block[:6], strict=True):
-                    yield build(instrument, ts, open_, high, low, close, volume, None, None, None)
-                continue
             for ts, open_, high, low, close, volume, bid, ask in zip(*block, strict=True):
-                bid_volume = None if bid is None or bid != bid else bid  # NaN or None: unknown
-                ask_volume = None if ask is None or ask != ask else ask
-                yield build(instrument, ts, open_, high, low, close, volume, bid_volume, ask_volume, None)
+                yield build(instrument, ts, open_, high, low, close, volume, bid, ask, None)
+
+
+def _known(volumes: list[float]) -> list[float | None]:
+    """``volumes`` with ``None`` for NaN (unknown)."""
+    return [None if v != v else v for v in volumes]
 
 
 #: ``BUILD_BAR(instrument, ts, open, high, low, close, volume, bid_volume, ask_volume, trade_count)``: a trusted

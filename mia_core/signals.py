@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from mia_core.builders import twin_of
 from mia_core.timeutil import to_ns
 from mia_core.validation import fail, non_empty, non_negative_int, unit_interval
 
@@ -38,7 +39,7 @@ def _frozen_mapping(value: Mapping[str, float] | None) -> Mapping[str, float]:
     return MappingProxyType(dict(value)) if value else _NO_COMPONENTS
 
 
-@attrs.frozen(slots=True, weakref_slot=False)
+@attrs.frozen(slots=True, weakref_slot=False, init=False)  # __init__ below: attrs' sets fields one call each
 class Signal:
     """What a strategy concludes on one event.
 
@@ -59,13 +60,58 @@ class Signal:
     take_profit: float | None = None
     reason: str = ""
 
-    def __attrs_post_init__(self) -> None:
-        if self.direction is Direction.FLAT and self.grade in (SignalGrade.BUY, SignalGrade.STRONG_BUY):
-            fail(self, "grade", self.grade, "a flat signal cannot be graded as a buy")
+    def __init__(
+        self,
+        ts: Any,
+        source: str,
+        direction: Direction,
+        strength: float = 1.0,
+        confluence: float | None = None,
+        components: Mapping[str, float] | None = None,
+        grade: SignalGrade | None = None,
+        stop_loss: float | None = None,
+        take_profit: float | None = None,
+        reason: str = "",
+    ) -> None:
+        """What attrs would generate (the fields' converters, then their validators, then the FLAT-grade check),
+        with the fields stored as plain slots of a twin class (one store each instead of one call each)."""
+        if type(ts) is not int:
+            ts = to_ns(ts)
+        components = _frozen_mapping(components) if components else _NO_COMPONENTS
+        fields = _FIELDS
+        if type(source) is not str or not source.strip():
+            non_empty(self, fields.source, source)
+        if type(strength) is not float or not 0.0 <= strength <= 1.0:
+            unit_interval(self, fields.strength, strength)
+        if confluence is not None:
+            unit_interval(self, fields.confluence, confluence)
+        if direction is _FLAT and grade in _BUY_GRADES:
+            fail(self, "grade", grade, "a flat signal cannot be graded as a buy")
+        _set_class(self, "__class__", _TWIN)  # a frozen Signal refuses attribute stores; its twin takes them
+        twin: Any = self
+        twin.ts = ts
+        twin.source = source
+        twin.direction = direction
+        twin.strength = strength
+        twin.confluence = confluence
+        twin.components = components
+        twin.grade = grade
+        twin.stop_loss = stop_loss
+        twin.take_profit = take_profit
+        twin.reason = reason
+        _set_class(self, "__class__", Signal)
 
     def neutralised(self, reason: str) -> Signal:
         """The same signal turned FLAT (e.g. by a filter), keeping its evidence."""
         return attrs.evolve(self, direction=Direction.FLAT, grade=SignalGrade.NEUTRAL, reason=reason)
+
+
+_FIELDS = attrs.fields(Signal)
+_TWIN = twin_of(Signal)
+assert _TWIN is not None, "Signal's slots must suit a twin (mia_core.builders)"
+_set_class = object.__setattr__  # with "__class__": object's own setter, past the frozen class's refusal
+_FLAT = Direction.FLAT  # members read once: on Python 3.11 ``Direction.FLAT`` goes through EnumType.__getattr__
+_BUY_GRADES = (SignalGrade.BUY, SignalGrade.STRONG_BUY)
 
 
 class RiskVerdict(enum.Enum):

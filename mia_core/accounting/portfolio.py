@@ -92,7 +92,8 @@ class Portfolio:
         if not self._day_start <= ts < self._day_end:
             self._roll_day(ts)
         ticks = self._instrument.to_ticks(fill.price, field="price", owner="Fill")
-        commission_left = _whole_cents(fill.commission_cents, "fill.commission_cents")
+        commission: object = fill.commission_cents
+        commission_left = commission if type(commission) is int else _whole_cents(commission, "fill.commission_cents")
         self._commission += commission_left
         self._cash -= commission_left
         self._realized_today -= commission_left
@@ -225,10 +226,12 @@ class Portfolio:
         if end <= first:
             return
         followed = self._followed
-        start = int(followed.ts[first])
+        times = followed.ts.data  # a memoryview: Python ints, no numpy scalar
+        start: int = times[first]
         if start < self._mark_ts:
             raise DomainValueError("Portfolio", "mark.ts", start, f"earlier than the previous mark {self._mark_ts}")
-        last_ts = self._mark_ts = int(followed.ts[end - 1])
+        last_ts: int = times[end - 1]
+        self._mark_ts = last_ts
         if not self._day_start <= last_ts < self._day_end:
             self._roll_day(last_ts)
         qty = self._qty
@@ -236,7 +239,8 @@ class Portfolio:
         cost = self._cost_ticks * tick_value
         if qty:
             followed.add(self._lots, qty, first, end)
-            self._unrealized = int(followed.close[end - 1]) * qty * tick_value - cost
+            last: int = followed.close.data[end - 1]
+            self._unrealized = last * qty * tick_value - cost
         self._curve.defer(first, end, qty, self._cash - cost, tick_value)
 
     def _roll_day(self, ts: int) -> None:

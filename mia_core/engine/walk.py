@@ -137,7 +137,7 @@ def _walk(series: BarSeries, shell: Carrier, engine: TradingEngine, deferred: De
     view = EngineView(MarkedEngine(engine, deferred))
     strategy = engine.strategy
     name = strategy.name
-    ask = strategy.on_bar
+    ask_ = strategy.on_bar
     ledger = engine.ledger
     portfolio = engine.portfolio
     exchange = shell.exchange
@@ -149,18 +149,13 @@ def _walk(series: BarSeries, shell: Carrier, engine: TradingEngine, deferred: De
     n = len(trusted)
     step = trusted.BLOCK
     for lo in range(0, n, step):
-        block = trusted.block(lo, min(n, lo + step))
-        ts_col, open_col, high_col, low_col, close_col, volume_col, bid_col, ask_col = block
-        for j in range(len(ts_col)):
-            ts = ts_col[j]  # Any: the list's own objects go into the Bar (compiled, no unboxing and boxing again)
-            close = close_col[j]
-            side = bid_col[j]  # NaN or None: unknown
-            bid_volume = None if side is None or side != side else side
-            side = ask_col[j]
-            ask_volume = None if side is None or side != side else side
-            bar: Bar = build(instrument, ts, open_col[j], high_col[j], low_col[j], close, volume_col[j],
-                             bid_volume, ask_volume, None)
-            i = lo + j
+        ts_col, open_col, high_col, low_col, close_col, volume_col, bid_col, ask_col = trusted.block(
+            lo, min(n, lo + step))
+        i = lo
+        # Any: the lists' own objects go into the Bar (compiled, no unboxing and boxing again)
+        for ts, open_, high, low, close, volume, bid, ask in zip(
+                ts_col, open_col, high_col, low_col, close_col, volume_col, bid_col, ask_col, strict=True):
+            bar: Bar = build(instrument, ts, open_, high, low, close, volume, bid, ask, None)
             if engine.working:  # working orders meet the bar first, the portfolio marked up to it
                 deferred.catch_up()
                 deliver(exchange.on_bar(bar))
@@ -171,11 +166,12 @@ def _walk(series: BarSeries, shell: Carrier, engine: TradingEngine, deferred: De
                     deferred.catch_up()
                     ledger.roll(ts, portfolio.equity_cents)
                 ledger.last_price = close
-            deferred.due = i + 1
+            i += 1  # bars seen, this one included: marks are due up to it
+            deferred.due = i
             if components:
                 engine.update_components(bar)
             try:
-                result: object = ask(bar, view)
+                result: object = ask_(bar, view)
             except Exception as exc:
                 raise failures.raised(failures.STRATEGY, name, 0, "on_bar", ts, exc) from exc
             if result is not None:
@@ -184,5 +180,5 @@ def _walk(series: BarSeries, shell: Carrier, engine: TradingEngine, deferred: De
                 commands = engine.on_signal(signal)
                 if commands:
                     execute(commands)
-            if progress is not None and i % PROGRESS_EVERY == 0:
-                progress(i)
+            if progress is not None and (i - 1) % PROGRESS_EVERY == 0:
+                progress(i - 1)

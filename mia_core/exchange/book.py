@@ -47,10 +47,14 @@ class PositionBook:
         if remaining:
             lots.append([remaining, price_ticks])
             self._cost_ticks += remaining * price_ticks
-        self.quantity += signed_quantity
-        realized = self.instrument.ticks_to_cents(realized_ticks)
+        quantity = self.quantity = self.quantity + signed_quantity
+        instrument = self.instrument
+        realized = instrument.ticks_to_cents(realized_ticks) if realized_ticks else 0  # an opening fill: none
         self.realized_cents += realized
-        self.position = self._position()
+        if quantity:  # what _position() gives, without the call
+            self.position = snapshots.position(instrument, quantity, self._cost_ticks / quantity * instrument.tick_size)
+        else:
+            self.position = snapshots.position(instrument, 0, None)
         return realized
 
     def _position(self) -> Position:

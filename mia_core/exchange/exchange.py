@@ -91,8 +91,10 @@ class SimulatedExchange:
             state.expires_ns = session_end_ns(ts)
         ready = ts + self._latency
         at_close = self._bar_close and intent.order_type is _MARKET
-        registry.activate(state, min_bar_ts=ready if at_close else max(ts + 1, ready), min_trade_ts=ready)
-        registry.add_children(state, ts, events)
+        after = ts + 1  # a bar at ``ts`` closed before the order came: the next one, or later with latency
+        registry.activate(state, min_bar_ts=ready if at_close or ready > after else after, min_trade_ts=ready)
+        if intent.bracket is not None:
+            registry.add_children(state, ts, events)
         return order, events
 
     def cancel(self, order_id: str, ts: int) -> list[ExchangeEvent]:

@@ -7,7 +7,7 @@ from typing import Final
 
 from mia_core.exchange.config import ExchangeConfig
 from mia_core.exchange.registry import ExchangeEvent, OrderRegistry
-from mia_core.exchange.state import OrderState
+from mia_core.exchange.state import PRIORITY_MARKET, OrderState
 from mia_core.market import Bar, Trade
 from mia_core.orders import OrderStatus, OrderType
 
@@ -57,7 +57,9 @@ class Matcher:
         """Expire DAY orders of a past session, then fill what ``bar`` reaches."""
         registry = self._registry
         ts = bar.ts
-        events = self._expire(ts)
+        events: list[ExchangeEvent] = []  # what _expire does, written out (one call less per bar with orders)
+        if ts >= registry.next_expiry:
+            registry.expire(ts, events)
         eligible = [s for s in registry.active if s.min_bar_ts <= ts]
         if not eligible:
             return events
@@ -69,7 +71,7 @@ class Matcher:
         else:
             return events
         o, c = round(bar.open / tick), round(bar.close / tick)
-        run = _Pass(ts, self._budget(bar.volume), eligible, events)
+        run = _Pass(ts, None if self._fraction is None else self._budget(bar.volume), eligible, events)
         registry.activated = eligible
         try:
             self._step(run, o, o, _OPEN)
@@ -83,7 +85,8 @@ class Matcher:
                     self._step(run, c, c, _CLOSE)
         finally:
             registry.activated = None
-        self._cancel_unfilled_ioc(run)
+        if run.evaluated:
+            self._cancel_unfilled_ioc(run)
         return events
 
     def on_trade(self, trade: Trade) -> list[ExchangeEvent]:
@@ -136,22 +139,26 @@ class Matcher:
             best: OrderState | None = None
             best_key = (0, 0, 0)
             best_point = cur
+            point: int | None
             for state in run.eligible:
                 if not state.live or state in blocked:
                     continue
-                if state.market_like:
+                if state.market_like:  # met where the price is: distance 0, market priority
                     if not market_ok:
                         continue
-                    point: int | None = cur
+                    if state.ioc:
+                        evaluated.add(state)
+                    point = cur
+                    key = (0, PRIORITY_MARKET, state.seq)
                 else:
                     if state.ioc and not first_look:
                         continue
                     point = state.first_point(cur, end)
-                if state.ioc:
-                    evaluated.add(state)
-                if point is None:
-                    continue
-                key = (abs(point - cur), state.priority, state.seq)
+                    if state.ioc:
+                        evaluated.add(state)
+                    if point is None:
+                        continue
+                    key = (abs(point - cur), state.priority, state.seq)
                 if best is None or key < best_key:
                     best, best_key, best_point = state, key, point
             if best is None:
@@ -166,7 +173,10 @@ class Matcher:
             if state.first_point(point, point) is None:
                 return  # triggered, but the limit is not marketable here: it rests as a limit order
             price = point
-        elif kind is _STOP or kind is _MARKET:
+        elif kind is _MARKET:  # trigger() without the calls: a market order keeps its trigger rule (no prices)
+            state.triggered = True
+            price = point + state.sign * self._slippage
+        elif kind is _STOP:
             if not state.triggered:
                 state.trigger()
             price = point + state.sign * self._slippage
@@ -194,4 +204,7 @@ class Matcher:
 
 def _any_live(states: list[OrderState]) -> bool:
     """True when any of ``states`` still works (bracket children activated mid-bar included)."""
-    return any(state.live for state in states)
+    for state in states:  # noqa: SIM110  # a loop, not any() over a generator: a frame less
+        if state.live:
+            return True
+    return False

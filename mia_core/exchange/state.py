@@ -67,15 +67,18 @@ class OrderState:
 
     def __init__(self, order: Order, seq: int, tick_size: float) -> None:
         intent = order.intent
+        kind = intent.order_type
+        sign = intent.side.sign
+        fok = intent.time_in_force is _FOK
         self.order = order
         self.seq = seq
-        self.sign = intent.side.sign
-        self.kind = intent.order_type
+        self.sign = sign
+        self.kind = kind
         self.triggered = False
-        self.market_like = self.kind is _MARKET  # a market order, or a stop that has triggered
+        self.market_like = kind is _MARKET  # a market order, or a stop that has triggered
         self.live = not order.status.is_terminal
-        self.ioc = intent.time_in_force is _IOC or intent.time_in_force is _FOK
-        self.fok = intent.time_in_force is _FOK
+        self.ioc = fok or intent.time_in_force is _IOC
+        self.fok = fok
         self.min_bar_ts = NEVER
         self.min_trade_ts = NEVER
         self.expires_ns = NEVER
@@ -84,10 +87,14 @@ class OrderState:
         self.children: list[OrderState] = _NO_CHILDREN  # shared and empty until a bracket adds legs
         self.limit = 0
         self.stop = 0
-        self.level = 0
-        self.at_or_below = True
-        # an intent's prices may be numpy numbers (the exchange refuses them with a reason): read them as floats
-        self.set_prices(_as_float(intent.limit_price), _as_float(intent.stop_price), tick_size)
+        limit_price, stop_price = intent.limit_price, intent.stop_price
+        if limit_price is None and stop_price is None:  # a market order: what refresh() sets, without the calls
+            self.level = 0
+            self.at_or_below = sign < 0 if kind is not _LIMIT else sign > 0
+        else:  # an intent's prices may be numpy numbers (the exchange refuses them with a reason): read as floats
+            self.level = 0
+            self.at_or_below = True
+            self.set_prices(_as_float(limit_price), _as_float(stop_price), tick_size)
 
     def set_prices(self, limit_price: float | None, stop_price: float | None, tick_size: float) -> None:
         """Store prices as ticks (``None`` keeps the current one) and refresh the trigger rule."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections import deque
 from collections.abc import Mapping
 from typing import ClassVar
 
@@ -58,63 +57,72 @@ class SmaCrossStrategy:
     def reset(self) -> None:
         """Forget all bars."""
         fast, slow = self.config.fast, self.config.slow
-        # closes times 4 (exact: a power of two), so quarter-point prices are whole numbers
-        self._fast: deque[float] = deque(maxlen=fast)
-        self._slow: deque[float] = deque(maxlen=slow)
+        # Closes times 4 (exact: a power of two), so quarter-point prices are whole numbers. The last ``slow``
+        # of them sit in a ring: ``_ring[_at]`` is the close leaving the slow window on the next bar and
+        # ``_ring[_at - fast]`` (a negative index wraps) the one leaving the fast window (fast < slow).
+        self._ring: list[float] = [0.0] * slow
+        self._at = 0
+        self._after = [*range(1, slow), 0]  # the slot after each one, round the ring
+        self._count = 0  # closes seen, up to ``slow``
         self._previous_diff: float | None = None
         # While every close is on a quarter-point grid the window sums are whole numbers below 2**53, kept
         # exactly as running float sums: the same values as math.fsum over the windows, in O(1) per bar.
         self._exact = True
         self._sum_fast = self._sum_slow = 0.0
         self._largest = 2.0**52 / slow  # a scaled close above this could make a window sum inexact
-        self._windows = (fast, slow)
+        self._smallest = -self._largest
+        self._fast_bars, self._slow_bars = fast, slow
         # set once both windows are full, the sums exact and a previous difference known: on_bar's short way
         self._warm = False
 
     def on_bar(self, bar: Bar, context: StrategyContext) -> Signal | None:
         """Update both averages with ``bar.close``; return a signal on a cross."""
         scaled = bar.close * 4.0
-        fast, slow = self._fast, self._slow
-        if self._warm:  # the usual bar: the same sums and comparisons as below, without the warm-up's tests
-            largest = self._largest
-            if -largest < scaled < largest and scaled.is_integer():
-                fast_sum = self._sum_fast = self._sum_fast + (scaled - fast[0])
-                slow_sum = self._sum_slow = self._sum_slow + (scaled - slow[0])
-                fast.append(scaled)
-                slow.append(scaled)
-                fast_bars, slow_bars = self._windows
-                diff = fast_sum / 4.0 / fast_bars - slow_sum / 4.0 / slow_bars
+        # the usual bar: the same sums and comparisons as _on_bar, without the warm-up's tests (float
+        # comparisons with float constants, one at a time, are the ones Python 3.11 runs fastest)
+        if self._warm and scaled < self._largest and scaled > self._smallest and scaled.is_integer():
+            ring = self._ring
+            at = self._at
+            fast_bars = self._fast_bars
+            fast_sum = self._sum_fast = self._sum_fast + (scaled - ring[at - fast_bars])
+            slow_sum = self._sum_slow = self._sum_slow + (scaled - ring[at])
+            ring[at] = scaled
+            self._at = self._after[at]
+            # fast_sum / 4.0 / fast_bars - slow_sum / 4.0 / slow_bars, exactly: a power of two scales
+            # every rounding alike (tests/decision/test_sma_cross_sums.py)
+            diff = (fast_sum / fast_bars - slow_sum / self._slow_bars) * 0.25
+            if diff != 0.0:
                 previous: float = self._previous_diff  # type: ignore[assignment]  # known once warm
-                if diff != 0:
-                    self._previous_diff = diff
-                    if diff > 0 > previous:
-                        return Signal(ts=bar.ts, source=self.name, direction=_LONG,
-                                      reason=self.signal_reasons[1])
-                    if diff < 0 < previous:
-                        return Signal(ts=bar.ts, source=self.name, direction=_SHORT,
-                                      reason=self.signal_reasons[-1])
-                return None
-            self._warm = False
-        return self._on_bar(bar, scaled, fast, slow)
+                self._previous_diff = diff
+                if diff > 0.0:
+                    if previous < 0.0:
+                        return Signal(ts=bar.ts, source=self.name, direction=_LONG, reason=self.signal_reasons[1])
+                elif previous > 0.0:
+                    return Signal(ts=bar.ts, source=self.name, direction=_SHORT, reason=self.signal_reasons[-1])
+            return None
+        return self._on_bar(bar, scaled)
 
-    def _on_bar(self, bar: Bar, scaled: float, fast: deque[float], slow: deque[float]) -> Signal | None:
+    def _on_bar(self, bar: Bar, scaled: float) -> Signal | None:
         """``on_bar`` during the warm-up, or with closes off the grid."""
-        fast_bars, slow_bars = self._windows
-        largest = self._largest
-        if self._exact and -largest < scaled < largest and scaled.is_integer():
-            self._sum_fast += scaled - fast[0] if len(fast) == fast_bars else scaled
-            self._sum_slow += scaled - slow[0] if len(slow) == slow_bars else scaled
+        fast_bars, slow_bars = self._fast_bars, self._slow_bars
+        ring, at, count = self._ring, self._at, self._count
+        if self._exact and self._smallest < scaled < self._largest and scaled.is_integer():
+            self._sum_fast += scaled - ring[at - fast_bars] if count >= fast_bars else scaled
+            self._sum_slow += scaled - ring[at] if count >= slow_bars else scaled
         else:  # off the grid: fsum from now on
             self._exact = False
-        fast.append(scaled)
-        slow.append(scaled)
-        if len(slow) < slow_bars:
-            return None
+        ring[at] = scaled
+        at = self._at = 0 if at + 1 == slow_bars else at + 1
+        if count < slow_bars:
+            count = self._count = count + 1
+            if count < slow_bars:
+                return None
         if self._exact:
             fast_sum, slow_sum = self._sum_fast, self._sum_slow
-        else:
-            fast_sum, slow_sum = math.fsum(fast), math.fsum(slow)
-        diff = fast_sum / 4.0 / fast_bars - slow_sum / 4.0 / slow_bars
+        else:  # the last fast_bars closes end just before ``at`` (math.fsum's sum is exact, in any order)
+            fast_sum = math.fsum(ring[at - fast_bars:at] if at >= fast_bars else ring[at - fast_bars:] + ring[:at])
+            slow_sum = math.fsum(ring)
+        diff = (fast_sum / fast_bars - slow_sum / slow_bars) * 0.25
         previous = self._previous_diff
         if diff != 0 or previous is None:
             self._previous_diff = diff
