@@ -11,6 +11,7 @@ import attrs
 
 from mia_core import trusted
 from mia_core.accounting import Portfolio
+from mia_core.calc.outputs import Outputs
 from mia_core.commands import CancelOrder, Command, SubmitOrder
 from mia_core.engine import failures, hints, planner
 from mia_core.engine.config import ExecutionConfig
@@ -72,6 +73,11 @@ def _declared_floats(values: dict[Any, Any], order: tuple[str, ...]) -> bool:
     if len(values) != len(order):
         return False
     return all(key == order[i] and isinstance(value, float) for i, (key, value) in enumerate(values.items()))
+
+
+def _floats(numbers: tuple[object, ...]) -> bool:
+    """True when every one of ``numbers`` is a float (the compiled build's ``all(map(IS_FLOAT, numbers))``)."""
+    return all(isinstance(number, float) for number in numbers)
 
 
 class TradingEngine:
@@ -196,19 +202,32 @@ class TradingEngine:
             self._update_techniques(bar)
 
     def _update_techniques(self, bar: Bar) -> None:
-        """Each technique's ``update``, checked and published as ``<instance name>.<output>``; a failure names it."""
+        """Each technique's ``update``, checked and published as ``<instance name>.<output>``; a failure names it.
+
+        What is published is a tuple of the values in the declared order that nothing
+        else can change: an ``Outputs``' own tuple of numbers once checked, else the
+        values of the mapping returned, taken once.
+        """
         latest = self.features.latest
         for technique, prefix, index, declared, order, _ in self.publishing:
             try:
                 values = technique.update(bar)
             except Exception as exc:
                 raise failures.raised(failures.TECHNIQUE, prefix[:-1], index, "update", bar.ts, exc) from exc
-            try:  # the usual case first: a dict of the declared outputs in their order, every value a float
-                if type(values) is dict and (_declared_floats(values, order) if COMPILED
-                                             else tuple(values) == order and all(map(IS_FLOAT, values.values()))):
-                    latest[index] = values.copy()
-                else:
-                    latest[index] = checked_outputs(values, declared)
+            try:  # the usual cases first: Outputs, or a dict, of the declared outputs in their order, all floats
+                if type(values) is Outputs:
+                    numbers = values.numbers
+                    names = values.names
+                    if (type(numbers) is tuple and len(numbers) == len(order)
+                            and (names is order or (type(names) is tuple and names == order))
+                            and (_floats(numbers) if COMPILED else all(map(IS_FLOAT, numbers)))):
+                        latest[index] = numbers
+                        continue
+                elif type(values) is dict and (_declared_floats(values, order) if COMPILED
+                                               else tuple(values) == order and all(map(IS_FLOAT, values.values()))):
+                    latest[index] = tuple(values.values())
+                    continue
+                latest[index] = checked_outputs(values, declared, order)
             except Exception as exc:
                 found = failures.describe_outputs(values, technique.outputs) or f"{type(exc).__name__}: {exc}"
                 error = failures.ComponentError(failures.TECHNIQUE, prefix[:-1], index, "update", bar.ts, found)

@@ -22,26 +22,28 @@ class FeatureMap(Mapping[str, float]):
     """The engine's latest technique outputs, read as ``"<instance name>.<output>"``.
 
     The engine checks each technique's outputs when it returns them (its declared
-    outputs, every value a number) and keeps a copy in :attr:`latest`, one slot per
-    technique: a name is read through that copy, not copied into a flat dict on every
-    bar (a strategy reads a few names on some bars; every technique publishes every
-    output on every bar). A name is published once its technique has published; a
-    missing name is a KeyError that lists what is published.
+    outputs, every value a number) and keeps their values in :attr:`latest` as a tuple
+    in the declared order, one per technique: a name is read through that tuple (its
+    technique's place and its own), not copied into a flat dict on every bar (a strategy
+    reads a few names on some bars; every technique publishes every output on every
+    bar). A name is published once its technique has published; a missing name is a
+    KeyError that lists what is published.
     """
 
-    __slots__ = ("_names", "_outputs", "_where", "latest")
+    __slots__ = ("_names", "_slots", "_where", "latest")
 
     def __init__(self, publishers: Sequence[Publisher] = ()) -> None:
-        #: per technique, the outputs it published last (None before its first bar); the engine writes them
-        self.latest: list[Mapping[str, float] | None] = [None] * len(publishers)
-        self._where: dict[str, tuple[int, str]] = {}
-        for _, _, index, _, order, names in publishers:
-            self._where.update((name, (index, key)) for name, key in zip(names, order, strict=True))
+        #: per technique, the values it published last in its declared order (None before its first bar); the
+        #: engine writes them, and only tuples it has checked
+        self.latest: list[tuple[float, ...] | None] = [None] * len(publishers)
+        self._where: dict[str, tuple[int, int]] = {}  # name: (its technique's place, its place in the outputs)
+        for _, _, index, _, _, names in publishers:
+            self._where.update((name, (index, slot)) for slot, name in enumerate(names))
         # per technique, the names it answers for, in its declared order (a name two techniques would
         # publish is the later one's, as when each bar's outputs were written one technique after the other)
         self._names = [tuple(name for name in names if self._where[name][0] == index)
                        for _, _, index, _, _, names in publishers]
-        self._outputs = [tuple(self._where[name][1] for name in names) for names in self._names]
+        self._slots = [tuple(self._where[name][1] for name in names) for names in self._names]
 
     def __getitem__(self, key: str) -> float:
         where = self._where.get(key)
@@ -89,8 +91,8 @@ class FeatureMap(Mapping[str, float]):
     def pairs(self) -> Iterator[tuple[str, float]]:
         """Every published (name, value), technique by technique, in the declared order."""
         return chain.from_iterable(  # a technique's pairs at C speed
-            zip(names, map(values.__getitem__, outputs), strict=True)
-            for names, outputs, values in zip(self._names, self._outputs, self.latest, strict=True)
+            zip(names, map(values.__getitem__, slots), strict=True)
+            for names, slots, values in zip(self._names, self._slots, self.latest, strict=True)
             if values is not None)
 
 
@@ -116,8 +118,10 @@ class _Values(ValuesView[float]):
 IS_FLOAT = float.__instancecheck__
 
 
-def checked_outputs(values: Mapping[str, float], declared: frozenset[str]) -> dict[str, float]:
-    """A copy of ``values``; ValueError unless its keys are ``declared``, TypeError for a value not a number."""
+def checked_outputs(values: Mapping[str, float], declared: frozenset[str], order: tuple[str, ...]) -> tuple[float, ...]:
+    """``values``' values in the declared ``order``; ValueError unless its keys are ``declared``, TypeError for a
+    value not a number (each value read once: a mapping that answers differently twice cannot slip one through).
+    """
     if values.keys() != declared:
         raise ValueError("not its declared outputs")
     copy: dict[str, float] = {}
@@ -125,7 +129,7 @@ def checked_outputs(values: Mapping[str, float], declared: frozenset[str]) -> di
         if type(value) is not float and not is_number(value):
             raise TypeError("not a number")
         copy[key] = value
-    return copy
+    return tuple(map(copy.__getitem__, order))
 
 
 class DuplicateNameError(MiaError):

@@ -8,6 +8,7 @@ from itertools import islice
 
 import numpy as np
 
+from mia_core.calc.outputs import Outputs
 from mia_core.calc.rolling import rolling_max, rolling_min
 from mia_core.calc.technique_base import NAN, FloatArray
 from mia_core.market import Bar
@@ -50,7 +51,7 @@ class MarketStructure(BarFeature):
         self._lows: deque[float] = deque(maxlen=size)
         self._sh1 = self._sh2 = self._sl1 = self._sl2 = NAN
 
-    def update(self, bar: Bar) -> dict[str, float]:
+    def update(self, bar: Bar) -> Outputs:
         """Consume the next closed bar; every output's value (NaN during warm-up)."""
         k = self.config.strength
         highs, lows = self._highs, self._lows
@@ -68,8 +69,8 @@ class MarketStructure(BarFeature):
         trend = 1.0 if sh1 > sh2 and sl1 > sl2 else -1.0 if sh1 < sh2 and sl1 < sl2 else 0.0
         close = bar.close
         brk = (1.0 if close > sh1 else 0.0) - (1.0 if close < sl1 else 0.0)
-        values = {"score": 0.5 + 0.25 * trend + 0.25 * brk, "trend": trend, "higher_high": 1.0 if sh1 > sh2 else 0.0,
-                  "lower_low": 1.0 if sl1 < sl2 else 0.0, "break": brk, "swing_high": sh1, "swing_low": sl1}
+        higher_high, lower_low = 1.0 if sh1 > sh2 else 0.0, 1.0 if sl1 < sl2 else 0.0
+        values = Outputs(self._names, (0.5 + 0.25 * trend + 0.25 * brk, trend, higher_high, lower_low, brk, sh1, sl1))
         return self._warm(values) if self._warming else values
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from mia_core.calc.outputs import Outputs
 from mia_core.calc.rolling import lag, rolling_sum, true_range
 from mia_core.calc.technique_base import NAN, FloatArray, safe_div_array
 from mia_core.market import Bar
@@ -40,7 +41,7 @@ class MomentumFlow(BarFeature):
         self._prev_close = NAN  # TrueRange, inline: the first bar's range is high - low
         self._count = 0
 
-    def update(self, bar: Bar) -> dict[str, float]:
+    def update(self, bar: Bar) -> Outputs:
         """Consume the next closed bar; every output's value (NaN during warm-up)."""
         n = self.config.window
         high, low, close, volume = bar.high, bar.low, bar.close, bar.volume
@@ -66,7 +67,7 @@ class MomentumFlow(BarFeature):
             score = 0.5 + 0.25 * (-1.0 if scaled < -1.0 else 1.0 if scaled > 1.0 else scaled) + 0.25 * flow
         else:
             roc = score = NAN
-        values = {"score": score, "roc_atr": roc, "flow": flow, "atr": atr}
+        values = Outputs(self._names, (score, roc, flow, atr))
         return self._warm(values) if self._warming else values
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:

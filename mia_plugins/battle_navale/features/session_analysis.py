@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from mia_core.calc.outputs import Outputs
 from mia_core.calc.session_calendar import ASIA, CLOSED, LONDON, RTH, SessionCalendar
 from mia_core.calc.session_locator import SessionLocator
 from mia_core.calc.technique_base import NAN, FloatArray
@@ -69,7 +70,7 @@ class SessionAnalysis(BarFeature):
         self._rth_close_ns = self._rth_closes[day] if known else 0
         self._early = 1.0 if self.calendar.is_early_close(day) else 0.0
 
-    def update(self, bar: Bar) -> dict[str, float]:
+    def update(self, bar: Bar) -> Outputs:
         """Consume the next closed bar; every output's value (NaN during warm-up)."""
         ts = bar.ts
         day, segment = self._locator.locate(ts)
@@ -104,12 +105,10 @@ class SessionAnalysis(BarFeature):
         to_close = (close_ns - ts) / NS_PER_MINUTE if close_ns is not None else 0.0
         to_rth_close = (self._rth_close_ns - ts) / NS_PER_MINUTE if close_ns is not None else 0.0
         twice = 2.0 * distance  # clipped to [-1, 1] in the score
-        values = {"score": 0.5 + 0.5 * (-1.0 if twice < -1.0 else 1.0 if twice > 1.0 else twice),
-                  "session_id": session_id, "is_rth": is_rth, "is_overnight": is_overnight,
-                  "minutes_to_close": to_close, "minutes_to_rth_close": to_rth_close, "is_early_close": self._early,
-                  "session_vwap": vwap, "session_high": session_high, "session_low": session_low,
-                  "range_position": position, "overnight_high": self._on_high, "overnight_low": self._on_low,
-                  "vwap_distance": distance}
+        score = 0.5 + 0.5 * (-1.0 if twice < -1.0 else 1.0 if twice > 1.0 else twice)
+        values = Outputs(self._names, (score, session_id, is_rth, is_overnight, to_close, to_rth_close,
+                                       self._early, vwap, session_high, session_low, position, self._on_high,
+                                       self._on_low, distance))
         return self._warm(values) if self._warming else values
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:

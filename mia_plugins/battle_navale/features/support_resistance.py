@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from mia_core.calc.outputs import Outputs
 from mia_core.calc.rolling import lag, rolling_max, rolling_min, rolling_sum, true_range
 from mia_core.calc.technique_base import NAN, FloatArray, safe_div_array
 from mia_core.market import Bar
@@ -59,7 +60,7 @@ class SupportResistance(BarFeature):
         self._count = 0
         self._room = self.config.score_mode == "room"
 
-    def update(self, bar: Bar) -> dict[str, float]:
+    def update(self, bar: Bar) -> Outputs:
         """Consume the next closed bar; every output's value (NaN during warm-up)."""
         support, resistance = self._support, self._resistance
         high, low, close = bar.high, bar.low, bar.close
@@ -78,10 +79,9 @@ class SupportResistance(BarFeature):
             to_support, to_resistance = (close - support) / atr, (resistance - close) / atr
         else:
             to_support = to_resistance = 0.0
-        values = {"score": _score(close, support, resistance, self._room), "support": support,
-                  "resistance": resistance, "distance_support_atr": to_support,
-                  "distance_resistance_atr": to_resistance,
-                  "nearest_atr": to_resistance if to_resistance < to_support else to_support, "atr": atr}
+        nearest = to_resistance if to_resistance < to_support else to_support
+        values = Outputs(self._names, (_score(close, support, resistance, self._room), support, resistance, to_support,
+                                       to_resistance, nearest, atr))
         return self._warm(values) if self._warming else values
 
     def _extremes(self, high: float, low: float) -> tuple[float, float]:

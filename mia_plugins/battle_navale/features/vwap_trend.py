@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from mia_core.calc.outputs import Outputs
 from mia_core.calc.rolling import lag, rolling_sum, true_range
 from mia_core.calc.technique_base import NAN, FloatArray, safe_div_array
 from mia_core.market import Bar
@@ -40,7 +41,7 @@ class VwapTrend(BarFeature):
         self._vwaps: deque[float] = deque(maxlen=self.config.slope_bars + 1)
         self._count = 0
 
-    def update(self, bar: Bar) -> dict[str, float]:
+    def update(self, bar: Bar) -> Outputs:
         """Consume the next closed bar; every output's value (NaN during warm-up)."""
         cfg = self.config
         count = self._count
@@ -66,7 +67,7 @@ class VwapTrend(BarFeature):
         d, s = distance / cfg.distance_scale, slope / cfg.slope_scale  # each clipped to [-1, 1] below
         score = 0.5 + 0.25 * (-1.0 if d < -1.0 else 1.0 if d > 1.0 else d) + 0.25 * (
             -1.0 if s < -1.0 else 1.0 if s > 1.0 else s)
-        values = {"score": score, "vwap": vwap, "distance_atr": distance, "slope_atr": slope, "atr": atr}
+        values = Outputs(self._names, (score, vwap, distance, slope, atr))
         return self._warm(values) if self._warming else values
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
