@@ -34,6 +34,7 @@ COMPILED = [
     "mia_core/engine/core.py",
     "mia_core/engine/dispatch.py",
     "mia_core/engine/planner.py",
+    "mia_core/engine/published.py",
     "mia_core/engine/walk.py",
     "mia_core/exchange/book.py",
     "mia_core/exchange/exchange.py",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import ItemsView, Iterator, Mapping, Sequence, ValuesView
 from itertools import chain
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mia_core.engine.failures import is_number
 from mia_core.errors import MiaError
@@ -35,7 +35,8 @@ class FeatureMap(Mapping[str, float]):
     def __init__(self, publishers: Sequence[Publisher] = ()) -> None:
         #: per technique, the values it published last in its declared order (None before its first bar); the
         #: engine writes them, and only tuples it has checked
-        self.latest: list[tuple[float, ...] | None] = [None] * len(publishers)
+        #: (Any: compiled, a float would turn an int or a numpy float published as such into a float)
+        self.latest: list[tuple[Any, ...] | None] = [None] * len(publishers)
         self._where: dict[str, tuple[int, int]] = {}  # name: (its technique's place, its place in the outputs)
         for _, _, index, _, _, names in publishers:
             self._where.update((name, (index, slot)) for slot, name in enumerate(names))
@@ -45,8 +46,8 @@ class FeatureMap(Mapping[str, float]):
                        for _, _, index, _, _, names in publishers]
         self._slots = [tuple(self._where[name][1] for name in names) for names in self._names]
 
-    def __getitem__(self, key: str) -> float:
-        where = self._where.get(key)
+    def __getitem__(self, key: object) -> Any:
+        where = self._where.get(key) if isinstance(key, str) else None
         if where is not None:
             values = self.latest[where[0]]
             if values is not None:
@@ -57,9 +58,9 @@ class FeatureMap(Mapping[str, float]):
             "'<instance name>.<output>', the instance name being its YAML 'as:' name, else its registered name)"
         )
 
-    def get(self, key: str, default: float | None = None) -> float | None:  # type: ignore[override]
+    def get(self, key: object, default: Any = None) -> Any:
         """The value published under ``key``, else ``default`` (no message built)."""
-        where = self._where.get(key)
+        where = self._where.get(key) if isinstance(key, str) else None
         if where is None:
             return default
         values = self.latest[where[0]]
@@ -118,13 +119,12 @@ class _Values(ValuesView[float]):
 IS_FLOAT = float.__instancecheck__
 
 
-def checked_outputs(values: Mapping[str, float], declared: frozenset[str], order: tuple[str, ...]) -> tuple[float, ...]:
-    """``values``' values in the declared ``order``; ValueError unless its keys are ``declared``, TypeError for a
-    value not a number (each value read once: a mapping that answers differently twice cannot slip one through).
-    """
+def checked_outputs(values: Mapping[str, object], declared: frozenset[str], order: tuple[str, ...]) -> tuple[Any, ...]:
+    """``values``' values in the declared ``order``: ValueError unless its keys are ``declared``, TypeError for a
+    value not a number (each value is read once: a mapping that answers differently twice slips nothing through)."""
     if values.keys() != declared:
         raise ValueError("not its declared outputs")
-    copy: dict[str, float] = {}
+    copy: dict[str, object] = {}
     for key, value in values.items():
         if type(value) is not float and not is_number(value):
             raise TypeError("not a number")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Mapping
-from itertools import islice
 
 import numpy as np
 
@@ -23,6 +22,16 @@ def _last_two(confirmed: np.ndarray, values: FloatArray) -> tuple[FloatArray, Fl
     count = np.cumsum(confirmed)
     padded = np.concatenate(([np.nan, np.nan], found))
     return padded[count + 1], padded[count]
+
+
+def _peak(window: deque[float], center: float, k: int) -> bool:
+    """``center >= max(window) and center > max(window[:k])``, stopping at the first value that says no."""
+    return all(value <= center and (i >= k or value != center) for i, value in enumerate(window))
+
+
+def _peak_below(window: deque[float], center: float, k: int) -> bool:
+    """``center <= min(window) and center < min(window[:k])``, stopping at the first value that says no."""
+    return all(value >= center and (i >= k or value != center) for i, value in enumerate(window))
 
 
 class MarketStructure(BarFeature):
@@ -46,24 +55,24 @@ class MarketStructure(BarFeature):
         super().__init__()
 
     def _reset(self) -> None:
-        size = 2 * self.config.strength + 1
+        self._k: int = self.config.strength  # read on every bar: a native field, not an attrs lookup
+        size = 2 * self._k + 1
         self._highs: deque[float] = deque(maxlen=size)
         self._lows: deque[float] = deque(maxlen=size)
         self._sh1 = self._sh2 = self._sl1 = self._sl2 = NAN
 
     def update(self, bar: Bar) -> Outputs:
         """Consume the next closed bar; every output's value (NaN during warm-up)."""
-        k = self.config.strength
+        k = self._k
         highs, lows = self._highs, self._lows
         highs.append(bar.high)
         lows.append(bar.low)
         if len(highs) == 2 * k + 1:
-            # a swing high is not exceeded in the window (the k after it included) and exceeds the k before it;
-            # the first test, over the whole window at C speed, already rules out most bars
+            # a swing high is not exceeded in the window (the k after it included) and exceeds the k before it
             high, low = highs[k], lows[k]
-            if high >= max(highs) and high > max(islice(highs, k)):
+            if _peak(highs, high, k):
                 self._sh2, self._sh1 = self._sh1, high
-            if low <= min(lows) and low < min(islice(lows, k)):
+            if _peak_below(lows, low, k):
                 self._sl2, self._sl1 = self._sl1, low
         sh1, sh2, sl1, sl2 = self._sh1, self._sh2, self._sl1, self._sl2
         trend = 1.0 if sh1 > sh2 and sl1 > sl2 else -1.0 if sh1 < sh2 and sl1 < sl2 else 0.0

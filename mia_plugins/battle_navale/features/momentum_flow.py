@@ -33,7 +33,8 @@ class MomentumFlow(BarFeature):
         super().__init__()
 
     def _reset(self) -> None:
-        n = self.config.window
+        n = self._window = self.config.window  # read on every bar: native fields, not attrs lookups
+        self._roc_scale: float = self.config.roc_scale
         self._closes: deque[float] = deque(maxlen=n + 1)
         # RollingSum's running totals, inline for the three sums of one window: (signed moves, moves, tr)
         self._totals = (0.0, 0.0, 0.0)
@@ -43,7 +44,7 @@ class MomentumFlow(BarFeature):
 
     def update(self, bar: Bar) -> Outputs:
         """Consume the next closed bar; every output's value (NaN during warm-up)."""
-        n = self.config.window
+        n = self._window
         high, low, close, volume = bar.high, bar.low, bar.close, bar.volume
         closes = self._closes
         prev, self._prev_close = self._prev_close, close
@@ -63,7 +64,7 @@ class MomentumFlow(BarFeature):
         flow = (totals[0] - signed_0) / total if total > 0 else 0.0  # safe_div
         if len(closes) > n:
             roc = (close - closes[0]) / atr if atr > 0 else 0.0
-            scaled = roc / self.config.roc_scale
+            scaled = roc / self._roc_scale
             score = 0.5 + 0.25 * (-1.0 if scaled < -1.0 else 1.0 if scaled > 1.0 else scaled) + 0.25 * flow
         else:
             roc = score = NAN

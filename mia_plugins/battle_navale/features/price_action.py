@@ -35,6 +35,7 @@ class PriceAction(BarFeature):
         super().__init__()
 
     def _reset(self) -> None:
+        self._memory: int = self.config.memory  # read on every bar: a native field, not an attrs lookup
         self._prev: tuple[float, float, float, float] | None = None
         # RollingSum's running totals, inline for the two sums of one window: (signal, close location)
         self._totals = (0.0, 0.0)
@@ -55,7 +56,7 @@ class PriceAction(BarFeature):
         sums.append(totals)
         s_0, l_0 = sums[0]
         recent = totals[0] - s_0
-        mean_location = (totals[1] - l_0) / self.config.memory
+        mean_location = (totals[1] - l_0) / self._memory
         score = 0.5 + 0.25 * (-1.0 if recent < -1.0 else 1.0 if recent > 1.0 else recent) + 0.25 * (
             -1.0 if mean_location < -1.0 else 1.0 if mean_location > 1.0 else mean_location)
         values = Outputs(self._names, (score, signal, location, engulfing, pin, inside, outside, doji))

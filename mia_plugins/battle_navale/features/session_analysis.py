@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import ClassVar, Final
 
 import numpy as np
 
@@ -16,10 +16,13 @@ from mia_core.series import BarSeries
 from mia_plugins.battle_navale.features.base import BarFeature
 from mia_plugins.battle_navale.features.settings import SessionAnalysisConfig as SessionAnalysisConfig
 
-NS_PER_MINUTE = 60 * 10**9
-#: (session_id, is_rth, is_overnight) of each segment code
-_SEGMENT_FLAGS = tuple((float(segment), 1.0 if segment == RTH else 0.0, 0.0 if segment in (RTH, CLOSED) else 1.0)
-                       for segment in range(CLOSED + 1))
+NS_PER_MINUTE: Final = 60 * 10**9
+#: (session_id, is_rth, is_overnight, whether its bars make the overnight range) of each segment code (Final: the
+#: compiled update reads it without a lookup in the module's namespace)
+_SEGMENT_FLAGS: Final = tuple(
+    (float(segment), 1.0 if segment == RTH else 0.0, 0.0 if segment in (RTH, CLOSED) else 1.0,
+     segment in (ASIA, LONDON))
+    for segment in range(CLOSED + 1))
 
 
 class SessionAnalysis(BarFeature):
@@ -88,8 +91,8 @@ class SessionAnalysis(BarFeature):
         session_low = self._low
         if low < session_low:
             session_low = self._low = low
-        session_id, is_rth, is_overnight = _SEGMENT_FLAGS[segment]
-        if segment in (ASIA, LONDON):
+        session_id, is_rth, is_overnight, overnight_range = _SEGMENT_FLAGS[segment]
+        if overnight_range:
             on_high, on_low = self._on_high, self._on_low
             if on_high != on_high or high > on_high:
                 self._on_high = high

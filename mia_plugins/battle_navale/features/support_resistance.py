@@ -49,7 +49,7 @@ class SupportResistance(BarFeature):
         super().__init__()
 
     def _reset(self) -> None:
-        n = self.config.lookback
+        n = self._lookback = self.config.lookback  # read on every bar: a native field, not an attrs lookup
         # the window's highs and lows with their extremes kept (scanned again only when the extreme leaves)
         self._highs: deque[float] = deque(maxlen=n)
         self._lows: deque[float] = deque(maxlen=n)
@@ -64,7 +64,7 @@ class SupportResistance(BarFeature):
         """Consume the next closed bar; every output's value (NaN during warm-up)."""
         support, resistance = self._support, self._resistance
         high, low, close = bar.high, bar.low, bar.close
-        n = self.config.lookback
+        n = self._lookback
         count = self._count
         if count < n:
             count = self._count = count + 1
