@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Mapping
+from importlib.machinery import EXTENSION_SUFFIXES
+from itertools import islice
+from typing import Final
 
 import numpy as np
 
@@ -22,6 +25,10 @@ def _last_two(confirmed: np.ndarray, values: FloatArray) -> tuple[FloatArray, Fl
     count = np.cumsum(confirmed)
     padded = np.concatenate(([np.nan, np.nan], found))
     return padded[count + 1], padded[count]
+
+
+#: True when this module runs compiled (setup.py): a loop that stops early then beats max() over the window
+COMPILED: Final = __file__.endswith(tuple(EXTENSION_SUFFIXES))
 
 
 def _peak(window: deque[float], center: float, k: int) -> bool:
@@ -70,9 +77,9 @@ class MarketStructure(BarFeature):
         if len(highs) == 2 * k + 1:
             # a swing high is not exceeded in the window (the k after it included) and exceeds the k before it
             high, low = highs[k], lows[k]
-            if _peak(highs, high, k):
+            if _peak(highs, high, k) if COMPILED else high >= max(highs) and high > max(islice(highs, k)):
                 self._sh2, self._sh1 = self._sh1, high
-            if _peak_below(lows, low, k):
+            if _peak_below(lows, low, k) if COMPILED else low <= min(lows) and low < min(islice(lows, k)):
                 self._sl2, self._sl1 = self._sl1, low
         sh1, sh2, sl1, sl2 = self._sh1, self._sh2, self._sl1, self._sl2
         trend = 1.0 if sh1 > sh2 and sl1 > sl2 else -1.0 if sh1 < sh2 and sl1 < sl2 else 0.0
