@@ -13,7 +13,9 @@ from mia_plugins.battle_navale.decision.confidence import ConfidenceWeights, con
 from mia_plugins.battle_navale.decision.config import DecisionConfig
 from mia_plugins.battle_navale.decision.confluence import FEATURES, ConfluenceWeights
 from mia_plugins.battle_navale.decision.pipeline import Decider
+from mia_plugins.battle_navale.decision.state import highest, lowest
 from mia_plugins.battle_navale.features.market_structure import _peak, _peak_below
+from mia_plugins.battle_navale.features.support_resistance import _highest, _lowest
 from mia_plugins.battle_navale.strategy import to_ticks
 
 finite = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12)
@@ -52,3 +54,16 @@ def test_the_deciders_confidence_is_confidence(row: list[float], total: float, d
     features = dict(zip(FEATURES, row, strict=True))
     assert decider._confidence(total, features, direction, fit) == confidence(total, features, direction, fit,
                                                                                 weights, blend)
+
+
+@given(st.lists(st.integers(-10**12, 10**12), min_size=1, max_size=30))
+def test_the_channels_loops_are_max_and_min(values: list[int]) -> None:
+    assert (highest(values), lowest(values)) == (max(values), min(values))
+
+
+@given(st.lists(finite | st.sampled_from([0.0, -0.0]), min_size=1, max_size=30))
+def test_the_support_resistance_loops_are_max_and_min(values: list[float]) -> None:
+    window = deque(values)
+    top, bottom = _highest(window), _lowest(window)
+    assert (top, bottom) == (max(window), min(window))
+    assert (str(top), str(bottom)) == (str(max(window)), str(min(window)))  # the same zero, when it is one

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Mapping
+from importlib.machinery import EXTENSION_SUFFIXES
+from typing import Final
 
 import numpy as np
 
@@ -15,6 +17,27 @@ from mia_core.market import Bar
 from mia_core.series import BarSeries
 from mia_plugins.battle_navale.features.base import BarFeature
 from mia_plugins.battle_navale.features.settings import SupportResistanceConfig as SupportResistanceConfig
+
+#: True when this module runs compiled (setup.py): a loop over the window then beats a call to max() or min()
+COMPILED: Final = __file__.endswith(tuple(EXTENSION_SUFFIXES))
+
+
+def _highest(values: deque[float]) -> float:
+    """``max(values)`` of finite values, as a loop (compiled, it needs no call)."""
+    top = -math.inf
+    for value in values:
+        if value > top:
+            top = value
+    return top
+
+
+def _lowest(values: deque[float]) -> float:
+    """``min(values)`` of finite values, as a loop (compiled, it needs no call)."""
+    bottom = math.inf
+    for value in values:
+        if value < bottom:
+            bottom = value
+    return bottom
 
 
 def _score(close: float, support: float, resistance: float, room: bool) -> float:
@@ -87,18 +110,18 @@ class SupportResistance(BarFeature):
     def _extremes(self, high: float, low: float) -> tuple[float, float]:
         """The highest high and lowest low of the last ``lookback`` bars, this one included."""
         highs, lows = self._highs, self._lows
-        leaving_high, leaving_low = (highs[0], lows[0]) if len(highs) == highs.maxlen else (NAN, NAN)
+        leaving_high, leaving_low = (highs[0], lows[0]) if len(highs) == self._lookback else (NAN, NAN)
         highs.append(high)
         lows.append(low)
         top, bottom = self._top, self._bottom
         if high >= top:
             top = self._top = high
         elif leaving_high == top:  # the highest leaves the window
-            top = self._top = max(highs)
+            top = self._top = _highest(highs) if COMPILED else max(highs)
         if low <= bottom:
             bottom = self._bottom = low
         elif leaving_low == bottom:
-            bottom = self._bottom = min(lows)
+            bottom = self._bottom = _lowest(lows) if COMPILED else min(lows)
         return top, bottom
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
