@@ -58,6 +58,9 @@ class _Items(ItemsView[str, float]):
 
     _mapping: Outputs
 
+    def __init__(self, mapping: Outputs) -> None:  # compiled: no call to the interpreted MappingView.__init__
+        self._mapping = mapping
+
     def __iter__(self) -> Iterator[tuple[str, float]]:
         return zip(self._mapping.names, self._mapping.numbers, strict=True)
 
@@ -66,6 +69,9 @@ class _Values(ValuesView[float]):
     """``Outputs.values()``: the numbers."""
 
     _mapping: Outputs
+
+    def __init__(self, mapping: Outputs) -> None:  # compiled: no call to the interpreted MappingView.__init__
+        self._mapping = mapping
 
     def __iter__(self) -> Iterator[float]:
         return iter(self._mapping.numbers)
