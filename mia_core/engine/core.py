@@ -15,7 +15,15 @@ from mia_core.calc.outputs import Outputs
 from mia_core.commands import CancelOrder, Command, SubmitOrder
 from mia_core.engine import failures, hints, planner
 from mia_core.engine.config import ExecutionConfig
-from mia_core.engine.published import IS_FLOAT, FeatureMap, Publisher, checked_outputs, publishing
+from mia_core.engine.published import (
+    IS_FLOAT,
+    FeatureMap,
+    Publisher,
+    all_floats,
+    checked_outputs,
+    declared_floats,
+    publishing,
+)
 from mia_core.engine.view import EngineView
 from mia_core.events import (
     ConnectionChanged,
@@ -62,22 +70,6 @@ _LABELS_KEPT = 1024
 
 #: True when this module runs compiled by mypyc (setup.py): one loop in C then beats two interpreted C-speed passes
 COMPILED: Final = __file__.endswith(tuple(EXTENSION_SUFFIXES))
-
-
-def _declared_floats(values: dict[Any, Any], order: tuple[str, ...]) -> bool:
-    """True when ``values`` has exactly the keys ``order``, in that order, and every value is a float.
-
-    The compiled build's form of ``tuple(values) == order and all(map(IS_FLOAT, values.values()))``:
-    the same answers in one pass (``tests/engine/test_declared_outputs.py``).
-    """
-    if len(values) != len(order):
-        return False
-    return all(key == order[i] and isinstance(value, float) for i, (key, value) in enumerate(values.items()))
-
-
-def _floats(numbers: tuple[object, ...]) -> bool:
-    """True when every one of ``numbers`` is a float (the compiled build's ``all(map(IS_FLOAT, numbers))``)."""
-    return all(isinstance(number, float) for number in numbers)
 
 
 class TradingEngine:
@@ -220,10 +212,10 @@ class TradingEngine:
                     names = values.names
                     if (type(numbers) is tuple and len(numbers) == len(order)
                             and (names is order or (type(names) is tuple and names == order))
-                            and (_floats(numbers) if COMPILED else all(map(IS_FLOAT, numbers)))):
+                            and (all_floats(numbers) if COMPILED else all(map(IS_FLOAT, numbers)))):
                         latest[index] = numbers
                         continue
-                elif type(values) is dict and (_declared_floats(values, order) if COMPILED
+                elif type(values) is dict and (declared_floats(values, order) if COMPILED
                                                else tuple(values) == order and all(map(IS_FLOAT, values.values()))):
                     latest[index] = tuple(values.values())
                     continue
