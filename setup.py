@@ -37,6 +37,7 @@ COMPILED = [
     "mia_core/engine/core.py",
     "mia_core/engine/dispatch.py",
     "mia_core/engine/planner.py",
+    "mia_core/engine/published.py",
     "mia_core/engine/walk.py",
     "mia_core/exchange/book.py",
     "mia_core/exchange/exchange.py",
@@ -44,8 +45,10 @@ COMPILED = [
     "mia_core/exchange/registry.py",
     "mia_core/exchange/state.py",
     # Battle Navale's per-bar features and decision (their settings are attrs classes in settings.py and
-    # decision/config.py and config.py, left interpreted) and the order-flow estimate one feature runs per bar
+    # decision/config.py and config.py, left interpreted), the order-flow estimate one feature runs per bar and
+    # the Outputs they return
     "mia_core/calc/order_flow.py",
+    "mia_core/calc/outputs.py",
     "mia_core/calc/session_locator.py",
     "mia_plugins/battle_navale/decision/pipeline.py",
     "mia_plugins/battle_navale/decision/setups.py",

@@ -34,6 +34,7 @@ from adapters.bootstrap.backtest import load_series
 from adapters.bootstrap.config import plan_system
 from adapters.bootstrap.container import System, build_system
 from adapters.bootstrap.plugins import PluginHost, discover
+from mia_core.calc.outputs import Outputs
 from mia_core.engine.backtest import run_backtest, supports_vectorised
 from mia_core.engine.core import TradingEngine
 from mia_core.exchange import ExchangeConfig, SimulatedExchange
@@ -124,7 +125,8 @@ def measure_latency(series: BarSeries, techniques: Sequence[Any], strategy: Any)
     for i, bar in enumerate(series.trusted()):
         started = clock()
         for prefix, update in updaters:
-            for key, value in update(bar).items():
+            out = update(bar)  # read as the engine reads it: an Outputs' own names and numbers, else its items
+            for key, value in zip(out.names, out.numbers, strict=True) if type(out) is Outputs else out.items():
                 features[prefix + key] = value
         signal = strategy.on_bar(bar, context)
         timings[i] = clock() - started

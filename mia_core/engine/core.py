@@ -11,10 +11,19 @@ import attrs
 
 from mia_core import trusted
 from mia_core.accounting import Portfolio
+from mia_core.calc.outputs import Outputs
 from mia_core.commands import CancelOrder, Command, SubmitOrder
 from mia_core.engine import failures, hints, planner
 from mia_core.engine.config import ExecutionConfig
-from mia_core.engine.published import IS_FLOAT, FeatureMap, Publisher, checked_outputs, publishing
+from mia_core.engine.published import (
+    IS_FLOAT,
+    FeatureMap,
+    Publisher,
+    all_floats,
+    checked_outputs,
+    declared_floats,
+    publishing,
+)
 from mia_core.engine.view import EngineView
 from mia_core.events import (
     ConnectionChanged,
@@ -61,17 +70,6 @@ _LABELS_KEPT = 1024
 
 #: True when this module runs compiled by mypyc (setup.py): one loop in C then beats two interpreted C-speed passes
 COMPILED: Final = __file__.endswith(tuple(EXTENSION_SUFFIXES))
-
-
-def _declared_floats(values: dict[Any, Any], order: tuple[str, ...]) -> bool:
-    """True when ``values`` has exactly the keys ``order``, in that order, and every value is a float.
-
-    The compiled build's form of ``tuple(values) == order and all(map(IS_FLOAT, values.values()))``:
-    the same answers in one pass (``tests/engine/test_declared_outputs.py``).
-    """
-    if len(values) != len(order):
-        return False
-    return all(key == order[i] and isinstance(value, float) for i, (key, value) in enumerate(values.items()))
 
 
 class TradingEngine:
@@ -196,19 +194,32 @@ class TradingEngine:
             self._update_techniques(bar)
 
     def _update_techniques(self, bar: Bar) -> None:
-        """Each technique's ``update``, checked and published as ``<instance name>.<output>``; a failure names it."""
+        """Each technique's ``update``, checked and published as ``<instance name>.<output>``; a failure names it.
+
+        What is published is a tuple of the values in the declared order that nothing
+        else can change: an ``Outputs``' own tuple of numbers once checked, else the
+        values of the mapping returned, taken once.
+        """
         latest = self.features.latest
         for technique, prefix, index, declared, order, _ in self.publishing:
             try:
                 values = technique.update(bar)
             except Exception as exc:
                 raise failures.raised(failures.TECHNIQUE, prefix[:-1], index, "update", bar.ts, exc) from exc
-            try:  # the usual case first: a dict of the declared outputs in their order, every value a float
-                if type(values) is dict and (_declared_floats(values, order) if COMPILED
-                                             else tuple(values) == order and all(map(IS_FLOAT, values.values()))):
-                    latest[index] = values.copy()
-                else:
-                    latest[index] = checked_outputs(values, declared)
+            try:  # the usual cases first: Outputs, or a dict, of the declared outputs in their order, all floats
+                if type(values) is Outputs:
+                    numbers = values.numbers
+                    names = values.names
+                    if (type(numbers) is tuple and len(numbers) == len(order)
+                            and (names is order or (type(names) is tuple and names == order))
+                            and (all_floats(numbers) if COMPILED else all(map(IS_FLOAT, numbers)))):
+                        latest[index] = numbers
+                        continue
+                elif type(values) is dict and (declared_floats(values, order) if COMPILED
+                                               else tuple(values) == order and all(map(IS_FLOAT, values.values()))):
+                    latest[index] = tuple(values.values())
+                    continue
+                latest[index] = checked_outputs(values, declared, order)
             except Exception as exc:
                 found = failures.describe_outputs(values, technique.outputs) or f"{type(exc).__name__}: {exc}"
                 error = failures.ComponentError(failures.TECHNIQUE, prefix[:-1], index, "update", bar.ts, found)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import ItemsView, Iterator, Mapping, Sequence, ValuesView
 from itertools import chain
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mia_core.engine.failures import is_number
 from mia_core.errors import MiaError
@@ -22,29 +22,32 @@ class FeatureMap(Mapping[str, float]):
     """The engine's latest technique outputs, read as ``"<instance name>.<output>"``.
 
     The engine checks each technique's outputs when it returns them (its declared
-    outputs, every value a number) and keeps a copy in :attr:`latest`, one slot per
-    technique: a name is read through that copy, not copied into a flat dict on every
-    bar (a strategy reads a few names on some bars; every technique publishes every
-    output on every bar). A name is published once its technique has published; a
-    missing name is a KeyError that lists what is published.
+    outputs, every value a number) and keeps their values in :attr:`latest` as a tuple
+    in the declared order, one per technique: a name is read through that tuple (its
+    technique's place and its own), not copied into a flat dict on every bar (a strategy
+    reads a few names on some bars; every technique publishes every output on every
+    bar). A name is published once its technique has published; a missing name is a
+    KeyError that lists what is published.
     """
 
-    __slots__ = ("_names", "_outputs", "_where", "latest")
+    __slots__ = ("_names", "_slots", "_where", "latest")
 
     def __init__(self, publishers: Sequence[Publisher] = ()) -> None:
-        #: per technique, the outputs it published last (None before its first bar); the engine writes them
-        self.latest: list[Mapping[str, float] | None] = [None] * len(publishers)
-        self._where: dict[str, tuple[int, str]] = {}
-        for _, _, index, _, order, names in publishers:
-            self._where.update((name, (index, key)) for name, key in zip(names, order, strict=True))
+        #: per technique, the values it published last in its declared order (None before its first bar); the
+        #: engine writes them, and only tuples it has checked
+        #: (Any: compiled, a float would turn an int or a numpy float published as such into a float)
+        self.latest: list[tuple[Any, ...] | None] = [None] * len(publishers)
+        self._where: dict[str, tuple[int, int]] = {}  # name: (its technique's place, its place in the outputs)
+        for _, _, index, _, _, names in publishers:
+            self._where.update((name, (index, slot)) for slot, name in enumerate(names))
         # per technique, the names it answers for, in its declared order (a name two techniques would
         # publish is the later one's, as when each bar's outputs were written one technique after the other)
         self._names = [tuple(name for name in names if self._where[name][0] == index)
                        for _, _, index, _, _, names in publishers]
-        self._outputs = [tuple(self._where[name][1] for name in names) for names in self._names]
+        self._slots = [tuple(self._where[name][1] for name in names) for names in self._names]
 
-    def __getitem__(self, key: str) -> float:
-        where = self._where.get(key)
+    def __getitem__(self, key: object) -> Any:
+        where = self._where.get(key) if isinstance(key, str) else None
         if where is not None:
             values = self.latest[where[0]]
             if values is not None:
@@ -55,9 +58,9 @@ class FeatureMap(Mapping[str, float]):
             "'<instance name>.<output>', the instance name being its YAML 'as:' name, else its registered name)"
         )
 
-    def get(self, key: str, default: float | None = None) -> float | None:  # type: ignore[override]
+    def get(self, key: object, default: Any = None) -> Any:
         """The value published under ``key``, else ``default`` (no message built)."""
-        where = self._where.get(key)
+        where = self._where.get(key) if isinstance(key, str) else None
         if where is None:
             return default
         values = self.latest[where[0]]
@@ -89,8 +92,8 @@ class FeatureMap(Mapping[str, float]):
     def pairs(self) -> Iterator[tuple[str, float]]:
         """Every published (name, value), technique by technique, in the declared order."""
         return chain.from_iterable(  # a technique's pairs at C speed
-            zip(names, map(values.__getitem__, outputs), strict=True)
-            for names, outputs, values in zip(self._names, self._outputs, self.latest, strict=True)
+            zip(names, map(values.__getitem__, slots), strict=True)
+            for names, slots, values in zip(self._names, self._slots, self.latest, strict=True)
             if values is not None)
 
 
@@ -116,16 +119,33 @@ class _Values(ValuesView[float]):
 IS_FLOAT = float.__instancecheck__
 
 
-def checked_outputs(values: Mapping[str, float], declared: frozenset[str]) -> dict[str, float]:
-    """A copy of ``values``; ValueError unless its keys are ``declared``, TypeError for a value not a number."""
+def declared_floats(values: dict[Any, Any], order: tuple[str, ...]) -> bool:
+    """True when ``values`` has exactly the keys ``order``, in that order, and every value is a float.
+
+    The compiled build's form of ``tuple(values) == order and all(map(IS_FLOAT, values.values()))``:
+    the same answers in one pass (``tests/engine/test_declared_outputs.py``).
+    """
+    if len(values) != len(order):
+        return False
+    return all(key == order[i] and isinstance(value, float) for i, (key, value) in enumerate(values.items()))
+
+
+def all_floats(numbers: tuple[object, ...]) -> bool:
+    """True when every one of ``numbers`` is a float (the compiled build's ``all(map(IS_FLOAT, numbers))``)."""
+    return all(isinstance(number, float) for number in numbers)
+
+
+def checked_outputs(values: Mapping[str, object], declared: frozenset[str], order: tuple[str, ...]) -> tuple[Any, ...]:
+    """``values``' values in the declared ``order``: ValueError unless its keys are ``declared``, TypeError for a
+    value not a number (each value is read once: a mapping that answers differently twice slips nothing through)."""
     if values.keys() != declared:
         raise ValueError("not its declared outputs")
-    copy: dict[str, float] = {}
+    copy: dict[str, object] = {}
     for key, value in values.items():
         if type(value) is not float and not is_number(value):
             raise TypeError("not a number")
         copy[key] = value
-    return copy
+    return tuple(map(copy.__getitem__, order))
 
 
 class DuplicateNameError(MiaError):

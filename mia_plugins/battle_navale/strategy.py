@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
+from importlib.machinery import EXTENSION_SUFFIXES
+from typing import Final
 
 from mia_core.market import Bar
 from mia_core.signals import Direction, Signal
@@ -16,6 +19,20 @@ from ports.context import StrategyContext
 from ports.technique import VectorisedTechnique
 
 log = logging.getLogger("mia.battle_navale")
+
+
+#: True when this module runs compiled (setup.py): to_ticks then beats a call to the built-in round
+COMPILED: Final = __file__.endswith(tuple(EXTENSION_SUFFIXES))
+
+
+def to_ticks(price: float, size: float) -> int:
+    """``round(price / size)``, halves to even, without a call to the built-in ``round`` (compiled)."""
+    q = price / size
+    whole = math.floor(q)
+    rest = q - whole  # exact but for -1 < q < 0, where the rounding cannot change the answer
+    if rest > 0.5 or (rest == 0.5 and whole % 2 == 1):
+        return whole + 1
+    return whole
 
 
 class BattleNavaleStrategy:
@@ -31,6 +48,9 @@ class BattleNavaleStrategy:
         self.config = config
         self.decider = Decider(config)
         self.inputs = InputReader(config.dealers_bias_analyzer, config.weights, config.readings)
+        # read on every bar: native fields, not attrs lookups (the settings are frozen)
+        self._max_hold: int = config.max_hold_bars
+        self._exit_on_reversal = bool(config.exit_on_reversal)
         self.reset()
 
     @property
@@ -59,18 +79,24 @@ class BattleNavaleStrategy:
             if missing:
                 log.warning("%s: no technique outputs %s; compose the Battle Navale techniques under their own "
                             "names (the strategy cannot trade without them)", self.name, ", ".join(missing))
-        fired = self.decider.step(
-            round(bar.open / size), round(bar.high / size), round(bar.low / size), round(bar.close / size)
-        )
+        if COMPILED:
+            fired = self.decider.step(
+                to_ticks(bar.open, size), to_ticks(bar.high, size), to_ticks(bar.low, size), to_ticks(bar.close, size)
+            )
+        else:
+            fired = self.decider.step(
+                round(bar.open / size), round(bar.high / size), round(bar.low / size), round(bar.close / size)
+            )
         judged = None if fired is None else self._judge(fired, context)
-        if judged is None and not config.max_hold_bars:
+        max_hold = self._max_hold
+        if judged is None and not max_hold:
             return None  # nothing reads the position: no entry to gate, no holding time to count
         position = context.position.quantity
         self._held = self._held + 1 if position else 0
-        if judged is not None and (position == 0 or (config.exit_on_reversal and position * judged[0].direction < 0)):
+        if judged is not None and (position == 0 or (self._exit_on_reversal and position * judged[0].direction < 0)):
             self._held = 0
             return self._entry(bar, *judged)
-        if position and config.max_hold_bars and self._held >= config.max_hold_bars:
+        if position and max_hold and self._held >= max_hold:
             return Signal(ts=bar.ts, source=self.name, direction=Direction.FLAT, reason="time exit")
         return None
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Final
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from mia_plugins.battle_navale.decision.confidence import confidence, confidence_array
+from mia_plugins.battle_navale.decision.confidence import confidence_array
 from mia_plugins.battle_navale.decision.config import DecisionConfig as DecisionConfig
 from mia_plugins.battle_navale.decision.config import GradeName as GradeName
 from mia_plugins.battle_navale.decision.confluence import (
@@ -55,9 +56,13 @@ Int8Array = npt.NDArray[np.int8]
 #: What :meth:`Decider.step` found on a bar: the state, regime, strategy chosen, direction and setup.
 Fired = tuple[MarketState, MarketRegime, StrategyChoice, int, Setup]
 _LEVEL = {"buy": 1, "strong_buy": 2}
-_VOLATILE, _TREND, _RANGE, _TRANSITION = (MarketRegime.VOLATILE, MarketRegime.TREND, MarketRegime.RANGE,
-                                          MarketRegime.TRANSITION)
-_NONE, _TREND_CHOICE = StrategyChoice.NONE, StrategyChoice.TREND
+# Final: the compiled step reads them without a lookup in the module's namespace
+_VOLATILE: Final = MarketRegime.VOLATILE
+_TREND: Final = MarketRegime.TREND
+_RANGE: Final = MarketRegime.RANGE
+_TRANSITION: Final = MarketRegime.TRANSITION
+_NONE: Final = StrategyChoice.NONE
+_TREND_CHOICE: Final = StrategyChoice.TREND
 
 
 @attrs.frozen(slots=True)
@@ -105,6 +110,10 @@ class Decider:
         regime = config.regime
         self._thresholds = (regime.volatile_ratio, regime.trend_efficiency, regime.range_efficiency)
         self._scales = (self.periods.atr_period, self.periods.volatility_period)
+        self._ma_period, self._atr_period = config.ma_period, config.atr_period
+        self._trend, self._range = config.trend, config.range
+        blend = config.confidence
+        self._blend = (float(blend.strength), float(blend.agreement), float(blend.regime_fit))
 
     def reset(self) -> None:
         """Forget every bar."""
@@ -129,7 +138,6 @@ class Decider:
     def step(self, o: int, h: int, lo: int, c: int) -> Fired | None:
         """Consume one bar (tick prices): the setup that fires on it, if any (the scores are not read yet)."""
         self.vetoed = ""
-        config = self.config
         state = self.tracker.update(o, h, lo, c)
         if state is None:
             return None
@@ -148,9 +156,9 @@ class Decider:
         if choice is _NONE:
             return None
         if choice is _TREND_CHOICE:
-            direction, setup = trend_setup(state, config.ma_period, config.trend)
+            direction, setup = trend_setup(state, self._ma_period, self._trend)
         else:
-            direction, setup = range_setup(state, config.ma_period, config.atr_period, config.range)
+            direction, setup = range_setup(state, self._ma_period, self._atr_period, self._range)
         return None if direction == 0 else (state, regime, choice, direction, setup)
 
     def decide(
@@ -166,7 +174,7 @@ class Decider:
             return None
         if not _gate(direction, setup, GRADE_CODES[grade_of(score, config.thresholds)], config):
             return None
-        trust = confidence(score, features, direction, regime_fit(regime, choice), config.weights, config.confidence)
+        trust = self._confidence(score, features, direction, regime_fit(regime, choice))
         if readings:
             change, veto = adjust(direction, readings, config.elite)
             if veto:
@@ -177,6 +185,18 @@ class Decider:
             return None
         stop = _stop_ticks(state.atr_sum, config)
         return Decision(direction, setup, regime, score, trust, state.close, stop, _target_ticks(stop, config))
+
+
+    def _confidence(self, score: float, features: Mapping[str, float], direction: int, fit: float) -> float:
+        """``confidence(score, features, direction, fit, config.weights, config.confidence)``, term for term."""
+        agreement = 0.0
+        for name, weight in self._weighted:
+            value = features[name]
+            share = 0.5 if value == 0.5 else 1.0 if (value > 0.5) == (direction > 0) else 0.0  # _side_share
+            agreement = agreement + weight * share
+        strength = abs(score - 0.5) * 2.0
+        by_strength, by_agreement, by_fit = self._blend
+        return min(1.0, max(0.0, by_strength * strength + by_agreement * agreement + by_fit * fit))
 
 
 @attrs.frozen

@@ -21,6 +21,8 @@ Per bar ``t`` (windows end at ``t`` unless said otherwise):
 from __future__ import annotations
 
 from collections.abc import Mapping
+from importlib.machinery import EXTENSION_SUFFIXES
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +30,8 @@ import numpy.typing as npt
 from mia_plugins.battle_navale.decision.settings import StatePeriods as StatePeriods
 
 IntArray = npt.NDArray[np.int64]
+#: True when this module runs compiled (setup.py): a loop over the channel then beats a call to max() or min()
+COMPILED: Final = __file__.endswith(tuple(EXTENSION_SUFFIXES))
 #: the fields of :class:`MarketState`, in the order its constructor takes them
 FIELDS = (
     "open", "high", "low", "close", "prev_open", "prev_high", "prev_low", "prev_close",
@@ -134,11 +138,29 @@ class StateTracker:
         if not k or h >= top:
             self._top = h
         elif full and leaving_high == top:  # the highest leaves the window
-            self._top = max(highs)
+            self._top = highest(highs) if COMPILED else max(highs)
         if not k or lo <= bottom:
             self._bottom = lo
         elif full and leaving_low == bottom:
-            self._bottom = min(lows)
+            self._bottom = lowest(lows) if COMPILED else min(lows)
+
+
+def highest(values: list[int]) -> int:
+    """``max(values)`` of a list that is not empty, as a loop (compiled, it needs no call)."""
+    top = values[0]
+    for value in values:
+        if value > top:
+            top = value
+    return top
+
+
+def lowest(values: list[int]) -> int:
+    """``min(values)`` of a list that is not empty, as a loop (compiled, it needs no call)."""
+    bottom = values[0]
+    for value in values:
+        if value < bottom:
+            bottom = value
+    return bottom
 
 
 def _window_sums(values: IntArray, length: int) -> IntArray:

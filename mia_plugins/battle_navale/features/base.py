@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
+from mia_core.calc.outputs import Outputs
 from mia_core.calc.technique_base import NAN, FloatArray, warm_columns
 from mia_core.market import Bar
 from mia_core.series import BarSeries
@@ -15,7 +16,8 @@ class BarFeature:
 
     The same contract as :class:`mia_core.calc.technique_base.Feature` (NaN while
     ``i + 1 < warmup_bars``, in both forms), for subclasses that implement ``update``
-    (one bar's outputs as a new dict, keys in ``outputs`` order, ending with
+    (one bar's outputs as ``Outputs(self._names, (...))``, values in ``outputs`` order:
+    the engine publishes its tuple without a copy; ending with
     ``return self._warm(values) if self._warming else values``: no second call per bar
     once warm), ``_reset`` and ``_columns``. ``Feature`` stays interpreted so that a
     third party can subclass it. A subclass sets ``name`` and ``outputs`` in its class
@@ -29,7 +31,8 @@ class BarFeature:
         self.warmup_bars: int
         self._seen = 0
         self._warming = True
-        self._nan: dict[str, float] = dict.fromkeys(self.outputs, NAN)
+        self._names: tuple[str, ...] = self.outputs  # the very tuple: the engine checks the names by identity
+        self._nan = Outputs(self._names, (NAN,) * len(self._names))  # read only: returned on every warm-up bar
         self._reset()
 
     def reset(self) -> None:
@@ -38,15 +41,15 @@ class BarFeature:
         self._warming = True
         self._reset()
 
-    def update(self, bar: Bar) -> dict[str, float]:
+    def update(self, bar: Bar) -> Outputs:
         """Consume the next closed bar; every output's value (NaN during warm-up)."""
         raise NotImplementedError
 
-    def _warm(self, values: dict[str, float]) -> dict[str, float]:
+    def _warm(self, values: Outputs) -> Outputs:
         """What ``update`` returns while ``_warming``: NaN until bar ``warmup_bars``, then ``values``."""
         self._seen += 1
         if self._seen < self.warmup_bars:
-            return dict(self._nan)
+            return self._nan
         self._warming = False
         return values
 

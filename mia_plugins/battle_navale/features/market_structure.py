@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Mapping
+from importlib.machinery import EXTENSION_SUFFIXES
 from itertools import islice
+from typing import Final
 
 import numpy as np
 
+from mia_core.calc.outputs import Outputs
 from mia_core.calc.rolling import rolling_max, rolling_min
 from mia_core.calc.technique_base import NAN, FloatArray
 from mia_core.market import Bar
@@ -22,6 +25,20 @@ def _last_two(confirmed: np.ndarray, values: FloatArray) -> tuple[FloatArray, Fl
     count = np.cumsum(confirmed)
     padded = np.concatenate(([np.nan, np.nan], found))
     return padded[count + 1], padded[count]
+
+
+#: True when this module runs compiled (setup.py): a loop that stops early then beats max() over the window
+COMPILED: Final = __file__.endswith(tuple(EXTENSION_SUFFIXES))
+
+
+def _peak(window: deque[float], center: float, k: int) -> bool:
+    """``center >= max(window) and center > max(window[:k])``, stopping at the first value that says no."""
+    return all(value <= center and (i >= k or value != center) for i, value in enumerate(window))
+
+
+def _peak_below(window: deque[float], center: float, k: int) -> bool:
+    """``center <= min(window) and center < min(window[:k])``, stopping at the first value that says no."""
+    return all(value >= center and (i >= k or value != center) for i, value in enumerate(window))
 
 
 class MarketStructure(BarFeature):
@@ -45,31 +62,31 @@ class MarketStructure(BarFeature):
         super().__init__()
 
     def _reset(self) -> None:
-        size = 2 * self.config.strength + 1
+        self._k: int = self.config.strength  # read on every bar: a native field, not an attrs lookup
+        size = 2 * self._k + 1
         self._highs: deque[float] = deque(maxlen=size)
         self._lows: deque[float] = deque(maxlen=size)
         self._sh1 = self._sh2 = self._sl1 = self._sl2 = NAN
 
-    def update(self, bar: Bar) -> dict[str, float]:
+    def update(self, bar: Bar) -> Outputs:
         """Consume the next closed bar; every output's value (NaN during warm-up)."""
-        k = self.config.strength
+        k = self._k
         highs, lows = self._highs, self._lows
         highs.append(bar.high)
         lows.append(bar.low)
         if len(highs) == 2 * k + 1:
-            # a swing high is not exceeded in the window (the k after it included) and exceeds the k before it;
-            # the first test, over the whole window at C speed, already rules out most bars
+            # a swing high is not exceeded in the window (the k after it included) and exceeds the k before it
             high, low = highs[k], lows[k]
-            if high >= max(highs) and high > max(islice(highs, k)):
+            if _peak(highs, high, k) if COMPILED else high >= max(highs) and high > max(islice(highs, k)):
                 self._sh2, self._sh1 = self._sh1, high
-            if low <= min(lows) and low < min(islice(lows, k)):
+            if _peak_below(lows, low, k) if COMPILED else low <= min(lows) and low < min(islice(lows, k)):
                 self._sl2, self._sl1 = self._sl1, low
         sh1, sh2, sl1, sl2 = self._sh1, self._sh2, self._sl1, self._sl2
         trend = 1.0 if sh1 > sh2 and sl1 > sl2 else -1.0 if sh1 < sh2 and sl1 < sl2 else 0.0
         close = bar.close
         brk = (1.0 if close > sh1 else 0.0) - (1.0 if close < sl1 else 0.0)
-        values = {"score": 0.5 + 0.25 * trend + 0.25 * brk, "trend": trend, "higher_high": 1.0 if sh1 > sh2 else 0.0,
-                  "lower_low": 1.0 if sl1 < sl2 else 0.0, "break": brk, "swing_high": sh1, "swing_low": sl1}
+        higher_high, lower_low = 1.0 if sh1 > sh2 else 0.0, 1.0 if sl1 < sl2 else 0.0
+        values = Outputs(self._names, (0.5 + 0.25 * trend + 0.25 * brk, trend, higher_high, lower_low, brk, sh1, sl1))
         return self._warm(values) if self._warming else values
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:

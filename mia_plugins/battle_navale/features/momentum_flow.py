@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from mia_core.calc.outputs import Outputs
 from mia_core.calc.rolling import lag, rolling_sum, true_range
 from mia_core.calc.technique_base import NAN, FloatArray, safe_div_array
 from mia_core.market import Bar
@@ -32,7 +33,8 @@ class MomentumFlow(BarFeature):
         super().__init__()
 
     def _reset(self) -> None:
-        n = self.config.window
+        n = self._window = self.config.window  # read on every bar: native fields, not attrs lookups
+        self._roc_scale: float = self.config.roc_scale
         self._closes: deque[float] = deque(maxlen=n + 1)
         # RollingSum's running totals, inline for the three sums of one window: (signed moves, moves, tr)
         self._totals = (0.0, 0.0, 0.0)
@@ -40,9 +42,9 @@ class MomentumFlow(BarFeature):
         self._prev_close = NAN  # TrueRange, inline: the first bar's range is high - low
         self._count = 0
 
-    def update(self, bar: Bar) -> dict[str, float]:
+    def update(self, bar: Bar) -> Outputs:
         """Consume the next closed bar; every output's value (NaN during warm-up)."""
-        n = self.config.window
+        n = self._window
         high, low, close, volume = bar.high, bar.low, bar.close, bar.volume
         closes = self._closes
         prev, self._prev_close = self._prev_close, close
@@ -62,11 +64,11 @@ class MomentumFlow(BarFeature):
         flow = (totals[0] - signed_0) / total if total > 0 else 0.0  # safe_div
         if len(closes) > n:
             roc = (close - closes[0]) / atr if atr > 0 else 0.0
-            scaled = roc / self.config.roc_scale
+            scaled = roc / self._roc_scale
             score = 0.5 + 0.25 * (-1.0 if scaled < -1.0 else 1.0 if scaled > 1.0 else scaled) + 0.25 * flow
         else:
             roc = score = NAN
-        values = {"score": score, "roc_atr": roc, "flow": flow, "atr": atr}
+        values = Outputs(self._names, (score, roc, flow, atr))
         return self._warm(values) if self._warming else values
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:

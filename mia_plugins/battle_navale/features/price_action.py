@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from mia_core.calc.outputs import Outputs
 from mia_core.calc.rolling import rolling_sum
 from mia_core.calc.technique_base import FloatArray, safe_div_array
 from mia_core.market import Bar
@@ -34,12 +35,13 @@ class PriceAction(BarFeature):
         super().__init__()
 
     def _reset(self) -> None:
+        self._memory: int = self.config.memory  # read on every bar: a native field, not an attrs lookup
         self._prev: tuple[float, float, float, float] | None = None
         # RollingSum's running totals, inline for the two sums of one window: (signal, close location)
         self._totals = (0.0, 0.0)
         self._sums: deque[tuple[float, float]] = deque([self._totals], maxlen=self.config.memory + 1)
 
-    def update(self, bar: Bar) -> dict[str, float]:
+    def update(self, bar: Bar) -> Outputs:
         """Consume the next closed bar; every output's value (NaN during warm-up)."""
         o, h, lo, c = bar.open, bar.high, bar.low, bar.close
         engulfing, pin, inside, outside, doji = found_patterns(o, h, lo, c, self._prev)
@@ -54,11 +56,10 @@ class PriceAction(BarFeature):
         sums.append(totals)
         s_0, l_0 = sums[0]
         recent = totals[0] - s_0
-        mean_location = (totals[1] - l_0) / self.config.memory
+        mean_location = (totals[1] - l_0) / self._memory
         score = 0.5 + 0.25 * (-1.0 if recent < -1.0 else 1.0 if recent > 1.0 else recent) + 0.25 * (
             -1.0 if mean_location < -1.0 else 1.0 if mean_location > 1.0 else mean_location)
-        values = {"score": score, "signal": signal, "close_location": location, "engulfing": engulfing, "pin_bar": pin,
-                  "inside_bar": inside, "outside_bar": outside, "doji": doji}
+        values = Outputs(self._names, (score, signal, location, engulfing, pin, inside, outside, doji))
         return self._warm(values) if self._warming else values
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from itertools import pairwise
-from typing import ClassVar
+from typing import ClassVar, Final
 
 import numpy as np
 
+from mia_core.calc.outputs import Outputs
 from mia_core.calc.session_calendar import ASIA, CLOSED, LONDON, RTH, SessionCalendar
 from mia_core.calc.session_locator import SessionLocator
 from mia_core.calc.technique_base import NAN, FloatArray, warm_columns
@@ -16,11 +17,14 @@ from mia_core.series import BarSeries, IntArray
 from mia_plugins.battle_navale.features.base import BarFeature
 from mia_plugins.battle_navale.features.settings import SessionAnalysisConfig as SessionAnalysisConfig
 
-NS_PER_MINUTE = 60 * 10**9
+NS_PER_MINUTE: Final = 60 * 10**9
 COMPUTE_BLOCK = 65_536  # bars per block of ``compute`` (cut at day starts): ~10 MB of temporaries
-#: (session_id, is_rth, is_overnight) of each segment code
-_SEGMENT_FLAGS = tuple((float(segment), 1.0 if segment == RTH else 0.0, 0.0 if segment in (RTH, CLOSED) else 1.0)
-                       for segment in range(CLOSED + 1))
+#: (session_id, is_rth, is_overnight, whether its bars make the overnight range) of each segment code (Final: the
+#: compiled update reads it without a lookup in the module's namespace)
+_SEGMENT_FLAGS: Final = tuple(
+    (float(segment), 1.0 if segment == RTH else 0.0, 0.0 if segment in (RTH, CLOSED) else 1.0,
+     segment in (ASIA, LONDON))
+    for segment in range(CLOSED + 1))
 
 
 def day_cuts(closes: IntArray, ts: IntArray, block: int) -> list[int]:
@@ -86,7 +90,7 @@ class SessionAnalysis(BarFeature):
         self._rth_close_ns = self._rth_closes[day] if known else 0
         self._early = 1.0 if self.calendar.is_early_close(day) else 0.0
 
-    def update(self, bar: Bar) -> dict[str, float]:
+    def update(self, bar: Bar) -> Outputs:
         """Consume the next closed bar; every output's value (NaN during warm-up)."""
         ts = bar.ts
         day, segment = self._locator.locate(ts)
@@ -104,8 +108,8 @@ class SessionAnalysis(BarFeature):
         session_low = self._low
         if low < session_low:
             session_low = self._low = low
-        session_id, is_rth, is_overnight = _SEGMENT_FLAGS[segment]
-        if segment in (ASIA, LONDON):
+        session_id, is_rth, is_overnight, overnight_range = _SEGMENT_FLAGS[segment]
+        if overnight_range:
             on_high, on_low = self._on_high, self._on_low
             if on_high != on_high or high > on_high:
                 self._on_high = high
@@ -121,12 +125,10 @@ class SessionAnalysis(BarFeature):
         to_close = (close_ns - ts) / NS_PER_MINUTE if close_ns is not None else 0.0
         to_rth_close = (self._rth_close_ns - ts) / NS_PER_MINUTE if close_ns is not None else 0.0
         twice = 2.0 * distance  # clipped to [-1, 1] in the score
-        values = {"score": 0.5 + 0.5 * (-1.0 if twice < -1.0 else 1.0 if twice > 1.0 else twice),
-                  "session_id": session_id, "is_rth": is_rth, "is_overnight": is_overnight,
-                  "minutes_to_close": to_close, "minutes_to_rth_close": to_rth_close, "is_early_close": self._early,
-                  "session_vwap": vwap, "session_high": session_high, "session_low": session_low,
-                  "range_position": position, "overnight_high": self._on_high, "overnight_low": self._on_low,
-                  "vwap_distance": distance}
+        score = 0.5 + 0.5 * (-1.0 if twice < -1.0 else 1.0 if twice > 1.0 else twice)
+        values = Outputs(self._names, (score, session_id, is_rth, is_overnight, to_close, to_rth_close,
+                                       self._early, vwap, session_high, session_low, position, self._on_high,
+                                       self._on_low, distance))
         return self._warm(values) if self._warming else values
 
     def compute(self, bars: BarSeries) -> Mapping[str, FloatArray]:

@@ -5,15 +5,39 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Mapping
+from importlib.machinery import EXTENSION_SUFFIXES
+from typing import Final
 
 import numpy as np
 
+from mia_core.calc.outputs import Outputs
 from mia_core.calc.rolling import lag, rolling_max, rolling_min, rolling_sum, true_range
 from mia_core.calc.technique_base import NAN, FloatArray, safe_div_array
 from mia_core.market import Bar
 from mia_core.series import BarSeries
 from mia_plugins.battle_navale.features.base import BarFeature
 from mia_plugins.battle_navale.features.settings import SupportResistanceConfig as SupportResistanceConfig
+
+#: True when this module runs compiled (setup.py): a loop over the window then beats a call to max() or min()
+COMPILED: Final = __file__.endswith(tuple(EXTENSION_SUFFIXES))
+
+
+def _highest(values: deque[float]) -> float:
+    """``max(values)`` of finite values, as a loop (compiled, it needs no call)."""
+    top = -math.inf
+    for value in values:
+        if value > top:
+            top = value
+    return top
+
+
+def _lowest(values: deque[float]) -> float:
+    """``min(values)`` of finite values, as a loop (compiled, it needs no call)."""
+    bottom = math.inf
+    for value in values:
+        if value < bottom:
+            bottom = value
+    return bottom
 
 
 def _score(close: float, support: float, resistance: float, room: bool) -> float:
@@ -48,7 +72,7 @@ class SupportResistance(BarFeature):
         super().__init__()
 
     def _reset(self) -> None:
-        n = self.config.lookback
+        n = self._lookback = self.config.lookback  # read on every bar: a native field, not an attrs lookup
         # the window's highs and lows with their extremes kept (scanned again only when the extreme leaves)
         self._highs: deque[float] = deque(maxlen=n)
         self._lows: deque[float] = deque(maxlen=n)
@@ -59,11 +83,11 @@ class SupportResistance(BarFeature):
         self._count = 0
         self._room = self.config.score_mode == "room"
 
-    def update(self, bar: Bar) -> dict[str, float]:
+    def update(self, bar: Bar) -> Outputs:
         """Consume the next closed bar; every output's value (NaN during warm-up)."""
         support, resistance = self._support, self._resistance
         high, low, close = bar.high, bar.low, bar.close
-        n = self.config.lookback
+        n = self._lookback
         count = self._count
         if count < n:
             count = self._count = count + 1
@@ -78,27 +102,26 @@ class SupportResistance(BarFeature):
             to_support, to_resistance = (close - support) / atr, (resistance - close) / atr
         else:
             to_support = to_resistance = 0.0
-        values = {"score": _score(close, support, resistance, self._room), "support": support,
-                  "resistance": resistance, "distance_support_atr": to_support,
-                  "distance_resistance_atr": to_resistance,
-                  "nearest_atr": to_resistance if to_resistance < to_support else to_support, "atr": atr}
+        nearest = to_resistance if to_resistance < to_support else to_support
+        values = Outputs(self._names, (_score(close, support, resistance, self._room), support, resistance, to_support,
+                                       to_resistance, nearest, atr))
         return self._warm(values) if self._warming else values
 
     def _extremes(self, high: float, low: float) -> tuple[float, float]:
         """The highest high and lowest low of the last ``lookback`` bars, this one included."""
         highs, lows = self._highs, self._lows
-        leaving_high, leaving_low = (highs[0], lows[0]) if len(highs) == highs.maxlen else (NAN, NAN)
+        leaving_high, leaving_low = (highs[0], lows[0]) if len(highs) == self._lookback else (NAN, NAN)
         highs.append(high)
         lows.append(low)
         top, bottom = self._top, self._bottom
         if high >= top:
             top = self._top = high
         elif leaving_high == top:  # the highest leaves the window
-            top = self._top = max(highs)
+            top = self._top = _highest(highs) if COMPILED else max(highs)
         if low <= bottom:
             bottom = self._bottom = low
         elif leaving_low == bottom:
-            bottom = self._bottom = min(lows)
+            bottom = self._bottom = _lowest(lows) if COMPILED else min(lows)
         return top, bottom
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from mia_core.calc.order_flow import FlowEstimator, estimate_delta
+from mia_core.calc.outputs import Outputs
 from mia_core.calc.rolling import rolling_sum
 from mia_core.calc.technique_base import FloatArray, safe_div_array
 from mia_core.market import Bar
@@ -38,7 +39,7 @@ class VolumeImbalance(BarFeature):
         self._totals = (0.0, 0.0, 0.0)
         self._sums: deque[tuple[float, float, float]] = deque([self._totals], maxlen=self.config.window + 1)
 
-    def update(self, bar: Bar) -> dict[str, float]:
+    def update(self, bar: Bar) -> Outputs:
         """Consume the next closed bar; every output's value (NaN during warm-up)."""
         delta, estimated = self._flow.push(bar)
         volume = bar.volume
@@ -52,8 +53,8 @@ class VolumeImbalance(BarFeature):
         imbalance = -1.0 if imbalance < -1.0 else 1.0 if imbalance > 1.0 else imbalance
         bar_imbalance = delta / volume if volume > 0 else 0.0
         bar_imbalance = -1.0 if bar_imbalance < -1.0 else 1.0 if bar_imbalance > 1.0 else bar_imbalance
-        values = {"score": 0.5 + 0.5 * imbalance, "imbalance": imbalance, "bar_imbalance": bar_imbalance,
-                  "delta": delta, "estimated": 1.0 if totals[2] - e_0 > 0 else 0.0}
+        any_estimated = 1.0 if totals[2] - e_0 > 0 else 0.0
+        values = Outputs(self._names, (0.5 + 0.5 * imbalance, imbalance, bar_imbalance, delta, any_estimated))
         return self._warm(values) if self._warming else values
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:

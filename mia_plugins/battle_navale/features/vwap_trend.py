@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from mia_core.calc.outputs import Outputs
 from mia_core.calc.rolling import lag, rolling_sum, true_range
 from mia_core.calc.technique_base import NAN, FloatArray, safe_div_array
 from mia_core.market import Bar
@@ -33,6 +34,11 @@ class VwapTrend(BarFeature):
         super().__init__()
 
     def _reset(self) -> None:
+        cfg = self.config  # the settings update reads, kept as native fields (an attrs read costs a lookup per bar)
+        self._window: int = cfg.window
+        self._slope_bars: int = cfg.slope_bars
+        self._distance_scale: float = cfg.distance_scale
+        self._slope_scale: float = cfg.slope_scale
         # RollingSum's running totals, inline for the four sums of one window: (pv, tp, v, tr) after each bar
         self._totals = (0.0, 0.0, 0.0, 0.0)
         self._sums: deque[tuple[float, float, float, float]] = deque([self._totals], maxlen=self.config.window + 1)
@@ -40,11 +46,10 @@ class VwapTrend(BarFeature):
         self._vwaps: deque[float] = deque(maxlen=self.config.slope_bars + 1)
         self._count = 0
 
-    def update(self, bar: Bar) -> dict[str, float]:
+    def update(self, bar: Bar) -> Outputs:
         """Consume the next closed bar; every output's value (NaN during warm-up)."""
-        cfg = self.config
         count = self._count
-        if count < cfg.window:
+        if count < self._window:
             count = self._count = count + 1
         high, low, close, volume = bar.high, bar.low, bar.close, bar.volume
         tp3 = high + low + close
@@ -60,13 +65,13 @@ class VwapTrend(BarFeature):
         vwap = (totals[0] - pv_0) / (3.0 * v) if v > 0 else (totals[1] - tp_0) / (3.0 * count)
         vwaps = self._vwaps
         vwaps.append(vwap)
-        old = vwaps[0] if len(vwaps) > cfg.slope_bars else NAN
+        old = vwaps[0] if len(vwaps) > self._slope_bars else NAN
         distance = (close - vwap) / atr if atr > 0 else 0.0  # safe_div
         slope = (vwap - old) / atr if atr > 0 else 0.0
-        d, s = distance / cfg.distance_scale, slope / cfg.slope_scale  # each clipped to [-1, 1] below
+        d, s = distance / self._distance_scale, slope / self._slope_scale  # each clipped to [-1, 1] below
         score = 0.5 + 0.25 * (-1.0 if d < -1.0 else 1.0 if d > 1.0 else d) + 0.25 * (
             -1.0 if s < -1.0 else 1.0 if s > 1.0 else s)
-        values = {"score": score, "vwap": vwap, "distance_atr": distance, "slope_atr": slope, "atr": atr}
+        values = Outputs(self._names, (score, vwap, distance, slope, atr))
         return self._warm(values) if self._warming else values
 
     def _columns(self, bars: BarSeries) -> Mapping[str, FloatArray]:
