@@ -13,14 +13,11 @@ from mia_plugins.battle_navale.decision.blocks import decide_in_blocks
 from mia_plugins.battle_navale.decision.pipeline import DecisionArrays
 from mia_plugins.battle_navale.decision.regime import RegimeConfig
 
+from .test_mission_gate import market as random_walk
+
 
 def market(n: int, seed: int) -> tuple[np.ndarray, ...]:
-    rng = np.random.default_rng(seed)
-    c = 4000 + np.cumsum(rng.integers(-8, 9, n))
-    o = c + rng.integers(-4, 5, n)
-    h = np.maximum(o, c) + rng.integers(0, 6, n)
-    lo = np.minimum(o, c) - rng.integers(0, 6, n)
-    return o, h, lo, c
+    return random_walk(seed, n)
 
 
 def scores(n: int, seed: int) -> dict[str, np.ndarray]:

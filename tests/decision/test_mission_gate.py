@@ -15,12 +15,13 @@ from mia_plugins.battle_navale.decision.elite import DIRECTIONAL, EliteConfig, a
 N = 1500
 
 
-def market(seed: int) -> tuple[np.ndarray, ...]:
+def market(seed: int, n: int = N) -> tuple[np.ndarray, ...]:
+    """Open, high, low, close in ticks: a random walk of ``n`` bars."""
     rng = np.random.default_rng(seed)
-    c = 4000 + np.cumsum(rng.integers(-8, 9, N))
-    o = c + rng.integers(-4, 5, N)
-    h = np.maximum(o, c) + rng.integers(0, 6, N)
-    lo = np.minimum(o, c) - rng.integers(0, 6, N)
+    c = 4000 + np.cumsum(rng.integers(-8, 9, n))
+    o = c + rng.integers(-4, 5, n)
+    h = np.maximum(o, c) + rng.integers(0, 6, n)
+    lo = np.minimum(o, c) - rng.integers(0, 6, n)
     return o, h, lo, c
 
 
