@@ -137,7 +137,7 @@ def _walk(series: BarSeries, shell: Carrier, engine: TradingEngine, deferred: De
     view = EngineView(MarkedEngine(engine, deferred))
     strategy = engine.strategy
     name = strategy.name
-    ask_ = strategy.on_bar
+    strategy_on_bar = strategy.on_bar
     ledger = engine.ledger
     portfolio = engine.portfolio
     exchange = shell.exchange
@@ -171,7 +171,7 @@ def _walk(series: BarSeries, shell: Carrier, engine: TradingEngine, deferred: De
             if components:
                 engine.update_components(bar)
             try:
-                result: object = ask_(bar, view)
+                result: object = strategy_on_bar(bar, view)
             except Exception as exc:
                 raise failures.raised(failures.STRATEGY, name, 0, "on_bar", ts, exc) from exc
             if result is not None:
