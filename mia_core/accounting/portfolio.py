@@ -92,8 +92,7 @@ class Portfolio:
         if not self._day_start <= ts < self._day_end:
             self._roll_day(ts)
         ticks = self._instrument.to_ticks(fill.price, field="price", owner="Fill")
-        commission: object = fill.commission_cents
-        commission_left = commission if type(commission) is int else _whole_cents(commission, "fill.commission_cents")
+        commission_left = _whole_cents(fill.commission_cents, "fill.commission_cents")
         self._commission += commission_left
         self._cash -= commission_left
         self._realized_today -= commission_left
