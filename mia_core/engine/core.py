@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from importlib.machinery import EXTENSION_SUFFIXES
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
@@ -13,6 +12,7 @@ from mia_core import trusted
 from mia_core.accounting import Portfolio
 from mia_core.calc.outputs import Outputs
 from mia_core.commands import CancelOrder, Command, SubmitOrder
+from mia_core.compiled import runs_compiled
 from mia_core.engine import failures, hints, planner
 from mia_core.engine.config import ExecutionConfig
 from mia_core.engine.published import (
@@ -69,7 +69,7 @@ _LABELS_KEPT = 1024
 
 
 #: True when this module runs compiled by mypyc (setup.py): one loop in C then beats two interpreted C-speed passes
-COMPILED: Final = __file__.endswith(tuple(EXTENSION_SUFFIXES))
+COMPILED: Final = runs_compiled(__file__)
 
 
 class TradingEngine:

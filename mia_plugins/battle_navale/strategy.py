@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Sequence
-from importlib.machinery import EXTENSION_SUFFIXES
 from typing import Final
 
+from mia_core.compiled import runs_compiled
 from mia_core.market import Bar
 from mia_core.signals import Direction, Signal
 from mia_plugins.battle_navale.config import BattleNavaleConfig as BattleNavaleConfig
@@ -22,7 +22,7 @@ log = logging.getLogger("mia.battle_navale")
 
 
 #: True when this module runs compiled (setup.py): to_ticks then beats a call to the built-in round
-COMPILED: Final = __file__.endswith(tuple(EXTENSION_SUFFIXES))
+COMPILED: Final = runs_compiled(__file__)
 
 
 def to_ticks(price: float, size: float) -> int:

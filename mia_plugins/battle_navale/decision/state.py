@@ -21,17 +21,17 @@ Per bar ``t`` (windows end at ``t`` unless said otherwise):
 from __future__ import annotations
 
 from collections.abc import Mapping
-from importlib.machinery import EXTENSION_SUFFIXES
 from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 
+from mia_core.compiled import runs_compiled
 from mia_plugins.battle_navale.decision.settings import StatePeriods as StatePeriods
 
 IntArray = npt.NDArray[np.int64]
 #: True when this module runs compiled (setup.py): a loop over the channel then beats a call to max() or min()
-COMPILED: Final = __file__.endswith(tuple(EXTENSION_SUFFIXES))
+COMPILED: Final = runs_compiled(__file__)
 #: the fields of :class:`MarketState`, in the order its constructor takes them
 FIELDS = (
     "open", "high", "low", "close", "prev_open", "prev_high", "prev_low", "prev_close",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Mapping
-from importlib.machinery import EXTENSION_SUFFIXES
 from itertools import islice
 from typing import Final
 
@@ -13,6 +12,7 @@ import numpy as np
 from mia_core.calc.outputs import Outputs
 from mia_core.calc.rolling import rolling_max, rolling_min
 from mia_core.calc.technique_base import NAN, FloatArray
+from mia_core.compiled import runs_compiled
 from mia_core.market import Bar
 from mia_core.series import BarSeries
 from mia_plugins.battle_navale.features.base import BarFeature
@@ -28,7 +28,7 @@ def _last_two(confirmed: np.ndarray, values: FloatArray) -> tuple[FloatArray, Fl
 
 
 #: True when this module runs compiled (setup.py): a loop that stops early then beats max() over the window
-COMPILED: Final = __file__.endswith(tuple(EXTENSION_SUFFIXES))
+COMPILED: Final = runs_compiled(__file__)
 
 
 def _peak(window: deque[float], center: float, k: int) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Mapping
-from importlib.machinery import EXTENSION_SUFFIXES
 from typing import Final
 
 import numpy as np
@@ -13,13 +12,14 @@ import numpy as np
 from mia_core.calc.outputs import Outputs
 from mia_core.calc.rolling import lag, rolling_max, rolling_min, rolling_sum, true_range
 from mia_core.calc.technique_base import NAN, FloatArray, safe_div_array
+from mia_core.compiled import runs_compiled
 from mia_core.market import Bar
 from mia_core.series import BarSeries
 from mia_plugins.battle_navale.features.base import BarFeature
 from mia_plugins.battle_navale.features.settings import SupportResistanceConfig as SupportResistanceConfig
 
 #: True when this module runs compiled (setup.py): a loop over the window then beats a call to max() or min()
-COMPILED: Final = __file__.endswith(tuple(EXTENSION_SUFFIXES))
+COMPILED: Final = runs_compiled(__file__)
 
 
 def _highest(values: deque[float]) -> float:
